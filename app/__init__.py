@@ -1,0 +1,57 @@
+"""The Flask application factory.
+
+`create_app` only builds and wires: it runs no migration, starts no scheduler and
+opens no connection. Boundaries (views, CLI commands, jobs) commit; operations flush.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from app.config import load_settings
+from app.extensions import csrf, db, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    instance_path = Path(os.environ.get("LANTOA_INSTANCE_PATH") or ROOT / "instance").resolve()
+    app = Flask(
+        __name__,
+        instance_path=str(instance_path),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.update(load_settings(instance_path))
+    if overrides:
+        app.config.update(overrides)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), compare_type=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+    from app import auth, cli, web
+
+    auth.init_app(app)
+    web.init_app(app)
+    _register_blueprints(app)
+    cli.register(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.admin.routes import bp as admin_bp
+    from app.areas.routes import bp as areas_bp
+    from app.auth.routes import bp as auth_bp
+    from app.dashboard.routes import bp as dashboard_bp
+    from app.people.routes import bp as people_bp
+    from app.trainers.routes import bp as trainers_bp
+    from app.training.routes import bp as training_bp
+    from app.units.routes import bp as units_bp
+
+    for bp in (auth_bp, dashboard_bp, areas_bp, units_bp, people_bp, trainers_bp, training_bp, admin_bp):
+        app.register_blueprint(bp)

@@ -1,0 +1,24 @@
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+
+from app.models.vocab import ROLES
+
+
+class UserForm(FlaskForm):
+    username = StringField(
+        "Tên đăng nhập",
+        validators=[
+            DataRequired("Vui lòng nhập tên đăng nhập."),
+            Length(3, 60, "Tên đăng nhập dài từ 3 đến 60 ký tự."),
+            Regexp(r"^[A-Za-z0-9_.-]+$", message="Chỉ dùng chữ không dấu, số, dấu chấm, gạch ngang, gạch dưới."),
+        ],
+    )
+    full_name = StringField("Họ và tên", validators=[Optional(), Length(max=120)])
+    email = EmailField("Email", validators=[Optional(), Email("Email không hợp lệ."), Length(max=160)])
+    password = PasswordField("Mật khẩu", validators=[Optional(), Length(10, 128, "Mật khẩu cần ít nhất 10 ký tự.")])
+    role = SelectField("Vai trò", choices=list(ROLES.items()))
+    scope_area_id = SelectField("Phạm vi địa bàn", coerce=int, default=0)
+    scope_unit_id = SelectField("Phạm vi đơn vị", coerce=int, default=0)
+    person_phone = StringField("Số điện thoại của giảng viên (vai trò Giảng viên)", validators=[Optional()])
+    active = BooleanField("Đang hoạt động", default=True)

@@ -1,0 +1,107 @@
+"""The `lantoa` command: a Flask CLI group bound to the factory, plus the project's commands.
+
+Commands commit once at the end; a failure leaves the database unchanged.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup, with_appcontext
+
+from app.extensions import db
+
+
+def _create_app() -> Flask:
+    from app import create_app
+
+    return create_app()
+
+
+main = FlaskGroup(create_app=_create_app, help="Lan Tỏa: quản lý mạng lưới Bình dân học AI.")
+
+
+@click.group("areas", help="Bản đồ hành chính.")
+def areas_cli() -> None:
+    pass
+
+
+@areas_cli.command("load")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--valid-from", type=click.DateTime(["%Y-%m-%d"]), help="Ngày bản đồ có hiệu lực.")
+@click.option("--valid-to", type=click.DateTime(["%Y-%m-%d"]), help="Ngày cuối bản đồ còn hiệu lực.")
+@click.option("--only", help="Chỉ nạp một tỉnh (mã, ví dụ P19) và các đơn vị trực thuộc.")
+@with_appcontext
+def areas_load(file: Path, valid_from, valid_to, only: str | None) -> None:
+    """Nạp (hoặc nạp lại) một tệp bản đồ CSV; chạy lại không tạo bản ghi trùng."""
+    from app.areas.operations import MapFileError, load_map, map_period, read_map
+
+    try:
+        if valid_from:
+            period: tuple[date, date | None] = (valid_from.date(), valid_to.date() if valid_to else None)
+        else:
+            period = map_period(file)
+        result = load_map(read_map(file, only), *period)
+    except MapFileError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(
+        f"{file.name}: {result.created} mới, {result.updated} cập nhật, {result.unchanged} không đổi "
+        f"(hiệu lực từ {period[0]:%d/%m/%Y})."
+    )
+
+
+@click.command("demo", help="Tạo dữ liệu mẫu (bản đồ 2024, đơn vị, mạng lưới giảng viên, lớp học, tài khoản).")
+@click.option("--size", type=click.Choice(["demo", "province", "nation"]), default="demo", show_default=True)
+@click.option("--seed", type=int, default=137, show_default=True)
+@with_appcontext
+def demo_cmd(size: str, seed: int) -> None:
+    from app.demo import seed_demo
+
+    summary = seed_demo(size=size, seed=seed, echo=click.echo)
+    db.session.commit()
+    for line in summary:
+        click.echo(line)
+
+
+@click.group("users", help="Tài khoản người dùng.")
+def users_cli() -> None:
+    pass
+
+
+@users_cli.command("create")
+@click.argument("username")
+@click.option("--role", type=click.Choice(["admin", "steering", "coordinator", "trainer", "viewer"]), required=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--area", "area_code", help="Mã địa bàn của điều phối viên (bản đồ hiện hành).")
+@with_appcontext
+def users_create(username: str, role: str, password: str, area_code: str | None) -> None:
+    from sqlalchemy import select
+
+    from app.admin.operations import save_user
+    from app.errors import OperationError
+    from app.models import Area
+
+    area_id = None
+    if area_code:
+        area_id = db.session.scalar(
+            select(Area.id).where(Area.code == area_code).order_by(Area.valid_from.desc()).limit(1)
+        )
+        if area_id is None:
+            raise click.ClickException(f"Không có địa bàn mã {area_code}.")
+    try:
+        save_user(None, {"username": username, "role": role, "password": password, "scope_area_id": area_id})
+    except OperationError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from None
+    db.session.commit()
+    click.echo(f"Đã tạo tài khoản {username} ({role}).")
+
+
+def register(app: Flask) -> None:
+    for command in (areas_cli, demo_cmd, users_cli):
+        app.cli.add_command(command)

@@ -1,0 +1,70 @@
+"""Settings from `LANTOA_*` environment variables.
+
+Rules: the secret key is required outside development and test; in development
+the key the demo wrote to `instance/secret_key` is used. Nothing here writes a
+file or opens a connection.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+ENVIRONMENTS = ("development", "test", "production")
+
+# name -> (default, help). The README's settings table is generated from this.
+SETTINGS: dict[str, tuple[str, str]] = {
+    "LANTOA_ENV": ("production", "development, test or production; production requires a secret key"),
+    "LANTOA_SECRET_KEY": ("", "session signing key; falls back to instance/secret_key (written by the demo)"),
+    "LANTOA_DATABASE_URL": ("sqlite:///<instance>/lantoa.db", "SQLAlchemy URL, e.g. postgresql+psycopg://u@h/db"),
+    "LANTOA_INSTANCE_PATH": ("./instance", "folder for the SQLite file, the secret key and uploads"),
+    "LANTOA_SECURE_COOKIES": ("0", "1 sends the session cookie only over HTTPS (set behind TLS)"),
+    "LANTOA_SMTP_URL": ("", "smtp://user:pass@host:port for outgoing mail; empty keeps mail in the outbox"),
+    "LANTOA_MAIL_FROM": ("lantoa@localhost", "sender address of outgoing mail"),
+    "LANTOA_PAGE_SIZE": ("50", "rows per page in lists"),
+    "LANTOA_TIMEZONE": ("Asia/Ho_Chi_Minh", "timezone of the scheduler and of 'today'"),
+}
+
+
+def _env(name: str) -> str:
+    return os.environ.get(name, "")
+
+
+def load_settings(instance_path: Path) -> dict:
+    """Return Flask config values built from the environment."""
+    env = _env("LANTOA_ENV") or "production"
+    if env not in ENVIRONMENTS:
+        raise RuntimeError(f"LANTOA_ENV must be one of {ENVIRONMENTS}, not {env!r}")
+    secret = _env("LANTOA_SECRET_KEY")
+    key_file = instance_path / "secret_key"
+    if not secret and key_file.is_file():
+        secret = key_file.read_text().strip()
+    if not secret:
+        if env == "production":
+            raise RuntimeError(
+                "LANTOA_SECRET_KEY is required in production (or run `lantoa demo`, which writes "
+                "instance/secret_key, with LANTOA_ENV=development)"
+            )
+        secret = "insecure-" + env
+    database_url = _env("LANTOA_DATABASE_URL") or f"sqlite:///{instance_path / 'lantoa.db'}"
+    secure = _env("LANTOA_SECURE_COOKIES") == "1"
+    return {
+        "LANTOA_ENV": env,
+        "SECRET_KEY": secret,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": secure,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": secure,
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+        "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+        "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+        "LANTOA_SMTP_URL": _env("LANTOA_SMTP_URL"),
+        "LANTOA_MAIL_FROM": _env("LANTOA_MAIL_FROM") or "lantoa@localhost",
+        "LANTOA_PAGE_SIZE": int(_env("LANTOA_PAGE_SIZE") or 50),
+        "LANTOA_TIMEZONE": _env("LANTOA_TIMEZONE") or "Asia/Ho_Chi_Minh",
+    }

@@ -1,0 +1,29 @@
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from app.areas import queries as area_queries
+from app.extensions import db
+from app.models import Trainer, TrainingClass
+from app.scope import scoped
+
+bp = Blueprint("dashboard", __name__)
+
+
+@bp.get("/")
+@login_required
+def home():
+    """Each role lands where its work is: coordinators on their area or unit, trainers on their classes."""
+    user = current_user
+    if user.role in ("coordinator", "viewer") and user.scope_area_id:
+        return redirect(url_for("areas.show", area_id=user.scope_area_id))
+    if user.role in ("coordinator", "viewer") and user.scope_unit_id:
+        return redirect(url_for("units.show", unit_id=user.scope_unit_id))
+    if user.role == "trainer":
+        trainer = db.session.scalar(scoped(Trainer, user))
+        classes = list(db.session.scalars(
+            scoped(TrainingClass, user).order_by(TrainingClass.start_on.desc()).limit(20)
+        ))
+        return render_template("dashboard/trainer.html", trainer=trainer, classes=classes)
+    roots = area_queries.root_areas(user)
+    overview = [(a, area_queries.subtree_totals(a), area_queries.children_with_counts(a)) for a in roots[:1]]
+    return render_template("dashboard/steering.html", overview=overview)

@@ -1,0 +1,45 @@
+"""Errors that operations raise and boundaries turn into Vietnamese messages.
+
+Rules: domain packages raise errors with a stable `code` and params; `message_for`
+is the one place that turns a code into Vietnamese. `OperationError` names the form
+field (or import row) at fault so a view can put the message next to it.
+"""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, str] = {
+    "self_mentor": "Giảng viên không thể là người hướng dẫn của chính mình.",
+    "cycle": "Liên kết này tạo thành vòng lặp trong mạng lưới (một người vừa là cấp trên vừa là cấp dưới).",
+    "unknown_mentor": "Không tìm thấy người hướng dẫn (mã {mentor_id}).",
+    "inactive_mentor": "Người hướng dẫn không còn hoạt động.",
+    "mentor_level": "Bậc giảng dạy ({level}) cao hơn bậc của người hướng dẫn ({mentor_level}).",
+    "second_mentor": "Giảng viên này đã có người hướng dẫn khác.",
+    "duplicate_person": "Đã có người với số điện thoại hoặc số định danh này.",
+    "out_of_scope": "Đối tượng này nằm ngoài phạm vi quản lý của bạn.",
+}
+
+
+def message_for(code: str, **params) -> str:
+    template = MESSAGES.get(code, "Dữ liệu không hợp lệ ({code}).")
+    try:
+        return template.format(code=code, **params)
+    except (KeyError, IndexError):
+        return template
+
+
+class OperationError(Exception):
+    """A refused change: `field` names the form field or column, `message` is Vietnamese."""
+
+    def __init__(self, message: str, field: str | None = None, code: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.code = code
+
+    def apply_to(self, form) -> None:
+        """Show the error under its field, or at the top of the form."""
+        field = getattr(form, self.field, None) if self.field else None
+        if field is not None:
+            field.errors = [*field.errors, self.message]
+        else:
+            form.form_errors.append(self.message)

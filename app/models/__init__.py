@@ -1,0 +1,11 @@
+"""ORM models. Import from here: `from app.models import Area, Trainer`."""
+
+from app.models.area import Area
+from app.models.audit import AuditEvent
+from app.models.person import Person
+from app.models.trainer import Trainer
+from app.models.training import Enrollment, TrainingClass
+from app.models.unit import Unit
+from app.models.user import User
+
+__all__ = ["Area", "AuditEvent", "Enrollment", "Person", "Trainer", "TrainingClass", "Unit", "User"]

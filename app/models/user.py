@@ -1,0 +1,65 @@
+"""Users: a role and at most one scope (an area subtree or a unit subtree).
+
+Rules: coordinators need a scope; a scope is an area or a unit, never both;
+trainers are linked to their person. Passwords are stored as salted hashes only.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.extensions import db
+from app.models.area import Area
+from app.models.person import Person
+from app.models.unit import Unit
+from app.models.vocab import ROLES, check_in
+from app.timeutil import utcnow
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint(check_in("role", ROLES), name="role"),
+        CheckConstraint("scope_area_id IS NULL OR scope_unit_id IS NULL", name="one_scope"),
+        CheckConstraint(
+            "role <> 'coordinator' OR scope_area_id IS NOT NULL OR scope_unit_id IS NOT NULL",
+            name="coordinator_scope",
+        ),
+        CheckConstraint("role <> 'trainer' OR person_id IS NOT NULL", name="trainer_person"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(60), unique=True)
+    full_name: Mapped[str] = mapped_column(String(120), default="")
+    email: Mapped[str | None] = mapped_column(String(160))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(12))
+    scope_area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"), index=True)
+    scope_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    scope_area: Mapped[Area | None] = relationship(lazy="raise")
+    scope_unit: Mapped[Unit | None] = relationship(lazy="raise")
+    person: Mapped[Person | None] = relationship(lazy="raise")
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login: inactive users cannot log in
+        return self.active
+
+    @property
+    def role_label(self) -> str:
+        return ROLES[self.role]

@@ -1,0 +1,88 @@
+"""Closed vocabularies stored as short English codes, with their Vietnamese labels.
+
+The database keeps the code (CHECK constraints list the allowed codes); the UI shows the label.
+"""
+
+from __future__ import annotations
+
+UNIT_KINDS = {
+    "agency": "Cơ quan, sở, ngành",
+    "political_social": "Tổ chức chính trị - xã hội",
+    "enterprise": "Doanh nghiệp",
+    "cooperative": "Hợp tác xã",
+    "household_group": "Nhóm hộ kinh doanh",
+    "school": "Trường học",
+    "university": "Đại học, cao đẳng",
+    "industrial_zone": "Khu công nghiệp",
+}
+
+AUDIENCE_GROUPS = {
+    "civil_servant": "Cán bộ, công chức, viên chức",
+    "teacher_pupil": "Giáo viên và học sinh",
+    "business": "Chủ doanh nghiệp, HTX, hộ kinh doanh",
+    "industrial_worker": "Công nhân khu công nghiệp",
+    "rural_worker": "Lao động nông thôn",
+    "ethnic_minority": "Đồng bào dân tộc thiểu số",
+    "youth_union": "Đoàn viên thanh niên",
+    "women_union": "Hội viên phụ nữ",
+    "other": "Khác",
+}
+
+GENDERS = {"male": "Nam", "female": "Nữ", "other": "Khác"}
+
+TRAINER_TIERS = {
+    "province": "Nòng cốt cấp tỉnh",
+    "district": "Nòng cốt cấp huyện",
+    "local": "Giảng viên cơ sở",
+}
+
+TRAINER_STATUSES = {"active": "Đang hoạt động", "paused": "Tạm dừng", "left": "Đã nghỉ"}
+
+CLASS_MODES = {"online": "Trực tuyến", "in_person": "Trực tiếp", "blended": "Kết hợp"}
+
+CLASS_STATUSES = {
+    "planned": "Dự kiến",
+    "open": "Đang tuyển sinh",
+    "running": "Đang học",
+    "completed": "Đã kết thúc",
+    "cancelled": "Đã hủy",
+}
+
+ENROLLMENT_STATUSES = {"enrolled": "Đang học", "completed": "Hoàn thành", "dropped": "Bỏ học"}
+
+ROLES = {
+    "admin": "Quản trị hệ thống",
+    "steering": "Ban Chỉ đạo",
+    "coordinator": "Điều phối viên",
+    "trainer": "Giảng viên",
+    "viewer": "Người xem",
+}
+
+AREA_LEVELS = {"province": "Tỉnh", "district": "Huyện", "cluster": "Cụm xã", "commune": "Xã"}
+
+DIVISION_TYPES = {
+    "tinh": "Tỉnh",
+    "thanh_pho": "Thành phố",
+    "thi_xa": "Thị xã",
+    "huyen": "Huyện",
+    "quan": "Quận",
+    "phuong": "Phường",
+    "thi_tran": "Thị trấn",
+    "xa": "Xã",
+    "dac_khu": "Đặc khu",
+    "cum": "Cụm xã",
+}
+
+LEVELS = {
+    1: "Bậc 1 - Xử lý văn bản cơ bản",
+    2: "Bậc 2 - Đa phương tiện và truyền thông",
+    3: "Bậc 3 - Mô hình tư duy chuyên nghiệp",
+    4: "Bậc 4 - Quản trị dữ liệu và tri thức",
+    5: "Bậc 5 - Sáng tạo và đổi mới",
+}
+
+
+def check_in(column: str, vocabulary: dict) -> str:
+    """SQL text for a CHECK that `column` holds one of the vocabulary's codes."""
+    codes = ", ".join(f"'{code}'" for code in vocabulary)
+    return f"{column} IN ({codes})"

@@ -1,0 +1,153 @@
+"""The one authorization checkpoint: what a user may see and change.
+
+Rules:
+- admin and steering see everything; a viewer without a scope sees everything, read only;
+- a coordinator (or a scoped viewer) sees the subtree of their area, or of their unit;
+- a trainer sees their own trainer record, their own classes and the persons in them;
+- anything outside the scope answers 404, never 403, so ids leak nothing.
+Every query for a user goes through `visible(Model, user)` (or `scoped`/`get_or_404`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import abort
+from sqlalchemy import Select, false, or_, select, true
+from sqlalchemy.sql.elements import ColumnElement
+
+from app.extensions import db
+from app.models import Area, AuditEvent, Enrollment, Person, Trainer, TrainingClass, Unit, User
+
+__all__ = ["Scope", "scope_of", "visible", "scoped", "get_or_404", "can_change", "area_subtree_ids"]
+
+
+@dataclass(frozen=True)
+class Scope:
+    everything: bool = False
+    area_path: str | None = None
+    unit_path: str | None = None
+    trainer_id: int | None = None
+    person_id: int | None = None
+    admin: bool = False
+
+
+def scope_of(user) -> Scope:
+    """Read the user's scope once; unauthenticated users see nothing."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return Scope()
+    if user.role in ("admin", "steering"):
+        return Scope(everything=True, admin=user.role == "admin")
+    if user.role in ("coordinator", "viewer"):
+        if user.scope_area_id is not None:
+            return Scope(area_path=db.session.scalar(select(Area.path).where(Area.id == user.scope_area_id)))
+        if user.scope_unit_id is not None:
+            return Scope(unit_path=db.session.scalar(select(Unit.path).where(Unit.id == user.scope_unit_id)))
+        return Scope(everything=user.role == "viewer")
+    if user.role == "trainer" and user.person_id is not None:
+        trainer_id = db.session.scalar(select(Trainer.id).where(Trainer.person_id == user.person_id))
+        return Scope(trainer_id=trainer_id, person_id=user.person_id)
+    return Scope()
+
+
+def area_subtree_ids(path: str):
+    return select(Area.id).where(Area.path.startswith(path))
+
+
+def unit_subtree_ids(path: str):
+    return select(Unit.id).where(Unit.path.startswith(path))
+
+
+def _areas(s: Scope) -> ColumnElement[bool]:
+    return Area.path.startswith(s.area_path) if s.area_path else false()
+
+
+def _units(s: Scope) -> ColumnElement[bool]:
+    if s.area_path:
+        return Unit.area_id.in_(area_subtree_ids(s.area_path))
+    return Unit.path.startswith(s.unit_path) if s.unit_path else false()
+
+
+def _trainers(s: Scope) -> ColumnElement[bool]:
+    if s.area_path:
+        return Trainer.area_id.in_(area_subtree_ids(s.area_path))
+    if s.unit_path:
+        return Trainer.unit_id.in_(unit_subtree_ids(s.unit_path))
+    return Trainer.id == s.trainer_id if s.trainer_id else false()
+
+
+def _classes(s: Scope) -> ColumnElement[bool]:
+    if s.area_path:
+        return TrainingClass.venue_area_id.in_(area_subtree_ids(s.area_path))
+    if s.unit_path:
+        units = unit_subtree_ids(s.unit_path)
+        return or_(
+            TrainingClass.host_unit_id.in_(units),
+            TrainingClass.trainer_id.in_(select(Trainer.id).where(Trainer.unit_id.in_(units))),
+        )
+    return TrainingClass.trainer_id == s.trainer_id if s.trainer_id else false()
+
+
+def _enrollments(s: Scope) -> ColumnElement[bool]:
+    return Enrollment.class_id.in_(select(TrainingClass.id).where(_classes(s)))
+
+
+def _persons(s: Scope) -> ColumnElement[bool]:
+    if s.area_path:
+        return or_(
+            Person.home_area_id.in_(area_subtree_ids(s.area_path)),
+            Person.unit_id.in_(select(Unit.id).where(_units(s))),
+        )
+    if s.unit_path:
+        return Person.unit_id.in_(unit_subtree_ids(s.unit_path))
+    if s.trainer_id:
+        mine = select(Enrollment.person_id).where(_enrollments(s))
+        return or_(Person.id == s.person_id, Person.id.in_(mine))
+    return false()
+
+
+def _admin_only(s: Scope) -> ColumnElement[bool]:
+    return true() if s.admin else false()
+
+
+_RULES: dict[type, Callable[[Scope], ColumnElement[bool]]] = {
+    Area: _areas,
+    Unit: _units,
+    Trainer: _trainers,
+    TrainingClass: _classes,
+    Enrollment: _enrollments,
+    Person: _persons,
+    User: _admin_only,
+    AuditEvent: _admin_only,
+}
+
+
+def register_rule(model: type, rule: Callable[[Scope], ColumnElement[bool]]) -> None:
+    """Let a feature package declare the scope rule of its own model."""
+    _RULES[model] = rule
+
+
+def visible(model: type, user) -> ColumnElement[bool]:
+    """The WHERE clause limiting `model` to what `user` may see."""
+    s = user if isinstance(user, Scope) else scope_of(user)
+    if s.everything and model not in (User, AuditEvent):
+        return true()
+    return _RULES[model](s)
+
+
+def scoped(model: type, user) -> Select:
+    return select(model).where(visible(model, user))
+
+
+def get_or_404(model: type, ident: int, user):
+    """Load one row the user may see, or answer 404."""
+    obj = db.session.scalar(scoped(model, user).where(model.id == ident))
+    if obj is None:
+        abort(404)
+    return obj
+
+
+def can_change(user) -> bool:
+    """Viewers read; every other signed-in role may change what it sees."""
+    return bool(user and user.is_authenticated and user.role != "viewer")

@@ -1,0 +1,53 @@
+"""Vietnamese display rules: dates dd/mm/yyyy, thousands grouped with '.', decimals with ','."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+__all__ = ["vn_date", "vn_datetime", "vn_number", "vn_percent", "FILTERS"]
+
+_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def vn_date(value: date | datetime | None) -> str:
+    """
+    >>> vn_date(date(2025, 2, 3))
+    '03/02/2025'
+    """
+    if value is None:
+        return ""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        value = value.astimezone(_TZ)
+    return value.strftime("%d/%m/%Y")
+
+
+def vn_datetime(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    if value.tzinfo is not None:
+        value = value.astimezone(_TZ)
+    return value.strftime("%d/%m/%Y %H:%M")
+
+
+def vn_number(value: float | int | None, decimals: int = 0) -> str:
+    """
+    >>> vn_number(1234567)
+    '1.234.567'
+    >>> vn_number(1234.5, 1)
+    '1.234,5'
+    """
+    if value is None:
+        return "–"
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def vn_percent(value: float | None, decimals: int = 1) -> str:
+    """A ratio (0.25) shown as a percentage ('25,0%')."""
+    if value is None:
+        return "–"
+    return vn_number(value * 100, decimals) + "%"
+
+
+FILTERS = {"vndate": vn_date, "vndatetime": vn_datetime, "vnnum": vn_number, "vnpct": vn_percent}

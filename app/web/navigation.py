@@ -1,0 +1,19 @@
+"""Navigation by role: each entry is shown only to the roles that can use it."""
+
+from __future__ import annotations
+
+NAV = [
+    ("dashboard.home", "Tổng quan", {"admin", "steering", "coordinator", "trainer", "viewer"}),
+    ("areas.index", "Địa bàn", {"admin", "steering", "coordinator", "viewer"}),
+    ("units.index", "Đơn vị", {"admin", "steering", "coordinator", "viewer"}),
+    ("trainers.index", "Giảng viên", {"admin", "steering", "coordinator", "viewer"}),
+    ("training.index", "Lớp học", {"admin", "steering", "coordinator", "trainer", "viewer"}),
+    ("people.index", "Học viên", {"admin", "steering", "coordinator", "trainer", "viewer"}),
+    ("admin.users", "Quản trị", {"admin"}),
+]
+
+
+def nav_for(user) -> list[tuple[str, str]]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return [(endpoint, label) for endpoint, label, roles in NAV if user.role in roles]
