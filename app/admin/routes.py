@@ -17,11 +17,13 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 def admin_required(view):
+    """Admin pages do not exist for anyone else: 404, like any id outside one's scope."""
+
     @wraps(view)
     @login_required
     def wrapper(*args, **kwargs):
         if current_user.role != "admin":
-            abort(403)
+            abort(404)
         return view(*args, **kwargs)
 
     return wrapper
