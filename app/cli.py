@@ -60,8 +60,17 @@ def areas_load(file: Path, valid_from, valid_to, only: str | None) -> None:
 @click.option("--seed", type=int, default=137, show_default=True)
 @with_appcontext
 def demo_cmd(size: str, seed: int) -> None:
+    import secrets
+
+    from flask import current_app
+
     from app.demo import seed_demo
 
+    key_file = Path(current_app.instance_path) / "secret_key"
+    if not key_file.exists():
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_urlsafe(48))
+        key_file.chmod(0o600)
     summary = seed_demo(size=size, seed=seed, echo=click.echo)
     db.session.commit()
     for line in summary:

@@ -34,9 +34,20 @@ csrf = CSRFProtect()
 
 
 @event.listens_for(Engine, "connect")
-def _sqlite_enforces_foreign_keys(dbapi_connection, _record) -> None:
-    """SQLite checks foreign keys only when asked, per connection; PostgreSQL always does."""
+def _sqlite_connect(dbapi_connection, _record) -> None:
+    """SQLite checks foreign keys only when asked, per connection; PostgreSQL always does.
+
+    The driver's own transaction handling is switched off so that SQLAlchemy emits BEGIN
+    itself: otherwise SAVEPOINTs (nested transactions, the tests' rollback) silently commit.
+    """
     if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(connection) -> None:
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN")

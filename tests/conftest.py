@@ -79,10 +79,11 @@ class BoundSession(FlaskSession):
 
 
 @pytest.fixture(autouse=True)
-def _transaction(request, app):
+def _transaction(request):
     if "no_db" in request.keywords:
         yield
         return
+    app = request.getfixturevalue("app")
     with app.app_context():
         connection = db.engine.connect()
         outer = connection.begin()
