@@ -188,3 +188,19 @@ def test_evaluate_all_is_deterministic_and_silent_on_a_healthy_snapshot():
     busy = snapshot(trainers=[TrainerRow("t1", "An")])
     assert evaluate(busy) == evaluate(busy)
     assert all(isinstance(f, Finding) for f in evaluate(busy))
+
+
+def test_activity_rows_from_the_shipped_plan():
+    from rollout import PLANS_DIR
+    from rollout.gaps import activity_rows
+    from rollout.plan import load_plan_file
+    from rollout.schedule import Actual
+
+    plan = load_plan_file(PLANS_DIR / "kh137.yaml")
+    actuals = {n: Actual(D(2024, 12, 1), D(2025, 2, 20)) for n in (1, 2, 3, 4)}
+    actuals[6] = Actual(D(2025, 1, 5))
+    rows = activity_rows(plan, actuals)
+    assert [r.number for r in rows] == list(range(1, 11))
+    inputs = snapshot(activities=rows, today=D(2025, 3, 15))
+    assert keys(inputs, "activity_not_started") == [5, 7, 8, 9]
+    assert keys(inputs, "activity_overdue") == []

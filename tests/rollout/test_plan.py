@@ -168,3 +168,14 @@ def test_bad_files(tmp_path: Path):
         load_plan_file(tmp_path / "list.yaml")
     with pytest.raises(PlanFileError, match="cannot read"):
         load_plan_file(tmp_path / "missing.json")
+
+
+def test_the_documented_example_loads():
+    import re
+
+    text = (PLANS_DIR.parent.parent / "docs" / "plan-format.md").read_text(encoding="utf-8")
+    example = re.search(r"```yaml\n(.*?)```", text, re.S)
+    assert example is not None
+    plan = load_plan(yaml.safe_load(example.group(1)))
+    assert plan.activity(2).window.end == D(2025, 11, 30)
+    assert plan.activity(2).depends_on[0].predecessor == 1
