@@ -106,6 +106,8 @@ def topological_order(graph: nx.DiGraph) -> list[int]:
 def compute_schedule(plan: Plan) -> Schedule:
     """Forward and backward CPM passes over the plan's windows and dependencies."""
     graph = activity_graph(plan)
+    if not graph:
+        raise InvalidInputError("activities", "the plan has no activity to schedule")
     order = topological_order(graph)
     es: dict[int, int] = {}
     ef: dict[int, int] = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -49,6 +50,11 @@ def test_window_start_is_a_floor():
     assert s[2].earliest_start == D("03-01")
     assert s[1].slack == (D("02-28") - D("01-02")).days
     assert s.critical_path == (2,)
+
+
+def test_empty_plan_is_refused(plan):
+    with pytest.raises(InvalidInputError):
+        compute_schedule(dataclasses.replace(plan, activities=()))
 
 
 def test_cycle_is_refused():
