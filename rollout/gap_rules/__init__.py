@@ -1,0 +1,5 @@
+"""The built-in gap rules, one module per family; importing this package registers them all."""
+
+from rollout.gap_rules import audience, cascade, coverage, data_quality, progress
+
+__all__ = ["audience", "cascade", "coverage", "data_quality", "progress"]
