@@ -49,7 +49,6 @@ def test_upgrade_matches_models_and_downgrade_empties(empty_database_url):
 
 
 def test_migration_files_are_date_prefixed():
-    from pathlib import Path
 
     from app import ROOT
 

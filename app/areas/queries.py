@@ -30,7 +30,7 @@ def children_with_counts(area: Area) -> list[dict]:
     """Each child area with the trainers (all, active), classes and units in its subtree."""
     child = aliased(Area)
     member = aliased(Area)
-    children = list(db.session.scalars(select(Area).where(Area.parent_id == area.id).order_by(Area.name)))
+    children = list(db.session.scalars(select(Area).where(Area.parent_id == area.id).order_by(Area.search_key)))
     if not children:
         return []
 
