@@ -16,6 +16,11 @@ MESSAGES: dict[str, str] = {
     "second_mentor": "Giảng viên này đã có người hướng dẫn khác.",
     "duplicate_person": "Đã có người với số điện thoại hoặc số định danh này.",
     "out_of_scope": "Đối tượng này nằm ngoài phạm vi quản lý của bạn.",
+    "plan_cycle": "Không thể lưu: các phụ thuộc tạo thành vòng lặp ({path}). Một hoạt động không thể phải chờ "
+                  "chính nó.",
+    "invalid_field": "Tệp kế hoạch sai ở trường “{field}”: {reason}.",
+    "plan_file": "Không đọc được tệp kế hoạch {path}: {reason}.",
+    "unknown_activity": "Kế hoạch không có hoạt động số {number}.",
 }
 
 

@@ -9,7 +9,9 @@ NAV = [
     ("trainers.index", "Giảng viên", {"admin", "steering", "coordinator", "viewer"}),
     ("training.index", "Lớp học", {"admin", "steering", "coordinator", "trainer", "viewer"}),
     ("people.index", "Học viên", {"admin", "steering", "coordinator", "trainer", "viewer"}),
+    ("plan.index", "Kế hoạch", {"admin", "steering", "coordinator", "viewer"}),
     ("admin.users", "Quản trị", {"admin"}),
+    ("jobs.index", "Tác vụ định kỳ", {"admin"}),
 ]
 
 
