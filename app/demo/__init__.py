@@ -18,6 +18,7 @@ from app import ROOT
 from app.areas.operations import load_map, map_period, read_map
 from app.demo.accounts import ensure_accounts
 from app.demo.cascade import SIZES, Cascade, District
+from app.demo.plan import seed_plan
 from app.demo.units import PROVINCE_SEAT, UNITS
 from app.extensions import db
 from app.models import Area, Enrollment, Person, Trainer, TrainingClass, Unit
@@ -56,6 +57,8 @@ def seed_demo(size: str = "demo", seed: int = 137, echo: Callable[[str], None] =
             )
         echo(f"Đã tạo {len(rows.trainers):,} giảng viên, {len(rows.classes):,} lớp, "
              f"{len(rows.enrollments):,} lượt học viên trong {time.perf_counter() - started:.1f} giây.")
+    for line in seed_plan(province, local_today()):
+        echo(line)
     return ensure_accounts(province)
 
 

@@ -2,7 +2,7 @@
 
 Rules:
 - never started by `create_app` or a web worker: only this command runs it;
-- a BlockingScheduler with an SQLAlchemy job store on the app's engine, timezone `LANTOA_TIMEZONE`, and job
+- a BlockingScheduler with an SQLAlchemy job store on the app's database (its own engine), timezone `LANTOA_TIMEZONE`, and job
   defaults coalesce=True, max_instances=1 (a job never overlaps itself; runs missed while down collapse into
   one if they are less than `MISFIRE_GRACE` late);
 - it runs jobs only while it holds the leader lock (app/jobs/leader.py); until then it waits and retries; if it
@@ -28,7 +28,7 @@ from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Engine, create_engine, inspect, text
 
 from app.extensions import db
 from app.jobs.leader import leader_lock
@@ -49,6 +49,13 @@ def scheduled_run(holder: str, job_id: str) -> None:
     if process is None:  # a job stored by a process that is gone; the next leader re-registers its jobs
         return
     process.run_job(job_id)
+
+
+class _JobStore(SQLAlchemyJobStore):
+    """APScheduler's SQLAlchemy job store, leaving its engine to its owner (see `_schedule`)."""
+
+    def shutdown(self) -> None:
+        pass
 
 
 def _stored_next_runs(engine: Engine) -> dict[str, dt.datetime]:
@@ -108,9 +115,13 @@ class SchedulerProcess:
             _RUNNING.pop(self.holder, None)
 
     def _schedule(self, engine: Engine, lock) -> None:
+        # The job store gets its own engine on the app's database, disposed of here once the scheduler's loop
+        # has ended (APScheduler's own store disposes of it on shutdown, possibly from another thread while
+        # the loop still uses a connection, and would pull the app's pool from under running jobs).
+        store_engine = create_engine(engine.url, pool_pre_ping=True)
         scheduler = BlockingScheduler(
             timezone=self.timezone,
-            jobstores={"default": SQLAlchemyJobStore(engine=engine, tablename=JOBS_TABLE),
+            jobstores={"default": _JobStore(engine=store_engine, tablename=JOBS_TABLE),
                        "local": MemoryJobStore()},
             executors={"default": ThreadPoolExecutor(4)},
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": MISFIRE_GRACE},
@@ -140,5 +151,8 @@ class SchedulerProcess:
                           jobstore="local")
         scheduler.add_job(watch, "interval", seconds=1, id="stop-watch", jobstore="local")
         self.scheduler = scheduler
-        if not self.stopping.is_set():
-            scheduler.start()
+        try:
+            if not self.stopping.is_set():
+                scheduler.start()
+        finally:
+            store_engine.dispose()

@@ -1,9 +1,22 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.models.vocab import ACTIVITY_STATUSES
+
+
+def choice_list(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms 3.3 choices (tuples are deprecated)."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class VnDateField(DateField):
@@ -27,7 +40,7 @@ class VnIntegerField(IntegerField):
 
 
 class ProgressForm(FlaskForm):
-    status = SelectField("Trạng thái", choices=list(ACTIVITY_STATUSES.items()))
+    status = SelectField("Trạng thái", choices=choice_list(ACTIVITY_STATUSES.items()))
     progress = VnIntegerField("Tiến độ (%)", default=0, validators=[
         InputRequired("Nhập tiến độ từ 0 đến 100."), NumberRange(0, 100, "Tiến độ là một số từ 0 đến 100.")])
     started_on = VnDateField("Ngày bắt đầu thực tế", validators=[Optional()])

@@ -70,6 +70,11 @@ class Gantt:
     today_x: float
     today_label: str
 
+    @property
+    def today_anchor(self) -> str:
+        """Write today's label left of the line near the right edge, so it stays inside the chart."""
+        return "end" if self.today_x > self.chart_right - 110 else "start"
+
 
 def _short(text: str, limit: int = 44) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

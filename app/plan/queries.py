@@ -64,7 +64,7 @@ def evidence_counts(activity_ids: list[int], user) -> dict[int, int]:
 
 
 def unit_choices() -> list[tuple[int, str]]:
-    return list(db.session.execute(select(Unit.id, Unit.name).order_by(Unit.search_key)).tuples())
+    return [(i, name) for i, name in db.session.execute(select(Unit.id, Unit.name).order_by(Unit.search_key))]
 
 
 @dataclass

@@ -6,7 +6,7 @@ answers 403. Views validate, call an operation, commit once.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
 from app.errors import OperationError
@@ -14,12 +14,13 @@ from app.extensions import db, login_manager
 from app.models import Activity, ActivityDependency, Evidence, Plan
 from app.plan import operations, queries
 from app.plan.access import may_edit_plan, may_see_plans, may_update_activity
-from app.plan.domain import load_rows, plan_view
-from app.plan.forms import DependencyForm, EvidenceForm, LeadUnitsForm, ProgressForm
+from app.plan.domain import actuals, load_rows, plan_view, to_domain
+from app.plan.forms import DependencyForm, EvidenceForm, LeadUnitsForm, ProgressForm, choice_list
 from app.plan.gantt import build_gantt
 from app.plan.uploads import MIME_TYPES, discard, path_of, store_upload
 from app.scope import get_or_404
 from app.timeutil import local_today
+from rollout.schedule import successors_shift
 
 bp = Blueprint("plan", __name__, url_prefix="/plan")
 
@@ -55,31 +56,29 @@ def show(plan_id: int):
 def _activity_page(activity: Activity, **forms):
     plan = db.session.get(Plan, activity.plan_id)
     rows = load_rows(plan)
-    view = plan_view(rows, local_today())
+    today = local_today()
+    view = plan_view(rows, today)
     row = view.row(activity.number)
+    what_if = {}
+    if activity.status != "done":  # how the activities after it would move if it were finished today
+        what_if = successors_shift(to_domain(rows), activity.number, today, actuals(rows.activities, today))
     can_update, can_edit = may_update_activity(current_user, activity), may_edit_plan(current_user)
     progress_form = forms.get("progress_form") or ProgressForm(
         status=activity.status, progress=activity.progress, started_on=activity.started_on,
         finished_on=activity.finished_on, note=activity.progress_note, formdata=None)
     dependency_form = forms.get("dependency_form") or DependencyForm(formdata=None)
-    dependency_form.predecessor_id.choices = queries.other_activities(activity)
+    dependency_form.predecessor_id.choices = choice_list(queries.other_activities(activity))
     linked = next(a for a in rows.activities if a.id == activity.id).linked_units
     lead_form = forms.get("lead_form") or LeadUnitsForm(unit_ids=[u.id for u in linked], formdata=None)
-    lead_form.unit_ids.choices = queries.unit_choices()
+    lead_form.unit_ids.choices = choice_list(queries.unit_choices())
     evidence_form = forms.get("evidence_form") or EvidenceForm(formdata=None)
     return render_template(
         "plan/activity.html", plan=plan, activity=activity, row=row, view=view, linked=linked,
         neighbours=queries.neighbours(activity), files=queries.evidence_for(current_user, activity_id=activity.id),
         can_update=can_update, can_edit=can_edit, progress_form=progress_form, dependency_form=dependency_form,
-        lead_form=lead_form, evidence_form=evidence_form,
-        max_mb=_max_mb(),
+        lead_form=lead_form, evidence_form=evidence_form, what_if=what_if, today=today,
+        max_mb=current_app.config["LANTOA_UPLOAD_MAX_MB"],
     )
-
-
-def _max_mb() -> int:
-    from flask import current_app
-
-    return current_app.config["LANTOA_UPLOAD_MAX_MB"]
 
 
 @bp.get("/activities/<int:activity_id>")
@@ -130,7 +129,7 @@ def add_dependency(activity_id: int):
     if not may_edit_plan(current_user):
         abort(403)
     form = DependencyForm()
-    form.predecessor_id.choices = queries.other_activities(activity)
+    form.predecessor_id.choices = choice_list(queries.other_activities(activity))
     if form.validate_on_submit():
         try:
             operations.add_dependency(activity, form.predecessor_id.data, form.lag_days.data)
@@ -163,7 +162,7 @@ def set_lead_units(activity_id: int):
     if not may_edit_plan(current_user):
         abort(403)
     form = LeadUnitsForm()
-    form.unit_ids.choices = queries.unit_choices()
+    form.unit_ids.choices = choice_list(queries.unit_choices())
     if form.validate_on_submit():
         try:
             operations.set_lead_units(activity, form.unit_ids.data or [])

@@ -1,0 +1,119 @@
+"""The job registry, the runner's log, idempotence of every job, and the admin jobs page."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import func, inspect, select
+
+from app.extensions import db
+from app.jobs.registry import JOBS, JobSpec, get_job, next_run
+from app.jobs.runner import run_job
+from app.models import JobRun, User
+from tests.conftest import post_form
+
+TZ = "Asia/Ho_Chi_Minh"
+
+
+def test_job_ids_are_unique_and_every_trigger_is_in_the_programme_timezone():
+    assert len({spec.id for spec in JOBS}) == len(JOBS) == 6
+    for spec in JOBS:
+        assert str(spec.trigger(ZoneInfo(TZ)).timezone) == TZ
+
+
+@pytest.mark.parametrize(("job_id", "expected"), [
+    ("gap_scan", datetime(2025, 2, 11, 6, 0)),  # 10/02 09:00 local: today's 06:00 has passed
+    ("daily_digest", datetime(2025, 2, 11, 7, 0)),
+    ("network_recompute", datetime(2025, 2, 16, 2, 0)),  # the next Sunday
+    ("quarterly_report", datetime(2025, 3, 31, 18, 0)),  # the last day of the quarter
+    ("send_mail", datetime(2025, 2, 10, 9, 5)),
+])
+def test_next_run_is_computed_from_the_trigger(job_id, expected):
+    now = datetime(2025, 2, 10, 2, 0, tzinfo=UTC)  # 09:00 in Hà Nội
+    assert next_run(get_job(job_id), TZ, now).replace(tzinfo=None) == expected
+
+
+def _fails(ctx):
+    from app.models import OutboxMessage
+
+    db.session.add(OutboxMessage(dedup_key="x", kind="digest", to_address="a@b", subject="s", body="b"))
+    db.session.flush()
+    raise RuntimeError("hỏng")
+
+
+def test_a_failing_job_is_rolled_back_and_recorded(app):
+    from app.models import OutboxMessage
+
+    run = run_job(JobSpec("broken", "Hỏng", "", "", lambda tz: None, _fails), runner="test")
+    assert run.outcome == "error" and run.message == "RuntimeError: hỏng" and run.duration_ms >= 0
+    assert db.session.scalar(select(func.count(OutboxMessage.id)).where(OutboxMessage.dedup_key == "x")) == 0
+    assert db.session.get(JobRun, run.id).finished_at >= db.session.get(JobRun, run.id).started_at
+
+
+@pytest.mark.parametrize("job_id", ["network_recompute", "quarterly_report"])
+def test_jobs_of_modules_not_installed_are_skipped(job_id):
+    run = run_job(job_id, runner="test")
+    assert run.outcome == "skipped" and "Bỏ qua" in run.message
+
+
+def test_sending_without_an_smtp_url_is_skipped(app, monkeypatch):
+    monkeypatch.setitem(app.config, "LANTOA_SMTP_URL", "")
+    run = run_job("send_mail", runner="test")
+    assert run.outcome == "skipped" and "LANTOA_SMTP_URL" in run.message
+
+
+def _state() -> dict[str, list]:
+    """Every row of every table but the run log, the audit trail and lookups of the test world."""
+    tables = [t for t in db.metadata.sorted_tables if t.name not in ("job_runs", "audit_events")]
+    state = {}
+    for table in tables:
+        rows = db.session.execute(select(table).order_by(*table.primary_key.columns)).all()
+        state[table.name] = [tuple(r) for r in rows]
+    return state
+
+
+def test_every_job_run_twice_leaves_the_same_state_as_run_once(app, kh137, activities, pinned_today, smtp_server,
+                                                               monkeypatch):
+    """The whole registry, in order, on a day with gaps, digests, reminders and mail to send."""
+    pinned_today(date(2025, 1, 27))
+    monkeypatch.setitem(app.config, "LANTOA_SMTP_URL", smtp_server.url)
+    for user in db.session.scalars(select(User).where(User.role.in_(("coordinator", "steering")))):
+        user.email = f"{user.username}@example.org"
+    db.session.flush()
+    for spec in JOBS:
+        first = run_job(spec, runner="test")
+        assert first.outcome in ("ok", "skipped"), (spec.id, first.message)
+        once = _state()
+        second = run_job(spec, runner="test")
+        assert second.outcome == first.outcome
+        assert _state() == once, f"{spec.id} changed the state when run again"
+    assert smtp_server.messages, "the day had mail to send"
+    assert len(smtp_server.messages) == len({m["Message-ID"] for m in smtp_server.messages})
+
+
+def test_create_app_leaves_the_scheduler_alone(app):
+    assert "apscheduler_jobs" not in inspect(db.session.connection()).get_table_names()
+
+
+def test_the_jobs_page_lists_jobs_with_next_runs_and_runs_one_now(client, login_as):
+    login_as("admin")
+    page = client.get("/admin/jobs/").get_data(as_text=True)
+    for spec in JOBS:
+        assert spec.label in page and f'action="/admin/jobs/{spec.id}/run"' in page
+    assert page.count('class="next-run"') == len(JOBS)
+    response = post_form(client, "/admin/jobs/network_recompute/run", {}, token_page="/admin/jobs/")
+    assert response.status_code == 302
+    run = db.session.scalar(select(JobRun).where(JobRun.job_id == "network_recompute"))
+    assert run.outcome == "skipped" and run.runner == "web: admin"
+    page = client.get("/admin/jobs/").get_data(as_text=True)
+    assert "Tính lại mạng lưới: bỏ qua" in page and "Bỏ qua" in page
+    assert client.post("/admin/jobs/gap_scan/run").status_code == 400  # no CSRF token
+    assert client.get("/admin/jobs/gap_scan/run").status_code == 405
+    assert post_form(client, "/admin/jobs/nope/run", {}, token_page="/admin/jobs/").status_code == 404
+
+
+def test_only_admins_see_the_jobs_page(client, login_as):
+    login_as("steering")
+    assert client.get("/admin/jobs/").status_code == 404
