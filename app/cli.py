@@ -201,6 +201,7 @@ def scheduler_cmd(lease_seconds: int) -> None:
     from app.jobs.scheduler import SchedulerProcess
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # each run is logged by lantoa.jobs instead
     process = SchedulerProcess(current_app._get_current_object(), lease_seconds=lease_seconds, echo=click.echo)
     signal.signal(signal.SIGTERM, lambda *_: process.stop())
     try:

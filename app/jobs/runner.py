@@ -44,4 +44,5 @@ def run_job(job: JobSpec | str, runner: str) -> JobRun:
                  duration_ms=max(int((time.perf_counter() - clock) * 1000), 0), runner=runner[:160])
     db.session.add(run)
     db.session.commit()
+    logger.info("%s: %s in %d ms by %s. %s", spec.id, outcome, run.duration_ms, runner, message)
     return run

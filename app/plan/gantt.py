@@ -21,7 +21,7 @@ from app.plan.domain import ActivityRow, PlanView
 WIDTH = 1100
 LABEL_WIDTH = 330
 CHART_X = LABEL_WIDTH + 10
-CHART_WIDTH = WIDTH - CHART_X - 60
+CHART_WIDTH = WIDTH - CHART_X - 85  # room after the last bar for its slip ('+360 ngày')
 HEADER = 46
 PHASE_ROW = 26
 ACTIVITY_ROW = 38
@@ -142,11 +142,12 @@ def _bar(row: ActivityRow, y: float, span) -> Bar:
 def _ticks(first: dt.date, last: dt.date, x) -> list[Tick]:
     months = (last.year - first.year) * 12 + last.month - first.month + 1
     step = max(1, math.ceil(months / 18))
+    roomy = CHART_WIDTH / months * step >= 50  # room for "mm/yyyy" on the first tick
     ticks, day, index = [], first, 0
     while day <= last:
         if index % step == 0:
-            ticks.append(Tick(x(day), f"{day:%m/%Y}" if day.month == 1 or index == 0 else f"{day:%m}",
-                              day.month == 1 or index == 0))
+            with_year = day.month == 1 or (index == 0 and roomy)
+            ticks.append(Tick(x(day), f"{day:%m/%Y}" if with_year else f"{day:%m}", with_year))
         index += 1
         day = dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
     return ticks

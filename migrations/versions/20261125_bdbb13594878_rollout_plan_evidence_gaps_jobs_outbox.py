@@ -1,8 +1,12 @@
 """rollout plan, evidence, gaps, jobs, outbox
 
-Revision ID: 69cda4f08260
+Plans with phases, activities (progress, actual dates), finish-to-start dependencies and linked lead units;
+evidence files and district plans; stored gaps with their history; the job run log, the scheduler's lease and
+the mail outbox. APScheduler's own table (apscheduler_jobs) is created by , not here.
+
+Revision ID: bdbb13594878
 Revises: 41cb2a5d224a
-Create Date: 2026-11-25 22:57:42.130868
+Create Date: 2026-11-25 23:27:47.368306
 
 """
 from alembic import op
@@ -10,7 +14,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '69cda4f08260'
+revision = 'bdbb13594878'
 down_revision = '41cb2a5d224a'
 branch_labels = None
 depends_on = None
