@@ -2,7 +2,7 @@
 
 Plans with phases, activities (progress, actual dates), finish-to-start dependencies and linked lead units;
 evidence files and district plans; stored gaps with their history; the job run log, the scheduler's lease and
-the mail outbox. APScheduler's own table (apscheduler_jobs) is created by , not here.
+the mail outbox. APScheduler's own table (apscheduler_jobs) is created by `lantoa scheduler`, not here.
 
 Revision ID: bdbb13594878
 Revises: 41cb2a5d224a
