@@ -53,8 +53,9 @@ def _link_district_committees(plan: Plan) -> None:
         Unit.name.like("UBND huyện %") | Unit.name.like("UBND thành phố %"))))
     activities = db.session.scalars(select(Activity.id).where(Activity.plan_id == plan.id,
                                                               Activity.number.in_(DISTRICT_LED)))
-    db.session.execute(activity_lead_units.insert(), [{"activity_id": a, "unit_id": u}
-                                                      for a in activities for u in committees])
+    links = [{"activity_id": a, "unit_id": u} for a in activities for u in committees]
+    if links:
+        db.session.execute(activity_lead_units.insert(), links)
 
 
 def _progress(plan: Plan, today: dt.date) -> None:
@@ -82,14 +83,16 @@ def _progress(plan: Plan, today: dt.date) -> None:
 
 
 def _district_plans(province: Area, today: dt.date) -> int:
+    """Record the demo districts' plans; returns how many districts have one."""
     districts = list(db.session.scalars(select(Area).where(Area.parent_id == province.id,
                                                            Area.level == "district").order_by(Area.code)))
     recorded = 0
     for n, district in enumerate(districts):
-        if district.code in DISTRICTS_WITHOUT_PLAN:
+        if db.session.scalar(select(DistrictPlan.id).where(DistrictPlan.area_id == district.id)):
+            recorded += 1
             continue
         issued = dt.date(2024, 12, 16) + dt.timedelta(days=3 * n)
-        if issued > today or db.session.scalar(select(DistrictPlan.id).where(DistrictPlan.area_id == district.id)):
+        if district.code in DISTRICTS_WITHOUT_PLAN or issued > today:
             continue
         launched = issued + dt.timedelta(days=7)
         record_district_plan(district, {"number": f"{150 + 7 * n}/KH-UBND", "issued_on": issued,

@@ -1,8 +1,12 @@
-"""Vietnamese display rules: dates dd/mm/yyyy, thousands grouped with '.', decimals with ','."""
+"""Vietnamese display rules: dates dd/mm/yyyy, thousands grouped with '.', decimals with ','.
+
+Timestamps are shown in Asia/Ho_Chi_Minh; a timestamp without a zone is a stored UTC value (SQLite returns
+them without one) and is converted too.
+"""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 __all__ = ["vn_date", "vn_datetime", "vn_number", "vn_percent", "FILTERS"]
@@ -17,17 +21,23 @@ def vn_date(value: date | datetime | None) -> str:
     """
     if value is None:
         return ""
-    if isinstance(value, datetime) and value.tzinfo is not None:
-        value = value.astimezone(_TZ)
+    if isinstance(value, datetime):
+        value = _local(value)
     return value.strftime("%d/%m/%Y")
 
 
 def vn_datetime(value: datetime | None) -> str:
     if value is None:
         return ""
-    if value.tzinfo is not None:
-        value = value.astimezone(_TZ)
-    return value.strftime("%d/%m/%Y %H:%M")
+    return _local(value).strftime("%d/%m/%Y %H:%M")
+
+
+def _local(value: datetime) -> datetime:
+    """
+    >>> _local(datetime(2025, 1, 31, 20, 0)).strftime("%d/%m %H:%M")
+    '01/02 03:00'
+    """
+    return (value if value.tzinfo is not None else value.replace(tzinfo=UTC)).astimezone(_TZ)
 
 
 def vn_number(value: float | int | None, decimals: int = 0) -> str:
