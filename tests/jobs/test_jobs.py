@@ -117,3 +117,13 @@ def test_the_jobs_page_lists_jobs_with_next_runs_and_runs_one_now(client, login_
 def test_only_admins_see_the_jobs_page(client, login_as):
     login_as("steering")
     assert client.get("/admin/jobs/").status_code == 404
+
+
+def test_the_cli_lists_and_runs_jobs(app):
+    runner = app.test_cli_runner()
+    listed = runner.invoke(args=["jobs", "list"])
+    assert listed.exit_code == 0 and all(spec.id in listed.output for spec in JOBS)
+    ran = runner.invoke(args=["jobs", "run", "quarterly_report"])
+    assert ran.exit_code == 0 and "Báo cáo quý: Bỏ qua" in ran.output
+    assert runner.invoke(args=["jobs", "run", "nope"]).exit_code != 0
+    assert "--lease-seconds" in runner.invoke(args=["scheduler", "--help"]).output
