@@ -23,6 +23,7 @@ from app.extensions import db
 from app.models import Area, Enrollment, Person, Trainer, TrainingClass, Unit
 from app.text import fold
 from app.timeutil import local_today
+from app.web.formatting import vn_number
 
 MAP_FILE = ROOT / "data" / "areas" / "vn-2024-thai-nguyen-bac-kan.csv"
 POPULATION_FILE = ROOT / "data" / "areas" / "population-2019-thai-nguyen-districts.csv"
@@ -54,8 +55,9 @@ def seed_demo(size: str = "demo", seed: int = 137, echo: Callable[[str], None] =
                 update(table).where(table.c.id == bindparam("tid")).values(origin_class_id=bindparam("cid")),
                 origins,
             )
-        echo(f"Đã tạo {len(rows.trainers):,} giảng viên, {len(rows.classes):,} lớp, "
-             f"{len(rows.enrollments):,} lượt học viên trong {time.perf_counter() - started:.1f} giây.")
+        echo(f"Đã tạo {vn_number(len(rows.trainers))} giảng viên, {vn_number(len(rows.classes))} lớp, "
+             f"{vn_number(len(rows.enrollments))} lượt học viên trong "
+             f"{vn_number(time.perf_counter() - started, 1)} giây.")
     return ensure_accounts(province)
 
 
