@@ -178,11 +178,13 @@ def dormant_branches(
     classes: Iterable[Any],
     *,
     since: date,
+    as_of: date | None = None,
     min_size: int = 1,
     analysis: NetworkAnalysis | None = None,
 ) -> list[DormantBranch]:
     """Tops of maximal subtrees with no class opened and no trainer certified on or after ``since``.
 
+    With ``as_of``, classes and certifications after it are ignored (as if looking on that day).
     Subtrees smaller than ``min_size`` are left out; unreachable trainers are never reported. Sorted by size
     (largest first), then id. A given ``analysis`` must come from the same trainers in the same order.
     """
@@ -190,9 +192,10 @@ def dormant_branches(
     if analysis is None:
         analysis = analyse_records(trainers, [])
     f = analysis.forest
-    recent = [read(c, "trainer_id") for c in classes if read(c, "opened_on") >= since]
+    last = as_of or date.max
+    recent = [read(c, "trainer_id") for c in classes if since <= read(c, "opened_on") <= last]
     activity = f.tally(np.array(recent, dtype=np.int64))
-    activity += np.array([(read(t, "certified_on") or date.min) >= since for t in trainers], dtype=np.int64)
+    activity += np.array([since <= (read(t, "certified_on") or date.min) <= last for t in trainers], dtype=np.int64)
     quiet = (f.subtree_sum(activity) == 0) & ~f.unreachable
     parent_quiet = np.where(f.parent >= 0, quiet[np.maximum(f.parent, 0)], False)
     tops = np.flatnonzero(quiet & ~parent_quiet & (f.size >= min_size))
