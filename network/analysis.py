@@ -91,10 +91,17 @@ def analyse(
 ) -> NetworkAnalysis:
     """The whole-network pass over plain arrays (one row per trainer, one row per class)."""
     forest = build_forest(ids, mentor_ids)
-    owners = np.asarray(class_trainer_ids, dtype=np.int64)
-    classes = forest.tally(owners)
-    learners = forest.tally(owners, np.asarray(class_learners, dtype=np.int64))
-    completed = forest.tally(owners, np.asarray(class_completed, dtype=np.int64))
+    at = forest.index_of(np.asarray(class_trainer_ids, dtype=np.int64))
+    known = at >= 0
+    at = at[known]
+    n = len(forest)
+
+    def per_trainer(values: ArrayLike) -> IntArray:
+        weights = np.asarray(values, dtype=np.int64)[known]
+        return np.bincount(at, weights=weights, minlength=n).astype(np.int64)
+
+    classes = np.bincount(at, minlength=n).astype(np.int64)
+    learners, completed = per_trainer(class_learners), per_trainer(class_completed)
     return NetworkAnalysis(
         forest=forest,
         classes=classes,
