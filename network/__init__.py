@@ -40,8 +40,9 @@ from .errors import (
     SelfMentorError,
     UnknownMentorError,
 )
-from .forest import Forest, build_forest, mentor_array
+from .forest import Forest, build_forest
 from .graph import ReferenceForest, build_graph, graph_from_arrays, reference_pass, reference_subtree_sum
+from .idmap import id_index, mentor_array
 from .lineage import (
     IntervalIndex,
     Lineage,
@@ -79,7 +80,7 @@ __all__ = [
     # links
     "check_link", "link_problems", "validate_links", "find_loop", "LinkProblem",
     # forest and analysis
-    "Forest", "build_forest", "mentor_array",
+    "Forest", "build_forest", "mentor_array", "id_index",
     "NetworkAnalysis", "TrainerMetrics", "analyse", "analyse_records", "trainer_metrics", "date_ordinals",
     "NO_DATE",
     # metrics

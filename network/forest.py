@@ -41,28 +41,13 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .errors import DuplicateTrainerError, InvalidInputError
+from .errors import InvalidInputError
+from .idmap import id_index, mentor_array
 
-__all__ = ["Forest", "build_forest", "mentor_array"]
+__all__ = ["Forest", "build_forest"]
 
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
-
-
-def mentor_array(mentor_ids: ArrayLike | Sequence[int | None]) -> IntArray:
-    """Mentor ids as int64 with -1 for "no mentor" (``None``, NaN or any negative value).
-
-    >>> mentor_array([None, 3, -5]).tolist()
-    [-1, 3, -1]
-    """
-    arr = np.asarray(mentor_ids)
-    if arr.dtype == object:
-        arr = np.array([-1 if m is None else m for m in arr.tolist()], dtype=np.int64)
-    elif arr.dtype.kind == "f":
-        arr = np.where(np.isnan(arr), -1, arr).astype(np.int64)
-    out = arr.astype(np.int64, copy=True).reshape(-1)
-    out[out < 0] = -1
-    return out
 
 
 @dataclass(frozen=True, eq=False)
@@ -169,7 +154,7 @@ def build_forest(ids: ArrayLike, mentor_ids: ArrayLike | Sequence[int | None]) -
         raise InvalidInputError(field="mentor_ids", value=mentors.shape[0])
     if n and ids_arr.min() < 0:
         raise InvalidInputError(field="ids", value=int(ids_arr.min()))
-    sorted_index, lookup = _id_index(ids_arr)
+    sorted_index, lookup = id_index(ids_arr)
 
     # mentor id -> array index (-1: none or orphan)
     parent = np.full(n, -1, dtype=np.int64)
@@ -226,44 +211,6 @@ def build_forest(ids: ArrayLike, mentor_ids: ArrayLike | Sequence[int | None]) -
         unreachable=~reachable, preorder=preorder, levels=tuple(levels), sorted_index=sorted_index,
         lookup=lookup,
     )
-
-
-def _id_index(ids: IntArray) -> tuple[IntArray, Callable[[IntArray], IntArray]]:
-    """``argsort(ids)`` and a function mapping ids to array positions (-1 when absent).
-
-    Database ids are dense, so a direct table (``max id + 1`` entries) is used when it is at most about eight
-    times the number of trainers; otherwise binary search over the sorted ids.
-    Raises :class:`~network.errors.DuplicateTrainerError` for a repeated id.
-    """
-    n = ids.shape[0]
-    if n == 0:
-        return np.empty(0, dtype=np.int64), lambda want: np.full(np.shape(want), -1, dtype=np.int64)
-    top = int(ids.max())
-    if top <= 8 * n + 1024:
-        table = np.full(top + 1, -1, dtype=np.int64)
-        table[ids] = np.arange(n)
-        if not np.array_equal(table[ids], np.arange(n)):
-            raise DuplicateTrainerError(trainer_id=int(ids[np.flatnonzero(table[ids] != np.arange(n))[0]]))
-        sorted_index = table[table >= 0]
-
-        def find_dense(want: IntArray) -> IntArray:
-            want = np.asarray(want, dtype=np.int64)
-            inside = (want >= 0) & (want <= top)
-            return np.where(inside, table[np.where(inside, want, 0)], -1)
-
-        return sorted_index, find_dense
-    sorted_index = np.argsort(ids, kind="stable")
-    sorted_ids = ids[sorted_index]
-    dup = np.flatnonzero(sorted_ids[1:] == sorted_ids[:-1])
-    if dup.size:
-        raise DuplicateTrainerError(trainer_id=int(sorted_ids[dup[0]]))
-
-    def find_sparse(want: IntArray) -> IntArray:
-        want = np.asarray(want, dtype=np.int64)
-        pos = np.minimum(np.searchsorted(sorted_ids, want), n - 1)
-        return np.where(sorted_ids[pos] == want, sorted_index[pos], -1)
-
-    return sorted_index, find_sparse
 
 
 def _sweep(ids: IntArray, parent: IntArray, child: IntArray, children: IntArray,
