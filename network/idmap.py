@@ -12,14 +12,14 @@ at most about eight times the number of trainers, otherwise from binary search o
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .errors import DuplicateTrainerError
 
-__all__ = ["id_index", "mentor_array"]
+__all__ = ["IdLookup", "id_index", "mentor_array"]
 
 IntArray = NDArray[np.int64]
 
@@ -40,39 +40,41 @@ def mentor_array(mentor_ids: ArrayLike | Sequence[int | None]) -> IntArray:
     return out
 
 
-def id_index(ids: IntArray) -> tuple[IntArray, Callable[[IntArray], IntArray]]:
-    """``argsort(ids)`` and a function mapping ids to array positions (-1 when absent).
+class IdLookup:
+    """Maps ids to array positions (-1 when absent); a plain object, so a forest can be pickled."""
 
-    Database ids are dense, so a direct table (``max id + 1`` entries) is used when it is at most about eight
-    times the number of trainers; otherwise binary search over the sorted ids.
+    def __init__(self, sorted_ids: IntArray, sorted_index: IntArray, table: IntArray | None) -> None:
+        self.sorted_ids, self.sorted_index, self.table = sorted_ids, sorted_index, table
+
+    def __call__(self, want: ArrayLike) -> IntArray:
+        want = np.asarray(want, dtype=np.int64)
+        if self.sorted_ids.shape[0] == 0:
+            return np.full(want.shape, -1, dtype=np.int64)
+        if self.table is not None:
+            inside = (want >= 0) & (want < self.table.shape[0])
+            return np.where(inside, self.table[np.where(inside, want, 0)], -1)
+        pos = np.minimum(np.searchsorted(self.sorted_ids, want), self.sorted_ids.shape[0] - 1)
+        return np.where(self.sorted_ids[pos] == want, self.sorted_index[pos], -1)
+
+
+def id_index(ids: IntArray) -> tuple[IntArray, IdLookup]:
+    """``argsort(ids)`` and the :class:`IdLookup` of ``ids`` (a table for dense ids, else binary search).
+
     Raises :class:`~network.errors.DuplicateTrainerError` for a repeated id.
     """
     n = ids.shape[0]
-    if n == 0:
-        return np.empty(0, dtype=np.int64), lambda want: np.full(np.shape(want), -1, dtype=np.int64)
-    top = int(ids.max())
-    if top <= 8 * n + 1024:
+    top = int(ids.max()) if n else -1
+    if n and top <= 8 * n + 1024:
         table = np.full(top + 1, -1, dtype=np.int64)
         table[ids] = np.arange(n)
-        if not np.array_equal(table[ids], np.arange(n)):
-            raise DuplicateTrainerError(trainer_id=int(ids[np.flatnonzero(table[ids] != np.arange(n))[0]]))
+        wrong = np.flatnonzero(table[ids] != np.arange(n))
+        if wrong.size:
+            raise DuplicateTrainerError(trainer_id=int(ids[wrong[0]]))
         sorted_index = table[table >= 0]
-
-        def find_dense(want: IntArray) -> IntArray:
-            want = np.asarray(want, dtype=np.int64)
-            inside = (want >= 0) & (want <= top)
-            return np.where(inside, table[np.where(inside, want, 0)], -1)
-
-        return sorted_index, find_dense
+        return sorted_index, IdLookup(ids[sorted_index], sorted_index, table)
     sorted_index = np.argsort(ids, kind="stable")
     sorted_ids = ids[sorted_index]
     dup = np.flatnonzero(sorted_ids[1:] == sorted_ids[:-1])
     if dup.size:
         raise DuplicateTrainerError(trainer_id=int(sorted_ids[dup[0]]))
-
-    def find_sparse(want: IntArray) -> IntArray:
-        want = np.asarray(want, dtype=np.int64)
-        pos = np.minimum(np.searchsorted(sorted_ids, want), n - 1)
-        return np.where(sorted_ids[pos] == want, sorted_index[pos], -1)
-
-    return sorted_index, find_sparse
+    return sorted_index, IdLookup(sorted_ids, sorted_index, None)

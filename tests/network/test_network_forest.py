@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -138,3 +140,9 @@ def test_result_does_not_depend_on_row_order(data: tuple[list[int], list[int | N
     b = build_forest(ids[::-1], mentors[::-1])
     for name in ("generation", "root", "lft", "rgt", "size", "in_cycle", "unreachable", "orphan", "children"):
         assert getattr(a, name).tolist() == getattr(b, name).tolist()[::-1], name
+
+
+def test_forest_pickles_in_both_lookup_modes() -> None:
+    for ids in ([3, 1, 2], [10**12, 1, 2]):
+        f = pickle.loads(pickle.dumps(build_forest(ids, [None, ids[0], ids[0]])))
+        assert f.index_of([ids[2], 77]).tolist() == [2, -1] and f.size.tolist() == [3, 1, 1]
