@@ -136,11 +136,15 @@ def suggest_assignments(
     """Min-cost maximum assignment of trainer capacity to needs, as suggestions sorted by target, trainer."""
     costs = costs or CostModel()
     near = _near(neighbours or {})
-    slots = [s for s in slots if s.capacity > 0]
-    needs = [n for n in needs if n.need > 0]
+    slots, needs = list(slots), list(needs)
     for s in slots:
         if s.capacity < 0 or not 1 <= s.max_level <= 5:
             raise InvalidInputError(field="slot", value=s.id)
+    for n in needs:
+        if n.need < 0 or not 1 <= n.min_level <= 5 or n.target_kind not in ("area", "unit"):
+            raise InvalidInputError(field="need", value=n.target)
+    slots = [s for s in slots if s.capacity > 0]
+    needs = [n for n in needs if n.need > 0]
     if not slots or not needs:
         return []
     top = max(s.max_level for s in slots)
@@ -174,7 +178,7 @@ def suggest_assignments(
     for j, n in enumerate(needs):
         if n.min_level > top:
             continue
-        m = max(n.min_level, 1)
+        m = n.min_level
         feeds = [(("E", m), costs.elsewhere)]
         if n.commune_id is not None:
             feeds.append((("C", n.commune_id, m), costs.same_commune))

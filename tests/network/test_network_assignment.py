@@ -114,6 +114,11 @@ def test_cost_model_must_be_non_negative_and_closer_cheaper() -> None:
     assert pair_cost(slot(1, 12), area(11, 1), {}, cheap) == (1, "same_district")
     with pytest.raises(InvalidInputError):
         suggest_assignments([TrainerSlot(1, 11, 1, None, 1, 9)], [area(11, 1)])
+    with pytest.raises(InvalidInputError):
+        suggest_assignments([TrainerSlot(1, 11, 1, None, -1, 1)], [area(11, 1)])
+    for bad in (area(11, -1), area(11, 1, min_level=0), Need("school", 1, need=1)):  # type: ignore[arg-type]
+        with pytest.raises(InvalidInputError):
+            suggest_assignments([slot(1, 11)], [bad])
 
 
 def test_slots_from_trainers() -> None:
