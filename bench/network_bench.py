@@ -5,7 +5,7 @@ Run from the repository root::
     python -m bench.network_bench                      # province and nation scale
     python -m bench.network_bench --size province --with-networkx
 
-What is measured (medians of ``--repeat`` runs, ``time.perf_counter``):
+What is measured (medians of ``--repeat`` runs, ``time.perf_counter``, garbage collector paused in a run):
 
 - the whole-network pass with NumPy (generation, root, intervals, subtree size, orphan and loop flags, own and
   subtree classes / learners / completions, roll-ups of trainers by area x generation and reach by area);
@@ -134,14 +134,19 @@ def assignment_case(trainers: int = 5_000, seed: int = 7) -> tuple[list[TrainerS
 
 
 def timed(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
-    """Median seconds of ``repeat`` runs and the last result."""
+    """Median seconds of ``repeat`` runs and the last result; the collector is paused during a run, as a batch
+    job does."""
     times, result = [], None
     for _ in range(repeat):
         result = None
         gc.collect()
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
+        gc.disable()
+        try:
+            start = time.perf_counter()
+            result = fn()
+            times.append(time.perf_counter() - start)
+        finally:
+            gc.enable()
     return statistics.median(times), result
 
 
