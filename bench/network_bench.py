@@ -180,9 +180,8 @@ def run_size(size: str, repeat: int, with_networkx: bool) -> None:
         nx_repeat = repeat if size == "province" else 1
         t_nx, ref = timed(lambda: networkx_pass(data), nx_repeat)
         same = ref["learners"] == dict(zip(f.ids.tolist(), out["analysis"].subtree_learners.tolist(), strict=True))
-        peak = traced_peak_mb(lambda: networkx_pass(data)) if size == "province" else float("nan")
-        report("networkx reference pass (median)", t_nx, f"peak {peak:.0f} MB traced; ratio {t_nx / t_np:.1f}x; "
-               f"same reach: {same}")
+        peak = f"peak {traced_peak_mb(lambda: networkx_pass(data)):.0f} MB traced" if size == "province" else "untraced"
+        report("networkx reference pass (median)", t_nx, f"{peak}; ratio {t_nx / t_np:.1f}x; same reach: {same}")
     queries(f, paths, repeat=200)
     print(f"  process peak RSS so far: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
