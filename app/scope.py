@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import abort
+from flask import abort, g, has_request_context
 from sqlalchemy import Select, false, or_, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -34,9 +34,18 @@ class Scope:
 
 
 def scope_of(user) -> Scope:
-    """Read the user's scope once; unauthenticated users see nothing."""
+    """The user's scope, read once per request; unauthenticated users see nothing."""
     if user is None or not getattr(user, "is_authenticated", False):
         return Scope()
+    if has_request_context():
+        cache = g.setdefault("lantoa_scopes", {})
+        if user.id not in cache:
+            cache[user.id] = _read_scope(user)
+        return cache[user.id]
+    return _read_scope(user)
+
+
+def _read_scope(user) -> Scope:
     if user.role in ("admin", "steering"):
         return Scope(everything=True, admin=user.role == "admin")
     if user.role in ("coordinator", "viewer"):
