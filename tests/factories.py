@@ -117,12 +117,12 @@ def build_world() -> None:
     root_dt = make_trainer(hung_son, unit=school_dt, name="Nguyễn Văn Đại")
     child_dt = make_trainer(hung_son, mentor=root_dt, name="Trần Thị Từ", tier="district")
     class_dt = make_class(root_dt, hung_son, school_dt)
-    make_certificate(enrol(class_dt, make_person("Lê Văn Học", hung_son)), "DAITU00001")
+    make_certificate(enrol(class_dt, make_person("Lê Văn Học", hung_son)), "DTKT000001")
 
     root_pb = make_trainer(diem_thuy, unit=coop_pb, name="Phạm Văn Bình")
     child_pb = make_trainer(diem_thuy, mentor=root_pb, name="Hoàng Thị Phú", tier="district")
     class_pb = make_class(root_pb, diem_thuy, coop_pb, topic="Làm video ngắn với AI", level=2)
-    make_certificate(enrol(class_pb, make_person("Đỗ Thị Hà", diem_thuy)), "PHUBINH001")
+    make_certificate(enrol(class_pb, make_person("Đỗ Thị Hà", diem_thuy)), "PBKT000001")
     make_class(child_pb, diem_thuy, status="running", start_on=date(2025, 5, 20), end_on=date(2025, 6, 30),
                topic="Tư duy giải quyết vấn đề cùng AI")
 

@@ -17,7 +17,7 @@ PARAM_OBJECTS = {
     "class_id": lambda w: w.classes["Làm video ngắn với AI"].id,
     "person_id": lambda w: w.trainers["Phạm Văn Bình"].person_id,
     "user_id": lambda w: w.users["coord_phubinh"].id,
-    "certificate_id": lambda w: db.session.scalar(select(Certificate.id).where(Certificate.code == "PHUBINH001")),
+    "certificate_id": lambda w: db.session.scalar(select(Certificate.id).where(Certificate.code == "PBKT000001")),
     "enrollment_id": lambda w: db.session.scalar(
         select(Enrollment.id).where(Enrollment.class_id == w.classes["Làm video ngắn với AI"].id)
     ),

@@ -1,5 +1,6 @@
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
+from sqlalchemy.orm import joinedload
 
 from app.areas import queries as area_queries
 from app.extensions import db
@@ -22,7 +23,8 @@ def home():
     if user.role == "trainer":
         trainer = db.session.scalar(scoped(Trainer, user))
         classes = list(db.session.scalars(
-            scoped(TrainingClass, user).order_by(TrainingClass.start_on.desc()).limit(20)
+            scoped(TrainingClass, user).options(joinedload(TrainingClass.venue_area))
+            .order_by(TrainingClass.start_on.desc()).limit(20).execution_options(populate_existing=True)
         ))
         rule = class_counts(trainer.id) if trainer else None
         return render_template("dashboard/trainer.html", trainer=trainer, classes=classes, rule=rule)

@@ -37,7 +37,7 @@ class LearnerForm(FlaskForm):
     phone = StringField("Số điện thoại")
     national_id = StringField("Số định danh")
     birth_year = StringField("Năm sinh")
-    gender = SelectField("Giới tính", choices=options(
+    gender = SelectField("Giới tính", validate_choice=False, choices=options(
         [("", "–"), ("Nam", "Nam"), ("Nữ", "Nữ"), ("Khác", "Khác")]))
     ethnic_group = StringField("Dân tộc")
     email = StringField("Email")

@@ -103,6 +103,7 @@ def candidates(user):
         .options(joinedload(Enrollment.person),
                  joinedload(Enrollment.training_class).joinedload(TrainingClass.venue_area))
         .order_by(Enrollment.candidate_on.desc(), Person.search_key)
+        .execution_options(populate_existing=True)
     )
 
 

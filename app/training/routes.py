@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from app.errors import OperationError
 from app.extensions import db
-from app.models import Certificate, Enrollment, Person, Trainer, TrainingClass
+from app.models import Area, Certificate, Enrollment, Person, Trainer, TrainingClass
 from app.models.vocab import CLASS_STATUSES
 from app.scope import can_change, get_or_404, scoped
 from app.timeutil import local_today
@@ -110,7 +110,8 @@ def show(class_id: int):
             Certificate.class_id == training_class.id,
             Certificate.person_id.in_([e.person_id for e in enrollments.items]))
     ).all())
-    return render_template("training/show.html", c=training_class, trainer=trainer, page=enrollments,
+    venue = db.session.get(Area, training_class.venue_area_id)
+    return render_template("training/show.html", c=training_class, trainer=trainer, page=enrollments, venue=venue,
                            certificates=certificates, editable=can_change(current_user),
                            counts=queries.class_counts(trainer.id), transition_form=TransitionForm(),
                            next_status=operations.NEXT.get(training_class.status))
