@@ -34,27 +34,21 @@ def children_with_counts(area: Area) -> list[dict]:
     if not children:
         return []
 
-    def per_child(count_stmt):
+    def per_child(counted, target, onclause):
+        # member is joined before the counted table, so its ON clause can name member (PostgreSQL needs it)
         stmt = (
-            count_stmt.select_from(child)
+            select(child.id, func.count(counted)).select_from(child)
             .join(member, member.path.startswith(child.path))
+            .join(target, onclause)
             .where(child.parent_id == area.id)
             .group_by(child.id)
         )
         return dict(db.session.execute(stmt).all())
 
-    trainers = per_child(select(child.id, func.count(Trainer.id)).join(Trainer, Trainer.area_id == member.id))
-    active = per_child(
-        select(child.id, func.count(Trainer.id)).join(
-            Trainer, (Trainer.area_id == member.id) & (Trainer.status == "active")
-        )
-    )
-    classes = per_child(
-        select(child.id, func.count(TrainingClass.id)).join(
-            TrainingClass, TrainingClass.venue_area_id == member.id
-        )
-    )
-    units = per_child(select(child.id, func.count(Unit.id)).join(Unit, Unit.area_id == member.id))
+    trainers = per_child(Trainer.id, Trainer, Trainer.area_id == member.id)
+    active = per_child(Trainer.id, Trainer, (Trainer.area_id == member.id) & (Trainer.status == "active"))
+    classes = per_child(TrainingClass.id, TrainingClass, TrainingClass.venue_area_id == member.id)
+    units = per_child(Unit.id, Unit, Unit.area_id == member.id)
     return [
         {
             "area": c,
