@@ -178,3 +178,14 @@ def test_viewer_cannot_register(client, login_as):
     login_as("viewer")
     assert client.get("/classes/new").status_code == 404
     _ = User
+
+
+def test_settings_cli_sets_and_shows(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["settings", "set", "classes_min", "4"])
+    assert result.exit_code == 0, result.output
+    assert "classes_min" in runner.invoke(args=["settings", "show"]).output
+    assert runner.invoke(args=["settings", "set", "nope", "1"]).exit_code != 0
+    from app.training.settings import plan_setting
+
+    assert plan_setting("classes_min") == 4
