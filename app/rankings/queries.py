@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Area, AreaPopulation, Person, PointEntry, Trainer
+from app.scope import visible
 from app.training.queries import own_trainer
 
 SCOPES = {"commune": "Xã của tôi", "district": "Huyện của tôi", "province": "Toàn tỉnh"}
@@ -126,3 +127,10 @@ def area_board(area: Area, period=None) -> list[dict]:
 def trainer_points(trainer_id: int) -> int:
     return db.session.scalar(select(func.coalesce(func.sum(PointEntry.points), 0))
                              .where(PointEntry.trainer_id == trainer_id)) or 0
+
+
+def visible_trainer_ids(user, ids: list[int]) -> set[int]:
+    """Which board entries the user may open (names on boards are public; profiles stay scoped)."""
+    if not ids:
+        return set()
+    return set(db.session.scalars(select(Trainer.id).where(Trainer.id.in_(ids), visible(Trainer, user))))

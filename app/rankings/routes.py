@@ -21,9 +21,10 @@ def index():
     area = scopes.get(key)
     quarter = request.args.get("quarter", "")
     period = queries.quarter_bounds(quarter)
+    trainers = queries.trainer_board(area, period) if area else []
     return render_template(
         "rankings/index.html", scopes=scopes, scope=key, area=area, quarter=quarter if period else "",
-        trainers=queries.trainer_board(area, period) if area else [],
+        trainers=trainers, linkable=queries.visible_trainer_ids(current_user, [t[0] for t in trainers]),
         areas=queries.area_board(area, period) if area else [],
         labels=queries.SCOPES, this_quarter=queries.quarter_of(local_today()),
     )
