@@ -111,6 +111,41 @@ def users_create(username: str, role: str, password: str, area_code: str | None)
     click.echo(f"Đã tạo tài khoản {username} ({role}).")
 
 
+@click.group("settings", help="Thông số kế hoạch (quy tắc 2–3, điểm thưởng, giới hạn tra cứu).")
+def settings_cli() -> None:
+    pass
+
+
+@settings_cli.command("show")
+@with_appcontext
+def settings_show() -> None:
+    """In các thông số và giá trị đang dùng."""
+    from app.training.settings import DEFAULTS, all_settings
+
+    for key, value in all_settings().items():
+        click.echo(f"{key:<26} {value:>6}  {DEFAULTS[key][1]}")
+
+
+@settings_cli.command("set")
+@click.argument("key")
+@click.argument("value", type=int)
+@with_appcontext
+def settings_set(key: str, value: int) -> None:
+    """Đặt một thông số (ghi vào bảng settings)."""
+    from app.audit import record
+    from app.training.settings import DEFAULTS, plan_setting, set_setting
+
+    if key not in DEFAULTS:
+        raise click.ClickException(f"Không có thông số {key}. Các thông số: {', '.join(DEFAULTS)}")
+    if value < 0:
+        raise click.ClickException("Giá trị phải không âm.")
+    before = plan_setting(key)
+    set_setting(key, value)
+    record("setting.set", entity="settings", before={key: before}, after={key: value})
+    db.session.commit()
+    click.echo(f"{key} = {value}")
+
+
 def register(app: Flask) -> None:
-    for command in (areas_cli, demo_cmd, users_cli):
+    for command in (areas_cli, demo_cmd, users_cli, settings_cli):
         app.cli.add_command(command)

@@ -1,6 +1,6 @@
 """`make bench`: every benchmark module, medians printed; budgets are in docs/architecture.md.
 
-Usage: python -m bench [name ...]   (names: network; default all). Each module exposes `main(argv)`.
+Usage: python -m bench [name ...]   (default: all). Each module exposes `main(argv)` or `run()`.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import sys
 
 MODULES = {
     "network": "bench.network_bench",
+    "roster": "bench.roster_import",
 }
 
 
@@ -17,7 +18,11 @@ def main(argv: list[str]) -> None:
     names = argv or list(MODULES)
     for name in names:
         print(f"\n=== {name} ===", flush=True)
-        importlib.import_module(MODULES[name]).main([])
+        module = importlib.import_module(MODULES[name])
+        if hasattr(module, "main"):
+            module.main([])
+        else:
+            module.run()
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from app import ROOT
 from app.areas.operations import load_map, map_period, read_map
 from app.extensions import db
-from app.models import Area, Enrollment, Person, Trainer, TrainingClass, Unit, User
+from app.models import Area, Certificate, Enrollment, Person, Trainer, TrainingClass, Unit, User
 from app.text import fold
 
 MAP_2024 = ROOT / "data" / "areas" / "vn-2024-thai-nguyen-bac-kan.csv"
@@ -83,6 +83,17 @@ def enrol(training_class: TrainingClass, person: Person, completed: bool = True)
     return enrollment
 
 
+def make_certificate(enrollment: Enrollment, code: str) -> Certificate:
+    training_class = db.session.get(TrainingClass, enrollment.class_id)
+    cert = Certificate(person_id=enrollment.person_id, level=training_class.level, serial=f"T-{code}", code=code,
+                       issued_on=training_class.end_on, class_id=training_class.id,
+                       trainer_id=training_class.trainer_id)
+    db.session.add(cert)
+    db.session.flush()
+    cert.serial = f"BDHAI-{cert.issued_on.year}-{cert.id:06d}"
+    return cert
+
+
 def make_user(username: str, role: str, *, area_obj=None, unit=None, person=None) -> User:
     user = User(username=username, full_name=username, role=role,
                 scope_area_id=area_obj.id if area_obj else None, scope_unit_id=unit.id if unit else None,
@@ -106,12 +117,12 @@ def build_world() -> None:
     root_dt = make_trainer(hung_son, unit=school_dt, name="Nguyễn Văn Đại")
     child_dt = make_trainer(hung_son, mentor=root_dt, name="Trần Thị Từ", tier="district")
     class_dt = make_class(root_dt, hung_son, school_dt)
-    enrol(class_dt, make_person("Lê Văn Học", hung_son))
+    make_certificate(enrol(class_dt, make_person("Lê Văn Học", hung_son)), "DTKT000001")
 
     root_pb = make_trainer(diem_thuy, unit=coop_pb, name="Phạm Văn Bình")
     child_pb = make_trainer(diem_thuy, mentor=root_pb, name="Hoàng Thị Phú", tier="district")
     class_pb = make_class(root_pb, diem_thuy, coop_pb, topic="Làm video ngắn với AI", level=2)
-    enrol(class_pb, make_person("Đỗ Thị Hà", diem_thuy))
+    make_certificate(enrol(class_pb, make_person("Đỗ Thị Hà", diem_thuy)), "PBKT000001")
     make_class(child_pb, diem_thuy, status="running", start_on=date(2025, 5, 20), end_on=date(2025, 6, 30),
                topic="Tư duy giải quyết vấn đề cùng AI")
 

@@ -6,6 +6,7 @@ from app.areas import queries as area_queries
 from app.extensions import db
 from app.models import Trainer, TrainingClass
 from app.scope import scoped
+from app.training.queries import class_counts
 
 bp = Blueprint("dashboard", __name__)
 
@@ -23,9 +24,10 @@ def home():
         trainer = db.session.scalar(scoped(Trainer, user))
         classes = list(db.session.scalars(
             scoped(TrainingClass, user).options(joinedload(TrainingClass.venue_area))
-            .order_by(TrainingClass.start_on.desc()).limit(20)
+            .order_by(TrainingClass.start_on.desc()).limit(20).execution_options(populate_existing=True)
         ))
-        return render_template("dashboard/trainer.html", trainer=trainer, classes=classes)
+        rule = class_counts(trainer.id) if trainer else None
+        return render_template("dashboard/trainer.html", trainer=trainer, classes=classes, rule=rule)
     roots = area_queries.root_areas(user)
     overview = [(a, area_queries.subtree_totals(a), area_queries.children_with_counts(a)) for a in roots[:1]]
     return render_template("dashboard/steering.html", overview=overview)

@@ -16,11 +16,22 @@ from sqlalchemy import bindparam, func, insert, select, text, update
 
 from app import ROOT
 from app.areas.operations import load_map, map_period, read_map
+from app.demo import awards
 from app.demo.accounts import ensure_accounts
 from app.demo.cascade import SIZES, Cascade, District
 from app.demo.units import PROVINCE_SEAT, UNITS
 from app.extensions import db
-from app.models import Area, Enrollment, Person, Trainer, TrainingClass, Unit
+from app.models import (
+    Area,
+    AreaPopulation,
+    Certificate,
+    Enrollment,
+    Person,
+    PointEntry,
+    Trainer,
+    TrainingClass,
+    Unit,
+)
 from app.text import fold
 from app.timeutil import local_today
 from app.web.formatting import vn_number
@@ -43,10 +54,16 @@ def seed_demo(size: str = "demo", seed: int = 137, echo: Callable[[str], None] =
         districts = _districts(province)
         cascade = Cascade(districts, units, SIZES[size], local_today(), seed, _first_ids())
         rows = cascade.run()
+        awards.class_dates(rows)
+        awards.candidates(rows)
+        certs = awards.certificates(rows, (db.session.scalar(select(func.max(Certificate.id))) or 0) + 1)
+        ledger = awards.points(rows, certs)
         origins = [{"tid": t["id"], "cid": t.pop("origin_class_id")} for t in rows.trainers]
         for model, batch in ((Person, rows.persons), (Trainer, rows.trainers),
-                             (TrainingClass, rows.classes), (Enrollment, rows.enrollments)):
+                             (TrainingClass, rows.classes), (Enrollment, rows.enrollments),
+                             (Certificate, certs), (PointEntry, ledger)):
             _bulk_insert(model, batch)
+        _bulk_insert(AreaPopulation, awards.populations(POPULATION_FILE, {d.code: d.id for d in districts}))
         # trainers and classes refer to each other: origins go in once both exist
         origins = [o for o in origins if o["cid"] is not None]
         if origins:
@@ -56,8 +73,8 @@ def seed_demo(size: str = "demo", seed: int = 137, echo: Callable[[str], None] =
                 origins,
             )
         echo(f"Đã tạo {vn_number(len(rows.trainers))} giảng viên, {vn_number(len(rows.classes))} lớp, "
-             f"{vn_number(len(rows.enrollments))} lượt học viên trong "
-             f"{vn_number(time.perf_counter() - started, 1)} giây.")
+             f"{vn_number(len(rows.enrollments))} lượt học viên, {vn_number(len(certs))} chứng nhận, "
+             f"{vn_number(len(ledger))} mục điểm trong {vn_number(time.perf_counter() - started, 1)} giây.")
     return ensure_accounts(province)
 
 

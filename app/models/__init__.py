@@ -2,10 +2,16 @@
 
 from app.models.area import Area
 from app.models.audit import AuditEvent
+from app.models.certificate import Certificate
 from app.models.person import Person
+from app.models.points import AreaPopulation, PointEntry
+from app.models.setting import RateHit, Setting
 from app.models.trainer import Trainer
 from app.models.training import Enrollment, TrainingClass
 from app.models.unit import Unit
 from app.models.user import User
 
-__all__ = ["Area", "AuditEvent", "Enrollment", "Person", "Trainer", "TrainingClass", "Unit", "User"]
+__all__ = [
+    "Area", "AreaPopulation", "AuditEvent", "Certificate", "Enrollment", "Person", "PointEntry", "RateHit",
+    "Setting", "Trainer", "TrainingClass", "Unit", "User",
+]

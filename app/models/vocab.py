@@ -73,6 +73,13 @@ DIVISION_TYPES = {
     "cum": "Cụm xã",
 }
 
+POINT_REASONS = {
+    "class_opened": "Mở lớp học",
+    "learner_completed": "Học viên hoàn thành",
+    "certificate": "Đạt chứng nhận",
+    "trainer_grown": "Ươm mầm giảng viên mới",
+}
+
 LEVELS = {
     1: "Bậc 1 - Xử lý văn bản cơ bản",
     2: "Bậc 2 - Đa phương tiện và truyền thông",

@@ -3,8 +3,10 @@ from flask_login import current_user, login_required
 
 from app.models import Trainer
 from app.models.vocab import TRAINER_STATUSES, TRAINER_TIERS
+from app.rankings.queries import trainer_points
 from app.scope import get_or_404
 from app.trainers import queries
+from app.training.queries import class_counts
 from app.web.lists import paginate, search_text
 
 bp = Blueprint("trainers", __name__, url_prefix="/trainers")
@@ -32,4 +34,5 @@ def index():
 @login_required
 def show(trainer_id: int):
     trainer = get_or_404(Trainer, trainer_id, current_user)
-    return render_template("trainers/show.html", trainer=trainer, **queries.profile(trainer, current_user))
+    return render_template("trainers/show.html", trainer=trainer, rule=class_counts(trainer.id),
+                           points=trainer_points(trainer.id), **queries.profile(trainer, current_user))
