@@ -57,5 +57,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for bp in (auth_bp, dashboard_bp, areas_bp, units_bp, people_bp, trainers_bp, training_bp, admin_bp):
         app.register_blueprint(bp)
-    for bp in (certificates_bp, rankings_bp):
+    from app.assignments.routes import bp as assignments_bp
+
+    for bp in (certificates_bp, rankings_bp, assignments_bp):
         app.register_blueprint(bp)

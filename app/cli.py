@@ -55,6 +55,22 @@ def areas_load(file: Path, valid_from, valid_to, only: str | None) -> None:
     )
 
 
+@areas_cli.command("neighbours")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def areas_neighbours(file: Path) -> None:
+    """Nạp các cặp huyện giáp ranh (dùng để tính chi phí gợi ý phân công); chạy lại không tạo trùng."""
+    from app.assignments.neighbours import NeighbourFileError, load_neighbours
+
+    try:
+        created, unchanged = load_neighbours(file)
+    except NeighbourFileError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"{file.name}: {created} cặp mới, {unchanged} cặp không đổi.")
+
+
 @click.command("demo", help="Tạo dữ liệu mẫu (bản đồ 2024, đơn vị, mạng lưới giảng viên, lớp học, tài khoản).")
 @click.option("--size", type=click.Choice(["demo", "province", "nation"]), default="demo", show_default=True)
 @click.option("--seed", type=int, default=137, show_default=True)

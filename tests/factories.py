@@ -15,7 +15,7 @@ from sqlalchemy import select
 from app import ROOT
 from app.areas.operations import load_map, map_period, read_map
 from app.extensions import db
-from app.models import Area, Certificate, Enrollment, Person, Trainer, TrainingClass, Unit, User
+from app.models import Area, Assignment, Certificate, Enrollment, Person, Trainer, TrainingClass, Unit, User
 from app.text import fold
 
 MAP_2024 = ROOT / "data" / "areas" / "vn-2024-thai-nguyen-bac-kan.csv"
@@ -94,6 +94,17 @@ def make_certificate(enrollment: Enrollment, code: str) -> Certificate:
     return cert
 
 
+def make_assignment(trainer: Trainer, target: Area | Unit, classes: int = 1, **kw) -> Assignment:
+    kind = "unit" if isinstance(target, Unit) else "area"
+    item = Assignment(trainer_id=trainer.id, target_kind=kind, area_id=target.id if kind == "area" else None,
+                      unit_id=target.id if kind == "unit" else None, classes=classes,
+                      starts_on=kw.pop("starts_on", date(2025, 5, 1)), ends_on=kw.pop("ends_on", date(2099, 12, 31)),
+                      status=kw.pop("status", "active"), reason_code=kw.pop("reason_code", "manual"), **kw)
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
 def make_user(username: str, role: str, *, area_obj=None, unit=None, person=None) -> User:
     user = User(username=username, full_name=username, role=role,
                 scope_area_id=area_obj.id if area_obj else None, scope_unit_id=unit.id if unit else None,
@@ -125,6 +136,7 @@ def build_world() -> None:
     make_certificate(enrol(class_pb, make_person("Đỗ Thị Hà", diem_thuy)), "PBKT000001")
     make_class(child_pb, diem_thuy, status="running", start_on=date(2025, 5, 20), end_on=date(2025, 6, 30),
                topic="Tư duy giải quyết vấn đề cùng AI")
+    make_assignment(child_pb, diem_thuy, reason="Phú Bình")
 
     make_user("admin", "admin")
     make_user("steering", "steering")

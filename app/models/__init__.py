@@ -1,6 +1,7 @@
 """ORM models. Import from here: `from app.models import Area, Trainer`."""
 
 from app.models.area import Area
+from app.models.assignment import AreaNeighbour, Assignment
 from app.models.audit import AuditEvent
 from app.models.certificate import Certificate
 from app.models.person import Person
@@ -13,5 +14,5 @@ from app.models.user import User
 
 __all__ = [
     "Area", "AreaPopulation", "AuditEvent", "Certificate", "Enrollment", "Person", "PointEntry", "RateHit",
-    "Setting", "Trainer", "TrainingClass", "Unit", "User",
+    "AreaNeighbour", "Assignment", "Setting", "Trainer", "TrainingClass", "Unit", "User",
 ]

@@ -20,6 +20,16 @@ DEFAULTS: dict[str, tuple[int, str]] = {
     "points_trainer_grown": (20, "Điểm cho người hướng dẫn với mỗi giảng viên mới được ươm mầm"),
     "verify_limit": (30, "Số lượt tra cứu chứng nhận tối đa của một địa chỉ trong khung thời gian"),
     "verify_window_minutes": (10, "Khung thời gian đếm lượt tra cứu (phút)"),
+    # Assignment (phân công); capacity = classes_max_running - running classes - active assigned classes.
+    "learners_per_trainer": (1000, "Số người trong độ tuổi lao động mà một giảng viên phụ trách (tính nhu cầu)"),
+    "assignment_min_level": (1, "Bậc tối thiểu giảng viên cần đạt để được gợi ý phân công"),
+    "assignment_period_days": (90, "Thời hạn mặc định của một phân công (ngày)"),
+    "assignment_idle_days": (30, "Số ngày sau khi phân công mà chưa mở lớp thì thành cảnh báo"),
+    "assignment_cost_same_unit": (1, "Chi phí phân công: cùng đơn vị"),
+    "assignment_cost_same_commune": (2, "Chi phí phân công: cùng xã"),
+    "assignment_cost_same_district": (4, "Chi phí phân công: cùng huyện"),
+    "assignment_cost_neighbour_district": (7, "Chi phí phân công: huyện giáp ranh"),
+    "assignment_cost_elsewhere": (12, "Chi phí phân công: nơi khác"),
 }
 
 

@@ -9,6 +9,7 @@ NAV = [
     ("trainers.index", "Giảng viên", {"admin", "steering", "coordinator", "viewer"}),
     ("training.index", "Lớp học", {"admin", "steering", "coordinator", "trainer", "viewer"}),
     ("people.index", "Học viên", {"admin", "steering", "coordinator", "trainer", "viewer"}),
+    ("assignments.index", "Phân công", {"admin", "steering", "coordinator", "viewer"}),
     ("rankings.index", "Xếp hạng", {"admin", "steering", "coordinator", "trainer", "viewer"}),
     ("admin.users", "Quản trị", {"admin"}),
 ]
