@@ -43,7 +43,7 @@ def load_neighbours(path: Path) -> tuple[int, int]:
         select(Area.code, Area.id).where(Area.code.in_(codes), Area.level == "district").order_by(Area.valid_from)
     ):
         ids.setdefault(code, area_id)
-    existing = set(db.session.execute(select(AreaNeighbour.area_id, AreaNeighbour.neighbour_id)).tuples())
+    existing = {(a, b) for a, b in db.session.execute(select(AreaNeighbour.area_id, AreaNeighbour.neighbour_id))}
     created = unchanged = 0
     for n, a, b in rows:
         for code in (a, b):
