@@ -20,10 +20,10 @@ def _idle(rows, days=30):
 
 
 def test_idle_after_n_days_without_a_class():
-    found = _idle([_row("a1", D(2025, 5, 2)), _row("a2", D(2025, 5, 1))])
+    found = _idle([_row("a1", D(2025, 5, 3)), _row("a2", D(2025, 5, 2))])
     assert [f.subject_id for f in found] == ["a2"]  # 30 days exactly: due; 29 days: not yet
     assert found[0].subject_kind == "assignment" and found[0].area_id == "W1"
-    assert render_message(found[0]) == ("Nguyễn Văn An được phân công về Xã Hùng Sơn từ 01/05/2025, đã 31 ngày mà "
+    assert render_message(found[0]) == ("Nguyễn Văn An được phân công về Xã Hùng Sơn từ 02/05/2025, đã 30 ngày mà "
                                         "chưa mở lớp nào ở đó.")
     assert get_rule("assignment_idle").why
 
