@@ -95,6 +95,11 @@ class Overview:
         return [t for t in self.targets if t.shortfall > 0]
 
     @property
+    def ordered(self) -> list[Target]:
+        """Uncovered first, then short, then the rest (stable within each)."""
+        return sorted(self.targets, key=lambda t: (t.covered, t.shortfall == 0))
+
+    @property
     def free_classes(self) -> int:
         return sum(s.capacity for s in self.slots.values())
 

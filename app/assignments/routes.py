@@ -9,7 +9,7 @@ from app.assignments import operations, queries
 from app.assignments.forms import AcceptForm, AssignForm, ConfirmForm
 from app.errors import OperationError
 from app.extensions import db
-from app.models import Assignment
+from app.models import Area, Assignment, Unit
 from app.models.vocab import ASSIGNMENT_STATUSES
 from app.scope import can_change, get_or_404
 from app.timeutil import local_today
@@ -46,7 +46,7 @@ def trainer_assignments(trainer_id: int):
 def index():
     view = queries.overview(current_user, local_today())
     return render_template("assignments/index.html", view=view, accept=AcceptForm(), confirm=ConfirmForm(),
-                           can_change=can_change(current_user))
+                           can_change=can_change(current_user), show_all=request.args.get("all") == "1")
 
 
 @bp.post("/accept")
@@ -64,8 +64,9 @@ def accept():
         db.session.rollback()
         flash(error.message, "danger")
     else:
+        place = db.session.get(Area, item.area_id).name if item.area_id else db.session.get(Unit, item.unit_id).name
         db.session.commit()
-        flash(f"Đã phân công {item.classes} lớp theo gợi ý.", "success")
+        flash(f"Đã phân công {item.classes} lớp về {place} theo gợi ý.", "success")
     return redirect(url_for("assignments.index"))
 
 

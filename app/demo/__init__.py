@@ -18,6 +18,7 @@ from app import ROOT
 from app.areas.operations import load_map, map_period, read_map
 from app.demo import awards
 from app.demo.accounts import ensure_accounts
+from app.demo.assignments import load_demo_neighbours, seed_assignments
 from app.demo.cascade import SIZES, Cascade, District
 from app.demo.units import PROVINCE_SEAT, UNITS
 from app.extensions import db
@@ -47,6 +48,7 @@ def seed_demo(size: str = "demo", seed: int = 137, echo: Callable[[str], None] =
     valid_from, valid_to = map_period(MAP_FILE)
     load_map(read_map(MAP_FILE, PROVINCE), valid_from, valid_to)
     province = db.session.scalar(select(Area).where(Area.code == PROVINCE, Area.valid_from == valid_from))
+    load_demo_neighbours()
     if db.session.scalar(select(func.count(Trainer.id))):
         echo("Cơ sở dữ liệu đã có dữ liệu mẫu: giữ nguyên, chỉ kiểm tra tài khoản.")
     else:
@@ -72,7 +74,9 @@ def seed_demo(size: str = "demo", seed: int = 137, echo: Callable[[str], None] =
                 update(table).where(table.c.id == bindparam("tid")).values(origin_class_id=bindparam("cid")),
                 origins,
             )
-        echo(f"Đã tạo {vn_number(len(rows.trainers))} giảng viên, {vn_number(len(rows.classes))} lớp, "
+        assigned = seed_assignments(local_today(), seed)
+        echo(f"Đã tạo {vn_number(len(rows.trainers))} giảng viên, {vn_number(assigned)} phân công, "
+             f"{vn_number(len(rows.classes))} lớp, "
              f"{vn_number(len(rows.enrollments))} lượt học viên, {vn_number(len(certs))} chứng nhận, "
              f"{vn_number(len(ledger))} mục điểm trong {vn_number(time.perf_counter() - started, 1)} giây.")
     return ensure_accounts(province)
