@@ -11,6 +11,7 @@ import sys
 MODULES = {
     "network": "bench.network_bench",
     "roster": "bench.roster_import",
+    "assignment": "bench.assignment_app",
 }
 
 
