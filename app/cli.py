@@ -112,5 +112,7 @@ def users_create(username: str, role: str, password: str, area_code: str | None)
 
 
 def register(app: Flask) -> None:
-    for command in (areas_cli, demo_cmd, users_cli):
+    from app.network.cli import network_cli
+
+    for command in (areas_cli, demo_cmd, users_cli, network_cli):
         app.cli.add_command(command)
