@@ -132,9 +132,10 @@ def check(user, rows: list[Row]) -> list[tuple[int, str, str]]:
     """Every problem as (row number, column title, Vietnamese reason); fills each row's `data` on the way."""
     problems: list[tuple[int, str, str]] = []
     newest = db.session.scalar(select(func.max(Area.valid_from)))
-    areas = dict(db.session.execute(select(Area.code, Area.id).where(Area.valid_from == newest, visible(Area, user))))
+    areas = dict(db.session.execute(
+        select(Area.code, Area.id).where(Area.valid_from == newest, visible(Area, user))).all())
     all_codes = set(db.session.scalars(select(Area.code).where(Area.valid_from == newest)))
-    units = {fold(name): i for i, name in db.session.execute(select(Unit.id, Unit.name).where(visible(Unit, user)))}
+    units = {fold(name): i for i, name in db.session.execute(select(Unit.id, Unit.name).where(visible(Unit, user))).all()}
     next_id = (db.session.scalar(select(func.max(Trainer.id))) or 0) + 1
     seen_phones: dict[str, int] = {}
     for row in rows:
