@@ -1,6 +1,6 @@
 """`make bench`: every benchmark module, medians printed; budgets are in docs/architecture.md.
 
-Usage: python -m bench [name ...]   (names: network; default all). Each module exposes `main(argv)`.
+Usage: python -m bench [name ...]   (names: network, network_db; default all). Each module exposes `main(argv)`.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import sys
 
 MODULES = {
     "network": "bench.network_bench",
+    "network_db": "bench.network_db",
 }
 
 
