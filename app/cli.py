@@ -147,5 +147,7 @@ def settings_set(key: str, value: int) -> None:
 
 
 def register(app: Flask) -> None:
-    for command in (areas_cli, demo_cmd, users_cli, settings_cli):
+    from app.network.cli import network_cli
+
+    for command in (areas_cli, demo_cmd, users_cli, settings_cli, network_cli):
         app.cli.add_command(command)

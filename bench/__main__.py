@@ -11,6 +11,7 @@ import sys
 MODULES = {
     "network": "bench.network_bench",
     "roster": "bench.roster_import",
+    "network_db": "bench.network_db",
 }
 
 

@@ -75,6 +75,10 @@ def seed_demo(size: str = "demo", seed: int = 137, echo: Callable[[str], None] =
         echo(f"Đã tạo {vn_number(len(rows.trainers))} giảng viên, {vn_number(len(rows.classes))} lớp, "
              f"{vn_number(len(rows.enrollments))} lượt học viên, {vn_number(len(certs))} chứng nhận, "
              f"{vn_number(len(ledger))} mục điểm trong {vn_number(time.perf_counter() - started, 1)} giây.")
+        from app.network.cli import echo_summary
+        from app.network.operations import recompute_all
+
+        echo_summary(recompute_all(), echo)
     return ensure_accounts(province)
 
 
