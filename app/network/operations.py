@@ -150,10 +150,11 @@ def register_trainer(user, data: dict) -> Trainer:
 
 
 def promote(user, enrollment_id: int, *, certified_on: date, max_level: int | None = None,
-            tier: str = "local") -> Trainer:
+            tier: str | None = None) -> Trainer:
     """Make a learner who completed a class a trainer: the mentor is the class's trainer, the class the origin.
 
-    The class must be visible to `user`; the level defaults to the class's level.
+    The class must be visible to `user`; the level defaults to the class's level; the tier defaults to
+    'district' under a province core mentor and 'local' below; the mentor earns the trainer-grown points.
     """
     row = db.session.execute(
         select(Enrollment, TrainingClass).join(TrainingClass, TrainingClass.id == Enrollment.class_id)
@@ -165,10 +166,17 @@ def promote(user, enrollment_id: int, *, certified_on: date, max_level: int | No
     if enrollment.status != "completed":
         raise _refuse("not_completed")
     person = db.session.get(Person, enrollment.person_id)
-    return add_trainer(user, person, mentor_id=training_class.trainer_id, tier=tier,
-                       max_level=max_level or training_class.level, area_id=training_class.venue_area_id,
-                       unit_id=training_class.host_unit_id, certified_on=certified_on,
-                       origin_class_id=training_class.id, check_scope=False)
+    mentor = db.session.get(Trainer, training_class.trainer_id)
+    if tier is None:
+        tier = "district" if mentor.tier == "province" else "local"
+    trainer = add_trainer(user, person, mentor_id=mentor.id, tier=tier,
+                          max_level=max_level or training_class.level, area_id=training_class.venue_area_id,
+                          unit_id=person.unit_id or training_class.host_unit_id, certified_on=certified_on,
+                          origin_class_id=training_class.id, check_scope=False)
+    from app.rankings.ledger import award
+
+    award("trainer_grown", trainer.id, mentor.person_id, certified_on, trainer_id=mentor.id, area_id=trainer.area_id)
+    return trainer
 
 
 def move_trainer(user, trainer: Trainer, new_mentor_id: int | None, reason: str = "") -> int:

@@ -1,7 +1,7 @@
 """network stats rollups snapshots
 
 Revision ID: 9d6030ec2eb5
-Revises: 41cb2a5d224a
+Revises: 56ad40f00f92
 Create Date: 2026-11-25 22:47:55.870894
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '9d6030ec2eb5'
-down_revision = '41cb2a5d224a'
+down_revision = '56ad40f00f92'
 branch_labels = None
 depends_on = None
 
