@@ -2,10 +2,14 @@
 
 from app.models.area import Area
 from app.models.audit import AuditEvent
+from app.models.map_change import AreaCrosswalk, AreaRehoming
 from app.models.person import Person
 from app.models.trainer import Trainer
 from app.models.training import Enrollment, TrainingClass
 from app.models.unit import Unit
 from app.models.user import User
 
-__all__ = ["Area", "AuditEvent", "Enrollment", "Person", "Trainer", "TrainingClass", "Unit", "User"]
+__all__ = [
+    "Area", "AreaCrosswalk", "AreaRehoming", "AuditEvent", "Enrollment", "Person", "Trainer", "TrainingClass",
+    "Unit", "User",
+]
