@@ -124,7 +124,10 @@ def _history(entry, old_id: int, new_id: int | None, now) -> int:
         literal(new_id, Integer), literal(now, DateTime(timezone=True)),
     ).where(column == old_id, ~seen)
     names = ["table_name", "column_name", "row_id", "old_area_id", "new_area_id", "migrated_at"]
-    return db.session.execute(insert(history).from_select(names, rows)).rowcount
+    missing = db.session.scalar(select(func.count()).select_from(table).where(column == old_id, ~seen))
+    if missing:  # counted first: drivers differ on the rowcount of INSERT … SELECT
+        db.session.execute(insert(history).from_select(names, rows))
+    return missing
 
 
 def _rehome(day: date, result: MigrationResult) -> None:
