@@ -45,6 +45,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 def _register_blueprints(app: Flask) -> None:
     from app.admin.routes import bp as admin_bp
+    from app.areas.change_routes import bp as maps_bp
     from app.areas.routes import bp as areas_bp
     from app.auth.routes import bp as auth_bp
     from app.certificates.routes import bp as certificates_bp
@@ -57,7 +58,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.units.routes import bp as units_bp
 
     for bp in (auth_bp, dashboard_bp, areas_bp, units_bp, people_bp, trainers_bp, training_bp, network_bp,
-               admin_bp):
+               admin_bp, maps_bp):
         app.register_blueprint(bp)
     for bp in (certificates_bp, rankings_bp):
         app.register_blueprint(bp)

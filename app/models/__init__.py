@@ -3,6 +3,7 @@
 from app.models.area import Area
 from app.models.audit import AuditEvent
 from app.models.certificate import Certificate
+from app.models.map_change import AreaCrosswalk, AreaRehoming
 from app.models.network import NetworkRollup, NetworkSnapshot, TrainerStats
 from app.models.person import Person
 from app.models.points import AreaPopulation, PointEntry
@@ -13,6 +14,7 @@ from app.models.unit import Unit
 from app.models.user import User
 
 __all__ = [
-    "Area", "AreaPopulation", "AuditEvent", "Certificate", "Enrollment", "NetworkRollup", "NetworkSnapshot",
-    "Person", "PointEntry", "RateHit", "Setting", "Trainer", "TrainerStats", "TrainingClass", "Unit", "User",
+    "Area", "AreaCrosswalk", "AreaPopulation", "AreaRehoming", "AuditEvent", "Certificate", "Enrollment",
+    "NetworkRollup", "NetworkSnapshot", "Person", "PointEntry", "RateHit", "Setting", "Trainer",
+    "TrainerStats", "TrainingClass", "Unit", "User",
 ]

@@ -21,6 +21,7 @@ from datetime import date, datetime
 import xlsxwriter
 from sqlalchemy import func, select
 
+from app.areas.maps import working_map
 from app.errors import OperationError, message_for
 from app.extensions import db
 from app.models import Area, Person, Trainer, Unit
@@ -131,7 +132,7 @@ def _phone(value) -> str | None:
 def check(user, rows: list[Row]) -> list[tuple[int, str, str]]:
     """Every problem as (row number, column title, Vietnamese reason); fills each row's `data` on the way."""
     problems: list[tuple[int, str, str]] = []
-    newest = db.session.scalar(select(func.max(Area.valid_from)))
+    newest = working_map(user)
     areas = dict(db.session.execute(
         select(Area.code, Area.id).where(Area.valid_from == newest, visible(Area, user))).all())
     all_codes = set(db.session.scalars(select(Area.code).where(Area.valid_from == newest)))

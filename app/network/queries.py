@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from app.areas.maps import programme_root, working_map
 from app.errors import OperationError
 from app.extensions import db
 from app.models import Area, NetworkRollup, NetworkSnapshot, Person, Trainer, TrainerStats, Unit
@@ -69,8 +70,8 @@ def mentor_search(user, q: str, limit: int = 20) -> list[dict]:
 
 
 def area_choices(user, empty: str | None = None) -> list[SelectChoice]:
-    """Areas of the newest map the user may see, in tree order, indented."""
-    newest = db.session.scalar(select(func.max(Area.valid_from)))
+    """Areas of the working map (`working_map`) the user may see, in tree order, indented."""
+    newest = working_map(user)
     rows = db.session.execute(
         select(Area.id, Area.name, Area.path).where(Area.valid_from == newest, visible(Area, user)).order_by(Area.path)
     ).all()
@@ -86,14 +87,12 @@ def unit_choices(user, empty: str = "— Không thuộc đơn vị —") -> list
 
 
 def home_area(user) -> Area | None:
-    """The area an overview starts from: the user's scope area, else the province (root of the newest map)."""
+    """The area an overview starts from: the user's scope area, else the province on the working map."""
     s = scope_of(user)
     if s.area_path:
         return db.session.scalar(select(Area).where(Area.path == s.area_path))
     if s.everything:
-        newest = db.session.scalar(select(func.max(Area.valid_from)))
-        return db.session.scalar(select(Area).where(Area.parent_id.is_(None), Area.valid_from == newest)
-                                 .order_by(Area.id).limit(1))
+        return programme_root()
     return None
 
 
