@@ -71,6 +71,59 @@ def areas_neighbours(file: Path) -> None:
     click.echo(f"{file.name}: {created} cặp mới, {unchanged} cặp không đổi.")
 
 
+@areas_cli.command("crosswalk")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--old-map", type=click.DateTime(["%Y-%m-%d"]), help="Ngày hiệu lực của bản đồ cũ.")
+@click.option("--new-map", type=click.DateTime(["%Y-%m-%d"]), help="Ngày hiệu lực của bản đồ mới.")
+@with_appcontext
+def areas_crosswalk(file: Path, old_map, new_map) -> None:
+    """Nạp (hoặc nạp lại) bảng chuyển đổi xã cũ → xã mới; chạy lại không tạo bản ghi trùng."""
+    from app.areas.crosswalk import crosswalk_maps, load_crosswalk
+    from app.areas.operations import MapFileError
+
+    try:
+        maps = (old_map.date(), new_map.date()) if old_map and new_map else crosswalk_maps(file)
+        result = load_crosswalk(file, *maps)
+    except MapFileError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(
+        f"{file.name}: {result.old_areas} xã cũ; {result.created} mới, {result.updated} cập nhật, "
+        f"{result.unchanged} không đổi."
+    )
+
+
+@areas_cli.command("migrate")
+@click.option("--to", "day", type=click.DateTime(["%Y-%m-%d"]), required=True, help="Ngày bản đồ mới có hiệu lực.")
+@click.option("--dry-run", is_flag=True, help="Chỉ xem trước, không thay đổi dữ liệu.")
+@with_appcontext
+def areas_migrate(day, dry_run: bool) -> None:
+    """Chuyển mọi bản ghi sang bản đồ mới theo bảng chuyển đổi; giữ lịch sử; chạy lại không đổi gì."""
+    from app.areas.migration import migrate_to, preview
+    from app.errors import OperationError
+
+    try:
+        result = preview(day.date()) if dry_run else migrate_to(day.date())
+    except OperationError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from None
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    click.echo(("Xem trước" if dry_run else "Đã chuyển") + f" sang bản đồ từ {day:%d/%m/%Y}:")
+    for key, label in result.labels.items():
+        click.echo(f"  {label}: {result.moved[key]} chuyển, {result.listed[key]} chờ xếp xã mới"
+                   + (f", {result.unmapped[key]} không có địa bàn mới" if result.unmapped[key] else ""))
+    click.echo(f"  Cụm xã mới: {len(result.clusters)}" + (f" ({', '.join(result.clusters)})" if result.clusters else ""))
+    for name, districts in result.ties:
+        click.echo(f"  Chưa xếp cụm (ngang nhau giữa {', '.join(districts)}): {name}")
+    click.echo(f"  Bản ghi của xã bị chia chờ điều phối viên xếp: {len(result.pending)}")
+    if not result.changed:
+        click.echo("  Không có gì thay đổi.")
+
+
 @click.command("demo", help="Tạo dữ liệu mẫu (bản đồ 2024, đơn vị, mạng lưới giảng viên, lớp học, tài khoản).")
 @click.option("--size", type=click.Choice(["demo", "province", "nation"]), default="demo", show_default=True)
 @click.option("--seed", type=int, default=137, show_default=True)
@@ -163,5 +216,7 @@ def settings_set(key: str, value: int) -> None:
 
 
 def register(app: Flask) -> None:
-    for command in (areas_cli, demo_cmd, users_cli, settings_cli):
+    from app.network.cli import network_cli
+
+    for command in (areas_cli, demo_cmd, users_cli, settings_cli, network_cli):
         app.cli.add_command(command)

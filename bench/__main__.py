@@ -12,6 +12,7 @@ MODULES = {
     "network": "bench.network_bench",
     "roster": "bench.roster_import",
     "assignment": "bench.assignment_app",
+    "network_db": "bench.network_db",
 }
 
 

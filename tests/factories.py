@@ -1,4 +1,4 @@
-"""Test data: the real 2024 map and a small two-district world, plus factory helpers.
+"""Test data: the real 2024 and 2025 maps with their crosswalk, and a small two-district world, plus factory helpers.
 
 `build_world` runs once per test session (committed); tests add rows inside their own
 rolled-back transaction with the `make_*` helpers.
@@ -13,12 +13,15 @@ from datetime import date
 from sqlalchemy import select
 
 from app import ROOT
+from app.areas.crosswalk import crosswalk_maps, load_crosswalk
 from app.areas.operations import load_map, map_period, read_map
 from app.extensions import db
 from app.models import Area, Assignment, Certificate, Enrollment, Person, Trainer, TrainingClass, Unit, User
 from app.text import fold
 
 MAP_2024 = ROOT / "data" / "areas" / "vn-2024-thai-nguyen-bac-kan.csv"
+MAP_2025 = ROOT / "data" / "areas" / "vn-2025-thai-nguyen.csv"
+CROSSWALK_2025 = ROOT / "data" / "areas" / "vn-2025-crosswalk-thai-nguyen.csv"
 PASSWORD = "mat-khau-thu-nghiem"
 _counter = itertools.count(1)
 
@@ -117,7 +120,9 @@ def make_user(username: str, role: str, *, area_obj=None, unit=None, person=None
 
 def build_world() -> None:
     """Two districts with one small cascade each, a unit subtree, and one account per role."""
-    load_map(read_map(MAP_2024, "P19"), *map_period(MAP_2024))
+    load_map(read_map(MAP_2024), *map_period(MAP_2024))  # old Thái Nguyên and old Bắc Kạn
+    load_map(read_map(MAP_2025), *map_period(MAP_2025))
+    load_crosswalk(CROSSWALK_2025, *crosswalk_maps(CROSSWALK_2025))
     dai_tu, phu_binh = area("D171"), area("D173")
     hung_son = db.session.scalar(select(Area).where(Area.parent_id == dai_tu.id).order_by(Area.code).limit(1))
     diem_thuy = db.session.scalar(select(Area).where(Area.parent_id == phu_binh.id).order_by(Area.code).limit(1))

@@ -15,7 +15,7 @@ from app.models import Area
 
 @pytest.fixture
 def districts(world):
-    province = db.session.scalar(select(Area).where(Area.code == "P19"))
+    province = db.session.scalar(select(Area).where(Area.code == "P19").order_by(Area.valid_from).limit(1))
     result = []
     for d in db.session.scalars(select(Area).where(Area.parent_id == province.id).order_by(Area.code)):
         communes = list(db.session.scalars(select(Area.id).where(Area.parent_id == d.id).order_by(Area.code)))

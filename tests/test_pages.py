@@ -96,3 +96,14 @@ def test_security_headers(client):
     response = client.get("/login")
     assert response.headers["X-Frame-Options"] == "DENY"
     assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+
+
+def test_page_titles_are_plain_text(client, login_as, world):
+    import re
+
+    login_as("steering")
+    person_id = world.trainers["Phạm Văn Bình"].person_id
+    for url in ("/", f"/people/{person_id}", f"/trainers/{world.trainers['Phạm Văn Bình'].id}", "/classes/"):
+        html = client.get(url, follow_redirects=True).get_data(as_text=True)
+        title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+        assert "<" not in title and len(title) < 200, (url, title[:120])

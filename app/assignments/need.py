@@ -1,7 +1,8 @@
 """Where trainers are needed: communes of the working map and units, with their need and coverage.
 
 Rules:
-- the working map is the one valid on `today`; when none is (a demo loaded only the 2024 map), the latest loaded;
+- the working map is the map the data lives on (`app.areas.maps.working_map`: the newest map holding trainers);
+  a commune's "district" is its district, or its cluster on the two-tier 2025 map;
 - need, in trainer places, is ceil(working-age population ÷ `learners_per_trainer`), at least 1 (the plan wants
   a trainer in every commune). A commune's population is its own latest figure; without one, its district's
   latest figure shared evenly over the district's communes, shown as an estimate ("ước tính"). A unit's need
@@ -19,8 +20,9 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
+from app.areas.maps import working_map
 from app.extensions import db
 from app.models import Area, AreaPopulation, Assignment, Trainer, Unit
 from app.scope import visible
@@ -59,21 +61,15 @@ def active_assignment(today: date):
     return (Assignment.status == "active") & (Assignment.ends_on >= today)
 
 
-def working_map_start(today: date) -> date | None:
-    valid = (Area.valid_from <= today) & or_(Area.valid_to.is_(None), Area.valid_to >= today)
-    start = db.session.scalar(select(Area.valid_from).where(Area.level == "commune", valid).limit(1))
-    return start or db.session.scalar(select(func.max(Area.valid_from)).where(Area.level == "commune"))
-
-
 def places(today: date) -> tuple[dict[int, tuple[str, int | None]], dict[int, str]]:
     """Communes of the working map: id → (name, district id or None); and district id → name."""
-    start = working_map_start(today)
+    start = working_map()
     if start is None:
         return {}, {}
     rows = db.session.execute(
         select(Area.id, Area.name, Area.parent_id, Area.level).where(Area.valid_from == start)
     ).all()
-    districts = {r.id: r.name for r in rows if r.level == "district"}
+    districts = {r.id: r.name for r in rows if r.level in ("district", "cluster")}
     communes = {r.id: (r.name, r.parent_id if r.parent_id in districts else None) for r in rows
                 if r.level == "commune"}
     return communes, districts

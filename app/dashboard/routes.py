@@ -3,6 +3,8 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
 
 from app.areas import queries as area_queries
+from app.areas.maps import AreaGraph, available_maps
+from app.areas.switch import selected_map
 from app.extensions import db
 from app.models import Trainer, TrainingClass
 from app.scope import scoped
@@ -28,6 +30,14 @@ def home():
         ))
         rule = class_counts(trainer.id) if trainer else None
         return render_template("dashboard/trainer.html", trainer=trainer, classes=classes, rule=rule)
-    roots = area_queries.root_areas(user)
-    overview = [(a, area_queries.subtree_totals(a), area_queries.children_with_counts(a)) for a in roots[:1]]
-    return render_template("dashboard/steering.html", overview=overview)
+    maps = available_maps()
+    current = selected_map(maps)
+    overview, outside = [], None
+    if current is not None:
+        graph = AreaGraph.load()
+        counts = area_queries.map_counts(current.valid_from, graph)
+        roots = area_queries.root_areas(user, current.valid_from)
+        overview = [(a, area_queries.overview(a, graph, counts)) for a in roots]
+        outside = area_queries.outside_map(current.valid_from, graph, counts)
+    return render_template("dashboard/steering.html", overview=overview, outside=outside, maps=maps,
+                           current_map=current)

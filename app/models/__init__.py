@@ -4,6 +4,8 @@ from app.models.area import Area
 from app.models.assignment import AreaNeighbour, Assignment
 from app.models.audit import AuditEvent
 from app.models.certificate import Certificate
+from app.models.map_change import AreaCrosswalk, AreaRehoming
+from app.models.network import NetworkRollup, NetworkSnapshot, TrainerStats
 from app.models.person import Person
 from app.models.points import AreaPopulation, PointEntry
 from app.models.setting import RateHit, Setting
@@ -13,6 +15,7 @@ from app.models.unit import Unit
 from app.models.user import User
 
 __all__ = [
-    "Area", "AreaPopulation", "AuditEvent", "Certificate", "Enrollment", "Person", "PointEntry", "RateHit",
-    "AreaNeighbour", "Assignment", "Setting", "Trainer", "TrainingClass", "Unit", "User",
+    "Area", "AreaCrosswalk", "AreaNeighbour", "AreaPopulation", "AreaRehoming", "Assignment", "AuditEvent",
+    "Certificate", "Enrollment", "NetworkRollup", "NetworkSnapshot", "Person", "PointEntry", "RateHit", "Setting",
+    "Trainer", "TrainerStats", "TrainingClass", "Unit", "User",
 ]

@@ -19,6 +19,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from app.areas.maps import programme_root
 from app.extensions import db
 from app.models import Area, AreaPopulation, Person, PointEntry, Trainer
 from app.scope import visible
@@ -66,8 +67,7 @@ def board_scopes(user) -> dict[str, Area]:
         found = {a.id: a for a in db.session.scalars(select(Area).where(Area.id.in_(ids)))}
         chain = [found[i] for i in ids if i in found]
     else:
-        root = db.session.scalar(select(Area).where(Area.parent_id.is_(None), Area.level == "province")
-                                 .order_by(Area.valid_from.desc()).limit(1))
+        root = programme_root()
         chain = [root] if root else []
     scopes: dict[str, Area] = {}
     for area in reversed(chain):

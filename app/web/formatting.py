@@ -1,8 +1,11 @@
-"""Vietnamese display rules: dates dd/mm/yyyy, thousands grouped with '.', decimals with ','."""
+"""Vietnamese display rules: dates dd/mm/yyyy, thousands grouped with '.', decimals with ','.
+
+Stored timestamps are UTC (SQLite hands them back without a zone); they are shown in Vietnam's time.
+"""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 __all__ = ["vn_date", "vn_datetime", "vn_number", "vn_percent", "FILTERS"]
@@ -17,17 +20,25 @@ def vn_date(value: date | datetime | None) -> str:
     """
     if value is None:
         return ""
-    if isinstance(value, datetime) and value.tzinfo is not None:
-        value = value.astimezone(_TZ)
+    if isinstance(value, datetime):
+        value = _local(value)
     return value.strftime("%d/%m/%Y")
 
 
 def vn_datetime(value: datetime | None) -> str:
     if value is None:
         return ""
-    if value.tzinfo is not None:
-        value = value.astimezone(_TZ)
-    return value.strftime("%d/%m/%Y %H:%M")
+    return _local(value).strftime("%d/%m/%Y %H:%M")
+
+
+def _local(value: datetime) -> datetime:
+    """
+    >>> _local(datetime(2026, 11, 25, 23, 8)).strftime("%d/%m %H:%M")
+    '26/11 06:08'
+    """
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(_TZ)
 
 
 def vn_number(value: float | int | None, decimals: int = 0) -> str:

@@ -7,6 +7,7 @@ NAV = [
     ("areas.index", "Địa bàn", {"admin", "steering", "coordinator", "viewer"}),
     ("units.index", "Đơn vị", {"admin", "steering", "coordinator", "viewer"}),
     ("trainers.index", "Giảng viên", {"admin", "steering", "coordinator", "viewer"}),
+    ("network.overview", "Mạng lưới", {"admin", "steering", "coordinator", "viewer"}),
     ("training.index", "Lớp học", {"admin", "steering", "coordinator", "trainer", "viewer"}),
     ("people.index", "Học viên", {"admin", "steering", "coordinator", "trainer", "viewer"}),
     ("assignments.index", "Phân công", {"admin", "steering", "coordinator", "viewer"}),

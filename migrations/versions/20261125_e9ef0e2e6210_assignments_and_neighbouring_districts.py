@@ -1,7 +1,7 @@
 """assignments and neighbouring districts
 
 Revision ID: e9ef0e2e6210
-Revises: 56ad40f00f92
+Revises: a150e77512b3
 Create Date: 2026-11-25 23:06:51.864371
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e9ef0e2e6210'
-down_revision = '56ad40f00f92'
+down_revision = 'a150e77512b3'
 branch_labels = None
 depends_on = None
 
