@@ -7,7 +7,7 @@ from app.models.certificate import Certificate
 from app.models.map_change import AreaCrosswalk, AreaRehoming
 from app.models.network import NetworkRollup, NetworkSnapshot, TrainerStats
 from app.models.person import Person
-from app.models.points import AreaPopulation, PointEntry
+from app.models.points import AreaPopulation, PointEntry, PointTotal
 from app.models.setting import RateHit, Setting
 from app.models.trainer import Trainer
 from app.models.training import Enrollment, TrainingClass
@@ -16,6 +16,6 @@ from app.models.user import User
 
 __all__ = [
     "Area", "AreaCrosswalk", "AreaNeighbour", "AreaPopulation", "AreaRehoming", "Assignment", "AuditEvent",
-    "Certificate", "Enrollment", "NetworkRollup", "NetworkSnapshot", "Person", "PointEntry", "RateHit", "Setting",
+    "Certificate", "Enrollment", "NetworkRollup", "NetworkSnapshot", "Person", "PointEntry", "PointTotal", "RateHit", "Setting",
     "Trainer", "TrainerStats", "TrainingClass", "Unit", "User",
 ]
