@@ -26,14 +26,11 @@ def index():
     generation = request.args.get("generation", type=int)
     area_id = request.args.get("area_id", 0, type=int)
     unit_id = request.args.get("unit_id", 0, type=int)
-    stmt = queries.trainer_list(
-        current_user, q,
-        status if status in TRAINER_STATUSES else "",
-        tier if tier in TRAINER_TIERS else "",
-        generation, area_id, unit_id,
-    )
+    filters = (current_user, q, status if status in TRAINER_STATUSES else "",
+               tier if tier in TRAINER_TIERS else "", generation, area_id, unit_id)
+    page = paginate(queries.trainer_list(*filters), queries.trainer_list_count(*filters))
     return render_template(
-        "trainers/index.html", page=paginate(stmt), q=q, status=status, tier=tier, generation=generation,
+        "trainers/index.html", page=page, q=q, status=status, tier=tier, generation=generation,
         area_id=area_id, unit_id=unit_id, areas=network_queries.area_choices(current_user, "Mọi địa bàn"),
         units=network_queries.unit_choices(current_user, "Mọi đơn vị"), can_edit=_can_edit(),
     )
