@@ -55,6 +55,75 @@ def areas_load(file: Path, valid_from, valid_to, only: str | None) -> None:
     )
 
 
+@areas_cli.command("neighbours")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def areas_neighbours(file: Path) -> None:
+    """Nạp các cặp huyện giáp ranh (dùng để tính chi phí gợi ý phân công); chạy lại không tạo trùng."""
+    from app.assignments.neighbours import NeighbourFileError, load_neighbours
+
+    try:
+        created, unchanged = load_neighbours(file)
+    except NeighbourFileError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"{file.name}: {created} cặp mới, {unchanged} cặp không đổi.")
+
+
+@areas_cli.command("crosswalk")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--old-map", type=click.DateTime(["%Y-%m-%d"]), help="Ngày hiệu lực của bản đồ cũ.")
+@click.option("--new-map", type=click.DateTime(["%Y-%m-%d"]), help="Ngày hiệu lực của bản đồ mới.")
+@with_appcontext
+def areas_crosswalk(file: Path, old_map, new_map) -> None:
+    """Nạp (hoặc nạp lại) bảng chuyển đổi xã cũ → xã mới; chạy lại không tạo bản ghi trùng."""
+    from app.areas.crosswalk import crosswalk_maps, load_crosswalk
+    from app.areas.operations import MapFileError
+
+    try:
+        maps = (old_map.date(), new_map.date()) if old_map and new_map else crosswalk_maps(file)
+        result = load_crosswalk(file, *maps)
+    except MapFileError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(
+        f"{file.name}: {result.old_areas} xã cũ; {result.created} mới, {result.updated} cập nhật, "
+        f"{result.unchanged} không đổi."
+    )
+
+
+@areas_cli.command("migrate")
+@click.option("--to", "day", type=click.DateTime(["%Y-%m-%d"]), required=True, help="Ngày bản đồ mới có hiệu lực.")
+@click.option("--dry-run", is_flag=True, help="Chỉ xem trước, không thay đổi dữ liệu.")
+@with_appcontext
+def areas_migrate(day, dry_run: bool) -> None:
+    """Chuyển mọi bản ghi sang bản đồ mới theo bảng chuyển đổi; giữ lịch sử; chạy lại không đổi gì."""
+    from app.areas.migration import migrate_to, preview
+    from app.errors import OperationError
+
+    try:
+        result = preview(day.date()) if dry_run else migrate_to(day.date())
+    except OperationError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from None
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    click.echo(("Xem trước" if dry_run else "Đã chuyển") + f" sang bản đồ từ {day:%d/%m/%Y}:")
+    for key, label in result.labels.items():
+        click.echo(f"  {label}: {result.moved[key]} chuyển, {result.listed[key]} chờ xếp xã mới"
+                   + (f", {result.unmapped[key]} không có địa bàn mới" if result.unmapped[key] else ""))
+    click.echo(f"  Cụm xã mới: {len(result.clusters)}" + (f" ({', '.join(result.clusters)})" if result.clusters else ""))
+    for name, districts in result.ties:
+        click.echo(f"  Chưa xếp cụm (ngang nhau giữa {', '.join(districts)}): {name}")
+    click.echo(f"  Bản ghi của xã bị chia chờ điều phối viên xếp: {len(result.pending)}")
+    if not result.changed:
+        click.echo("  Không có gì thay đổi.")
+
+
 @click.command("demo", help="Tạo dữ liệu mẫu (bản đồ 2024, đơn vị, mạng lưới giảng viên, lớp học, tài khoản).")
 @click.option("--size", type=click.Choice(["demo", "province", "nation"]), default="demo", show_default=True)
 @click.option("--seed", type=int, default=137, show_default=True)
@@ -211,6 +280,43 @@ def scheduler_cmd(lease_seconds: int) -> None:
     click.echo("Đã dừng tiến trình lập lịch.")
 
 
+@click.group("settings", help="Thông số kế hoạch (quy tắc 2–3, điểm thưởng, giới hạn tra cứu).")
+def settings_cli() -> None:
+    pass
+
+
+@settings_cli.command("show")
+@with_appcontext
+def settings_show() -> None:
+    """In các thông số và giá trị đang dùng."""
+    from app.training.settings import DEFAULTS, all_settings
+
+    for key, value in all_settings().items():
+        click.echo(f"{key:<26} {value:>6}  {DEFAULTS[key][1]}")
+
+
+@settings_cli.command("set")
+@click.argument("key")
+@click.argument("value", type=int)
+@with_appcontext
+def settings_set(key: str, value: int) -> None:
+    """Đặt một thông số (ghi vào bảng settings)."""
+    from app.audit import record
+    from app.training.settings import DEFAULTS, plan_setting, set_setting
+
+    if key not in DEFAULTS:
+        raise click.ClickException(f"Không có thông số {key}. Các thông số: {', '.join(DEFAULTS)}")
+    if value < 0:
+        raise click.ClickException("Giá trị phải không âm.")
+    before = plan_setting(key)
+    set_setting(key, value)
+    record("setting.set", entity="settings", before={key: before}, after={key: value})
+    db.session.commit()
+    click.echo(f"{key} = {value}")
+
+
 def register(app: Flask) -> None:
-    for command in (areas_cli, demo_cmd, users_cli, plan_cli, jobs_cli, scheduler_cmd):
+    from app.network.cli import network_cli
+
+    for command in (areas_cli, demo_cmd, users_cli, settings_cli, network_cli, plan_cli, jobs_cli, scheduler_cmd):
         app.cli.add_command(command)

@@ -13,12 +13,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import abort
+from flask import abort, g, has_request_context
 from sqlalchemy import Select, false, or_, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.extensions import db
-from app.models import Area, AuditEvent, Enrollment, Person, Trainer, TrainingClass, Unit, User
+from app.models import Area, AuditEvent, Certificate, Enrollment, Person, Trainer, TrainingClass, Unit, User
 
 __all__ = ["Scope", "scope_of", "visible", "scoped", "get_or_404", "can_change", "area_subtree_ids"]
 
@@ -34,9 +34,18 @@ class Scope:
 
 
 def scope_of(user) -> Scope:
-    """Read the user's scope once; unauthenticated users see nothing."""
+    """The user's scope, read once per request; unauthenticated users see nothing."""
     if user is None or not getattr(user, "is_authenticated", False):
         return Scope()
+    if has_request_context():
+        cache = g.setdefault("lantoa_scopes", {})
+        if user.id not in cache:
+            cache[user.id] = _read_scope(user)
+        return cache[user.id]
+    return _read_scope(user)
+
+
+def _read_scope(user) -> Scope:
     if user.role in ("admin", "steering"):
         return Scope(everything=True, admin=user.role == "admin")
     if user.role in ("coordinator", "viewer"):
@@ -107,6 +116,14 @@ def _persons(s: Scope) -> ColumnElement[bool]:
     return false()
 
 
+def _certificates(s: Scope) -> ColumnElement[bool]:
+    """A certificate is seen with the class that issued it, or by its holder's scope."""
+    return or_(
+        Certificate.class_id.in_(select(TrainingClass.id).where(_classes(s))),
+        Certificate.person_id.in_(select(Person.id).where(_persons(s))),
+    )
+
+
 def _admin_only(s: Scope) -> ColumnElement[bool]:
     return true() if s.admin else false()
 
@@ -118,6 +135,7 @@ _RULES: dict[type, Callable[[Scope], ColumnElement[bool]]] = {
     TrainingClass: _classes,
     Enrollment: _enrollments,
     Person: _persons,
+    Certificate: _certificates,
     User: _admin_only,
     AuditEvent: _admin_only,
 }
@@ -146,6 +164,25 @@ def get_or_404(model: type, ident: int, user):
     if obj is None:
         abort(404)
     return obj
+
+
+def venue_scope_path(user, trainer: Trainer) -> str | None:
+    """The area subtree where a class may be held (a path prefix), or None for anywhere.
+
+    A trainer teaches in the district of their own commune (the subtree of their area's
+    parent); a coordinator registers in their area subtree; steering and admin anywhere.
+    """
+    s = scope_of(user)
+    if s.everything:
+        return None
+    if s.area_path:
+        return s.area_path
+    area = db.session.get(Area, trainer.area_id) if trainer.area_id else None
+    if area is None:
+        return "/-/"  # a trainer without a commune may not place a class anywhere
+    if area.parent_id is None:
+        return area.path
+    return db.session.scalar(select(Area.path).where(Area.id == area.parent_id))
 
 
 def can_change(user) -> bool:

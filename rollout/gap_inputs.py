@@ -24,6 +24,7 @@ __all__ = [
     "TrainerRow",
     "ClassRow",
     "ActivityRow",
+    "AssignmentRow",
     "DistrictPlanRow",
     "DuplicatePersonsRow",
     "IndicatorRow",
@@ -82,6 +83,23 @@ class ClassRow:
     audience: str = "general"  # e.g. 'ethnic_minority', 'household_business', 'civil_servant'
     status: str = "planned"  # one of CLASS_STATUSES
     learners: int = 0
+
+
+@dataclass(frozen=True)
+class AssignmentRow:
+    """A trainer assigned to a commune or unit; ``first_class_on``: the first class they opened there since
+    ``starts_on`` (None: none yet), precomputed by the app."""
+
+    id: Id
+    trainer_id: Id
+    trainer_name: str
+    target_kind: str  # 'area' | 'unit'
+    target_id: Id
+    target_name: str
+    starts_on: dt.date
+    area_id: Id | None = None  # the commune (or the unit's area), for scoping the finding
+    active: bool = True
+    first_class_on: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -157,6 +175,7 @@ class GapSettings:
     ethnic_minority_audiences: tuple[str, ...] = ("ethnic_minority",)
     household_business_audiences: tuple[str, ...] = ("household_business",)
     household_business_unit_kinds: tuple[str, ...] = ("household_business",)
+    assignment_idle_days: int = 30
 
 
 @dataclass(frozen=True)
@@ -172,6 +191,7 @@ class GapInputs:
     indicators: Sequence[IndicatorRow] = ()
     subtree_activity: Sequence[SubtreeActivityRow] = ()
     reproduction: Sequence[ReproductionRow] = ()
+    assignments: Sequence[AssignmentRow] = ()
     settings: GapSettings = field(default_factory=GapSettings)
 
     @cached_property

@@ -23,7 +23,7 @@ from rollout.gap_inputs import GapInputs, Id
 __all__ = ["SEVERITIES", "SCOPES", "Finding", "GapRule", "REGISTRY", "rule", "render_message"]
 
 SEVERITIES = ("high", "medium", "low")
-SCOPES = ("commune", "district", "unit", "trainer", "activity", "area", "person", "class")
+SCOPES = ("commune", "district", "unit", "trainer", "activity", "area", "person", "class", "assignment")
 
 Key = tuple[str, str, Id]
 Check = Callable[[GapInputs], Iterable["Finding"]]

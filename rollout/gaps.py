@@ -16,6 +16,7 @@ from rollout import gap_rules
 from rollout.gap_inputs import (
     ActivityRow,
     AreaRow,
+    AssignmentRow,
     ClassRow,
     DistrictPlanRow,
     DuplicatePersonsRow,
@@ -35,6 +36,7 @@ from rollout.schedule import Actual, compute_schedule
 __all__ = [
     "ActivityRow",
     "AreaRow",
+    "AssignmentRow",
     "ClassRow",
     "DistrictPlanRow",
     "DuplicatePersonsRow",

@@ -1,4 +1,4 @@
-"""Test data: the real 2024 map and a small two-district world, plus factory helpers.
+"""Test data: the real 2024 and 2025 maps with their crosswalk, and a small two-district world, plus factory helpers.
 
 `build_world` runs once per test session (committed); tests add rows inside their own
 rolled-back transaction with the `make_*` helpers.
@@ -13,12 +13,15 @@ from datetime import date
 from sqlalchemy import select
 
 from app import ROOT
+from app.areas.crosswalk import crosswalk_maps, load_crosswalk
 from app.areas.operations import load_map, map_period, read_map
 from app.extensions import db
-from app.models import Area, Enrollment, Person, Trainer, TrainingClass, Unit, User
+from app.models import Area, Assignment, Certificate, Enrollment, Person, Trainer, TrainingClass, Unit, User
 from app.text import fold
 
 MAP_2024 = ROOT / "data" / "areas" / "vn-2024-thai-nguyen-bac-kan.csv"
+MAP_2025 = ROOT / "data" / "areas" / "vn-2025-thai-nguyen.csv"
+CROSSWALK_2025 = ROOT / "data" / "areas" / "vn-2025-crosswalk-thai-nguyen.csv"
 PASSWORD = "mat-khau-thu-nghiem"
 _counter = itertools.count(1)
 
@@ -83,6 +86,28 @@ def enrol(training_class: TrainingClass, person: Person, completed: bool = True)
     return enrollment
 
 
+def make_certificate(enrollment: Enrollment, code: str) -> Certificate:
+    training_class = db.session.get(TrainingClass, enrollment.class_id)
+    cert = Certificate(person_id=enrollment.person_id, level=training_class.level, serial=f"T-{code}", code=code,
+                       issued_on=training_class.end_on, class_id=training_class.id,
+                       trainer_id=training_class.trainer_id)
+    db.session.add(cert)
+    db.session.flush()
+    cert.serial = f"BDHAI-{cert.issued_on.year}-{cert.id:06d}"
+    return cert
+
+
+def make_assignment(trainer: Trainer, target: Area | Unit, classes: int = 1, **kw) -> Assignment:
+    kind = "unit" if isinstance(target, Unit) else "area"
+    item = Assignment(trainer_id=trainer.id, target_kind=kind, area_id=target.id if kind == "area" else None,
+                      unit_id=target.id if kind == "unit" else None, classes=classes,
+                      starts_on=kw.pop("starts_on", date(2025, 5, 1)), ends_on=kw.pop("ends_on", date(2099, 12, 31)),
+                      status=kw.pop("status", "active"), reason_code=kw.pop("reason_code", "manual"), **kw)
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
 def make_user(username: str, role: str, *, area_obj=None, unit=None, person=None) -> User:
     user = User(username=username, full_name=username, role=role,
                 scope_area_id=area_obj.id if area_obj else None, scope_unit_id=unit.id if unit else None,
@@ -95,7 +120,9 @@ def make_user(username: str, role: str, *, area_obj=None, unit=None, person=None
 
 def build_world() -> None:
     """Two districts with one small cascade each, a unit subtree, and one account per role."""
-    load_map(read_map(MAP_2024, "P19"), *map_period(MAP_2024))
+    load_map(read_map(MAP_2024), *map_period(MAP_2024))  # old Thái Nguyên and old Bắc Kạn
+    load_map(read_map(MAP_2025), *map_period(MAP_2025))
+    load_crosswalk(CROSSWALK_2025, *crosswalk_maps(CROSSWALK_2025))
     dai_tu, phu_binh = area("D171"), area("D173")
     hung_son = db.session.scalar(select(Area).where(Area.parent_id == dai_tu.id).order_by(Area.code).limit(1))
     diem_thuy = db.session.scalar(select(Area).where(Area.parent_id == phu_binh.id).order_by(Area.code).limit(1))
@@ -106,14 +133,15 @@ def build_world() -> None:
     root_dt = make_trainer(hung_son, unit=school_dt, name="Nguyễn Văn Đại")
     child_dt = make_trainer(hung_son, mentor=root_dt, name="Trần Thị Từ", tier="district")
     class_dt = make_class(root_dt, hung_son, school_dt)
-    enrol(class_dt, make_person("Lê Văn Học", hung_son))
+    make_certificate(enrol(class_dt, make_person("Lê Văn Học", hung_son)), "DTKT000001")
 
     root_pb = make_trainer(diem_thuy, unit=coop_pb, name="Phạm Văn Bình")
     child_pb = make_trainer(diem_thuy, mentor=root_pb, name="Hoàng Thị Phú", tier="district")
     class_pb = make_class(root_pb, diem_thuy, coop_pb, topic="Làm video ngắn với AI", level=2)
-    enrol(class_pb, make_person("Đỗ Thị Hà", diem_thuy))
+    make_certificate(enrol(class_pb, make_person("Đỗ Thị Hà", diem_thuy)), "PBKT000001")
     make_class(child_pb, diem_thuy, status="running", start_on=date(2025, 5, 20), end_on=date(2025, 6, 30),
                topic="Tư duy giải quyết vấn đề cùng AI")
+    make_assignment(child_pb, diem_thuy, reason="Phú Bình")
 
     make_user("admin", "admin")
     make_user("steering", "steering")

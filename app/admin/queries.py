@@ -6,17 +6,18 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Area, Unit
+from app.web.choices import SelectChoice, choices
 
 
-def area_choices() -> list[tuple[int, str]]:
+def area_choices() -> list[SelectChoice]:
     rows = db.session.execute(select(Area.id, Area.name, Area.path, Area.valid_from).order_by(Area.path)).all()
-    choices = [(0, "— Không giới hạn theo địa bàn —")]
+    pairs = [(0, "— Không giới hạn theo địa bàn —")]
     for area_id, name, path, valid_from in rows:
         indent = "\u00a0\u00a0" * (path.count("/") - 2)
-        choices.append((area_id, f"{indent}{name} (bản đồ {valid_from:%m/%Y})"))
-    return choices
+        pairs.append((area_id, f"{indent}{name} (bản đồ {valid_from:%m/%Y})"))
+    return choices(pairs)
 
 
-def unit_choices() -> list[tuple[int, str]]:
+def unit_choices() -> list[SelectChoice]:
     rows = db.session.execute(select(Unit.id, Unit.name).order_by(Unit.search_key)).all()
-    return [(0, "— Không giới hạn theo đơn vị —"), *rows]
+    return choices([(0, "— Không giới hạn theo đơn vị —"), *rows])

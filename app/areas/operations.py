@@ -41,7 +41,7 @@ def map_period(path: Path) -> tuple[date, date | None]:
     manifest = path.parent / MANIFEST
     if manifest.is_file():
         entry = json.loads(manifest.read_text(encoding="utf-8")).get(path.name)
-        if entry:
+        if entry and "valid_from" in entry:
             valid_to = entry.get("valid_to")
             return date.fromisoformat(entry["valid_from"]), date.fromisoformat(valid_to) if valid_to else None
     raise MapFileError(f"Không rõ thời gian hiệu lực của tệp {path.name}: hãy chỉ rõ --valid-from.")

@@ -1,22 +1,40 @@
-"""Scoped reads about areas: a user's root area, an area's children and their counts."""
+"""Scoped reads about areas: a user's root area, an area's children and their counts.
+
+Counts go through the counting layer (`app.areas.maps`): an area's page counts on its own map,
+so an old district still shows its history after the move to the new map, and a new commune
+counts the classes held before the merger in the old communes it absorbed.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import aliased
+from collections import Counter
+from datetime import date
 
+from sqlalchemy import select
+
+from app.areas.maps import UNPLACED_LABELS, AreaGraph, count_on_map, rollup
 from app.extensions import db
-from app.models import Area, Trainer, TrainingClass, Unit
+from app.models import Area, Trainer
 from app.scope import visible
 
+# metric name → (registered area column, extra conditions)
+METRICS = {
+    "trainers": ("trainers.area_id", ()),
+    "active_trainers": ("trainers.area_id", (Trainer.status == "active",)),
+    "classes": ("training_classes.venue_area_id", ()),
+    "units": ("units.area_id", ()),
+}
 
-def root_areas(user) -> list[Area]:
-    """The top of what the user may see: their scope area, or the current map's top areas."""
+
+def root_areas(user, day: date | None = None) -> list[Area]:
+    """The top of what the user may see: their scope area, or the top areas of the map valid on `day`."""
     scope_area_id = getattr(user, "scope_area_id", None)
     if scope_area_id is not None:
         return list(db.session.scalars(select(Area).where(Area.id == scope_area_id)))
-    stmt = select(Area).where(Area.parent_id.is_(None), visible(Area, user)).order_by(Area.valid_from.desc())
-    return list(db.session.scalars(stmt))
+    stmt = select(Area).where(Area.parent_id.is_(None), visible(Area, user))
+    if day is not None:
+        stmt = stmt.where(Area.valid_from <= day, (Area.valid_to.is_(None)) | (Area.valid_to >= day))
+    return list(db.session.scalars(stmt.order_by(Area.valid_from.desc(), Area.code.desc())))
 
 
 def lineage(area: Area, user) -> list[Area]:
@@ -26,56 +44,37 @@ def lineage(area: Area, user) -> list[Area]:
     return [rows[i] for i in ids if i in rows]
 
 
-def children_with_counts(area: Area) -> list[dict]:
-    """Each child area with the trainers (all, active), classes and units in its subtree."""
-    child = aliased(Area)
-    member = aliased(Area)
+def map_counts(day: date, graph: AreaGraph) -> dict[str, Counter]:
+    """Every metric counted per area of the map valid on `day`."""
+    return {name: count_on_map(column, day, where, graph) for name, (column, where) in METRICS.items()}
+
+
+def overview(area: Area, graph: AreaGraph | None = None, counts: dict[str, Counter] | None = None) -> dict:
+    """Totals of the area's subtree, a row per child, and the row of what is not placed below it."""
+    graph = graph or AreaGraph.load()
+    counts = counts if counts is not None else map_counts(area.valid_from, graph)
+    rolled = {name: rollup(c, area.id, graph) for name, c in counts.items()}
     children = list(db.session.scalars(select(Area).where(Area.parent_id == area.id).order_by(Area.search_key)))
-    if not children:
-        return []
+    rows = [{"area": c, **{name: r.by_child.get(c.id, 0) for name, r in rolled.items()}} for c in children]
+    unplaced = None
+    if children and any(r.at_area for r in rolled.values()):
+        label = UNPLACED_LABELS["newest" if area.valid_to is None else "older"]
+        unplaced = {"label": label, **{name: r.at_area for name, r in rolled.items()}}
+    return {"totals": {name: r.total for name, r in rolled.items()}, "children": rows, "unplaced": unplaced}
 
-    def per_child(counted, target, onclause):
-        """Count `counted` rows of `target` joined to every area in each child's subtree.
 
-        The joins are written in FROM order (child, member, target): PostgreSQL refuses an ON clause that
-        names a table joined later, which SQLite tolerates.
-        """
-        stmt = (
-            select(child.id, func.count(counted))
-            .select_from(child)
-            .join(member, member.path.startswith(child.path))
-            .join(target, onclause)
-            .where(child.parent_id == area.id)
-            .group_by(child.id)
-        )
-        return dict(db.session.execute(stmt).all())
-
-    trainers = per_child(Trainer.id, Trainer, Trainer.area_id == member.id)
-    active = per_child(Trainer.id, Trainer, (Trainer.area_id == member.id) & (Trainer.status == "active"))
-    classes = per_child(TrainingClass.id, TrainingClass, TrainingClass.venue_area_id == member.id)
-    units = per_child(Unit.id, Unit, Unit.area_id == member.id)
-    return [
-        {
-            "area": c,
-            "trainers": trainers.get(c.id, 0),
-            "active_trainers": active.get(c.id, 0),
-            "classes": classes.get(c.id, 0),
-            "units": units.get(c.id, 0),
-        }
-        for c in children
-    ]
+def children_with_counts(area: Area) -> list[dict]:
+    """Each child area with the trainers (all, active), classes and units counted in it on the area's map."""
+    return overview(area)["children"]
 
 
 def subtree_totals(area: Area) -> dict:
-    """Trainers, active trainers, classes and units in the area's subtree."""
-    member = select(Area.id).where(Area.path.startswith(area.path))
-    return {
-        "trainers": db.session.scalar(select(func.count(Trainer.id)).where(Trainer.area_id.in_(member))),
-        "active_trainers": db.session.scalar(
-            select(func.count(Trainer.id)).where(Trainer.area_id.in_(member), Trainer.status == "active")
-        ),
-        "classes": db.session.scalar(
-            select(func.count(TrainingClass.id)).where(TrainingClass.venue_area_id.in_(member))
-        ),
-        "units": db.session.scalar(select(func.count(Unit.id)).where(Unit.area_id.in_(member))),
-    }
+    """Trainers, active trainers, classes and units in the area's subtree, on the area's map."""
+    return overview(area)["totals"]
+
+
+def outside_map(day: date, graph: AreaGraph, counts: dict[str, Counter] | None = None) -> dict | None:
+    """Rows with no area at all on this map (e.g. a new province-level row seen on the map of two old provinces)."""
+    counts = counts if counts is not None else map_counts(day, graph)
+    row = {name: c.get(None, 0) for name, c in counts.items()}
+    return row if any(row.values()) else None

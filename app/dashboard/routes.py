@@ -1,10 +1,14 @@
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
+from sqlalchemy.orm import joinedload
 
 from app.areas import queries as area_queries
+from app.areas.maps import AreaGraph, available_maps
+from app.areas.switch import selected_map
 from app.extensions import db
 from app.models import Trainer, TrainingClass
 from app.scope import scoped
+from app.training.queries import class_counts
 
 bp = Blueprint("dashboard", __name__)
 
@@ -21,9 +25,19 @@ def home():
     if user.role == "trainer":
         trainer = db.session.scalar(scoped(Trainer, user))
         classes = list(db.session.scalars(
-            scoped(TrainingClass, user).order_by(TrainingClass.start_on.desc()).limit(20)
+            scoped(TrainingClass, user).options(joinedload(TrainingClass.venue_area))
+            .order_by(TrainingClass.start_on.desc()).limit(20).execution_options(populate_existing=True)
         ))
-        return render_template("dashboard/trainer.html", trainer=trainer, classes=classes)
-    roots = area_queries.root_areas(user)
-    overview = [(a, area_queries.subtree_totals(a), area_queries.children_with_counts(a)) for a in roots[:1]]
-    return render_template("dashboard/steering.html", overview=overview)
+        rule = class_counts(trainer.id) if trainer else None
+        return render_template("dashboard/trainer.html", trainer=trainer, classes=classes, rule=rule)
+    maps = available_maps()
+    current = selected_map(maps)
+    overview, outside = [], None
+    if current is not None:
+        graph = AreaGraph.load()
+        counts = area_queries.map_counts(current.valid_from, graph)
+        roots = area_queries.root_areas(user, current.valid_from)
+        overview = [(a, area_queries.overview(a, graph, counts)) for a in roots]
+        outside = area_queries.outside_map(current.valid_from, graph, counts)
+    return render_template("dashboard/steering.html", overview=overview, outside=outside, maps=maps,
+                           current_map=current)

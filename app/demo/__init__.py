@@ -1,4 +1,4 @@
-"""`lantoa demo`: the real 2024 map, realistic units, a synthetic cascade and one account per role.
+"""`lantoa demo`: the real 2024 and 2025 maps with their crosswalk, realistic units, a synthetic cascade and one account per role.
 
 Rules: the seed is fixed, so a run on the same day gives the same data; a database that
 already holds trainers is not seeded again (only the accounts are ensured); rows go in
@@ -15,17 +15,34 @@ from pathlib import Path
 from sqlalchemy import bindparam, func, insert, select, text, update
 
 from app import ROOT
+from app.areas.crosswalk import crosswalk_maps, load_crosswalk
 from app.areas.operations import load_map, map_period, read_map
+from app.demo import awards
 from app.demo.accounts import ensure_accounts
+from app.demo.assignments import load_demo_neighbours, seed_assignments
 from app.demo.cascade import SIZES, Cascade, District
 from app.demo.plan import seed_plan
 from app.demo.units import PROVINCE_SEAT, UNITS
 from app.extensions import db
-from app.models import Area, Enrollment, Person, Trainer, TrainingClass, Unit
+from app.models import (
+    Area,
+    AreaPopulation,
+    Certificate,
+    Enrollment,
+    Person,
+    PointEntry,
+    Trainer,
+    TrainingClass,
+    Unit,
+)
+from app.rankings import totals
 from app.text import fold
 from app.timeutil import local_today
+from app.web.formatting import vn_number
 
 MAP_FILE = ROOT / "data" / "areas" / "vn-2024-thai-nguyen-bac-kan.csv"
+NEW_MAP_FILE = ROOT / "data" / "areas" / "vn-2025-thai-nguyen.csv"
+CROSSWALK_FILE = ROOT / "data" / "areas" / "vn-2025-crosswalk-thai-nguyen.csv"
 POPULATION_FILE = ROOT / "data" / "areas" / "population-2019-thai-nguyen-districts.csv"
 PROVINCE = "P19"
 CHUNK = 20_000
@@ -33,9 +50,9 @@ CHUNK = 20_000
 
 def seed_demo(size: str = "demo", seed: int = 137, echo: Callable[[str], None] = print) -> list[str]:
     started = time.perf_counter()
-    valid_from, valid_to = map_period(MAP_FILE)
-    load_map(read_map(MAP_FILE, PROVINCE), valid_from, valid_to)
+    valid_from, valid_to = load_maps()
     province = db.session.scalar(select(Area).where(Area.code == PROVINCE, Area.valid_from == valid_from))
+    load_demo_neighbours()
     if db.session.scalar(select(func.count(Trainer.id))):
         echo("Cơ sở dữ liệu đã có dữ liệu mẫu: giữ nguyên, chỉ kiểm tra tài khoản.")
     else:
@@ -43,10 +60,17 @@ def seed_demo(size: str = "demo", seed: int = 137, echo: Callable[[str], None] =
         districts = _districts(province)
         cascade = Cascade(districts, units, SIZES[size], local_today(), seed, _first_ids())
         rows = cascade.run()
+        awards.class_dates(rows)
+        awards.candidates(rows)
+        certs = awards.certificates(rows, (db.session.scalar(select(func.max(Certificate.id))) or 0) + 1)
+        ledger = awards.points(rows, certs)
         origins = [{"tid": t["id"], "cid": t.pop("origin_class_id")} for t in rows.trainers]
         for model, batch in ((Person, rows.persons), (Trainer, rows.trainers),
-                             (TrainingClass, rows.classes), (Enrollment, rows.enrollments)):
+                             (TrainingClass, rows.classes), (Enrollment, rows.enrollments),
+                             (Certificate, certs), (PointEntry, ledger)):
             _bulk_insert(model, batch)
+        _bulk_insert(AreaPopulation, awards.populations(POPULATION_FILE, {d.code: d.id for d in districts}))
+        totals.refresh(everything=True)
         # trainers and classes refer to each other: origins go in once both exist
         origins = [o for o in origins if o["cid"] is not None]
         if origins:
@@ -55,11 +79,28 @@ def seed_demo(size: str = "demo", seed: int = 137, echo: Callable[[str], None] =
                 update(table).where(table.c.id == bindparam("tid")).values(origin_class_id=bindparam("cid")),
                 origins,
             )
-        echo(f"Đã tạo {len(rows.trainers):,} giảng viên, {len(rows.classes):,} lớp, "
-             f"{len(rows.enrollments):,} lượt học viên trong {time.perf_counter() - started:.1f} giây.")
+        assigned = seed_assignments(local_today(), seed)
+        echo(f"Đã tạo {vn_number(len(rows.trainers))} giảng viên, {vn_number(assigned)} phân công, "
+             f"{vn_number(len(rows.classes))} lớp, "
+             f"{vn_number(len(rows.enrollments))} lượt học viên, {vn_number(len(certs))} chứng nhận, "
+             f"{vn_number(len(ledger))} mục điểm trong {vn_number(time.perf_counter() - started, 1)} giây.")
+        from app.network.cli import echo_summary
+        from app.network.operations import recompute_all
+
+        echo_summary(recompute_all(), echo)
     for line in seed_plan(province, local_today()):
         echo(line)
     return ensure_accounts(province)
+
+
+def load_maps():
+    """Both maps (old Thái Nguyên and old Bắc Kạn, then the merged province) and the crosswalk;
+    the demo's data stays on the old Thái Nguyên communes. Returns the old map's period."""
+    period = map_period(MAP_FILE)
+    load_map(read_map(MAP_FILE), *period)
+    load_map(read_map(NEW_MAP_FILE), *map_period(NEW_MAP_FILE))
+    load_crosswalk(CROSSWALK_FILE, *crosswalk_maps(CROSSWALK_FILE))
+    return period
 
 
 def _first_ids() -> dict[str, int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Area, Trainer, Unit, User
+from app.models import Area, Trainer, TrainingClass, Unit, User
 
 DEMO_PASSWORD = "lantoa-2025"
 
@@ -43,11 +43,14 @@ def ensure_accounts(province: Area) -> list[str]:
                 trainer = db.session.scalar(
                     select(Trainer).join(Area, Area.id == Trainer.area_id)
                     .where(Area.path.startswith(district.path), Trainer.generation == 0,
-                           Trainer.status == "active").order_by(Trainer.id).limit(1)
+                           Trainer.status == "active",
+                           select(TrainingClass.id).where(TrainingClass.trainer_id == Trainer.id).exists())
+                    .order_by(Trainer.id).limit(1)
                 )
                 if trainer is None:
                     continue
                 user.person_id = trainer.person_id
             db.session.add(user)
         lines.append(f"  {username:<12} {user.full_name}")
+    lines.append("Mở http://127.0.0.1:5000 và đăng nhập bằng một tài khoản ở trên.")
     return lines

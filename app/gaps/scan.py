@@ -6,7 +6,8 @@ Rules:
   to the scan means adding its code here and the rows it reads to `inputs_for`;
 - subjects are identified by database ids as strings: an activity gap by the activity's id (its params keep
   the activity's number in its plan), a district gap by the area's id;
-- each plan is evaluated on its own (activity numbers repeat across plans);
+- each plan is evaluated on its own (activity numbers repeat across plans); the districts evaluated are those
+  inside a stored plan's area (`app.plan.queries.planned_districts`);
 - params are stored as JSON; a finding is compared with its JSON form, so an unchanged condition changes
   nothing and a second scan on the same day writes nothing (idempotent);
 - opening, reopening and resolving append a GapEvent; a refresh of params (e.g. days late) only updates them.
@@ -24,6 +25,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Area, DistrictPlan, Gap, GapEvent, Plan
 from app.plan.domain import actuals, load_rows, to_domain
+from app.plan.queries import planned_districts
 from app.timeutil import utcnow
 from rollout import gaps as rules
 from rollout.gaps import AreaRow, DistrictPlanRow, Finding, GapInputs, GapSettings, StoredGap
@@ -53,8 +55,7 @@ def _activity_findings(today: dt.date, settings: GapSettings, codes: set[str]) -
 
 def _district_findings(today: dt.date, settings: GapSettings, codes: set[str]) -> list[Finding]:
     areas = [AreaRow(str(a.id), a.name, a.level, str(a.parent_id) if a.parent_id else None, a.valid_from,
-                     a.valid_to) for a in db.session.scalars(select(Area).where(Area.level.in_(("province",
-                                                                                              "district"))))]
+                     a.valid_to) for a in db.session.scalars(select(Area).where(planned_districts()))]
     plans = [DistrictPlanRow(str(area_id), issued_on) for area_id, issued_on in
              db.session.execute(select(DistrictPlan.area_id, DistrictPlan.issued_on))]
     inputs = GapInputs(today=today, settings=settings, areas=areas, district_plans=plans)
@@ -97,6 +98,10 @@ def store_findings(findings: list[Finding], codes: tuple[str, ...] = SCANNED_RUL
     for finding in plan.to_refresh:
         stored_rows[finding.key].params = dict(finding.params)
         counts["refreshed"] += 1
+    for finding in findings:  # a subject whose area changed (a map change) takes its gap along
+        gap = stored_rows.get(finding.key)
+        if gap is not None and finding.area_id is not None and gap.area_id != finding.area_id:
+            gap.area_id = finding.area_id
     for key in plan.to_resolve:
         gap = stored_rows[key]
         gap.state, gap.resolved_at = "resolved", now

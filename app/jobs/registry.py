@@ -8,8 +8,9 @@ Rules:
 - triggers are built for the configured timezone (`LANTOA_TIMEZONE`); the scheduler (app/jobs/scheduler.py)
   and the jobs page read this registry, and nothing else lists jobs;
 - jobs that call another feature's module (network recompute, quarterly report) look it up at run time and
-  record 'skipped' while it is not installed; their contract: `app.network.operations.recompute_all()` and
-  `app.reports.operations.generate_quarterly(year, quarter)`, each returning an optional summary string.
+  record 'skipped' while it is not installed; their contract: `app.network.operations.recompute_all()` (its
+  summary dict is written out as `lantoa network recompute` prints it) and
+  `app.reports.operations.generate_quarterly(year, quarter)` (an optional summary string).
 """
 
 from __future__ import annotations
@@ -98,7 +99,14 @@ def _optional(module: str, name: str, what: str) -> Callable[..., Any]:
 
 def network_recompute(ctx: JobContext) -> str:
     recompute_all = _optional("app.network.operations", "recompute_all", "mô-đun mạng lưới")
-    return recompute_all() or "Đã tính lại mạng lưới và lưu ảnh chụp."
+    summary = recompute_all()
+    if isinstance(summary, dict):  # the network module's summary: written out the way its command prints it
+        from app.network.cli import echo_summary
+
+        lines: list[str] = []
+        echo_summary(summary, lines.append)
+        return " ".join(line.strip() for line in lines)
+    return summary or "Đã tính lại mạng lưới và lưu ảnh chụp."
 
 
 def quarterly_report(ctx: JobContext) -> str:

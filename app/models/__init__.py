@@ -1,17 +1,28 @@
 """ORM models. Import from here: `from app.models import Area, Trainer`."""
 
 from app.models.area import Area
+from app.models.assignment import AreaNeighbour, Assignment
 from app.models.audit import AuditEvent
+from app.models.certificate import Certificate
 from app.models.evidence import DistrictPlan, Evidence
 from app.models.gap import Gap, GapEvent
 from app.models.jobs import JobRun, OutboxMessage, SchedulerLease
+from app.models.map_change import AreaCrosswalk, AreaRehoming
+from app.models.network import NetworkRollup, NetworkSnapshot, TrainerStats
 from app.models.person import Person
 from app.models.plan import Activity, ActivityDependency, Phase, Plan, activity_lead_units
+from app.models.points import AreaPopulation, PointEntry, PointTotal
+from app.models.setting import RateHit, Setting
 from app.models.trainer import Trainer
 from app.models.training import Enrollment, TrainingClass
 from app.models.unit import Unit
 from app.models.user import User
 
-__all__ = ["Activity", "ActivityDependency", "Area", "AuditEvent", "DistrictPlan", "Enrollment", "Evidence", "Gap",
-           "GapEvent", "JobRun", "OutboxMessage", "Person", "Phase", "Plan", "SchedulerLease", "Trainer",
-           "TrainingClass", "Unit", "User", "activity_lead_units"]
+__all__ = [
+    "Area", "AreaCrosswalk", "AreaNeighbour", "AreaPopulation", "AreaRehoming", "Assignment", "AuditEvent",
+    "Certificate", "Enrollment", "NetworkRollup", "NetworkSnapshot", "Person", "PointEntry", "PointTotal", "RateHit", "Setting",
+    "Trainer", "TrainerStats", "TrainingClass", "Unit", "User",
+    # the rollout plan, gaps, periodic jobs and mail
+    "Activity", "ActivityDependency", "DistrictPlan", "Evidence", "Gap", "GapEvent", "JobRun", "OutboxMessage", "Phase",
+    "Plan", "SchedulerLease", "activity_lead_units",
+]

@@ -1,14 +1,28 @@
 """Classes trainers open, and the persons enrolled in them.
 
 Rules kept by the database: level 1–5; the end date is not before the start; one
-enrolment per person and class; scores 0–100.
+enrolment per person and class; scores 0–100. A class records the date of each status
+transition (opened, started, completed, cancelled) and, when it was started although its
+trainer already ran the plan's maximum of classes, the reason given (`over_limit_reason`).
+An enrolment can be marked as a trainer candidate (learning by teaching).
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Integer, Numeric, String, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -46,6 +60,12 @@ class TrainingClass(db.Model):
     capacity: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(12), default="planned")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    opened_on: Mapped[date | None] = mapped_column(Date)
+    started_on: Mapped[date | None] = mapped_column(Date)
+    completed_on: Mapped[date | None] = mapped_column(Date)
+    cancelled_on: Mapped[date | None] = mapped_column(Date)
+    cancel_reason: Mapped[str | None] = mapped_column(String(500))
+    over_limit_reason: Mapped[str | None] = mapped_column(String(500))
 
     trainer: Mapped[Trainer] = relationship(foreign_keys=[trainer_id], lazy="raise")
     venue_area: Mapped[Area] = relationship(lazy="raise")
@@ -78,6 +98,8 @@ class Enrollment(db.Model):
     status: Mapped[str] = mapped_column(String(12), default="enrolled")
     score: Mapped[float | None] = mapped_column(Numeric(5, 2, asdecimal=False))
     completed_on: Mapped[date | None] = mapped_column(Date)
+    candidate: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    candidate_on: Mapped[date | None] = mapped_column(Date)
 
     training_class: Mapped[TrainingClass] = relationship(lazy="raise")
     person: Mapped[Person] = relationship(lazy="raise")

@@ -73,6 +73,13 @@ DIVISION_TYPES = {
     "cum": "Cụm xã",
 }
 
+POINT_REASONS = {
+    "class_opened": "Mở lớp học",
+    "learner_completed": "Học viên hoàn thành",
+    "certificate": "Đạt chứng nhận",
+    "trainer_grown": "Ươm mầm giảng viên mới",
+}
+
 LEVELS = {
     1: "Bậc 1 - Xử lý văn bản cơ bản",
     2: "Bậc 2 - Đa phương tiện và truyền thông",
@@ -120,3 +127,17 @@ def check_in(column: str, vocabulary: dict) -> str:
     """SQL text for a CHECK that `column` holds one of the vocabulary's codes."""
     codes = ", ".join(f"'{code}'" for code in vocabulary)
     return f"{column} IN ({codes})"
+
+ASSIGNMENT_STATUSES = {"active": "Đang thực hiện", "ended": "Đã kết thúc", "cancelled": "Đã hủy"}
+
+ASSIGNMENT_TARGETS = {"area": "Xã, phường", "unit": "Cơ quan, đơn vị"}
+
+# Why a trainer was put there: the optimiser's tiers (network.assignment) plus a hand assignment.
+ASSIGNMENT_REASONS = {
+    "same_unit": "Cùng đơn vị",
+    "same_commune": "Cùng xã",
+    "same_district": "Cùng huyện",
+    "neighbour_district": "Huyện giáp ranh",
+    "elsewhere": "Nơi khác",
+    "manual": "Phân công trực tiếp",
+}

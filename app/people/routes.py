@@ -1,14 +1,18 @@
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from app.errors import OperationError
 from app.extensions import db
-from app.models import Area, Enrollment, Person, TrainingClass
+from app.models import Area, Certificate, Enrollment, Person, TrainingClass
+from app.people.operations import merge_persons
 from app.scope import get_or_404, scoped, visible
+from app.training.forms import MergeForm
 from app.web.lists import apply_search, paginate, search_text
 
 bp = Blueprint("people", __name__, url_prefix="/people")
+MERGERS = ("coordinator", "steering", "admin")
 
 
 @bp.get("/")
@@ -29,5 +33,35 @@ def show(person_id: int):
         select(Enrollment).where(Enrollment.person_id == person.id, visible(Enrollment, current_user))
         .options(joinedload(Enrollment.training_class).joinedload(TrainingClass.venue_area))
     ))
+    certificates = list(db.session.scalars(
+        select(Certificate).where(Certificate.person_id == person.id, visible(Certificate, current_user))
+        .order_by(Certificate.level)
+    ))
     home_area = db.session.get(Area, person.home_area_id) if person.home_area_id else None
-    return render_template("people/show.html", person=person, enrollments=enrollments, home_area=home_area)
+    return render_template("people/show.html", person=person, enrollments=enrollments, home_area=home_area,
+                           certificates=certificates, can_merge=current_user.role in MERGERS)
+
+
+@bp.route("/<int:person_id>/merge", methods=["GET", "POST"])
+@login_required
+def merge(person_id: int):
+    """Merge a duplicate person (by its record number) into this one."""
+    survivor = get_or_404(Person, person_id, current_user)
+    if current_user.role not in MERGERS:
+        abort(404)
+    form = MergeForm()
+    duplicate = None
+    if form.validate_on_submit():
+        duplicate = db.session.scalar(scoped(Person, current_user).where(Person.id == form.duplicate_id.data))
+        try:
+            if duplicate is None:
+                raise OperationError("Không tìm thấy hồ sơ này trong phạm vi của bạn.", field="duplicate_id")
+            merge_persons(survivor, duplicate)
+        except OperationError as error:
+            db.session.rollback()
+            error.apply_to(form)
+        else:
+            db.session.commit()
+            flash("Đã gộp hồ sơ trùng.", "success")
+            return redirect(url_for("people.show", person_id=person_id))
+    return render_template("people/merge.html", person=survivor, form=form)

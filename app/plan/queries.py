@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, exists, func, select
+from sqlalchemy.orm import aliased
 
 from app.extensions import db
 from app.models import Activity, ActivityDependency, Area, DistrictPlan, Evidence, Plan, Unit, User
@@ -77,10 +78,18 @@ class DistrictRow:
         return bool(self.plan and self.plan.issued_on and self.plan.issued_on <= today)
 
 
+def planned_districts():
+    """The condition on `Area` of a district inside the area of a stored plan (a province's plan counts the
+    districts of that province, on the map the plan is attached to)."""
+    covering = aliased(Area)
+    return and_(Area.level == "district", exists(
+        select(Plan.id).join(covering, covering.id == Plan.area_id).where(Area.path.startswith(covering.path))))
+
+
 def district_rows(user) -> list[DistrictRow]:
-    """Every district-level area the user may see, with its recorded plan; newest map first."""
+    """Every district the user may see inside a stored plan's area, with its recorded plan; newest map first."""
     areas = list(db.session.scalars(
-        scoped(Area, user).where(Area.level == "district").order_by(Area.valid_from.desc(), Area.path)))
+        scoped(Area, user).where(planned_districts()).order_by(Area.valid_from.desc(), Area.path)))
     ids = [a.id for a in areas]
     plans = {p.area_id: p for p in db.session.scalars(select(DistrictPlan).where(DistrictPlan.area_id.in_(ids)))}
     counts = dict(db.session.execute(

@@ -2,53 +2,83 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.models import Area, Person, Trainer, TrainingClass
-from app.scope import scoped
+from app.models import Area, Person, Trainer, TrainerStats, TrainingClass, Unit
+from app.scope import area_subtree_ids, scoped, unit_subtree_ids, visible
 from app.web.lists import apply_search
 
 
-def trainer_list(user, q: str = "", status: str = "", tier: str = "", generation: int | None = None) -> Select:
+def _filters(user, q: str, status: str, tier: str, generation: int | None, area_id: int, unit_id: int) -> list:
+    """The list's conditions on trainers (the name search is applied where persons are joined)."""
+    conditions = [visible(Trainer, user)]
+    if status:
+        conditions.append(Trainer.status == status)
+    if tier:
+        conditions.append(Trainer.tier == tier)
+    if generation is not None:
+        conditions.append(Trainer.generation == generation)
+    if area_id:
+        path = db.session.scalar(select(Area.path).where(Area.id == area_id, visible(Area, user)))
+        conditions.append(Trainer.area_id.in_(area_subtree_ids(path or "-")))
+    if unit_id:
+        path = db.session.scalar(select(Unit.path).where(Unit.id == unit_id, visible(Unit, user)))
+        conditions.append(Trainer.unit_id.in_(unit_subtree_ids(path or "-")))
+    return conditions
+
+
+def trainer_list(user, q: str = "", status: str = "", tier: str = "", generation: int | None = None,
+                 area_id: int = 0, unit_id: int = 0) -> Select:
+    """Trainers the user may see, by name; an area or unit filter takes its whole subtree."""
     stmt = (
-        scoped(Trainer, user)
+        select(Trainer).where(*_filters(user, q, status, tier, generation, area_id, unit_id))
         .join(Person, Person.id == Trainer.person_id)
         .options(joinedload(Trainer.person), joinedload(Trainer.area))
         .order_by(Person.search_key, Trainer.id)
     )
+    return apply_search(stmt, Person.search_key, q) if q else stmt
+
+
+def trainer_list_count(user, q: str = "", status: str = "", tier: str = "", generation: int | None = None,
+                       area_id: int = 0, unit_id: int = 0) -> Select:
+    """The count of `trainer_list`: persons are joined only for a name search (counting 30k trainers
+    through a join with a million learners cost 170 ms on SQLite)."""
+    stmt = select(func.count(Trainer.id)).where(*_filters(user, q, status, tier, generation, area_id, unit_id))
     if q:
-        stmt = apply_search(stmt, Person.search_key, q)
-    if status:
-        stmt = stmt.where(Trainer.status == status)
-    if tier:
-        stmt = stmt.where(Trainer.tier == tier)
-    if generation is not None:
-        stmt = stmt.where(Trainer.generation == generation)
+        stmt = apply_search(stmt.join(Person, Person.id == Trainer.person_id), Person.search_key, q)
     return stmt
 
 
 def profile(trainer: Trainer, user) -> dict:
-    """Lineage (root first), direct trainees and classes of a trainer the user may see."""
+    """Lineage (root first), direct trainees, classes and reach of a trainer the user may see."""
     ids = trainer.lineage_ids[:-1]
     names = dict(db.session.execute(
         select(Trainer.id, Person.full_name).join(Person, Person.id == Trainer.person_id).where(Trainer.id.in_(ids))
     ).all()) if ids else {}
+    visible_ids = set(db.session.scalars(select(Trainer.id).where(Trainer.id.in_(ids), visible(Trainer, user))))
     trainees = list(db.session.scalars(
-        select(Trainer).where(Trainer.mentor_id == trainer.id)
-        .options(joinedload(Trainer.person), joinedload(Trainer.area)).order_by(Trainer.id)
+        select(Trainer).where(Trainer.mentor_id == trainer.id, visible(Trainer, user))
+        .options(joinedload(Trainer.person), joinedload(Trainer.area)).order_by(Trainer.id).limit(200)
     ))
+    trainee_total = db.session.scalar(select(func.count(Trainer.id)).where(Trainer.mentor_id == trainer.id))
     classes = list(db.session.scalars(
         scoped(TrainingClass, user).where(TrainingClass.trainer_id == trainer.id)
         .options(joinedload(TrainingClass.venue_area)).order_by(TrainingClass.start_on.desc())
     ))
     person = db.session.get(Person, trainer.person_id)
     area = db.session.get(Area, trainer.area_id) if trainer.area_id else None
+    unit = db.session.get(Unit, trainer.unit_id) if trainer.unit_id else None
+    origin = db.session.get(TrainingClass, trainer.origin_class_id) if trainer.origin_class_id else None
     return {
-        "lineage": [(i, names.get(i, f"#{i}")) for i in ids],
+        "lineage": [(i, names.get(i, f"#{i}"), i in visible_ids) for i in ids],
         "trainees": trainees,
+        "trainee_total": trainee_total,
         "classes": classes,
         "person": person,
         "area": area,
+        "unit": unit,
+        "origin": origin,
+        "stats": db.session.get(TrainerStats, trainer.id),
     }

@@ -1,10 +1,17 @@
-from flask import Blueprint, render_template, request
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from app.errors import OperationError
+from app.extensions import db
 from app.models import Trainer
 from app.models.vocab import TRAINER_STATUSES, TRAINER_TIERS
-from app.scope import get_or_404
+from app.network import operations
+from app.network import queries as network_queries
+from app.network.forms import MENTOR_HINT, MoveForm, TrainerForm
+from app.rankings.queries import trainer_points
+from app.scope import can_change, get_or_404
 from app.trainers import queries
+from app.training.queries import class_counts
 from app.web.lists import paginate, search_text
 
 bp = Blueprint("trainers", __name__, url_prefix="/trainers")
@@ -17,14 +24,15 @@ def index():
     status = request.args.get("status", "")
     tier = request.args.get("tier", "")
     generation = request.args.get("generation", type=int)
-    stmt = queries.trainer_list(
-        current_user, q,
-        status if status in TRAINER_STATUSES else "",
-        tier if tier in TRAINER_TIERS else "",
-        generation,
-    )
+    area_id = request.args.get("area_id", 0, type=int)
+    unit_id = request.args.get("unit_id", 0, type=int)
+    filters = (current_user, q, status if status in TRAINER_STATUSES else "",
+               tier if tier in TRAINER_TIERS else "", generation, area_id, unit_id)
+    page = paginate(queries.trainer_list(*filters), queries.trainer_list_count(*filters))
     return render_template(
-        "trainers/index.html", page=paginate(stmt), q=q, status=status, tier=tier, generation=generation
+        "trainers/index.html", page=page, q=q, status=status, tier=tier, generation=generation,
+        area_id=area_id, unit_id=unit_id, areas=network_queries.area_choices(current_user, "Mọi địa bàn"),
+        units=network_queries.unit_choices(current_user, "Mọi đơn vị"), can_edit=_can_edit(),
     )
 
 
@@ -32,4 +40,62 @@ def index():
 @login_required
 def show(trainer_id: int):
     trainer = get_or_404(Trainer, trainer_id, current_user)
-    return render_template("trainers/show.html", trainer=trainer, **queries.profile(trainer, current_user))
+    return render_template("trainers/show.html", trainer=trainer, can_edit=_can_edit(),
+                           rule=class_counts(trainer.id), points=trainer_points(trainer.id),
+                           **queries.profile(trainer, current_user))
+
+
+@bp.get("/<int:trainer_id>/tree")
+@login_required
+def tree(trainer_id: int):
+    trainer = get_or_404(Trainer, trainer_id, current_user)
+    return render_template("trainers/tree.html", trainer=trainer, **queries.profile(trainer, current_user))
+
+
+def _can_edit() -> bool:
+    return can_change(current_user) and current_user.role != "trainer"
+
+
+def _editor() -> None:
+    if not _can_edit():
+        abort(404)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    _editor()
+    form = TrainerForm()
+    form.area_id.choices = network_queries.area_choices(current_user, "— Chọn địa bàn —")
+    form.unit_id.choices = network_queries.unit_choices(current_user)
+    if form.validate_on_submit():
+        try:
+            data = {**form.data, "mentor_id": network_queries.resolve_mentor(form.mentor_id.data)}
+            trainer = operations.register_trainer(current_user, data)
+        except OperationError as error:
+            error.apply_to(form)
+        else:
+            db.session.commit()
+            flash("Đã đăng ký giảng viên.", "success")
+            return redirect(url_for("trainers.show", trainer_id=trainer.id))
+    return render_template("trainers/form.html", form=form, mentor_hint=MENTOR_HINT)
+
+
+@bp.route("/<int:trainer_id>/move", methods=["GET", "POST"])
+@login_required
+def move(trainer_id: int):
+    _editor()
+    trainer = get_or_404(Trainer, trainer_id, current_user)
+    form = MoveForm()
+    if form.validate_on_submit():
+        try:
+            mentor_id = network_queries.resolve_mentor(form.mentor_id.data)
+            moved = operations.move_trainer(current_user, trainer, mentor_id, form.reason.data)
+        except OperationError as error:
+            error.apply_to(form)
+        else:
+            db.session.commit()
+            flash(f"Đã chuyển {moved} giảng viên (cả nhánh) sang người hướng dẫn mới.", "success")
+            return redirect(url_for("trainers.show", trainer_id=trainer.id))
+    return render_template("trainers/move.html", form=form, trainer=trainer, mentor_hint=MENTOR_HINT,
+                           **queries.profile(trainer, current_user))

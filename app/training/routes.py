@@ -1,15 +1,33 @@
-from flask import Blueprint, render_template, request
+"""Class pages: list, registration, the class page with its lifecycle and results, the 2–3 rule.
+
+Who may change a class: its trainer, and coordinators, steering and admin who see it; viewers read.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from app.errors import OperationError
 from app.extensions import db
-from app.models import Enrollment, Person, Trainer, TrainingClass
+from app.models import Area, Certificate, Enrollment, Person, Trainer, TrainingClass
 from app.models.vocab import CLASS_STATUSES
-from app.scope import get_or_404, scoped
+from app.scope import can_change, get_or_404, scoped
+from app.timeutil import local_today
+from app.training import candidates as candidate_ops
+from app.training import operations, queries
+from app.training.forms import ClassForm, TransitionForm, options
+from app.training.levels import level_specs
 from app.web.lists import paginate
 
 bp = Blueprint("training", __name__, url_prefix="/classes")
+
+
+def require_change() -> None:
+    if not can_change(current_user):
+        abort(404)
 
 
 @bp.get("/")
@@ -26,7 +44,53 @@ def index():
         stmt = stmt.where(TrainingClass.status == status)
     if level in (1, 2, 3, 4, 5):
         stmt = stmt.where(TrainingClass.level == level)
-    return render_template("training/index.html", page=paginate(stmt), status=status, level=level)
+    return render_template("training/index.html", page=paginate(stmt), status=status, level=level,
+                           can_register=can_change(current_user))
+
+
+def _class_form(trainer: Trainer | None) -> ClassForm:
+    form = ClassForm()
+    if trainer is None:
+        form.trainer_id.choices = options(queries.trainer_choices(current_user))
+    form.venue_area_id.choices = options([(0, "– Chọn xã, phường –")] + [
+        (i, f"{n} ({d})" if d else n) for i, n, d in queries.venues(current_user, trainer)])
+    form.host_unit_id.choices = options(queries.unit_choices(current_user))
+    if not form.is_submitted() and trainer is not None:
+        form.venue_area_id.data = trainer.area_id
+    return form
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    require_change()
+    own = queries.own_trainer(current_user)
+    if current_user.role == "trainer" and own is None:
+        abort(404)
+    form = _class_form(own)
+    if form.validate_on_submit():
+        trainer = own or db.session.scalar(scoped(Trainer, current_user).where(Trainer.id == form.trainer_id.data))
+        try:
+            if trainer is None:
+                raise OperationError("Vui lòng chọn giảng viên trong phạm vi của bạn.", field="trainer_id")
+            created = operations.register_class(form.data, trainer, current_user)
+        except OperationError as error:
+            error.apply_to(form)
+        else:
+            db.session.commit()
+            flash("Đã đăng ký lớp học.", "success")
+            return redirect(url_for("training.show", class_id=created.id))
+    return render_template("training/form.html", form=form, own=own, levels=level_specs(),
+                           max_level=own.max_level if own else 5)
+
+
+@bp.get("/venues.json")
+@login_required
+def venues_json():
+    """Communes in the user's venue scope matching ?q= (diacritics ignored), for the autocomplete."""
+    own = queries.own_trainer(current_user)
+    rows = queries.venues(current_user, own, request.args.get("q", "")[:60], limit=15)
+    return jsonify([{"id": i, "name": n, "district": d} for i, n, d in rows])
 
 
 @bp.get("/<int:class_id>")
@@ -41,4 +105,117 @@ def show(class_id: int):
         .join(Person, Person.id == Enrollment.person_id)
         .options(joinedload(Enrollment.person)).order_by(Person.search_key)
     )
-    return render_template("training/show.html", c=training_class, trainer=trainer, page=enrollments)
+    certificates = dict(db.session.execute(
+        select(Certificate.person_id, Certificate.id).where(
+            Certificate.class_id == training_class.id,
+            Certificate.person_id.in_([e.person_id for e in enrollments.items]))
+    ).all())
+    venue = db.session.get(Area, training_class.venue_area_id)
+    return render_template("training/show.html", c=training_class, trainer=trainer, page=enrollments, venue=venue,
+                           certificates=certificates, editable=can_change(current_user),
+                           counts=queries.class_counts(trainer.id), transition_form=TransitionForm(),
+                           next_status=operations.NEXT.get(training_class.status))
+
+
+@bp.post("/<int:class_id>/status")
+@login_required
+def change_status(class_id: int):
+    require_change()
+    training_class = get_or_404(TrainingClass, class_id, current_user)
+    form = TransitionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        operations.transition(training_class, form.to.data, local_today(), form.reason.data)
+    except OperationError as error:
+        db.session.rollback()
+        if error.code == "over_limit":
+            return render_template("training/over_limit.html", c=training_class, form=form, message=error.message)
+        flash(error.message, "danger")
+    else:
+        db.session.commit()
+        flash(f"Lớp đã chuyển sang “{CLASS_STATUSES[form.to.data]}”.", "success")
+    return redirect(url_for("training.show", class_id=class_id))
+
+
+@bp.post("/<int:class_id>/results")
+@login_required
+def results(class_id: int):
+    require_change()
+    training_class = get_or_404(TrainingClass, class_id, current_user)
+    changes: dict[int, tuple[str, float | None]] = {}
+    try:
+        for key, status in request.form.items():
+            if not key.startswith("status_"):
+                continue
+            eid = int(key.removeprefix("status_"))
+            raw = (request.form.get(f"score_{eid}") or "").replace(",", ".").strip()
+            changes[eid] = (status, float(raw) if raw else None)
+    except ValueError:
+        flash("Điểm phải là số từ 0 đến 100.", "danger")
+        return redirect(url_for("training.show", class_id=class_id))
+    try:
+        count = operations.record_results(training_class, changes, local_today())
+    except OperationError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+    else:
+        db.session.commit()
+        flash(f"Đã lưu kết quả của {count} học viên.", "success")
+    return redirect(url_for("training.show", class_id=class_id, page=request.args.get("page")))
+
+
+@bp.post("/<int:class_id>/enrollments/<int:enrollment_id>/candidate")
+@login_required
+def candidate(class_id: int, enrollment_id: int):
+    require_change()
+    training_class = get_or_404(TrainingClass, class_id, current_user)
+    enrollment = get_or_404(Enrollment, enrollment_id, current_user)
+    if enrollment.class_id != training_class.id:
+        abort(404)
+    try:
+        candidate_ops.mark_candidate(enrollment, training_class, request.form.get("flag") == "1", local_today())
+    except OperationError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+    else:
+        db.session.commit()
+        flash("Đã cập nhật đề cử giảng viên.", "success")
+    return redirect(url_for("training.show", class_id=class_id))
+
+
+@bp.get("/candidates")
+@login_required
+def candidates():
+    return render_template("training/candidates.html", page=paginate(queries.candidates(current_user)),
+                           can_promote=current_user.role in ("coordinator", "steering", "admin"))
+
+
+@bp.post("/enrollments/<int:enrollment_id>/promote")
+@login_required
+def promote(enrollment_id: int):
+    enrollment = get_or_404(Enrollment, enrollment_id, current_user)
+    if current_user.role not in ("coordinator", "steering", "admin"):
+        abort(404)
+    try:
+        trainer = candidate_ops.promote_candidate(enrollment, current_user, local_today())
+    except OperationError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+        return redirect(url_for("training.candidates"))
+    db.session.commit()
+    flash("Đã công nhận giảng viên mới.", "success")
+    return redirect(url_for("trainers.show", trainer_id=trainer.id))
+
+
+@bp.get("/rule")
+@login_required
+def rule():
+    show_all = request.args.get("all") == "1"
+    stmt, low, high = queries.rule_rows(current_user, only_flagged=not show_all)
+    page = paginate(stmt)
+    counts = queries.counts_for([t.id for t in page.items])
+    return render_template("training/rule.html", page=page, counts=counts, low=low, high=high, show_all=show_all)
+
+
+from app.training import roster_routes  # noqa: E402,F401  (registers the learner routes on bp)

@@ -1,7 +1,6 @@
 """Vietnamese display rules: dates dd/mm/yyyy, thousands grouped with '.', decimals with ','.
 
-Timestamps are shown in Asia/Ho_Chi_Minh; a timestamp without a zone is a stored UTC value (SQLite returns
-them without one) and is converted too.
+Stored timestamps are UTC (SQLite hands them back without a zone); they are shown in Vietnam's time.
 """
 
 from __future__ import annotations
@@ -34,10 +33,12 @@ def vn_datetime(value: datetime | None) -> str:
 
 def _local(value: datetime) -> datetime:
     """
-    >>> _local(datetime(2025, 1, 31, 20, 0)).strftime("%d/%m %H:%M")
-    '01/02 03:00'
+    >>> _local(datetime(2026, 11, 25, 23, 8)).strftime("%d/%m %H:%M")
+    '26/11 06:08'
     """
-    return (value if value.tzinfo is not None else value.replace(tzinfo=UTC)).astimezone(_TZ)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(_TZ)
 
 
 def vn_number(value: float | int | None, decimals: int = 0) -> str:

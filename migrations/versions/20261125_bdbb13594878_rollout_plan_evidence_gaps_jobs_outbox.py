@@ -5,7 +5,7 @@ evidence files and district plans; stored gaps with their history; the job run l
 the mail outbox. APScheduler's own table (apscheduler_jobs) is created by `lantoa scheduler`, not here.
 
 Revision ID: bdbb13594878
-Revises: 41cb2a5d224a
+Revises: d445eef50a95
 Create Date: 2026-11-25 23:27:47.368306
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'bdbb13594878'
-down_revision = '41cb2a5d224a'
+down_revision = 'd445eef50a95'
 branch_labels = None
 depends_on = None
 

@@ -19,7 +19,7 @@ def _record(client, district, **data):
     return post_form(client, f"/plan/districts/{district.id}", data, content_type="multipart/form-data")
 
 
-def test_a_district_coordinator_records_their_plan_with_its_file(client, login_as, world, pinned_today):
+def test_a_district_coordinator_records_their_plan_with_its_file(client, login_as, world, kh137, pinned_today):
     pinned_today(date(2025, 1, 31))
     login_as("coord_daitu")
     response = _record(client, world.dai_tu, number="12/KH-UBND", issued_on="2025-01-06", launched_on="2025-01-15",
@@ -35,7 +35,7 @@ def test_a_district_coordinator_records_their_plan_with_its_file(client, login_a
         assert download.status_code == 200
 
 
-def test_steering_sees_every_district_and_the_share_with_a_plan(client, login_as, world, pinned_today):
+def test_steering_sees_every_district_and_the_share_with_a_plan(client, login_as, world, kh137, pinned_today):
     pinned_today(date(2025, 3, 1))
     login_as("steering")
     page = client.get("/plan/districts").get_data(as_text=True)

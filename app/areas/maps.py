@@ -1,0 +1,185 @@
+"""Counting on either map: the reusable query helpers for dashboards, indicators, leaderboards, reports.
+
+Rules:
+- A map is identified by its validity date (`MapInfo.valid_from`); `available_maps()` lists the loaded
+  maps (their top areas), `map_on(day)` finds the one in force on a day.
+- `count_on_map(column, day)` counts the rows of a registered area-bearing column per area of that map:
+  a row re-homed to a later map counts, on the map it came from, where its history says it was; any
+  other row counts at the image of its area (`AreaGraph.image`). Rows whose area has no image on the
+  map are counted under the key `None`. Every row is counted exactly once on every map, so totals
+  are equal on all maps.
+- `rollup(counts, area_id, graph)` sums a subtree: its total, one figure per child, and what lies at
+  the area itself ("not yet placed" below it, e.g. a split commune's rows on the new map).
+- `rows_on_map(column, day)` gives each row's area on that map, for per-row reports and rankings.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import aliased
+
+from app.areas.graph import AreaGraph
+from app.areas.registry import AreaColumn, area_column
+from app.extensions import db
+from app.models import Area, AreaRehoming, Trainer
+
+__all__ = [
+    "MapInfo", "available_maps", "map_on", "count_on_map", "rows_on_map", "rollup", "Rollup", "AreaGraph",
+    "area_on_map", "UNPLACED_LABELS", "working_map", "programme_root",
+]
+
+UNPLACED_LABELS = {
+    "newest": "Chưa xác định xã mới",
+    "older": "Chưa xác định xã trên bản đồ này",
+}
+
+
+@dataclass(frozen=True)
+class MapInfo:
+    key: str
+    valid_from: date
+    valid_to: date | None
+
+    @property
+    def label(self) -> str:
+        return f"Bản đồ {self.key}"
+
+    def valid_on(self, day: date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+
+def available_maps() -> list[MapInfo]:
+    """The loaded maps, oldest first, keyed by their first year (or full date when a year has two)."""
+    rows = db.session.execute(
+        select(Area.valid_from, func.max(Area.valid_to), func.count(Area.valid_to))
+        .where(Area.parent_id.is_(None))
+        .group_by(Area.valid_from)
+        .order_by(Area.valid_from)
+    ).all()
+    years = Counter(r[0].year for r in rows)
+    maps = []
+    for valid_from, valid_to, with_end in rows:
+        key = str(valid_from.year) if years[valid_from.year] == 1 else valid_from.isoformat()
+        maps.append(MapInfo(key, valid_from, valid_to if with_end else None))
+    return maps
+
+
+def working_map(user=None) -> date | None:
+    """The map new records go on: the newest map that holds trainers (where the data lives: the old map
+    until `lantoa areas migrate` moves it), else the newest loaded map; never newer than the newest map
+    the user can see (a coordinator scoped to an old district keeps working on the old map).
+    """
+    data_map = db.session.scalar(
+        select(func.max(Area.valid_from)).join(Trainer, Trainer.area_id == Area.id)
+    ) or db.session.scalar(select(func.max(Area.valid_from)))
+    if user is not None:
+        from app.scope import visible
+
+        seen = db.session.scalar(select(func.max(Area.valid_from)).where(visible(Area, user)))
+        if seen is not None and (data_map is None or seen < data_map):
+            return seen
+    return data_map
+
+
+def programme_root(day: date | None = None) -> Area | None:
+    """The programme's province (LANTOA_PROVINCE_CODE) on a map; by default on the working map."""
+    from flask import current_app
+
+    day = day or working_map()
+    return db.session.scalar(select(Area).where(
+        Area.code == current_app.config.get("LANTOA_PROVINCE_CODE", "P19"), Area.valid_from == day))
+
+
+def map_on(day: date, maps: list[MapInfo] | None = None) -> MapInfo | None:
+    maps = available_maps() if maps is None else maps
+    for info in maps:
+        if info.valid_on(day):
+            return info
+    return maps[-1] if maps else None
+
+
+def _valid_ids(day: date):
+    return select(Area.id).where(Area.valid_from <= day, or_(Area.valid_to.is_(None), Area.valid_to >= day))
+
+
+def _column(column: AreaColumn | str) -> AreaColumn:
+    entry = area_column(column) if isinstance(column, str) else column
+    if entry is None:
+        raise KeyError(f"{column} is not a registered area column")
+    return entry
+
+
+def _history_join(entry: AreaColumn, day: date):
+    history = aliased(AreaRehoming)
+    on = and_(
+        history.table_name == entry.table,
+        history.column_name == entry.column,
+        history.row_id == entry.model.id,
+        history.old_area_id.in_(_valid_ids(day)),
+    )
+    return history, on
+
+
+def count_on_map(column: AreaColumn | str, day: date, where=(), graph: AreaGraph | None = None) -> Counter:
+    """Rows of `column` per area of the map valid on `day` (key None: no image on that map)."""
+    entry = _column(column)
+    graph = graph or AreaGraph.load()
+    history, on = _history_join(entry, day)
+    stmt = (
+        select(entry.attr, history.old_area_id, func.count())
+        .select_from(entry.model)
+        .outerjoin(history, on)
+        .where(entry.attr.is_not(None), *where)
+        .group_by(entry.attr, history.old_area_id)
+    )
+    counts: Counter = Counter()
+    for current, old, n in db.session.execute(stmt):
+        counts[graph.image(old if old is not None else current, day)] += n
+    return counts
+
+
+def rows_on_map(column: AreaColumn | str, day: date, where=(), graph: AreaGraph | None = None) -> dict[int, int | None]:
+    """Each row id of `column` with its area on the map valid on `day` (None: no image there)."""
+    entry = _column(column)
+    graph = graph or AreaGraph.load()
+    history, on = _history_join(entry, day)
+    stmt = (
+        select(entry.model.id, entry.attr, history.old_area_id)
+        .select_from(entry.model).outerjoin(history, on)
+        .where(entry.attr.is_not(None), *where)
+    )
+    return {
+        row_id: graph.image(old if old is not None else current, day)
+        for row_id, current, old in db.session.execute(stmt)
+    }
+
+
+def area_on_map(area_id: int, day: date, graph: AreaGraph | None = None) -> int | None:
+    return (graph or AreaGraph.load()).image(area_id, day)
+
+
+@dataclass
+class Rollup:
+    total: int
+    by_child: Counter
+    at_area: int
+
+
+def rollup(counts: Counter, area_id: int, graph: AreaGraph) -> Rollup:
+    """Sum the counts inside `area_id`'s subtree: in total, per child, and at the area itself."""
+    total, at_area, by_child = 0, 0, Counter()
+    for counted_id, n in counts.items():
+        node = graph.nodes.get(counted_id) if counted_id is not None else None
+        if node is None or area_id not in node.ids:
+            continue
+        total += n
+        position = node.ids.index(area_id)
+        if position + 1 < len(node.ids):
+            by_child[node.ids[position + 1]] += n
+        else:
+            at_area += n
+    return Rollup(total, by_child, at_area)

@@ -1,0 +1,153 @@
+"""Phân công: the coordinator's page of uncovered places and suggestions, accepting, assigning by hand."""
+
+from functools import wraps
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from app.assignments import operations, queries
+from app.assignments.forms import AcceptForm, AssignForm, ConfirmForm
+from app.errors import OperationError
+from app.extensions import db
+from app.models import Area, Assignment, Unit
+from app.models.vocab import ASSIGNMENT_STATUSES
+from app.scope import can_change, get_or_404
+from app.timeutil import local_today
+from app.web.choices import choices
+from app.web.lists import paginate
+
+bp = Blueprint("assignments", __name__, url_prefix="/assignments")
+ROLES = {"admin", "steering", "coordinator", "viewer"}
+
+
+def coordinating(view):
+    """Pages for those who coordinate (and viewers, read only); trainers get 404."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(*args, **kwargs):
+        if current_user.role not in ROLES:
+            abort(404)
+        if request.method == "POST" and not can_change(current_user):
+            abort(404)
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+@bp.app_template_global()
+def trainer_assignments(trainer_id: int):
+    """For the trainer page's include: the trainer's assignments the current user may see."""
+    return queries.visible_trainer_assignments(trainer_id, current_user)
+
+
+@bp.get("/")
+@coordinating
+def index():
+    view = queries.overview(current_user, local_today())
+    return render_template("assignments/index.html", view=view, accept=AcceptForm(), confirm=ConfirmForm(),
+                           can_change=can_change(current_user), show_all=request.args.get("all") == "1")
+
+
+@bp.post("/accept")
+@coordinating
+def accept():
+    form = AcceptForm()
+    if not form.validate_on_submit():
+        flash("Gợi ý không hợp lệ.", "danger")
+        return redirect(url_for("assignments.index"))
+    kind, target_id = form.target.data.split(":")
+    try:
+        item = operations.accept(current_user, int(form.trainer_id.data), kind, int(target_id),
+                                 int(form.classes.data), local_today())
+    except OperationError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+    else:
+        place = db.session.get(Area, item.area_id).name if item.area_id else db.session.get(Unit, item.unit_id).name
+        db.session.commit()
+        flash(f"Đã phân công {item.classes} lớp về {place} theo gợi ý.", "success")
+    return redirect(url_for("assignments.index"))
+
+
+@bp.post("/accept-all")
+@coordinating
+def accept_all():
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        items = operations.accept_all(current_user, local_today())
+    except OperationError as error:
+        db.session.rollback()
+        flash(f"Chưa phân công được: {error.message} Không có phân công nào được lưu.", "danger")
+    else:
+        db.session.commit()
+        flash(f"Đã chấp nhận {len(items)} gợi ý phân công.", "success")
+    return redirect(url_for("assignments.index"))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@coordinating
+def new():
+    if not can_change(current_user):
+        abort(404)
+    today = local_today()
+    form = AssignForm()
+    form.trainer_id.choices = choices([(0, "— Chọn giảng viên —"), *queries.trainer_choices(current_user, today)])
+    form.target.choices = choices([("", "— Chọn nơi phân công —"), *queries.target_choices(current_user, today)])
+    if not form.is_submitted():
+        form.starts_on.data, form.ends_on.data = operations.default_period(today)
+        form.target.data = request.args.get("target", "")
+    if form.validate_on_submit():
+        kind, _, raw_id = (form.target.data or "").partition(":")
+        try:
+            if not form.trainer_id.data:
+                raise OperationError("Vui lòng chọn giảng viên.", field="trainer_id")
+            item = operations.assign(current_user, form.trainer_id.data, kind, int(raw_id or 0),
+                                     classes=form.classes.data, starts_on=form.starts_on.data,
+                                     ends_on=form.ends_on.data, today=today, reason=form.reason.data or "")
+        except OperationError as error:
+            db.session.rollback()
+            error.apply_to(form)
+        else:
+            db.session.commit()
+            flash("Đã lưu phân công.", "success")
+            return redirect(url_for("trainers.show", trainer_id=item.trainer_id))
+    return render_template("assignments/form.html", form=form)
+
+
+@bp.get("/list")
+@coordinating
+def listing():
+    status = request.args.get("status", "active")
+    status = status if status in ASSIGNMENT_STATUSES else ""
+    page = paginate(queries.assignment_list(current_user, status))
+    return render_template("assignments/list.html", page=page, status=status, confirm=ConfirmForm(),
+                           can_change=can_change(current_user), today=local_today())
+
+
+def _close(assignment_id: int, status: str, done: str):
+    item = get_or_404(Assignment, assignment_id, current_user)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        operations.close(item, status, local_today())
+    except OperationError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+    else:
+        db.session.commit()
+        flash(done, "success")
+    return redirect(url_for("assignments.listing"))
+
+
+@bp.post("/<int:assignment_id>/end")
+@coordinating
+def end(assignment_id: int):
+    return _close(assignment_id, "ended", "Đã kết thúc phân công.")
+
+
+@bp.post("/<int:assignment_id>/cancel")
+@coordinating
+def cancel(assignment_id: int):
+    return _close(assignment_id, "cancelled", "Đã hủy phân công.")

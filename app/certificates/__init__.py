@@ -1,0 +1,1 @@
+"""Certificates: issuing per person and level, printable pages, public verification, revocation."""

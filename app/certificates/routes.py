@@ -1,0 +1,97 @@
+"""Certificate pages: the printable A4 certificate (signed in, scoped), revocation, public verification.
+
+The public pages (`/verify`, `/verify/<code>`) need no login, show only the holder's name, the
+level, the issue date, the programme and the status, and are rate-limited per client IP.
+"""
+
+from __future__ import annotations
+
+import segno
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from markupsafe import Markup
+from sqlalchemy import select
+
+from app.certificates import operations
+from app.certificates.ratelimit import allow
+from app.errors import OperationError
+from app.extensions import db
+from app.models import Certificate, Person, Trainer, TrainingClass
+from app.models.vocab import LEVELS
+from app.scope import get_or_404
+from app.timeutil import local_today, utcnow
+from app.training.forms import ReasonForm
+
+bp = Blueprint("certificates", __name__)
+
+
+def qr_svg(url: str) -> Markup:
+    """The QR code of `url` as inline SVG (no file, no external service)."""
+    svg = segno.make(url, error="m").svg_inline(scale=4, dark="#08543c", border=2)
+    return Markup(svg)  # segno writes well-formed SVG from the URL, which it escapes
+
+
+@bp.get("/certificates/<int:certificate_id>")
+@login_required
+def show(certificate_id: int):
+    cert = get_or_404(Certificate, certificate_id, current_user)
+    person = db.session.get(Person, cert.person_id)
+    training_class = db.session.get(TrainingClass, cert.class_id)
+    trainer = db.session.get(Trainer, cert.trainer_id)
+    trainer_person = db.session.get(Person, trainer.person_id)
+    verify_url = url_for("certificates.verify", code=cert.code, _external=True)
+    can_revoke = current_user.role in ("coordinator", "steering", "admin")
+    return render_template("certificates/show.html", cert=cert, person=person, c=training_class,
+                           trainer_name=trainer_person.full_name, verify_url=verify_url, qr=qr_svg(verify_url),
+                           level_label=LEVELS[cert.level], form=ReasonForm(), can_revoke=can_revoke)
+
+
+@bp.post("/certificates/<int:certificate_id>/revoke")
+@login_required
+def revoke(certificate_id: int):
+    cert = get_or_404(Certificate, certificate_id, current_user)
+    if current_user.role not in ("coordinator", "steering", "admin"):
+        abort(404)
+    form = ReasonForm()
+    try:
+        if not form.validate_on_submit():
+            raise OperationError("Vui lòng nêu lý do thu hồi.", field="reason")
+        operations.revoke(cert, form.reason.data, local_today())
+    except OperationError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+    else:
+        db.session.commit()
+        flash("Đã thu hồi chứng nhận.", "success")
+    return redirect(url_for("certificates.show", certificate_id=certificate_id))
+
+
+def _limited():
+    ok = allow("verify", request.remote_addr or "", utcnow())
+    db.session.commit()
+    if ok:
+        return None
+    return render_template("certificates/limited.html"), 429
+
+
+@bp.get("/verify")
+def verify_form():
+    code = request.args.get("code")
+    if code:
+        return redirect(url_for("certificates.verify", code=operations.normalize_code(code) or "-"))
+    return render_template("certificates/verify.html", cert=None, code="", searched=False)
+
+
+@bp.get("/verify/<code>")
+def verify(code: str):
+    limited = _limited()
+    if limited:
+        return limited
+    normalized = operations.normalize_code(code)
+    found = db.session.execute(
+        select(Certificate, Person.full_name).join(Person, Person.id == Certificate.person_id)
+        .where(Certificate.code == normalized)
+    ).first() if len(normalized) == operations.CODE_LENGTH else None
+    cert, name = found if found else (None, None)
+    return render_template("certificates/verify.html", cert=cert, name=name, code=normalized, searched=True,
+                           level_label=LEVELS[cert.level] if cert else ""), (200 if cert else 404)

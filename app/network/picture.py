@@ -1,0 +1,89 @@
+"""The cascade as a picture: generations as layers, sized by counts, coloured by the areas below the chosen one.
+
+Rules: one horizontal band per generation, its width proportional to the number of trainers (the widest band
+fills the drawing); each band is split by sub-area (districts for the province, communes for a district) in a
+fixed order, the nine biggest sub-areas get their own colour and the rest are grouped as "Khác"; counts come
+live from the trainers (scoped), so the picture is always current.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import Area, Trainer
+from app.scope import area_subtree_ids, visible
+
+PALETTE = ["#0b6e4f", "#175cd3", "#b54708", "#7a2e8e", "#c11574", "#1b8a9e", "#6f8f1d", "#b42318", "#4b5a9b"]
+OTHER = "#98a2b3"
+WIDTH, LEFT, BAND, GAP = 1200, 210, 44, 30
+BAR = WIDTH - LEFT - 190
+
+
+@dataclass
+class Segment:
+    x: float
+    width: float
+    colour: str
+    count: int
+    name: str
+
+
+@dataclass
+class Layer:
+    generation: int
+    total: int
+    y: int
+    x: float
+    width: float
+    segments: list[Segment]
+
+
+def data(area: Area, user) -> dict:
+    """Counts per generation and sub-area, and the drawing geometry."""
+    subs = list(db.session.execute(select(Area.id, Area.name, Area.path).where(Area.parent_id == area.id)).all())
+    rows = db.session.execute(
+        select(Trainer.generation, Trainer.area_id, func.count(Trainer.id))
+        .where(Trainer.area_id.in_(area_subtree_ids(area.path)), visible(Trainer, user))
+        .group_by(Trainer.generation, Trainer.area_id)
+    ).all()
+    paths = dict(db.session.execute(select(Area.id, Area.path).where(Area.path.startswith(area.path))).all())
+    group_of = {}
+    for area_id, path in paths.items():
+        group_of[area_id] = next((s.id for s in subs if path.startswith(s.path)), area.id)
+    names = {s.id: s.name for s in subs} | {area.id: area.name}
+    counts: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    totals: dict[int, int] = defaultdict(int)
+    for generation, area_id, count in rows:
+        group = group_of.get(area_id, area.id)
+        counts[generation][group] += count
+        totals[group] += count
+    order = sorted(totals, key=lambda g: (-totals[g], names.get(g, "")))
+    colour = {g: PALETTE[i] for i, g in enumerate(order[:len(PALETTE)])}
+    legend = [(names[g], colour[g], totals[g]) for g in order[:len(PALETTE)]]
+    rest = sum(totals[g] for g in order[len(PALETTE):])
+    if rest:
+        legend.append(("Khác", OTHER, rest))
+    widest = max((sum(c.values()) for c in counts.values()), default=1)
+    layers = []
+    for i, generation in enumerate(sorted(g for g in counts if g >= 0)):
+        total = sum(counts[generation].values())
+        width = max(BAR * total / widest, 2.0)
+        x = LEFT + (BAR - width) / 2
+        segments, cursor = [], x
+        for g in order:
+            n = counts[generation].get(g, 0)
+            if n:
+                w = width * n / total
+                segments.append(Segment(cursor, w, colour.get(g, OTHER), n, names.get(g, "Khác")))
+                cursor += w
+        layers.append(Layer(generation, total, 110 + i * (BAND + GAP), x, width, segments))
+    legend_top = 110 + len(layers) * (BAND + GAP) + 10
+    return {
+        "area": area, "layers": layers, "legend": legend, "total": sum(totals.values()),
+        "band": BAND, "gap": GAP, "width": WIDTH, "left": LEFT, "bar": BAR, "legend_top": legend_top,
+        "height": legend_top + 40 + ((len(legend) + 2) // 3) * 28,
+    }

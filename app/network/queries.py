@@ -1,0 +1,136 @@
+"""Scoped reads of the network: mentor search, area choices, overview figures, top and dormant trainers.
+
+Rules: every read is limited by `visible(Trainer, user)` (or Area/Unit); a mentor named in a form is
+"#id" (what the search offers), a phone number, or empty (no mentor).
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from app.areas.maps import programme_root, working_map
+from app.errors import OperationError
+from app.extensions import db
+from app.models import Area, NetworkRollup, NetworkSnapshot, Person, Trainer, TrainerStats, Unit
+from app.scope import area_subtree_ids, scope_of, visible
+from app.text import PhoneError, fold, normalize_phone
+from app.web.choices import SelectChoice, choices
+
+_ID = re.compile(r"#(\d+)\)?\s*$")
+
+
+def resolve_mentor(text: str | None) -> int | None:
+    """The trainer id a mentor field names; raises OperationError when it names nobody."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    match = _ID.search(text)
+    if match:
+        return int(match.group(1))
+    if text.isdigit() and len(text) < 9:
+        return int(text)
+    try:
+        phone = normalize_phone(text)
+    except PhoneError:
+        phone = None
+    mentor = db.session.scalar(
+        select(Trainer.id).join(Person, Person.id == Trainer.person_id).where(Person.phone == phone)
+    ) if phone else None
+    if mentor is None:
+        raise OperationError("Không tìm thấy người hướng dẫn: chọn trong danh sách gợi ý hoặc nhập số điện thoại.",
+                             field="mentor_id", code="unknown_mentor")
+    return mentor
+
+
+def mentor_label(name: str, area: str | None, trainer_id: int) -> str:
+    return f"{name} — {area or 'chưa rõ địa bàn'} (#{trainer_id})"
+
+
+def mentor_search(user, q: str, limit: int = 20) -> list[dict]:
+    """Active trainers the user may see whose name (no diacritics needed) or phone matches `q`."""
+    words = fold(q).split()
+    if not words:
+        return []
+    stmt = (
+        select(Trainer.id, Person.full_name, Area.name, Trainer.max_level)
+        .join(Person, Person.id == Trainer.person_id).outerjoin(Area, Area.id == Trainer.area_id)
+        .where(visible(Trainer, user), Trainer.status == "active")
+    )
+    digits = re.sub(r"\D", "", q)
+    if len(digits) >= 4 and len(digits) == len(q.strip().replace(" ", "")):
+        stmt = stmt.where(Person.phone.like(f"%{digits[-9:]}%"))
+    else:
+        for word in words:
+            stmt = stmt.where(Person.search_key.like(f"%{word}%"))
+    rows = db.session.execute(stmt.order_by(Person.search_key, Trainer.id).limit(limit)).all()
+    return [{"id": r[0], "label": mentor_label(r[1], r[2], r[0]), "max_level": r[3]} for r in rows]
+
+
+def area_choices(user, empty: str | None = None) -> list[SelectChoice]:
+    """Areas of the working map (`working_map`) the user may see, in tree order, indented."""
+    newest = working_map(user)
+    rows = db.session.execute(
+        select(Area.id, Area.name, Area.path).where(Area.valid_from == newest, visible(Area, user)).order_by(Area.path)
+    ).all()
+    pairs = [(0, empty)] if empty else []
+    base = min((p.count("/") for _, _, p in rows), default=0)
+    pairs += [(i, "\u00a0\u00a0" * (p.count("/") - base) + name) for i, name, p in rows]
+    return choices(pairs)
+
+
+def unit_choices(user, empty: str = "— Không thuộc đơn vị —") -> list[SelectChoice]:
+    rows = db.session.execute(select(Unit.id, Unit.name).where(visible(Unit, user)).order_by(Unit.search_key)).all()
+    return choices([(0, empty), *rows])
+
+
+def home_area(user) -> Area | None:
+    """The area an overview starts from: the user's scope area, else the province on the working map."""
+    s = scope_of(user)
+    if s.area_path:
+        return db.session.scalar(select(Area).where(Area.path == s.area_path))
+    if s.everything:
+        return programme_root()
+    return None
+
+
+def rollup(kind: str, key_id: int) -> NetworkRollup | None:
+    return db.session.scalar(select(NetworkRollup).where(NetworkRollup.kind == kind, NetworkRollup.key_id == key_id))
+
+
+def child_rollups(area: Area) -> list[tuple[Area, NetworkRollup | None]]:
+    children = list(db.session.scalars(select(Area).where(Area.parent_id == area.id).order_by(Area.name)))
+    found = {r.key_id: r for r in db.session.scalars(select(NetworkRollup).where(
+        NetworkRollup.kind == "area", NetworkRollup.key_id.in_([c.id for c in children])))}
+    pairs = [(c, found.get(c.id)) for c in children]
+    return sorted(pairs, key=lambda p: -(p[1].trainers if p[1] else 0))
+
+
+def _in_area(area: Area, user):
+    return select(Trainer, TrainerStats).join(TrainerStats, TrainerStats.trainer_id == Trainer.id).where(
+        Trainer.area_id.in_(area_subtree_ids(area.path)), visible(Trainer, user)
+    ).options(joinedload(Trainer.person), joinedload(Trainer.area))
+
+
+def top_by_reach(area: Area, user, limit: int = 10) -> list:
+    return db.session.execute(_in_area(area, user).order_by(
+        TrainerStats.subtree_learners.desc(), Trainer.id).limit(limit)).all()
+
+
+def dormant_trainers(area: Area, user, limit: int = 15) -> list:
+    return db.session.execute(_in_area(area, user).where(TrainerStats.dormant.is_(True))
+                              .order_by(Trainer.certified_on, Trainer.id).limit(limit)).all()
+
+
+def dormant_branches(area: Area, user, limit: int = 10) -> list:
+    return db.session.execute(_in_area(area, user).where(TrainerStats.dormant_branch > 0)
+                              .order_by(TrainerStats.dormant_branch.desc(), Trainer.id).limit(limit)).all()
+
+
+def snapshots(limit: int = 12) -> list[NetworkSnapshot]:
+    rows = db.session.scalars(select(NetworkSnapshot).order_by(NetworkSnapshot.taken_on.desc()).limit(limit))
+    return list(rows)[::-1]
+
+

@@ -1,0 +1,146 @@
+"""Pages of the network: overview per area, the cascade picture, the lazy subtree JSON, mentor search,
+the roster import and promoting a learner."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from app.errors import OperationError
+from app.extensions import db
+from app.models import Area, Enrollment, Person, Trainer, TrainingClass
+from app.network import imports, operations, picture, queries, tree
+from app.network.forms import ImportForm, PromoteForm
+from app.scope import can_change, get_or_404
+from app.timeutil import local_today
+
+bp = Blueprint("network", __name__, url_prefix="/network")
+
+
+def _home() -> Area:
+    area = queries.home_area(current_user)
+    if area is None:
+        abort(404)
+    return area
+
+
+@bp.get("/")
+@login_required
+def overview():
+    area = queries.home_area(current_user)
+    if area is None:  # a unit-scoped user: the network is their trainer list
+        return redirect(url_for("trainers.index"))
+    return _overview(area)
+
+
+@bp.get("/areas/<int:area_id>")
+@login_required
+def area_overview(area_id: int):
+    return _overview(get_or_404(Area, area_id, current_user))
+
+
+def _overview(area: Area):
+    return render_template(
+        "network/overview.html", area=area, rollup=queries.rollup("area", area.id),
+        children=queries.child_rollups(area), top=queries.top_by_reach(area, current_user),
+        dormant=queries.dormant_trainers(area, current_user),
+        branches=queries.dormant_branches(area, current_user),
+        snapshots=queries.snapshots() if area.parent_id is None else [],
+    )
+
+
+@bp.get("/cascade")
+@login_required
+def cascade():
+    return redirect(url_for("network.area_cascade", area_id=_home().id))
+
+
+@bp.get("/areas/<int:area_id>/cascade")
+@login_required
+def area_cascade(area_id: int):
+    area = get_or_404(Area, area_id, current_user)
+    return render_template("network/cascade.html", area=area, picture=picture.data(area, current_user))
+
+
+@bp.get("/areas/<int:area_id>/cascade.svg")
+@login_required
+def cascade_svg(area_id: int):
+    area = get_or_404(Area, area_id, current_user)
+    svg = render_template("network/cascade.svg", today=local_today(), **picture.data(area, current_user))
+    response = Response(svg, mimetype="image/svg+xml")
+    if request.args.get("download"):
+        response.headers["Content-Disposition"] = f'attachment; filename="mang-luoi-{area.code}.svg"'
+    return response
+
+
+@bp.get("/trainers/<int:trainer_id>/children.json")
+@login_required
+def children(trainer_id: int):
+    trainer = get_or_404(Trainer, trainer_id, current_user)
+    return jsonify(tree.children(trainer, current_user, max(request.args.get("offset", 0, type=int), 0)))
+
+
+@bp.get("/mentors.json")
+@login_required
+def mentors():
+    return jsonify(queries.mentor_search(current_user, (request.args.get("q") or "")[:60]))
+
+
+def _editor():
+    if not can_change(current_user) or current_user.role == "trainer":
+        abort(404)
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@login_required
+def import_roster():
+    _editor()
+    form, problems, rows = ImportForm(), None, None
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            rows = imports.read_rows(upload.filename or "", upload.read())
+            problems = imports.check(current_user, rows)
+            if request.form.get("action") == "apply" and not problems:
+                added = imports.apply(current_user, rows)
+                db.session.commit()
+                flash(f"Đã nhập {added} giảng viên mới ({len(rows) - added} dòng đã có sẵn).", "success")
+                return redirect(url_for("trainers.index"))
+        except imports.ImportFileError as error:
+            form.file.errors = [str(error)]
+        except OperationError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+    return render_template("network/import.html", form=form, problems=problems, rows=rows)
+
+
+@bp.get("/import/template.xlsx")
+@login_required
+def import_template():
+    _editor()
+    return Response(imports.template(), headers={
+        "Content-Disposition": 'attachment; filename="mau-nhap-giang-vien.xlsx"'},
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@bp.route("/enrollments/<int:enrollment_id>/promote", methods=["GET", "POST"])
+@login_required
+def promote(enrollment_id: int):
+    _editor()
+    enrollment = get_or_404(Enrollment, enrollment_id, current_user)
+    training_class = db.session.get(TrainingClass, enrollment.class_id)
+    person = db.session.get(Person, enrollment.person_id)
+    form = PromoteForm()
+    if not form.is_submitted():
+        form.max_level.data, form.certified_on.data = training_class.level, local_today()
+    if form.validate_on_submit():
+        try:
+            trainer = operations.promote(current_user, enrollment.id, certified_on=form.certified_on.data,
+                                         max_level=form.max_level.data)
+        except OperationError as error:
+            error.apply_to(form)
+        else:
+            db.session.commit()
+            flash(f"{person.full_name} đã được công nhận là giảng viên.", "success")
+            return redirect(url_for("trainers.show", trainer_id=trainer.id))
+    return render_template("network/promote.html", form=form, person=person, training_class=training_class)

@@ -1,0 +1,133 @@
+"""Leaderboards from the point ledger.
+
+Rules:
+- a board covers one area subtree: the user's commune, their district, or the province
+  (a trainer's commune is their working area; a coordinator's district is their scope area);
+- the trainer board sums the points credited to trainers working in the subtree;
+- the area board ranks the subtree's children (districts of the province, communes of a
+  district) by the points earned there, and per 1,000 working-age residents where the
+  population is known (latest year; estimates are flagged);
+- a period (a quarter) limits the entries by `earned_on`; boards read the summed `point_totals`
+  (app/rankings/totals.py), never the whole ledger.
+Boards show names and points only: they are the programme's public honours, so every signed-in
+user may read the province board.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+
+from app.areas.maps import programme_root
+from app.extensions import db
+from app.models import Area, AreaPopulation, Person, PointTotal, Trainer
+from app.rankings.totals import ALL, period_key
+from app.scope import visible
+from app.training.queries import own_trainer
+
+SCOPES = {"commune": "Xã của tôi", "district": "Huyện của tôi", "province": "Toàn tỉnh"}
+
+
+@dataclass
+class Board:
+    area: Area
+    scopes: dict[str, Area]
+
+
+def quarter_bounds(text: str | None) -> tuple[date, date] | None:
+    """'2025-Q2' → (1 Apr 2025, 30 Jun 2025); anything else → None."""
+    try:
+        year, q = text.split("-Q")
+        year, q = int(year), int(q)
+    except (AttributeError, ValueError):
+        return None
+    if not 1 <= q <= 4 or not 2000 <= year <= 2100:
+        return None
+    start = date(year, 3 * q - 2, 1)
+    end = date(year + (q == 4), 1 if q == 4 else 3 * q + 1, 1)
+    return start, date.fromordinal(end.toordinal() - 1)
+
+
+def quarter_of(day: date) -> str:
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+def board_scopes(user) -> dict[str, Area]:
+    """The areas the user's boards may cover, narrowest first."""
+    base_id = None
+    trainer = own_trainer(user)
+    if trainer is not None:
+        base_id = trainer.area_id
+    elif user.scope_area_id:
+        base_id = user.scope_area_id
+    chain: list[Area] = []
+    if base_id:
+        base = db.session.get(Area, base_id)
+        ids = [int(p) for p in base.path.strip("/").split("/")]
+        found = {a.id: a for a in db.session.scalars(select(Area).where(Area.id.in_(ids)))}
+        chain = [found[i] for i in ids if i in found]
+    else:
+        root = programme_root()
+        chain = [root] if root else []
+    scopes: dict[str, Area] = {}
+    for area in reversed(chain):
+        key = {"commune": "commune", "district": "district", "province": "province"}.get(area.level)
+        if key and key not in scopes:
+            scopes[key] = area
+    return {k: scopes[k] for k in SCOPES if k in scopes}
+
+
+def trainer_board(area: Area, period=None, limit: int = 50) -> list[tuple[int, str, str, int]]:
+    """(trainer id, name, commune, points) of trainers working in the area's subtree, best first."""
+    stmt = (
+        select(Trainer.id, Person.full_name, Area.name, PointTotal.points)
+        .join(Trainer, Trainer.id == PointTotal.key_id)
+        .join(Person, Person.id == Trainer.person_id)
+        .join(Area, Area.id == Trainer.area_id)
+        .where(PointTotal.kind == "trainer", PointTotal.period == period_key(period),
+               Area.path.startswith(area.path))
+        .order_by(PointTotal.points.desc(), Person.full_name).limit(limit)
+    )
+    return [tuple(r) for r in db.session.execute(stmt).all()]
+
+
+def area_board(area: Area, period=None) -> list[dict]:
+    """The area's children ranked by points, with points per 1,000 working-age residents when known."""
+    children = list(db.session.scalars(select(Area).where(Area.parent_id == area.id)))
+    if not children:
+        return []
+    points = {}
+    for child in children:
+        points[child.id] = db.session.scalar(
+            select(func.coalesce(func.sum(PointTotal.points), 0)).join(Area, Area.id == PointTotal.key_id)
+            .where(PointTotal.kind == "area", PointTotal.period == period_key(period),
+                   Area.path.startswith(child.path))
+        ) or 0
+    latest = (select(AreaPopulation.area_id, func.max(AreaPopulation.year).label("year"))
+              .where(AreaPopulation.area_id.in_([c.id for c in children])).group_by(AreaPopulation.area_id)
+              .subquery())
+    pops = {p.area_id: p for p in db.session.scalars(
+        select(AreaPopulation).join(latest, (latest.c.area_id == AreaPopulation.area_id)
+                                    & (latest.c.year == AreaPopulation.year)))}
+    rows = []
+    for child in children:
+        pop = pops.get(child.id)
+        per = (1000 * points[child.id] / pop.working_age) if pop and pop.working_age else None
+        rows.append({"area": child, "points": points[child.id], "population": pop, "per_1000": per})
+    rows.sort(key=lambda r: (-(r["per_1000"] if r["per_1000"] is not None else -1), -r["points"],
+                             r["area"].name))
+    return rows
+
+
+def trainer_points(trainer_id: int) -> int:
+    return db.session.scalar(select(PointTotal.points).where(
+        PointTotal.kind == "trainer", PointTotal.key_id == trainer_id, PointTotal.period == ALL)) or 0
+
+
+def visible_trainer_ids(user, ids: list[int]) -> set[int]:
+    """Which board entries the user may open (names on boards are public; profiles stay scoped)."""
+    if not ids:
+        return set()
+    return set(db.session.scalars(select(Trainer.id).where(Trainer.id.in_(ids), visible(Trainer, user))))

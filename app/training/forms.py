@@ -1,0 +1,56 @@
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from app.models.vocab import AUDIENCE_GROUPS, CLASS_MODES, LEVELS
+
+
+def options(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms choices."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+class ClassForm(FlaskForm):
+    trainer_id = SelectField("Giảng viên phụ trách", coerce=int, validate_choice=False)
+    level = SelectField("Bậc", coerce=int, choices=options(LEVELS.items()))
+    topic = StringField("Chủ đề", validators=[DataRequired("Vui lòng nhập chủ đề."), Length(max=200)])
+    audience_group = SelectField("Đối tượng", choices=options(AUDIENCE_GROUPS.items()))
+    mode = RadioField("Hình thức", choices=options(CLASS_MODES.items()), default="in_person")
+    venue_area_id = SelectField("Xã, phường nơi mở lớp", coerce=int, validate_choice=False)
+    host_unit_id = SelectField("Đơn vị chủ trì", coerce=int, validate_choice=False, default=0)
+    start_on = DateField("Ngày bắt đầu", validators=[InputRequired("Vui lòng chọn ngày bắt đầu.")])
+    end_on = DateField("Ngày kết thúc", validators=[InputRequired("Vui lòng chọn ngày kết thúc.")])
+    sessions = IntegerField("Số buổi", validators=[Optional(), NumberRange(1, 200, "Số buổi từ 1 đến 200.")])
+    capacity = IntegerField("Sĩ số dự kiến", validators=[Optional(), NumberRange(1, 5000, "Sĩ số từ 1 đến 5.000.")])
+
+
+class TransitionForm(FlaskForm):
+    to = SelectField("Chuyển sang", choices=options(
+        [("open", "open"), ("running", "running"), ("completed", "completed"), ("cancelled", "cancelled")]))
+    reason = TextAreaField("Lý do", validators=[Optional(), Length(max=500)])
+
+
+class LearnerForm(FlaskForm):
+    full_name = StringField("Họ và tên", validators=[DataRequired("Vui lòng nhập họ và tên."), Length(max=120)])
+    phone = StringField("Số điện thoại")
+    national_id = StringField("Số định danh")
+    birth_year = StringField("Năm sinh")
+    gender = SelectField("Giới tính", validate_choice=False, choices=options(
+        [("", "–"), ("Nam", "Nam"), ("Nữ", "Nữ"), ("Khác", "Khác")]))
+    ethnic_group = StringField("Dân tộc")
+    email = StringField("Email")
+
+
+class RosterForm(FlaskForm):
+    file = FileField("Tệp danh sách (.xlsx hoặc .csv)")
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField("Lý do", validators=[DataRequired("Vui lòng nêu lý do."), Length(max=500)])
+
+
+class MergeForm(FlaskForm):
+    duplicate_id = IntegerField("Mã hồ sơ trùng (sẽ được gộp vào hồ sơ này)",
+                                validators=[InputRequired("Vui lòng nhập mã hồ sơ trùng.")])

@@ -1,0 +1,165 @@
+"""Changing classes: registration, status transitions, results, whole-class completion.
+
+Rules:
+- a class is registered as planned by its trainer, or by a coordinator on behalf of a trainer in
+  their scope; its level may not exceed the trainer's `max_level`; its venue must lie in the
+  registering user's venue scope (`scope.venue_scope_path`); the end is not before the start;
+- status runs planned → open → running → completed, and any but completed may be cancelled;
+  each transition stores its date; cancelling needs a reason;
+- the 2–3 rule: starting a class while its trainer already runs `classes_max_running` classes
+  warns and needs a reason, stored on the class and in the audit trail;
+- opening a class earns its trainer the class-opened points; a learner's completion earns the
+  trainer points and issues the learner's certificate of the class's level;
+- results (completion and score) are recorded while the class runs or after it completed;
+  completing the whole class marks every learner not dropped as completed.
+Operations flush, never commit; the view commits once.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import bindparam, func, select, update
+
+from app.audit import record, snapshot
+from app.certificates.operations import issue_for_class
+from app.errors import OperationError
+from app.extensions import db
+from app.models import Area, Enrollment, Trainer, TrainingClass
+from app.rankings.ledger import award, award_many
+from app.scope import venue_scope_path
+from app.training.settings import plan_setting
+
+CLASS_FIELDS = ["trainer_id", "level", "topic", "mode", "audience_group", "venue_area_id", "host_unit_id",
+                "start_on", "end_on", "sessions", "capacity", "status"]
+NEXT = {"planned": "open", "open": "running", "running": "completed"}
+DATE_OF = {"open": "opened_on", "running": "started_on", "completed": "completed_on", "cancelled": "cancelled_on"}
+
+
+def check_class_data(data: dict, trainer: Trainer, user) -> None:
+    if trainer.status != "active":
+        raise OperationError("Giảng viên này không còn hoạt động, không thể mở lớp.", field="trainer_id")
+    if data["level"] > trainer.max_level:
+        raise OperationError(
+            f"Giảng viên chỉ được dạy đến Bậc {trainer.max_level}; không thể mở lớp Bậc {data['level']}.",
+            field="level")
+    venue = db.session.get(Area, data["venue_area_id"]) if data.get("venue_area_id") else None
+    if venue is None:
+        raise OperationError("Vui lòng chọn xã, phường nơi mở lớp.", field="venue_area_id")
+    allowed = venue_scope_path(user, trainer)
+    if allowed is not None and not venue.path.startswith(allowed):
+        raise OperationError("Địa điểm này nằm ngoài địa bàn được phép mở lớp.", field="venue_area_id")
+    if data.get("start_on") and data.get("end_on") and data["end_on"] < data["start_on"]:
+        raise OperationError("Ngày kết thúc không được trước ngày bắt đầu.", field="end_on")
+
+
+def register_class(data: dict, trainer: Trainer, user) -> TrainingClass:
+    """Create a planned class for `trainer` from form data."""
+    check_class_data(data, trainer, user)
+    training_class = TrainingClass(
+        trainer_id=trainer.id, level=data["level"], topic=(data.get("topic") or "").strip()[:200],
+        mode=data["mode"], audience_group=data["audience_group"], venue_area_id=data["venue_area_id"],
+        host_unit_id=data.get("host_unit_id") or None, start_on=data.get("start_on"), end_on=data.get("end_on"),
+        sessions=data.get("sessions") or None, capacity=data.get("capacity") or None, status="planned",
+    )
+    db.session.add(training_class)
+    db.session.flush()
+    record("class.create", training_class, after=snapshot(training_class, CLASS_FIELDS))
+    return training_class
+
+
+def running_count(trainer_id: int, excluding: int | None = None) -> int:
+    stmt = select(func.count(TrainingClass.id)).where(TrainingClass.trainer_id == trainer_id,
+                                                       TrainingClass.status == "running")
+    if excluding is not None:
+        stmt = stmt.where(TrainingClass.id != excluding)
+    return db.session.scalar(stmt) or 0
+
+
+def transition(training_class: TrainingClass, to: str, today: date, reason: str | None = None) -> TrainingClass:
+    """Move a class one step along its lifecycle (or cancel it), dating the change."""
+    current = training_class.status
+    reason = (reason or "").strip()
+    if to == "cancelled":
+        if current in ("completed", "cancelled"):
+            raise OperationError("Lớp đã kết thúc hoặc đã hủy, không thể hủy.", field="to")
+        if not reason:
+            raise OperationError("Vui lòng nêu lý do hủy lớp.", field="reason")
+    elif NEXT.get(current) != to:
+        raise OperationError("Không thể chuyển lớp sang trạng thái này từ trạng thái hiện tại.", field="to")
+    before = snapshot(training_class, ["status", "over_limit_reason", "cancel_reason"])
+    if to == "running":
+        limit = plan_setting("classes_max_running")
+        if running_count(training_class.trainer_id, training_class.id) >= limit:
+            if not reason:
+                raise OperationError(
+                    f"Giảng viên đã có {limit} lớp đang học (quy tắc 2–3). Nêu lý do để mở thêm lớp.",
+                    field="reason", code="over_limit")
+            training_class.over_limit_reason = reason[:500]
+    if to == "cancelled":
+        training_class.cancel_reason = reason[:500]
+    if to == "completed":
+        _complete_learners(training_class, today)
+    training_class.status = to
+    setattr(training_class, DATE_OF[to], today)
+    db.session.flush()
+    if to == "open":
+        trainer = db.session.get(Trainer, training_class.trainer_id)
+        award("class_opened", training_class.id, trainer.person_id, today, trainer_id=trainer.id,
+              area_id=training_class.venue_area_id)
+    record("class.over_limit" if training_class.over_limit_reason and to == "running" else f"class.{to}",
+           training_class, before=before,
+           after=snapshot(training_class, ["status", "over_limit_reason", "cancel_reason"]))
+    return training_class
+
+
+def _complete_learners(training_class: TrainingClass, today: date) -> None:
+    """Whole-class completion: every learner still enrolled completes on the class's end date."""
+    db.session.execute(
+        update(Enrollment).where(Enrollment.class_id == training_class.id, Enrollment.status == "enrolled")
+        .values(status="completed", completed_on=training_class.end_on or today)
+        .execution_options(synchronize_session=False)
+    )
+    _after_completion(training_class, today)
+
+
+def _after_completion(training_class: TrainingClass, today: date) -> None:
+    done = db.session.execute(
+        select(Enrollment.id, Enrollment.person_id)
+        .where(Enrollment.class_id == training_class.id, Enrollment.status == "completed")
+    ).all()
+    trainer = db.session.get(Trainer, training_class.trainer_id)
+    award_many("learner_completed", [{"source_id": eid, "person_id": trainer.person_id, "trainer_id": trainer.id,
+                                      "area_id": training_class.venue_area_id} for eid, _ in done], today)
+    issue_for_class(training_class, [pid for _, pid in done], today)
+
+
+def record_results(training_class: TrainingClass, results: dict[int, tuple[str, float | None]],
+                   today: date) -> int:
+    """Set status and score per enrolment id; completions issue certificates. Returns rows changed."""
+    if training_class.status not in ("running", "completed"):
+        raise OperationError("Chỉ ghi kết quả khi lớp đang học hoặc đã kết thúc.", field="results")
+    mine = dict(db.session.execute(
+        select(Enrollment.id, Enrollment.status).where(Enrollment.class_id == training_class.id)
+    ).all())
+    changes = []
+    for eid, (status, score) in results.items():
+        if eid not in mine:
+            raise OperationError("Học viên không thuộc lớp này.", field="results")
+        if status not in ("enrolled", "completed", "dropped"):
+            raise OperationError("Trạng thái không hợp lệ.", field="results")
+        if score is not None and not 0 <= score <= 100:
+            raise OperationError("Điểm phải từ 0 đến 100.", field="results")
+        if mine[eid] == "completed" and status != "completed":
+            raise OperationError("Học viên đã hoàn thành (đã cấp chứng nhận), không thể đổi trạng thái.",
+                                 field="results")
+        changes.append({"eid": eid, "st": status, "sc": score,
+                        "co": (training_class.end_on or today) if status == "completed" else None})
+    if changes:
+        table = Enrollment.__table__
+        db.session.execute(
+            update(table).where(table.c.id == bindparam("eid"))
+            .values(status=bindparam("st"), score=bindparam("sc"), completed_on=bindparam("co")), changes)
+        _after_completion(training_class, today)
+        record("class.results", training_class, after={"changed": len(changes)})
+    return len(changes)

@@ -1,0 +1,118 @@
+"""Scoped reads for classes: choices for the registration form, the venue search, the 2–3 rule."""
+
+from __future__ import annotations
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import joinedload
+
+from app.extensions import db
+from app.models import Area, Enrollment, Person, Trainer, TrainingClass, Unit
+from app.scope import scope_of, scoped, venue_scope_path, visible
+from app.text import fold
+from app.training.settings import plan_setting
+
+
+def own_trainer(user) -> Trainer | None:
+    """The trainer record of a trainer account."""
+    if user.role != "trainer":
+        return None
+    return db.session.scalar(scoped(Trainer, user))
+
+
+def trainer_choices(user) -> list[tuple[int, str]]:
+    rows = db.session.execute(
+        select(Trainer.id, Person.full_name, Trainer.max_level).join(Person, Person.id == Trainer.person_id)
+        .where(visible(Trainer, user), Trainer.status == "active").order_by(Person.search_key).limit(2000)
+    ).all()
+    return [(tid, f"{name} (đến Bậc {level})") for tid, name, level in rows]
+
+
+def venue_path(user, trainer: Trainer | None) -> str | None:
+    if trainer is not None:
+        return venue_scope_path(user, trainer)
+    s = scope_of(user)
+    return s.area_path if s.area_path else None
+
+
+def venues(user, trainer: Trainer | None, q: str = "", limit: int | None = None) -> list[tuple[int, str, str]]:
+    """Communes where the user may place a class: (id, name, district name), searched without diacritics."""
+    parent = Area.__table__.alias("parent")
+    stmt = (select(Area.id, Area.name, parent.c.name).join(parent, parent.c.id == Area.parent_id, isouter=True)
+            .where(Area.level == "commune").order_by(parent.c.name, Area.search_key))
+    path = venue_path(user, trainer)
+    if path:
+        stmt = stmt.where(Area.path.startswith(path))
+    for word in fold(q).split():
+        stmt = stmt.where(Area.search_key.contains(word, autoescape=True))
+    if limit:
+        stmt = stmt.limit(limit)
+    return [(i, n, d or "") for i, n, d in db.session.execute(stmt).all()]
+
+
+def unit_choices(user) -> list[tuple[int, str]]:
+    rows = db.session.execute(select(Unit.id, Unit.name).where(visible(Unit, user)).order_by(Unit.search_key)
+                              .limit(1000)).all()
+    if not rows and user.role == "trainer":
+        rows = db.session.execute(select(Unit.id, Unit.name).order_by(Unit.search_key).limit(1000)).all()
+    return [(0, "– Không có –"), *rows]
+
+
+def rule_rows(user, only_flagged: bool = True):
+    """Active trainers in scope; flagged: fewer than `classes_min` classes opened (not cancelled),
+    or more than `classes_max_running` running. Those below the minimum come first."""
+    low, high = plan_setting("classes_min"), plan_setting("classes_max_running")
+    counts = (
+        select(TrainingClass.trainer_id.label("tid"),
+               func.count(TrainingClass.id).filter(TrainingClass.status != "cancelled").label("opened"),
+               func.count(TrainingClass.id).filter(TrainingClass.status == "running").label("running"))
+        .group_by(TrainingClass.trainer_id).subquery()
+    )
+    opened, running = func.coalesce(counts.c.opened, 0), func.coalesce(counts.c.running, 0)
+    stmt = (
+        select(Trainer).join(Person, Person.id == Trainer.person_id)
+        .outerjoin(counts, counts.c.tid == Trainer.id)
+        .where(visible(Trainer, user), Trainer.status == "active")
+        .options(joinedload(Trainer.person), joinedload(Trainer.area))
+        .order_by(case((opened < low, 0), else_=1), Person.search_key, Trainer.id)
+    )
+    if only_flagged:
+        stmt = stmt.where((opened < low) | (running > high))
+    return stmt, low, high
+
+
+def counts_for(trainer_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """(opened, running) per trainer id."""
+    if not trainer_ids:
+        return {}
+    rows = db.session.execute(
+        select(TrainingClass.trainer_id,
+               func.count(TrainingClass.id).filter(TrainingClass.status != "cancelled"),
+               func.count(TrainingClass.id).filter(TrainingClass.status == "running"))
+        .where(TrainingClass.trainer_id.in_(trainer_ids)).group_by(TrainingClass.trainer_id)
+    ).all()
+    found = {tid: (o, r) for tid, o, r in rows}
+    return {tid: found.get(tid, (0, 0)) for tid in trainer_ids}
+
+
+def candidates(user):
+    """Enrolments marked as trainer candidates, not yet trainers, in the user's scope."""
+    return (
+        select(Enrollment).where(visible(Enrollment, user), Enrollment.candidate.is_(True),
+                                 ~Enrollment.person_id.in_(select(Trainer.person_id)))
+        .join(Person, Person.id == Enrollment.person_id)
+        .options(joinedload(Enrollment.person),
+                 joinedload(Enrollment.training_class).joinedload(TrainingClass.venue_area))
+        .order_by(Enrollment.candidate_on.desc(), Person.search_key)
+        .execution_options(populate_existing=True)
+    )
+
+
+def class_counts(trainer_id: int) -> dict[str, int]:
+    row = db.session.execute(select(
+        func.count(TrainingClass.id).filter(TrainingClass.status != "cancelled"),
+        func.count(TrainingClass.id).filter(TrainingClass.status == "running"),
+    ).where(TrainingClass.trainer_id == trainer_id)).one()
+    return {"opened": row[0], "running": row[1], "min": plan_setting("classes_min"),
+            "max": plan_setting("classes_max_running")}
+
+

@@ -1,0 +1,150 @@
+"""Matching roster rows to existing persons and loading them into a class, all or nothing.
+
+Rules:
+- a row is the existing person whose phone or ID number it carries, so one person never
+  becomes two; a row whose phone belongs to one person and ID number to another, or whose
+  phone belongs to a person with a different ID number (or the reverse), is an error;
+- a matched person's missing phone, ID number, e-mail or birth year is filled from the row;
+- new persons live in the class's commune and audience group; persons already in the class are
+  counted, not enrolled twice;
+- `import_steps` yields progress events and writes only when no row is in error; the load uses
+  SQLAlchemy Core executemany (with RETURNING for new ids), never ORM add_all; the caller commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from sqlalchemy import bindparam, insert, or_, select, update
+
+from app.audit import record
+from app.extensions import db
+from app.models import Enrollment, Person, TrainingClass
+from app.text import fold
+from app.training.roster import HEADER, Checked, RowError, check_steps
+
+CHUNK = 5000
+
+
+@dataclass
+class Outcome:
+    checked: Checked = field(default_factory=Checked)
+    created: int = 0
+    matched: int = 0
+    enrolled: int = 0
+    already: int = 0
+    written: bool = False
+    file_error: str = ""
+
+    @property
+    def errors(self) -> list[RowError]:
+        return self.checked.errors
+
+
+@dataclass
+class Progress:
+    stage: str  # "check" | "match" | "load" | "done"
+    done: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.done / self.total) if self.total else 100
+
+
+def match_steps(rows: list[dict], errors: list[RowError]) -> Iterator[int]:
+    """Set row["person_id"] (or None for a new person) and row["fill"]; yield rows matched so far."""
+    row_of_person: dict[int, int] = {}
+    for start in range(0, len(rows), CHUNK):
+        chunk = rows[start:start + CHUNK]
+        phones = [r["phone"] for r in chunk if r["phone"]]
+        ids = [r["national_id"] for r in chunk if r["national_id"]]
+        found = db.session.execute(
+            select(Person.id, Person.phone, Person.national_id, Person.email, Person.birth_year)
+            .where(or_(Person.phone.in_(phones), Person.national_id.in_(ids)))
+        ).all()
+        by_phone = {p.phone: p for p in found if p.phone}
+        by_id = {p.national_id: p for p in found if p.national_id}
+        for row in chunk:
+            a, b = by_phone.get(row["phone"]), by_id.get(row["national_id"])
+            row["person_id"], row["fill"] = None, {}
+            if a and b and a.id != b.id:
+                errors.append(RowError(row["row"], HEADER["national_id"],
+                                       "Số điện thoại và số định danh thuộc về hai người khác nhau đã có."))
+                continue
+            person = a or b
+            if person is None:
+                continue
+            if a and row["national_id"] and a.national_id and a.national_id != row["national_id"]:
+                errors.append(RowError(row["row"], HEADER["national_id"],
+                                       "Số điện thoại đã thuộc một người có số định danh khác."))
+                continue
+            if b and row["phone"] and b.phone and b.phone != row["phone"]:
+                errors.append(RowError(row["row"], HEADER["phone"],
+                                       "Số định danh đã thuộc một người có số điện thoại khác."))
+                continue
+            if person.id in row_of_person:
+                errors.append(RowError(row["row"], HEADER["full_name"],
+                                       f"Cùng một người với dòng {row_of_person[person.id]}."))
+                continue
+            row_of_person[person.id] = row["row"]
+            row["person_id"] = person.id
+            row["fill"] = {k: row[k] for k in ("phone", "national_id", "email", "birth_year")
+                           if row[k] and getattr(person, k) is None}
+        yield min(start + CHUNK, len(rows))
+
+
+def import_steps(training_class: TrainingClass, table: Iterator[list], outcome: Outcome,
+                 dry_run: bool) -> Iterator[Progress]:
+    """Check, match and (unless a dry run or any error) load; yield progress along the way."""
+    for n in check_steps(table, outcome.checked):
+        yield Progress("check", n, 0)
+    rows, errors = outcome.checked.rows, outcome.checked.errors
+    for n in match_steps(rows, errors):
+        yield Progress("match", n, len(rows))
+    errors.sort(key=lambda e: e.row)
+    if errors or dry_run:
+        outcome.created = sum(1 for r in rows if r.get("person_id") is None)
+        outcome.matched = len(rows) - outcome.created
+        yield Progress("done", len(rows), len(rows))
+        return
+    for n in load_steps(training_class, rows, outcome):
+        yield Progress("load", n, len(rows))
+    outcome.written = True
+    record("class.roster_import", training_class, after={
+        "rows": len(rows), "created": outcome.created, "matched": outcome.matched,
+        "enrolled": outcome.enrolled, "already": outcome.already})
+    yield Progress("done", len(rows), len(rows))
+
+
+def load_steps(training_class: TrainingClass, rows: list[dict], outcome: Outcome) -> Iterator[int]:
+    persons = Person.__table__
+    new = [r for r in rows if r["person_id"] is None]
+    for start in range(0, len(new), CHUNK):
+        chunk = new[start:start + CHUNK]
+        values = [{
+            "full_name": r["full_name"], "search_key": fold(r["full_name"]), "phone": r["phone"],
+            "email": r["email"], "national_id": r["national_id"], "birth_year": r["birth_year"],
+            "gender": r["gender"], "ethnic_group": r["ethnic_group"], "home_area_id": training_class.venue_area_id,
+            "unit_id": None, "audience_group": training_class.audience_group,
+        } for r in chunk]
+        ids = db.session.scalars(insert(persons).returning(persons.c.id, sort_by_parameter_order=True), values).all()
+        for r, pid in zip(chunk, ids, strict=True):
+            r["person_id"] = pid
+        yield start + len(chunk)
+    outcome.created = len(new)
+    outcome.matched = len(rows) - len(new)
+    for key in ("phone", "national_id", "email", "birth_year"):
+        fills = [{"pid": r["person_id"], "val": r["fill"][key]} for r in rows if key in r.get("fill", {})]
+        if fills:
+            db.session.execute(update(persons).where(persons.c.id == bindparam("pid"))
+                               .values({key: bindparam("val")}), fills)
+    present = set(db.session.scalars(select(Enrollment.person_id).where(Enrollment.class_id == training_class.id)))
+    enrol = [{"class_id": training_class.id, "person_id": r["person_id"], "status": "enrolled", "candidate": False}
+             for r in rows if r["person_id"] not in present]
+    outcome.already = len(rows) - len(enrol)
+    for start in range(0, len(enrol), CHUNK):
+        db.session.execute(insert(Enrollment.__table__), enrol[start:start + CHUNK])
+    outcome.enrolled = len(enrol)
+    yield len(rows)

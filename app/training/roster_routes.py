@@ -1,0 +1,144 @@
+"""Learners of a class: one by one, or a roster import (template, dry run, streamed progress).
+
+The import page streams: the response body is rendered while the rows are checked, matched and
+loaded, so a long import shows its progress (a bar updated by small inline scripts, and text
+lines that read without JavaScript). The view commits once, at the end, only if nothing failed.
+"""
+
+from __future__ import annotations
+
+import io
+
+from flask import Response, abort, flash, redirect, render_template, request, stream_template, url_for
+from flask_login import current_user, login_required
+
+from app.errors import OperationError
+from app.extensions import db
+from app.models import TrainingClass
+from app.scope import get_or_404
+from app.training.forms import LearnerForm, RosterForm
+from app.training.roster import COLUMNS, MAX_BYTES, Checked, RosterFileError, check_row, read_table
+from app.training.roster_load import Outcome, import_steps, load_steps, match_steps
+from app.training.routes import bp, require_change
+
+ENROLLING = ("planned", "open", "running")
+
+
+def _class_for_learners(class_id: int) -> TrainingClass:
+    require_change()
+    training_class = get_or_404(TrainingClass, class_id, current_user)
+    return training_class
+
+
+@bp.get("/roster-template.xlsx")
+@login_required
+def roster_template():
+    """The roster template: the Vietnamese headers and one example row."""
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet("Danh sách học viên")
+    bold = book.add_format({"bold": True, "bg_color": "#D1FADF", "border": 1})
+    text = book.add_format({"num_format": "@"})
+    for col, (_key, header, required) in enumerate(COLUMNS):
+        sheet.write(0, col, header + (" (*)" if required else ""), bold)
+        sheet.set_column(col, col, 22, text)
+    example = ["Nguyễn Thị Mai", "0912345678", "019190001234", 1990, "Nữ", "Tày", "mai@example.com"]
+    for col, value in enumerate(example):
+        sheet.write(1, col, value)
+    sheet.write(3, 0, "(*) bắt buộc. Cần số điện thoại hoặc số định danh. Xóa dòng ví dụ trước khi nhập.")
+    book.close()
+    return Response(buffer.getvalue(), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": "attachment; filename=mau-danh-sach-hoc-vien.xlsx"})
+
+
+@bp.route("/<int:class_id>/roster", methods=["GET", "POST"])
+@login_required
+def roster(class_id: int):
+    training_class = _class_for_learners(class_id)
+    form = RosterForm()
+    if training_class.status not in ENROLLING:
+        flash("Lớp đã kết thúc hoặc đã hủy, không thể thêm học viên.", "warning")
+        return redirect(url_for("training.show", class_id=class_id))
+    if not form.validate_on_submit():
+        return render_template("training/roster.html", c=training_class, form=form, max_mb=MAX_BYTES // 2**20)
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        form.file.errors = ["Vui lòng chọn tệp .xlsx hoặc .csv."]
+        return render_template("training/roster.html", c=training_class, form=form, max_mb=MAX_BYTES // 2**20)
+    data = upload.read(MAX_BYTES + 1)
+    dry_run = request.form.get("action") != "import"
+    try:
+        table = read_table(upload.filename, data)
+        first = next(table)
+    except (RosterFileError, StopIteration) as error:
+        form.file.errors = [str(error) if isinstance(error, RosterFileError) else "Tệp trống."]
+        return render_template("training/roster.html", c=training_class, form=form, max_mb=MAX_BYTES // 2**20)
+
+    def rows():
+        yield first
+        yield from table
+
+    outcome = Outcome()
+
+    def steps():
+        try:
+            yield from import_steps(training_class, rows(), outcome, dry_run)
+        except RosterFileError as error:
+            outcome.file_error = str(error)
+        if outcome.written:
+            db.session.commit()
+        else:
+            db.session.rollback()
+
+    return stream_template("training/roster_result.html", c=training_class, steps=steps(), outcome=outcome,
+                           dry_run=dry_run, filename=upload.filename)
+
+
+@bp.route("/<int:class_id>/learners/new", methods=["GET", "POST"])
+@login_required
+def add_learner(class_id: int):
+    training_class = _class_for_learners(class_id)
+    if training_class.status not in ENROLLING:
+        abort(404)
+    form = LearnerForm()
+    if form.validate_on_submit():
+        try:
+            outcome = add_one(training_class, form.data)
+        except OperationError as error:
+            error.apply_to(form)
+        else:
+            db.session.commit()
+            if outcome.already:
+                flash("Người này đã có trong lớp.", "warning")
+            else:
+                flash("Đã thêm học viên" + (" (đã có hồ sơ, không tạo trùng)." if outcome.matched else "."), "success")
+            return redirect(url_for("training.add_learner", class_id=class_id)
+                            if request.form.get("again") else url_for("training.show", class_id=class_id))
+    return render_template("training/learner_form.html", c=training_class, form=form)
+
+
+_FIELD_OF = {header: key for key, header, _ in COLUMNS}
+
+
+def add_one(training_class: TrainingClass, data: dict) -> Outcome:
+    """One learner, through the same checks and matching as a roster row."""
+    checked = Checked()
+    values = {k: str(data.get(k) or "").strip() for k, _h, _r in COLUMNS}
+    row = check_row(1, values, checked.errors)
+    if row is not None:
+        checked.rows.append(row)
+        for _ in match_steps(checked.rows, checked.errors):
+            pass
+    if checked.errors:
+        first = checked.errors[0]
+        raise OperationError(first.reason, field=_FIELD_OF.get(first.column))
+    outcome = Outcome(checked=checked)
+    for _ in load_steps(training_class, checked.rows, outcome):
+        pass
+    from app.audit import record
+
+    record("class.learner_add", training_class, after={"person_id": checked.rows[0]["person_id"],
+                                                       "created": bool(outcome.created)})
+    return outcome

@@ -1,0 +1,57 @@
+"""Plan settings: the programme's numbers, with defaults here and overrides in the `settings` table.
+
+Rules: a row in `settings` (key, value) overrides the default; values are integers; an unknown key
+is an error (so a typo never silently reads a default). `lantoa settings show|set` edits them.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Setting
+
+DEFAULTS: dict[str, tuple[int, str]] = {
+    "classes_min": (2, "Số lớp tối thiểu mỗi giảng viên cần mở (quy tắc 2–3)"),
+    "classes_max_running": (3, "Số lớp đang học tối đa trước khi phải nêu lý do"),
+    "points_class_opened": (10, "Điểm cho giảng viên khi mở một lớp"),
+    "points_learner_completed": (2, "Điểm cho giảng viên với mỗi học viên hoàn thành"),
+    "points_certificate": (5, "Điểm cho học viên với mỗi bậc chứng nhận đạt được"),
+    "points_trainer_grown": (20, "Điểm cho người hướng dẫn với mỗi giảng viên mới được ươm mầm"),
+    "verify_limit": (30, "Số lượt tra cứu chứng nhận tối đa của một địa chỉ trong khung thời gian"),
+    "verify_window_minutes": (10, "Khung thời gian đếm lượt tra cứu (phút)"),
+    # Assignment (phân công); capacity = classes_max_running - running classes - active assigned classes.
+    "learners_per_trainer": (1000, "Số người trong độ tuổi lao động mà một giảng viên phụ trách (tính nhu cầu)"),
+    "assignment_min_level": (1, "Bậc tối thiểu giảng viên cần đạt để được gợi ý phân công"),
+    "assignment_period_days": (90, "Thời hạn mặc định của một phân công (ngày)"),
+    "assignment_idle_days": (30, "Số ngày sau khi phân công mà chưa mở lớp thì thành cảnh báo"),
+    "assignment_cost_same_unit": (1, "Chi phí phân công: cùng đơn vị"),
+    "assignment_cost_same_commune": (2, "Chi phí phân công: cùng xã"),
+    "assignment_cost_same_district": (4, "Chi phí phân công: cùng huyện"),
+    "assignment_cost_neighbour_district": (7, "Chi phí phân công: huyện giáp ranh"),
+    "assignment_cost_elsewhere": (12, "Chi phí phân công: nơi khác"),
+}
+
+
+def plan_setting(key: str) -> int:
+    if key not in DEFAULTS:
+        raise KeyError(key)
+    stored = db.session.scalar(select(Setting.value).where(Setting.key == key))
+    return int(stored) if stored is not None else DEFAULTS[key][0]
+
+
+def all_settings() -> dict[str, int]:
+    stored = dict(db.session.execute(select(Setting.key, Setting.value)).all())
+    return {key: int(stored.get(key, default)) for key, (default, _label) in DEFAULTS.items()}
+
+
+def set_setting(key: str, value: int) -> None:
+    """Store an override; flushes, never commits."""
+    if key not in DEFAULTS:
+        raise KeyError(key)
+    row = db.session.get(Setting, key)
+    if row is None:
+        db.session.add(Setting(key=key, value=str(int(value))))
+    else:
+        row.value = str(int(value))
+    db.session.flush()

@@ -1,0 +1,267 @@
+"""Assignment: need and coverage, optimal suggestions on a small literal map, assigning, scope and capacity."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from app.assignments import operations, queries
+from app.assignments.need import commune_targets
+from app.errors import OperationError
+from app.extensions import db
+from app.models import Area, AreaNeighbour, AreaPopulation, Assignment, AuditEvent, Unit, User
+from app.scope import Scope
+from app.training.settings import set_setting
+from tests.conftest import post_form
+from tests.factories import area, make_assignment, make_class, make_trainer, make_unit
+
+START, END = date(2024, 12, 1), date(2025, 6, 30)  # the 2024 map, in force on the tests' today
+
+
+def _area(code: str, name: str, level: str, parent: Area | None) -> Area:
+    item = Area(code=code, name=name, search_key=name.lower(), division_type="xa" if level == "commune" else "huyen",
+                level=level, parent_id=parent.id if parent else None, valid_from=START, valid_to=END, path="")
+    db.session.add(item)
+    db.session.flush()
+    item.path = (parent.path if parent else "/") + f"{item.id}/"
+    return item
+
+
+@pytest.fixture
+def literal_map():
+    """P98 → X (communes A, B), Y (C), Z (D); X and Y are neighbours, Z is not."""
+    province = _area("P98", "Tỉnh Thử", "province", None)
+    x, y, z = (_area(f"D9{i}", f"Huyện {n}", "district", province) for i, n in ((1, "X"), (2, "Y"), (3, "Z")))
+    a, b = _area("W91", "Xã A", "commune", x), _area("W92", "Xã B", "commune", x)
+    c, d = _area("W93", "Xã C", "commune", y), _area("W94", "Xã D", "commune", z)
+    db.session.add(AreaNeighbour(area_id=min(x.id, y.id), neighbour_id=max(x.id, y.id)))
+    db.session.add(AreaPopulation(area_id=b.id, year=2024, working_age=2500, is_estimate=False))
+    db.session.flush()
+    return {"P": province, "X": x, "Y": y, "Z": z, "A": a, "B": b, "C": c, "D": d}
+
+
+def _busy(trainer, venue, running: int) -> None:
+    for _ in range(running):
+        make_class(trainer, venue, status="running", start_on=date(2025, 5, 1), end_on=date(2025, 7, 1))
+
+
+def test_suggestions_are_the_known_optimum_on_a_literal_map(literal_map, today, ctx):
+    m = literal_map
+    set_setting("learners_per_trainer", 1000)
+    coop = make_unit("HTX Thử", m["D"], "cooperative", headcount=1500)  # need 2, one trainer of its own
+    t_a = make_trainer(m["A"], name="Giảng Viên A")  # resident of A; 1 running → 2 spare
+    t_u = make_trainer(m["A"], unit=coop, name="Giảng Viên Hợp Tác Xã")  # 2 running → 1 spare
+    t_c = make_trainer(m["C"], name="Giảng Viên C")  # 2 running → 1 spare (neighbouring district)
+    t_d = make_trainer(m["D"], name="Giảng Viên D")  # 3 spare, far from B
+    make_trainer(m["B"], name="Tạm Dừng B", status="paused")  # not active: B stays uncovered
+    _busy(t_a, m["A"], 1), _busy(t_u, m["A"], 2), _busy(t_c, m["C"], 2)
+
+    view = queries.overview(Scope(area_path=m["P"].path), today)
+    short = {t.name: (t.need, t.resident, t.shortfall, t.covered) for t in view.short}
+    assert short == {"Xã B": (3, 0, 3, False), "HTX Thử": (2, 1, 1, True)}
+    got = sorted((s.target.name, s.trainer_name, s.classes, s.reason_code) for s in view.suggestions)
+    # Greedy would give the cooperative its own trainer (cost 1) and B a neighbour (7): 1 + 4·2 + 7 = 16.
+    # The optimum sends the cooperative's trainer to B (same district, 4) and D's trainer to the cooperative
+    # (same commune, 2): 4·2 + 4 + 2 = 14.
+    assert got == [
+        ("HTX Thử", "Giảng Viên D", 1, "same_commune"),
+        ("Xã B", "Giảng Viên A", 2, "same_district"),
+        ("Xã B", "Giảng Viên Hợp Tác Xã", 1, "same_district"),
+    ]
+    why = next(s.why for s in view.suggestions if s.trainer_id == t_a.id)
+    assert why.startswith("Giảng Viên A làm việc ở Xã A, cùng Huyện X với Xã B.")
+    assert "còn thiếu 3 trên 3 chỗ giảng viên" in why
+    assert t_c.id in view.slots and t_d.id in view.slots
+
+
+def test_neighbouring_district_is_preferred_to_elsewhere(literal_map, today, ctx):
+    m = literal_map
+    t_c = make_trainer(m["C"], name="Giảng Viên C")
+    t_d = make_trainer(m["D"], name="Giảng Viên D")
+    view = queries.overview(Scope(area_path=m["P"].path), today)
+    # District X lacks 4 places (A 1, B 3): C's trainer (neighbouring district) gives all 3 of its classes,
+    # D's trainer (not a neighbour) only the one left.
+    by_tier = {}
+    for s in view.suggestions:
+        by_tier[(s.trainer_id, s.reason_code)] = by_tier.get((s.trainer_id, s.reason_code), 0) + s.classes
+    assert by_tier == {(t_c.id, "neighbour_district"): 3, (t_d.id, "elsewhere"): 1}
+    why = next(s.why for s in view.suggestions if s.trainer_id == t_c.id)
+    assert "làm việc ở Xã C (Huyện Y), huyện giáp ranh với Huyện X" in why
+    why = next(s.why for s in view.suggestions if s.trainer_id == t_d.id)
+    assert why.startswith("Không còn giảng viên rảnh ở gần hơn; Giảng Viên D làm việc ở Xã D (Huyện Z)")
+
+
+def test_commune_population_falls_back_to_an_even_share_of_the_district(literal_map, today, ctx):
+    m = literal_map
+    db.session.add(AreaPopulation(area_id=m["X"].id, year=2019, working_age=3000, is_estimate=True))
+    db.session.flush()
+    set_setting("learners_per_trainer", 1000)
+    rows = {t.name: (t.working_age, t.estimate, t.need) for t in commune_targets(Scope(area_path=m["P"].path),
+                                                                              today, 1000)}
+    assert rows["Xã A"] == (1500, True, 2)  # 3,000 shared by A and B
+    assert rows["Xã B"] == (2500, False, 3)  # B's own figure wins
+    assert rows["Xã C"] == (None, False, 1)
+
+
+def _assign(user, trainer, target, today, classes=1):
+    return operations.assign(user, trainer.id, "unit" if isinstance(target, Unit) else "area", target.id,
+                             classes=classes, starts_on=today, ends_on=date(2025, 9, 1), today=today)
+
+
+def test_capacity_counts_running_classes_and_active_assignments(world, today, ctx):
+    steering = world.users["steering"]
+    trainer = world.trainers["Hoàng Thị Phú"]  # 1 running class + 1 assigned (build_world)
+    commune = area("W06229") or db.session.scalar(select(Area).where(Area.parent_id == world.phu_binh.id,
+                                                                      Area.id != trainer.area_id).limit(1))
+    item = _assign(steering, trainer, commune, today)
+    assert item.status == "active" and item.reason_code == "manual"
+    with pytest.raises(OperationError) as err:
+        _assign(steering, trainer, world.units["Hợp tác xã Chè Phú Bình"], today)
+    assert err.value.field == "classes" and "chỉ còn nhận được 0 lớp" in err.value.message
+    operations.close(item, "cancelled", today)
+    assert _assign(steering, trainer, world.units["Hợp tác xã Chè Phú Bình"], today).target_kind == "unit"
+    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.entity == "assignments")).all()
+    assert actions == ["assignment.create", "assignment.cancel", "assignment.create"]
+
+
+def test_bad_assignments_are_refused_with_the_field(world, today, ctx):
+    steering = world.users["steering"]
+    trainer = world.trainers["Trần Thị Từ"]
+    with pytest.raises(OperationError) as err:
+        operations.assign(steering, trainer.id, "area", world.dai_tu.id, starts_on=today, ends_on=today,
+                          today=today)  # a district is not a commune
+    assert err.value.field == "target"
+    with pytest.raises(OperationError) as err:
+        operations.assign(steering, trainer.id, "area", trainer.area_id, starts_on=today,
+                          ends_on=date(2025, 1, 1), today=today)
+    assert err.value.field == "ends_on"
+    _assign(steering, trainer, db.session.get(Area, trainer.area_id), today)
+    with pytest.raises(OperationError) as err:
+        _assign(steering, trainer, db.session.get(Area, trainer.area_id), today)
+    assert "đã được phân công về đây" in err.value.message
+
+
+def test_coordinator_cannot_assign_outside_their_scope(world, today, ctx):
+    coord = world.users["coord_daitu"]
+    phu_binh_trainer = world.trainers["Phạm Văn Bình"]
+    dai_tu_trainer = world.trainers["Trần Thị Từ"]
+    with pytest.raises(OperationError) as err:
+        _assign(coord, phu_binh_trainer, db.session.get(Area, dai_tu_trainer.area_id), today)
+    assert err.value.field == "trainer_id"
+    with pytest.raises(OperationError) as err:
+        _assign(coord, dai_tu_trainer, db.session.get(Area, phu_binh_trainer.area_id), today)
+    assert err.value.field == "target"
+    view = queries.overview(coord, today)
+    assert {s.trainer_id for s in view.suggestions} <= {t.id for t in world.trainers.values()
+                                                         if t.area_id and db.session.get(Area, t.area_id)
+                                                         .path.startswith(world.dai_tu.path)}
+    assert all(t.place == "Huyện Đại Từ" for t in view.targets if t.kind == "area")
+
+
+def test_coordinator_accepts_a_suggestion_and_the_commune_is_covered(client, login_as, world, today):
+    login_as("coord_daitu")
+    page = client.get("/assignments/").get_data(as_text=True)
+    assert "Gợi ý phân công" in page and "Chưa có giảng viên" in page
+    coord = db.session.scalar(select(User).where(User.username == "coord_daitu"))
+    from app.timeutil import local_today
+
+    first = queries.overview(coord, local_today()).suggestions[0]
+    assert not first.target.covered
+    response = post_form(client, "/assignments/accept", {
+        "trainer_id": first.trainer_id, "target": f"area:{first.target.id}", "classes": first.classes,
+    }, token_page="/assignments/")
+    assert response.status_code == 302
+    item = db.session.scalar(select(Assignment).where(Assignment.area_id == first.target.id))
+    assert item.trainer_id == first.trainer_id and item.reason_code == first.reason_code and item.reason
+    target = next(t for t in queries.overview(coord, local_today()).targets if t.key == first.target.key)
+    assert target.covered
+    shown = client.get(f"/trainers/{first.trainer_id}").get_data(as_text=True)
+    assert "Phân công (1)" in shown and first.target.name in shown
+
+
+def test_accept_all_and_hand_assignment_pages(client, login_as, world):
+    login_as("coord_daitu")
+    coord = db.session.scalar(select(User).where(User.username == "coord_daitu"))
+    from app.timeutil import local_today
+
+    before = queries.overview(coord, local_today())
+    assert before.suggestions
+    response = post_form(client, "/assignments/accept-all", {}, token_page="/assignments/")
+    assert response.status_code == 302
+    made = db.session.scalar(select(func.count(Assignment.id)).where(Assignment.created_by_id == coord.id))
+    assert made == len(before.suggestions)
+    assert queries.overview(coord, local_today()).suggestions == []  # no spare capacity left
+    assert client.get("/assignments/new").status_code == 200
+    assert client.get("/assignments/list").status_code == 200
+
+
+def test_trainers_do_not_coordinate(client, login_as, world):
+    login_as("trainer_daitu")
+    assert client.get("/assignments/").status_code == 404
+
+
+def test_hand_assignment_form_names_the_field(client, login_as, world):
+    login_as("coord_daitu")
+    trainer = world.trainers["Trần Thị Từ"]
+    response = post_form(client, "/assignments/new", {
+        "trainer_id": trainer.id, "target": f"area:{world.phu_binh.id}", "classes": 1,
+        "starts_on": "2025-06-01", "ends_on": "2025-08-01",
+    })
+    assert response.status_code == 200
+    assert "Không tìm thấy xã hoặc đơn vị này trong phạm vi của bạn." in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Assignment.id)).where(Assignment.trainer_id == trainer.id)) == 0
+    response = post_form(client, "/assignments/new", {
+        "trainer_id": trainer.id, "target": f"area:{trainer.area_id}", "classes": 2,
+        "starts_on": "2025-06-01", "ends_on": "2025-08-01", "reason": "Hỗ trợ xã",
+    })
+    assert response.status_code == 302
+    item = db.session.scalar(select(Assignment).where(Assignment.trainer_id == trainer.id))
+    assert (item.classes, item.reason_code, item.reason) == (2, "manual", "Hỗ trợ xã")
+    response = post_form(client, f"/assignments/{item.id}/end", {}, token_page="/assignments/list")
+    assert response.status_code == 302 and db.session.get(Assignment, item.id).status == "ended"
+
+
+def test_viewer_reads_but_cannot_change(client, login_as, world):
+    login_as("viewer")
+    page = client.get("/assignments/").get_data(as_text=True)
+    assert "Phân công giảng viên" in page and "Chấp nhận tất cả" not in page
+    assert client.get("/assignments/new").status_code == 404
+
+
+def test_assignments_for_trainer_and_gap_rows(world, today, ctx):
+    from rollout.gaps import GapInputs, GapSettings, evaluate
+
+    trainer = world.trainers["Trần Thị Từ"]
+    hung_son = db.session.get(Area, trainer.area_id)
+    other = db.session.scalar(select(Area).where(Area.parent_id == world.dai_tu.id, Area.id != hung_son.id)
+                              .order_by(Area.code).limit(1))
+    idle = make_assignment(trainer, other, starts_on=date(2025, 3, 1))
+    busy = make_assignment(trainer, hung_son, starts_on=date(2025, 3, 1))
+    make_class(trainer, hung_son, status="planned", start_on=date(2025, 4, 1), end_on=date(2025, 5, 1))
+    recent = make_assignment(world.trainers["Nguyễn Văn Đại"], other, starts_on=date(2025, 5, 20))
+    assert [a.id for a in queries.assignments_for_trainer(trainer.id, date(2025, 1, 1))] == [busy.id, idle.id]
+    rows = {r.id: r for r in queries.assignment_gap_rows(today)}
+    assert rows[busy.id].first_class_on == date(2025, 4, 1) and rows[idle.id].first_class_on is None
+    found = evaluate(GapInputs(today=today, assignments=list(rows.values()),
+                               settings=GapSettings(assignment_idle_days=30)), {"assignment_idle"})
+    assert [f.subject_id for f in found if f.subject_id in (idle.id, busy.id, recent.id)] == [idle.id]
+    assert found[0].area_id is not None
+
+
+def test_neighbours_file_loads_once(tmp_path, ctx):
+    from app import ROOT
+    from app.assignments.neighbours import NeighbourFileError, load_neighbours, neighbour_map
+
+    path = ROOT / "data" / "areas" / "neighbours-2024-thai-nguyen.csv"
+    assert load_neighbours(path) == (16, 0)
+    assert load_neighbours(path) == (0, 16)
+    near = neighbour_map()
+    tp = area("D164")
+    assert {db.session.get(Area, i).code for i in near[tp.id]} == {"D165", "D168", "D169", "D171", "D172", "D173"}
+    assert {db.session.get(Area, i).code for i in near[area("D170").id]} == {"D169"}
+    bad = tmp_path / "bad.csv"
+    bad.write_text("code_a,code_b\nD164,D999\n", encoding="utf-8")
+    with pytest.raises(NeighbourFileError, match="dòng 2: không có huyện mã D999"):
+        load_neighbours(bad)

@@ -1,0 +1,91 @@
+"""The demo: a realistic cascade on the real map, deterministic, with gaps left to find."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from app.demo.cascade import SIZES, Cascade, District
+from app.extensions import db
+from app.models import Area
+
+
+@pytest.fixture
+def districts(world):
+    province = db.session.scalar(select(Area).where(Area.code == "P19").order_by(Area.valid_from).limit(1))
+    result = []
+    for d in db.session.scalars(select(Area).where(Area.parent_id == province.id).order_by(Area.code)):
+        communes = list(db.session.scalars(select(Area.id).where(Area.parent_id == d.id).order_by(Area.code)))
+        result.append(District(d.id, d.code, 100_000, communes))
+    return result
+
+
+def _run(districts, seed=137):
+    units = [{"id": 1, "district_code": None, "kind": "agency"}]
+    ids = {"persons": 1, "trainers": 1, "training_classes": 1, "enrollments": 1}
+    return Cascade(districts, units, SIZES["demo"], date(2026, 11, 25), seed, ids).run()
+
+
+def test_cascade_is_realistic(districts):
+    rows = _run(districts)
+    trainers = {t["id"]: t for t in rows.trainers}
+    by_generation = Counter(t["generation"] for t in rows.trainers)
+    assert by_generation[0] == 300 and max(by_generation) >= 5
+    assert all(t["tier"] == "province" for t in rows.trainers if t["generation"] == 0)
+    for t in rows.trainers:
+        if t["mentor_id"] is None:
+            assert t["path"] == f"/{t['id']}/"
+            continue
+        mentor = trainers[t["mentor_id"]]
+        assert t["path"] == f"{mentor['path']}{t['id']}/"
+        assert t["generation"] == mentor["generation"] + 1
+        assert t["max_level"] <= mentor["max_level"]
+    classes = {c["id"]: c for c in rows.classes}
+    for t in rows.trainers:
+        if t["origin_class_id"]:
+            origin = classes[t["origin_class_id"]]
+            assert origin["trainer_id"] == t["mentor_id"] and t["certified_on"] > origin["end_on"]
+    communes = {c for d in districts for c in d.communes}
+    covered = {t["area_id"] for t in rows.trainers}
+    assert 0 < len(communes - covered) < len(communes) // 4, "some communes, not most, are left without trainers"
+    openers = {c["trainer_id"] for c in rows.classes}
+    dormant = [t for t in rows.trainers if t["id"] not in openers and t["status"] == "active"]
+    assert len(dormant) > 50
+    assert len({p["phone"] for p in rows.persons if p["phone"]}) == sum(1 for p in rows.persons if p["phone"])
+    assert 50_000 < len(rows.enrollments) < 200_000
+
+
+def test_cascade_is_deterministic(districts):
+    first, second = _run(districts), _run(districts)
+    assert first.trainers == second.trainers and first.persons[:100] == second.persons[:100]
+    assert _run(districts, seed=1).trainers != first.trainers
+
+
+@pytest.mark.no_db
+def test_demo_command_on_a_fresh_database(tmp_path, monkeypatch):
+    from flask_migrate import upgrade
+
+    from app import create_app
+    from app.models import Trainer, User
+
+    monkeypatch.setenv("LANTOA_INSTANCE_PATH", str(tmp_path))
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'demo.db'}", "SECRET_KEY": "x"})
+    with app.app_context():
+        upgrade()
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assert "dp.daitu" in result.output and "lantoa-2025" in result.output
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+    with app.app_context():
+        trainers = db.session.scalar(select(func.count(Trainer.id)))
+        roles = set(db.session.scalars(select(User.role)))
+        assert trainers > 2000 and roles == {"admin", "steering", "coordinator", "trainer", "viewer"}
+    again = runner.invoke(args=["demo"])
+    assert again.exit_code == 0 and "giữ nguyên" in again.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Trainer.id))) == trainers
+        db.engine.dispose()
