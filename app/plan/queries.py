@@ -79,11 +79,11 @@ class DistrictRow:
 
 
 def planned_districts():
-    """The condition on `Area` of a district inside the area of a stored plan (a province's plan counts the
-    districts of that province, on the map the plan is attached to)."""
+    """The condition on `Area` of a district inside the area a stored plan names (its `area_code`, on any map:
+    after the 2025 map change the plan moves to the new province, and its districts stay those of the old map)."""
     covering = aliased(Area)
     return and_(Area.level == "district", exists(
-        select(Plan.id).join(covering, covering.id == Plan.area_id).where(Area.path.startswith(covering.path))))
+        select(Plan.id).join(covering, covering.code == Plan.area_code).where(Area.path.startswith(covering.path))))
 
 
 def district_rows(user) -> list[DistrictRow]:
