@@ -13,6 +13,7 @@ from app.models.person import Person
 from app.models.plan import Activity, ActivityDependency, Phase, Plan, activity_lead_units
 from app.models.points import AreaPopulation, PointEntry, PointTotal
 from app.models.setting import RateHit, Setting
+from app.models.target import IndicatorSnapshot, Target
 from app.models.trainer import Trainer
 from app.models.training import Enrollment, TrainingClass
 from app.models.unit import Unit
@@ -25,4 +26,6 @@ __all__ = [
     # the rollout plan, gaps, periodic jobs and mail
     "Activity", "ActivityDependency", "DistrictPlan", "Evidence", "Gap", "GapEvent", "JobRun", "OutboxMessage", "Phase",
     "Plan", "SchedulerLease", "activity_lead_units",
+    # targets and their daily measures
+    "IndicatorSnapshot", "Target",
 ]

@@ -8,10 +8,10 @@ for scoping. Its life is open -> acknowledged -> resolved, back to open when the
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Date, DateTime, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -42,6 +42,11 @@ class Gap(db.Model):
     acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # acknowledging names who acts, what they will do and by when; resolving by hand gives a reason
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    note: Mapped[str | None] = mapped_column(String(500))
+    due_on: Mapped[date | None] = mapped_column(Date)
+    resolve_reason: Mapped[str | None] = mapped_column(String(500))
 
     area: Mapped[Area | None] = relationship(lazy="raise")
 

@@ -61,11 +61,14 @@ class AreaPopulation(db.Model):
     __table_args__ = (
         UniqueConstraint("area_id", "year"),
         CheckConstraint("working_age >= 0", name="working_age"),
+        CheckConstraint("business_owners IS NULL OR business_owners >= 0", name="business_owners"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"), index=True)
     year: Mapped[int] = mapped_column(Integer)
     working_age: Mapped[int] = mapped_column(Integer)
+    # owners of enterprises, cooperatives and household businesses (target T4's denominator); None: not imported
+    business_owners: Mapped[int | None] = mapped_column(Integer)
     source: Mapped[str] = mapped_column(String(200), default="")
     is_estimate: Mapped[bool] = mapped_column(Boolean, default=False)

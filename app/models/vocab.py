@@ -111,7 +111,7 @@ GAP_EVENT_ACTIONS = {
     "opened": "Phát hiện",
     "reopened": "Mở lại",
     "acknowledged": "Tiếp nhận",
-    "resolved": "Tự động đóng",
+    "resolved": "Đã khắc phục",
 }
 
 SEVERITIES = {"high": "Cao", "medium": "Trung bình", "low": "Thấp"}

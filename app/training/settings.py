@@ -30,6 +30,13 @@ DEFAULTS: dict[str, tuple[int, str]] = {
     "assignment_cost_same_district": (4, "Chi phí phân công: cùng huyện"),
     "assignment_cost_neighbour_district": (7, "Chi phí phân công: huyện giáp ranh"),
     "assignment_cost_elsewhere": (12, "Chi phí phân công: nơi khác"),
+    # Targets and gaps (app/targets, app/gaps/inputs.py)
+    "core_group_min_trainers": (2, "Số giảng viên tối thiểu của một đơn vị để thành nhóm nòng cốt"),
+    "classes_min_after_days": (90, "Số ngày sau chứng nhận mà giảng viên mở chưa đủ số lớp tối thiểu thì cảnh báo"),
+    "stalled_weeks": (8, "Số tuần nhánh lan tỏa không có lớp hay giảng viên mới thì cảnh báo"),
+    "reproduction_threshold_percent": (100, "Ngưỡng hệ số lan tỏa R (phần trăm; 100 = R dưới 1 thì cảnh báo)"),
+    "trajectory_tolerance_percent": (10, "Mức thấp hơn lộ trình còn chấp nhận (phần trăm, màu vàng)"),
+    "activity_start_grace_days": (7, "Số ngày sau thời điểm bắt đầu dự kiến mà hoạt động chưa bắt đầu thì cảnh báo"),
 }
 
 

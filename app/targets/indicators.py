@@ -1,0 +1,155 @@
+"""The plan's indicators measured from the database, per area of a map.
+
+Each measure gives two counters keyed by an area id of the map valid on `day` (rows counted where
+`app.areas.maps` places them on that map, so totals are equal on either map): `numerators` and
+`denominators`. `totals(measure, area_id, graph)` sums an area's subtree, `by_child` its children.
+
+Rules (what counts, indicator by indicator):
+- districts_plan_issued: districts of the map; numerator: those with a district plan issued and launched on or
+  before `today` (a plan stored on the old map counts at its district's image);
+- units_with_core_group: units that must form a core group (`CORE_GROUP_UNIT_KINDS`), at their area;
+  numerator: those with at least `core_group_min_trainers` active trainers whose unit is it;
+- civil_servants_trained: denominator: headcount of those units; numerator: distinct persons of those units
+  with a completed enrolment in any class;
+- business_owners_trained: denominator: `area_populations.business_owners` (latest year per area);
+  numerator: distinct persons of the 'business' audience, at their home area, with a completed enrolment;
+- working_age_trained_online: denominator: `area_populations.working_age` (latest year per area);
+  numerator: distinct persons at their home area enrolled (not dropped) in a Bậc 1 class, any mode;
+- working_age_basic_skills: same denominator; numerator: distinct persons who completed a Bậc 1 class
+  (a Bậc 1 completion counts as "can use basic AI skills");
+- communes_with_trainer: communes of the map; numerator: those with at least one active trainer working there.
+The two "improved" indicators (civil servants, business owners) have no source yet and are not measured.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from app.areas.maps import AreaGraph, count_on_map, rollup, rows_on_map
+from app.extensions import db
+from app.models import AreaPopulation, DistrictPlan, Enrollment, Person, Trainer, TrainingClass, Unit
+
+__all__ = ["CORE_GROUP_UNIT_KINDS", "MEASURED", "Measure", "measure_all", "totals", "by_child",
+           "trained_by_unit", "core_group_units"]
+
+CORE_GROUP_UNIT_KINDS = ("agency", "political_social", "school", "university")
+MEASURED = ("districts_plan_issued", "units_with_core_group", "civil_servants_trained", "business_owners_trained",
+            "working_age_trained_online", "working_age_basic_skills", "communes_with_trainer")
+
+
+@dataclass(frozen=True)
+class Measure:
+    code: str
+    numerators: Counter
+    denominators: Counter
+    has_denominator: bool  # False: no denominator imported anywhere (the ratio is unknown)
+
+
+def _areas_of_level(graph: AreaGraph, day: dt.date, level: str) -> Counter:
+    return Counter({n.id: 1 for n in graph.nodes.values() if n.level == level and n.valid_on(day)})
+
+
+def _image_sum(rows, graph: AreaGraph, day: dt.date) -> Counter:
+    counts: Counter = Counter()
+    for area_id, value in rows:
+        if value:
+            counts[graph.image(area_id, day)] += value
+    return counts
+
+
+def _sum_by(unit_area: dict[int, int | None], values: dict[int, int]) -> Counter:
+    counts: Counter = Counter()
+    for unit_id, value in values.items():
+        if unit_id in unit_area and value:
+            counts[unit_area[unit_id]] += value
+    return counts
+
+
+def _latest_populations(column):
+    latest = (select(AreaPopulation.area_id, func.max(AreaPopulation.year).label("year"))
+              .where(column.is_not(None)).group_by(AreaPopulation.area_id).subquery())
+    return db.session.execute(
+        select(AreaPopulation.area_id, column)
+        .join(latest, (latest.c.area_id == AreaPopulation.area_id) & (latest.c.year == AreaPopulation.year))).all()
+
+
+def core_group_units(min_trainers: int):
+    """Ids of units with at least `min_trainers` active trainers (a select)."""
+    return (select(Trainer.unit_id).where(Trainer.status == "active", Trainer.unit_id.is_not(None))
+            .group_by(Trainer.unit_id).having(func.count(Trainer.id) >= min_trainers))
+
+
+def trained_by_unit() -> dict[int, int]:
+    """Distinct persons per unit with a completed enrolment, for units that must form a core group."""
+    stmt = (select(Person.unit_id, func.count(func.distinct(Person.id)))
+            .join(Enrollment, Enrollment.person_id == Person.id)
+            .join(Unit, Unit.id == Person.unit_id)
+            .where(Enrollment.status == "completed", Unit.kind.in_(CORE_GROUP_UNIT_KINDS))
+            .group_by(Person.unit_id))
+    return dict(db.session.execute(stmt).all())
+
+
+def _level_one(statuses) -> object:
+    return (select(Enrollment.person_id).join(TrainingClass, TrainingClass.id == Enrollment.class_id)
+            .where(TrainingClass.level == 1, Enrollment.status.in_(statuses)))
+
+
+def measure_all(day: dt.date, today: dt.date, core_group_min: int, graph: AreaGraph | None = None) -> dict[str, Measure]:
+    """Every measured indicator on the map valid on `day`, as of `today`."""
+    graph = graph or AreaGraph.load()
+    out: dict[str, Measure] = {}
+
+    districts = _areas_of_level(graph, day, "district")
+    issued = db.session.execute(select(DistrictPlan.area_id).where(
+        DistrictPlan.issued_on <= today, DistrictPlan.launched_on <= today)).scalars()
+    plans = Counter({a: 1 for a in {graph.image(i, day) for i in issued} if a in districts})
+    out["districts_plan_issued"] = Measure("districts_plan_issued", plans, districts, bool(districts))
+
+    core_units = rows_on_map("units.area_id", day, [Unit.kind.in_(CORE_GROUP_UNIT_KINDS)], graph)
+    grouped = set(db.session.scalars(core_group_units(core_group_min)))
+    out["units_with_core_group"] = Measure(
+        "units_with_core_group", Counter(a for u, a in core_units.items() if u in grouped),
+        Counter(core_units.values()), bool(core_units))
+
+    headcount = dict(db.session.execute(select(Unit.id, Unit.headcount).where(
+        Unit.kind.in_(CORE_GROUP_UNIT_KINDS), Unit.headcount.is_not(None))).all())
+    trained = trained_by_unit()
+    out["civil_servants_trained"] = Measure("civil_servants_trained", _sum_by(core_units, trained),
+                                            _sum_by(core_units, headcount), bool(headcount))
+
+    owners = _image_sum(_latest_populations(AreaPopulation.business_owners), graph, day)
+    completed = select(Enrollment.person_id).where(Enrollment.status == "completed")
+    business = count_on_map("persons.home_area_id", day,
+                            [Person.audience_group == "business", Person.id.in_(completed)], graph)
+    out["business_owners_trained"] = Measure("business_owners_trained", business, owners, bool(owners))
+
+    working = _image_sum(_latest_populations(AreaPopulation.working_age), graph, day)
+    took = count_on_map("persons.home_area_id", day, [Person.id.in_(_level_one(("enrolled", "completed")))], graph)
+    skilled = count_on_map("persons.home_area_id", day, [Person.id.in_(_level_one(("completed",)))], graph)
+    out["working_age_trained_online"] = Measure("working_age_trained_online", took, working, bool(working))
+    out["working_age_basic_skills"] = Measure("working_age_basic_skills", skilled, working, bool(working))
+
+    communes = _areas_of_level(graph, day, "commune")
+    served = count_on_map("trainers.area_id", day, [Trainer.status == "active"], graph)
+    out["communes_with_trainer"] = Measure(
+        "communes_with_trainer", Counter({a: 1 for a in served if a in communes}), communes, bool(communes))
+    return out
+
+
+def totals(measure: Measure, area_id: int, graph: AreaGraph) -> tuple[int, int | None]:
+    """(numerator, denominator) summed over `area_id`'s subtree; denominator None when never imported."""
+    num = rollup(measure.numerators, area_id, graph).total
+    den = rollup(measure.denominators, area_id, graph).total
+    return num, den if measure.has_denominator else None
+
+
+def by_child(measure: Measure, area_id: int, graph: AreaGraph) -> dict[int, tuple[int, int | None]]:
+    """(numerator, denominator) for each child of `area_id` that has a denominator or a numerator."""
+    nums = rollup(measure.numerators, area_id, graph).by_child
+    dens = rollup(measure.denominators, area_id, graph).by_child
+    return {child: (nums.get(child, 0), dens.get(child, 0) if measure.has_denominator else None)
+            for child in set(nums) | set(dens)}
