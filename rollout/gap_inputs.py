@@ -120,7 +120,7 @@ class DistrictPlanRow:
 
 @dataclass(frozen=True)
 class DuplicatePersonsRow:
-    """Persons that look like one; ``reason`` is 'phone' | 'id_number' | 'name_birth_date'."""
+    """Persons that look like one; ``reason`` is 'phone' | 'id_number' | 'name_birth_date' | 'name_birth_year_commune'."""
 
     person_ids: tuple[Id, ...]
     reason: str

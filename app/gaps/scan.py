@@ -1,9 +1,9 @@
 """The gap scan: build `rollout.gaps` inputs from the database, run the rules, store the lifecycle changes.
 
 Rules:
-- the scan evaluates the rules in `SCANNED_RULES` only, and reconciles only the stored gaps of those rules
-  (`rollout.gaps.reconcile(..., rule_codes=...)`), so gaps of other rules are left as they are; adding a rule
-  to the scan means adding its code here and the rows it reads to `inputs_for`;
+- the scan evaluates every rule of the `rollout.gaps` registry (`SCANNED_RULES`) and reconciles the stored
+  gaps of those rules (`rollout.gaps.reconcile(..., rule_codes=...)`); the plan's activity rules and the
+  district-plan rule read the stored plans here, every other rule reads `app.gaps.inputs.network_inputs`;
 - subjects are identified by database ids as strings: an activity gap by the activity's id (its params keep
   the activity's number in its plan), a district gap by the area's id;
 - each plan is evaluated on its own (activity numbers repeat across plans); the districts evaluated are those
@@ -22,17 +22,23 @@ from collections import Counter
 
 from sqlalchemy import select
 
+from app.areas.maps import AreaGraph, programme_root, working_map
 from app.extensions import db
+from app.gaps.inputs import gap_settings, network_inputs
 from app.models import Area, DistrictPlan, Gap, GapEvent, Plan
 from app.plan.domain import actuals, load_rows, to_domain
 from app.plan.queries import planned_districts
+from app.targets.indicators import measure_all
+from app.targets.snapshots import write_snapshots
+from app.targets.targets import seed_targets
 from app.timeutil import utcnow
 from rollout import gaps as rules
 from rollout.gaps import AreaRow, DistrictPlanRow, Finding, GapInputs, GapSettings, StoredGap
 
 __all__ = ["SCANNED_RULES", "scan", "store_findings", "findings_for"]
 
-SCANNED_RULES = ("activity_overdue", "activity_not_started", "district_without_plan")
+PLAN_RULES = ("activity_overdue", "activity_not_started", "district_without_plan")
+SCANNED_RULES = tuple(rules.REGISTRY)
 
 
 def _json(params) -> dict:
@@ -64,12 +70,18 @@ def _district_findings(today: dt.date, settings: GapSettings, codes: set[str]) -
 
 
 def findings_for(today: dt.date, settings: GapSettings | None = None,
-                 codes: tuple[str, ...] = SCANNED_RULES) -> list[Finding]:
-    settings = settings or GapSettings()
+                 codes: tuple[str, ...] = SCANNED_RULES, graph=None, measures=None) -> list[Finding]:
+    settings = settings or gap_settings()
     wanted = set(codes)
     found = _activity_findings(today, settings, wanted & {"activity_overdue", "activity_not_started"})
     if "district_without_plan" in wanted:
         found += _district_findings(today, settings, {"district_without_plan"})
+    network_codes = wanted - set(PLAN_RULES)
+    if network_codes:
+        inputs = network_inputs(today, settings, graph, measures)
+        found += [dataclasses.replace(f, subject_id=str(f.subject_id),
+                                      area_id=int(f.area_id) if f.area_id is not None else None)
+                  for f in rules.evaluate(inputs, network_codes)]
     return [dataclasses.replace(f, params=_json(f.params)) for f in found]
 
 
@@ -112,9 +124,16 @@ def store_findings(findings: list[Finding], codes: tuple[str, ...] = SCANNED_RUL
 
 
 def scan(today: dt.date, settings: GapSettings | None = None) -> str:
-    """Run the scanned rules on `today` and store the result; returns a Vietnamese summary."""
-    counts = store_findings(findings_for(today, settings))
+    """Run every rule on `today`, store the result and the day's indicator snapshots; returns a summary."""
+    settings = settings or gap_settings()
+    graph = AreaGraph.load()
+    day = working_map() or today
+    measures = measure_all(day, today, settings.core_group_min_trainers, graph)
+    root = programme_root(day)
+    seed_targets()
+    snapshots = write_snapshots(today, measures, graph, root.id) if root else 0
+    counts = store_findings(findings_for(today, settings, graph=graph, measures=measures))
     open_now = db.session.scalar(select(db.func.count(Gap.id)).where(Gap.rule_code.in_(SCANNED_RULES),
                                                                      Gap.state != "resolved"))
     return (f"{counts['opened']} cảnh báo mới, {counts['reopened']} mở lại, {counts['resolved']} đã khắc phục, "
-            f"{counts['refreshed']} cập nhật số liệu; {open_now} đang mở.")
+            f"{counts['refreshed']} cập nhật số liệu; {open_now} đang mở; {snapshots} số liệu chỉ tiêu đã lưu.")

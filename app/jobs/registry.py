@@ -116,8 +116,8 @@ def quarterly_report(ctx: JobContext) -> str:
 
 
 JOBS: tuple[JobSpec, ...] = (
-    JobSpec("gap_scan", "Rà soát cảnh báo", "Tìm hoạt động quá hạn hoặc chưa bắt đầu, huyện chưa có kế hoạch; "
-            "mở, cập nhật hoặc tự đóng cảnh báo.", "Hằng ngày lúc 06:00",
+    JobSpec("gap_scan", "Rà soát cảnh báo", "Chạy mọi quy tắc cảnh báo (mạng lưới, lớp học, đơn vị, "
+            "kế hoạch, dữ liệu); mở, cập nhật hoặc tự đóng cảnh báo; lưu số liệu chỉ tiêu trong ngày.", "Hằng ngày lúc 06:00",
             lambda tz: CronTrigger(hour=6, minute=0, timezone=tz), gap_scan),
     JobSpec("daily_digest", "Bản tin hằng ngày", "Gửi mỗi điều phối viên các cảnh báo mới và hoạt động quá hạn "
             "trong phạm vi của họ.", "Hằng ngày lúc 07:00",

@@ -19,8 +19,8 @@ from app.audit import record
 from app.errors import OperationError
 from app.extensions import db
 from app.models import Target
-from app.training.levels import PLAN_FILE
 from app.timeutil import utcnow
+from app.training.levels import PLAN_FILE
 from rollout.plan import IndicatorSpec, Plan, load_plan_file
 
 __all__ = ["TargetValue", "plan", "current_targets", "seed_targets", "update_target", "may_edit"]

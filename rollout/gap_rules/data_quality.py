@@ -1,7 +1,7 @@
 """Data-quality rules: records that make the counts wrong.
 
 - ``duplicate_person``: a group of two or more person ids that look like one person (the app detects them,
-  by phone, ID number or name and birth date); the subject is the smallest id of the group.
+  by phone, ID number, name and birth date, or name, birth year and commune); the subject is the smallest id of the group.
 - ``trainer_without_unit_or_commune``: a trainer with neither a unit nor a commune: counted nowhere.
 - ``class_completed_without_learners``: a completed class with no learner recorded.
 """
@@ -15,7 +15,8 @@ from rollout.gap_registry import Finding, rule
 
 __all__ = ["duplicate_person", "trainer_without_unit_or_commune", "class_completed_without_learners"]
 
-REASONS_VI = {"phone": "số điện thoại", "id_number": "số định danh", "name_birth_date": "họ tên và ngày sinh"}
+REASONS_VI = {"phone": "số điện thoại", "id_number": "số định danh", "name_birth_date": "họ tên và ngày sinh",
+              "name_birth_year_commune": "họ tên, năm sinh và xã nơi ở"}
 
 
 @rule(

@@ -1,0 +1,208 @@
+"""`rollout.gaps.GapInputs` built from the database for the rules that read the network (all but the plan's
+activity and district-plan rules, which `app/gaps/scan.py` evaluates per stored plan).
+
+Rules:
+- everything is placed on the working map (`app.areas.maps.working_map`: where the data lives, the map the
+  coordinators' scopes are on): each row's area is its image on that map; the areas are those of the
+  programme's province on that map, passed as valid (their map is chosen already);
+- ids are strings for subjects (as stored in `gaps.subject_id`), area ids stay ints (for `gaps.area_id`);
+- a trainer is active when its status is 'active'; a class 'open' counts as planned (live);
+- ethnic-minority residents of an area: persons living there whose `ethnic_group` is set and is not Kinh or Hoa;
+- duplicate persons: same folded name (`search_key`), same birth year and same home commune;
+- the last activity of a trainer's subtree is the latest class opened or trainer certified in it (walked up
+  the materialized `path`); R per area comes from `network_rollups` (r_grown / r_eligible);
+- thresholds are plan settings (`app/training/settings.py`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+from sqlalchemy import func, select
+
+from app.areas.maps import AreaGraph, programme_root, working_map
+from app.assignments.queries import assignment_gap_rows
+from app.extensions import db
+from app.models import Area, Enrollment, NetworkRollup, Person, Trainer, TrainingClass, Unit
+from app.targets.indicators import CORE_GROUP_UNIT_KINDS, Measure, measure_all, trained_by_unit
+from app.targets.targets import current_targets
+from app.training.settings import all_settings
+from rollout.gaps import (
+    AreaRow,
+    ClassRow,
+    DuplicatePersonsRow,
+    GapInputs,
+    GapSettings,
+    IndicatorRow,
+    ReproductionRow,
+    SubtreeActivityRow,
+    TrainerRow,
+    UnitRow,
+)
+
+__all__ = ["gap_settings", "network_inputs", "MAJORITY_GROUPS"]
+
+MAJORITY_GROUPS = ("Kinh", "Hoa")
+# indicators checked against their trajectory per commune and per unit
+COMMUNE_INDICATORS = ("working_age_trained_online",)
+UNIT_INDICATORS = ("civil_servants_trained",)
+
+
+def gap_settings() -> GapSettings:
+    s = all_settings()
+    return GapSettings(
+        min_classes_per_trainer=s["classes_min"], min_classes_after_days=s["classes_min_after_days"],
+        max_running_classes=s["classes_max_running"], core_group_min_trainers=s["core_group_min_trainers"],
+        activity_start_grace_days=s["activity_start_grace_days"], stalled_weeks=s["stalled_weeks"],
+        reproduction_threshold=s["reproduction_threshold_percent"] / 100,
+        trajectory_tolerance=s["trajectory_tolerance_percent"] / 100,
+        ethnic_minority_audiences=("ethnic_minority",), household_business_audiences=("business",),
+        household_business_unit_kinds=("household_group",), assignment_idle_days=s["assignment_idle_days"])
+
+
+class _Placer:
+    """Images of area ids on one map, limited to the programme's subtree; cached."""
+
+    def __init__(self, graph: AreaGraph, day: dt.date, root_id: int | None):
+        self.graph, self.day, self.root_id, self.cache = graph, day, root_id, {}
+
+    def __call__(self, area_id: int | None) -> int | None:
+        if area_id is None:
+            return None
+        if area_id not in self.cache:
+            image = self.graph.image(area_id, self.day)
+            node = self.graph.nodes.get(image) if image is not None else None
+            inside = node is not None and (self.root_id is None or self.root_id in node.ids)
+            self.cache[area_id] = image if inside else None
+        return self.cache[area_id]
+
+
+def _areas(graph: AreaGraph, day: dt.date, root_id: int | None, place: _Placer) -> list[AreaRow]:
+    minority: Counter = Counter()
+    rows = db.session.execute(select(Person.home_area_id, func.count()).where(
+        Person.ethnic_group.is_not(None), Person.ethnic_group.not_in(MAJORITY_GROUPS),
+        Person.home_area_id.is_not(None)).group_by(Person.home_area_id))
+    for area_id, n in rows:
+        minority[place(area_id)] += n
+    ids = [n.id for n in graph.nodes.values() if n.valid_on(day) and (root_id is None or root_id in n.ids)]
+    names = dict(db.session.execute(select(Area.id, Area.name).where(Area.id.in_(ids))).all())
+    return [AreaRow(str(i), names[i], graph.nodes[i].level, str(graph.nodes[i].parent_id)
+                    if graph.nodes[i].parent_id else None, ethnic_minority_residents=minority.get(i, 0))
+            for i in sorted(ids)]
+
+
+def _trainers(place: _Placer) -> tuple[list[TrainerRow], dict[int, str]]:
+    rows = db.session.execute(select(Trainer.id, Person.full_name, Trainer.unit_id, Trainer.area_id, Trainer.mentor_id,
+                                     Trainer.certified_on, Trainer.status, Trainer.path)
+                              .join(Person, Person.id == Trainer.person_id).order_by(Trainer.id)).all()
+    trainers = [TrainerRow(str(r.id), r.full_name, str(r.unit_id) if r.unit_id else None,
+                           _s(place(r.area_id)), str(r.mentor_id) if r.mentor_id else None, r.certified_on,
+                           r.status == "active") for r in rows]
+    return trainers, {r.id: r.path for r in rows}
+
+
+def _s(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def _classes(place: _Placer) -> list[ClassRow]:
+    learners = dict(db.session.execute(select(Enrollment.class_id, func.count()).group_by(Enrollment.class_id)).all())
+    rows = db.session.execute(select(TrainingClass.id, TrainingClass.trainer_id, TrainingClass.topic,
+                                     TrainingClass.venue_area_id, TrainingClass.host_unit_id,
+                                     TrainingClass.audience_group, TrainingClass.status).order_by(TrainingClass.id))
+    return [ClassRow(str(r.id), str(r.trainer_id), r.topic or f"#{r.id}", _s(place(r.venue_area_id)),
+                     _s(r.host_unit_id), r.audience_group, "planned" if r.status == "open" else r.status,
+                     learners.get(r.id, 0)) for r in rows]
+
+
+def _subtree_activity(paths: dict[int, str]) -> list[SubtreeActivityRow]:
+    """The latest class opened or trainer certified anywhere below (and at) each trainer."""
+    last: dict[int, dt.date] = {}
+
+    def touch(path: str, day: dt.date | None) -> None:
+        if day is None:
+            return
+        for part in path.strip("/").split("/"):
+            if part:
+                tid = int(part)
+                if last.get(tid) is None or last[tid] < day:
+                    last[tid] = day
+
+    opened = func.coalesce(TrainingClass.opened_on, TrainingClass.start_on, func.date(TrainingClass.created_at))
+    for trainer_id, day in db.session.execute(select(TrainingClass.trainer_id, func.max(opened))
+                                              .group_by(TrainingClass.trainer_id)):
+        if trainer_id in paths:
+            touch(paths[trainer_id], day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day)[:10]))
+    for _trainer_id, path, certified_on in db.session.execute(select(Trainer.id, Trainer.path, Trainer.certified_on)):
+        touch(path, certified_on)
+    return [SubtreeActivityRow(str(t), day) for t, day in sorted(last.items())]
+
+
+def _units(place: _Placer) -> list[UnitRow]:
+    rows = db.session.execute(select(Unit.id, Unit.name, Unit.kind, Unit.area_id).order_by(Unit.id))
+    return [UnitRow(str(r.id), r.name, r.kind, _s(place(r.area_id)), r.kind in CORE_GROUP_UNIT_KINDS) for r in rows]
+
+
+def _duplicates() -> list[DuplicatePersonsRow]:
+    key = (Person.search_key, Person.birth_year, Person.home_area_id)
+    groups = select(*key).where(Person.birth_year.is_not(None), Person.home_area_id.is_not(None)) \
+        .group_by(*key).having(func.count() > 1).subquery()
+    rows = db.session.execute(select(Person.id, *key).join(groups, (groups.c.search_key == Person.search_key)
+                                                           & (groups.c.birth_year == Person.birth_year)
+                                                           & (groups.c.home_area_id == Person.home_area_id))
+                              .order_by(Person.id))
+    found: dict[tuple, list[str]] = {}
+    for person_id, *k in rows:
+        found.setdefault(tuple(k), []).append(str(person_id))
+    return [DuplicatePersonsRow(tuple(ids), "name_birth_year_commune") for ids in found.values()]
+
+
+def _reproduction(place: _Placer) -> list[ReproductionRow]:
+    rows = db.session.execute(select(NetworkRollup.key_id, NetworkRollup.r_grown, NetworkRollup.r_eligible,
+                                     NetworkRollup.trainers)
+                              .where(NetworkRollup.kind == "area", NetworkRollup.r_eligible > 0))
+    return [ReproductionRow(str(area_id), grown / eligible, trainers) for area_id, grown, eligible, trainers in rows
+            if place(area_id) == area_id]
+
+
+def _indicator_rows(measures: dict[str, Measure], areas: list[AreaRow], units: list[UnitRow]) -> list[IndicatorRow]:
+    """Per commune and per unit, the indicators that have a denominator there, with their targets."""
+    targets = current_targets()
+    rows: list[IndicatorRow] = []
+    communes = {int(a.id): a.name for a in areas if a.kind == "commune"}
+    for code in COMMUNE_INDICATORS:
+        m, t = measures[code], targets[code]
+        for area_id, den in m.denominators.items():
+            if area_id in communes and den:
+                rows.append(IndicatorRow(code, "commune", str(area_id), communes[area_id], m.numerators[area_id] / den,
+                                         t.fraction, t.start_on, t.deadline, area_id, t.label))
+    trained = trained_by_unit()
+    headcount = dict(db.session.execute(select(Unit.id, Unit.headcount).where(Unit.headcount > 0)).all())
+    for code in UNIT_INDICATORS:
+        t = targets[code]
+        for u in units:
+            den = headcount.get(int(u.id))
+            if u.needs_core_group and den:
+                rows.append(IndicatorRow(code, "unit", u.id, u.name, trained.get(int(u.id), 0) / den, t.fraction,
+                                         t.start_on, t.deadline, u.area_id, t.label))
+    return rows
+
+
+def network_inputs(today: dt.date, settings: GapSettings | None = None, graph: AreaGraph | None = None,
+                   measures: dict[str, Measure] | None = None) -> GapInputs:
+    """The snapshot for every rule except the plan's activity and district-plan rules."""
+    graph = graph or AreaGraph.load()
+    day = working_map() or today
+    root = programme_root(day)
+    place = _Placer(graph, day, root.id if root else None)
+    areas = _areas(graph, day, root.id if root else None, place)
+    trainers, paths = _trainers(place)
+    units = _units(place)
+    if measures is None:
+        measures = measure_all(day, today, (settings or gap_settings()).core_group_min_trainers, graph)
+    return GapInputs(
+        today=today, areas=areas, units=units, trainers=trainers, classes=_classes(place),
+        duplicate_persons=_duplicates(), indicators=_indicator_rows(measures, areas, units),
+        subtree_activity=_subtree_activity(paths), reproduction=_reproduction(place),
+        assignments=assignment_gap_rows(today), settings=settings or gap_settings())
