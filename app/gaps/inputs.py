@@ -16,6 +16,7 @@ Rules:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import Counter
 
@@ -32,6 +33,7 @@ from rollout.gaps import (
     AreaRow,
     ClassRow,
     DuplicatePersonsRow,
+    Finding,
     GapInputs,
     GapSettings,
     IndicatorRow,
@@ -41,7 +43,7 @@ from rollout.gaps import (
     UnitRow,
 )
 
-__all__ = ["gap_settings", "network_inputs", "MAJORITY_GROUPS"]
+__all__ = ["gap_settings", "network_inputs", "place_persons", "MAJORITY_GROUPS"]
 
 MAJORITY_GROUPS = ("Kinh", "Hoa")
 # indicators checked against their trajectory per commune and per unit
@@ -206,3 +208,14 @@ def network_inputs(today: dt.date, settings: GapSettings | None = None, graph: A
         duplicate_persons=_duplicates(), indicators=_indicator_rows(measures, areas, units),
         subtree_activity=_subtree_activity(paths), reproduction=_reproduction(place),
         assignments=assignment_gap_rows(today), settings=settings or gap_settings())
+
+
+def place_persons(findings: list[Finding], graph: AreaGraph, day: dt.date) -> list[Finding]:
+    """A duplicate-person finding placed at the home area (on the map) of the group's first person."""
+    ids = [int(f.subject_id) for f in findings if f.subject_kind == "person"]
+    if not ids:
+        return findings
+    homes = dict(db.session.execute(select(Person.id, Person.home_area_id).where(Person.id.in_(ids))).all())
+    return [dataclasses.replace(f, area_id=graph.image(homes[int(f.subject_id)], day)
+                                if f.subject_kind == "person" and homes.get(int(f.subject_id)) else f.area_id)
+            for f in findings]

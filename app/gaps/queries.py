@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import case, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload
 
-from app.models import Gap
+from app.extensions import db
+from app.models import Gap, GapEvent, User
 from app.scope import visible
 from rollout.gaps import REGISTRY, Finding, render_message
 
@@ -29,15 +30,18 @@ RULE_LABELS = {
     "unit_below_trajectory": "Đơn vị chậm so với lộ trình",
     "activity_overdue": "Hoạt động quá hạn",
     "activity_not_started": "Hoạt động chưa bắt đầu",
+    "assignment_idle": "Phân công chưa mở lớp",
 }
 
 
-def gaps_stmt(user, states=ACTIVE, rule_code: str | None = None):
+def gaps_stmt(user, states=ACTIVE, rule_code: str | None = None, severity_code: str | None = None):
     """Gaps the user may see, the most severe and newest first."""
     severity = case({"high": 0, "medium": 1, "low": 2}, value=Gap.severity, else_=3)
     stmt = select(Gap).where(visible(Gap, user), Gap.state.in_(states)).options(joinedload(Gap.area))
     if rule_code:
         stmt = stmt.where(Gap.rule_code == rule_code)
+    if severity_code:
+        stmt = stmt.where(Gap.severity == severity_code)
     return stmt.order_by(severity, Gap.opened_at.desc(), Gap.id.desc())
 
 
@@ -63,3 +67,21 @@ def rule_label(code: str) -> str:
 
 def rule_choices() -> list[tuple[str, str]]:
     return [(code, rule_label(code)) for code in REGISTRY]
+
+
+def counts_by_severity(user) -> dict[str, int]:
+    """Open and acknowledged gaps the user sees, per severity."""
+    rows = db.session.execute(select(Gap.severity, func.count(Gap.id))
+                              .where(visible(Gap, user), Gap.state.in_(ACTIVE)).group_by(Gap.severity))
+    return dict(rows.all())
+
+
+def history(gap: Gap) -> list[tuple[GapEvent, str | None]]:
+    """The gap's events, oldest first, with the acting user's name."""
+    rows = db.session.execute(select(GapEvent, User.full_name).outerjoin(User, User.id == GapEvent.actor_id)
+                              .where(GapEvent.gap_id == gap.id).order_by(GapEvent.at, GapEvent.id))
+    return [(event, name) for event, name in rows]
+
+
+def user_name(user_id: int | None) -> str | None:
+    return db.session.scalar(select(User.full_name).where(User.id == user_id)) if user_id else None

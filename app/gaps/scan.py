@@ -24,7 +24,7 @@ from sqlalchemy import select
 
 from app.areas.maps import AreaGraph, programme_root, working_map
 from app.extensions import db
-from app.gaps.inputs import gap_settings, network_inputs
+from app.gaps.inputs import gap_settings, network_inputs, place_persons
 from app.models import Area, DistrictPlan, Gap, GapEvent, Plan
 from app.plan.domain import actuals, load_rows, to_domain
 from app.plan.queries import planned_districts
@@ -78,10 +78,12 @@ def findings_for(today: dt.date, settings: GapSettings | None = None,
         found += _district_findings(today, settings, {"district_without_plan"})
     network_codes = wanted - set(PLAN_RULES)
     if network_codes:
+        graph = graph or AreaGraph.load()
         inputs = network_inputs(today, settings, graph, measures)
         found += [dataclasses.replace(f, subject_id=str(f.subject_id),
                                       area_id=int(f.area_id) if f.area_id is not None else None)
                   for f in rules.evaluate(inputs, network_codes)]
+        found = place_persons(found, graph, working_map() or today)
     return [dataclasses.replace(f, params=_json(f.params)) for f in found]
 
 
@@ -105,6 +107,7 @@ def store_findings(findings: list[Finding], codes: tuple[str, ...] = SCANNED_RUL
         gap = stored_rows[finding.key]
         gap.state, gap.params, gap.area_id = "open", dict(finding.params), finding.area_id
         gap.opened_at, gap.resolved_at, gap.acknowledged_at, gap.acknowledged_by_id = now, None, None, None
+        gap.owner_id, gap.note, gap.due_on, gap.resolve_reason = None, None, None, None
         db.session.add(GapEvent(gap_id=gap.id, at=now, action="reopened", params=dict(finding.params)))
         counts["reopened"] += 1
     for finding in plan.to_refresh:

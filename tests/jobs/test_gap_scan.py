@@ -100,7 +100,8 @@ def test_the_scan_covers_every_rule_and_leaves_retired_rules_alone(kh137):
     assert retired.state == "open" and set(SCANNED_RULES) == set(REGISTRY)
 
 
-def test_the_gaps_page_is_scoped_and_gaps_can_be_acknowledged(client, login_as, world, kh137):
+def test_the_gaps_page_is_scoped_and_gaps_can_be_acknowledged(client, login_as, world, kh137, pinned_today):
+    pinned_today(date(2025, 3, 15))
     scan(date(2025, 3, 15))
     dai_tu_gap = _gaps("district_without_plan")[str(world.dai_tu.id)]
     login_as("coord_phubinh")
@@ -112,7 +113,20 @@ def test_the_gaps_page_is_scoped_and_gaps_can_be_acknowledged(client, login_as, 
     page = client.get("/gaps/?rule=district_without_plan").get_data(as_text=True)
     assert "Huyện Đại Từ chưa ban hành kế hoạch triển khai chương trình “Bình dân học AI”." in page
     assert "Hoạt động 1 “" not in page  # a province activity led by others is not theirs
-    response = post_form(client, f"/gaps/{dai_tu_gap.id}/acknowledge", {}, token_page="/gaps/")
+    page_url = f"/gaps/{dai_tu_gap.id}"
+    response = post_form(client, f"/gaps/{dai_tu_gap.id}/acknowledge", {"note": ""}, token_page=page_url)
+    assert response.status_code == 400 and "Ghi rõ việc sẽ làm." in response.get_data(as_text=True)
+    response = post_form(client, f"/gaps/{dai_tu_gap.id}/acknowledge",
+                         {"note": "Họp UBND huyện", "due_on": "2025-04-01"}, token_page=page_url)
     assert response.status_code == 302
-    assert dai_tu_gap.state == "acknowledged"
-    assert "Đã tiếp nhận" in client.get("/gaps/").get_data(as_text=True)
+    assert dai_tu_gap.state == "acknowledged" and dai_tu_gap.note == "Họp UBND huyện"
+    assert dai_tu_gap.due_on == date(2025, 4, 1) and dai_tu_gap.owner_id is not None
+    detail = client.get(page_url).get_data(as_text=True)
+    assert "Người phụ trách" in detail and "01/04/2025" in detail
+    response = post_form(client, f"/gaps/{dai_tu_gap.id}/resolve", {"reason": "Đã ban hành, chờ nhập"},
+                         token_page=page_url)
+    assert response.status_code == 302 and dai_tu_gap.state == "resolved"
+    actions = [e.action for e in db.session.scalars(select(GapEvent).where(GapEvent.gap_id == dai_tu_gap.id))]
+    assert actions[-2:] == ["acknowledged", "resolved"]
+    scan(date(2025, 3, 15))  # the condition is still there: the gap comes back
+    assert dai_tu_gap.state == "open" and dai_tu_gap.owner_id is None

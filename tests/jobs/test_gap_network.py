@@ -1,0 +1,76 @@
+"""The gap scan over the network: every registry rule reads the database, runs are idempotent, gaps resolve
+when their condition clears and reopen when it returns, and each coordinator sees their own scope's gaps."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.gaps.scan import findings_for, scan, store_findings
+from app.models import Area, Gap, GapEvent, IndicatorSnapshot
+from app.scope import visible
+from tests.factories import make_person, make_trainer
+
+DAY = date(2025, 3, 15)
+
+
+def _gap(rule: str, subject_id) -> Gap | None:
+    return db.session.scalar(select(Gap).where(Gap.rule_code == rule, Gap.subject_id == str(subject_id)))
+
+
+def _dai_tu_commune(world) -> Area:
+    return db.session.scalar(select(Area).where(Area.parent_id == world.dai_tu.id, Area.level == "commune")
+                             .order_by(Area.code.desc()).limit(1))
+
+
+def test_a_second_scan_changes_nothing(kh137):
+    scan(DAY)
+    events = db.session.scalar(select(func.count(GapEvent.id)))
+    snapshots = db.session.scalar(select(func.count(IndicatorSnapshot.id)))
+    assert events > 0 and snapshots > 0
+    counts = store_findings(findings_for(DAY))
+    assert not any(counts.values())
+    scan(DAY)
+    assert db.session.scalar(select(func.count(GapEvent.id))) == events
+    assert db.session.scalar(select(func.count(IndicatorSnapshot.id))) == snapshots
+
+
+def test_a_commune_without_trainer_resolves_and_reopens(kh137, world):
+    commune = _dai_tu_commune(world)
+    scan(DAY)
+    gap = _gap("commune_without_trainer", commune.id)
+    assert gap is not None and gap.state == "open" and gap.area_id == commune.id and gap.severity == "high"
+    trainer = make_trainer(commune, mentor=world.trainers["Nguyễn Văn Đại"], certified_on=DAY)
+    scan(DAY)
+    assert gap.state == "resolved"
+    trainer.status = "left"
+    db.session.flush()
+    scan(DAY)
+    assert gap.state == "open"
+    actions = list(db.session.scalars(select(GapEvent.action).where(GapEvent.gap_id == gap.id).order_by(GapEvent.id)))
+    assert actions == ["opened", "resolved", "reopened"]
+
+
+def test_duplicate_persons_by_name_birth_year_and_commune(kh137, world):
+    commune = _dai_tu_commune(world)
+    first = make_person("Hoàng Thị Lan", commune, birth_year=1990)
+    second = make_person("Hoang Thi Lan", commune, birth_year=1990)
+    make_person("Hoàng Thị Lan", commune, birth_year=1991)
+    scan(DAY)
+    gap = _gap("duplicate_person", min(first.id, second.id))
+    assert gap is not None and gap.params["person_ids"] == [str(first.id), str(second.id)]
+    assert gap.area_id == commune.id
+
+
+def test_each_coordinator_sees_only_their_scope(kh137, world, login_as):
+    scan(DAY)
+    commune = _dai_tu_commune(world)
+    gap = _gap("commune_without_trainer", commune.id)
+    from app.models import User
+
+    phu_binh = db.session.scalar(select(User).where(User.username == "coord_phubinh"))
+    dai_tu = db.session.scalar(select(User).where(User.username == "coord_daitu"))
+    seen = lambda user: set(db.session.scalars(select(Gap.id).where(visible(Gap, user))))  # noqa: E731
+    assert gap.id in seen(dai_tu) and gap.id not in seen(phu_binh)
