@@ -6,7 +6,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.models import Gap, GapEvent, User
+from app.models import Area, Gap, GapEvent, User
 from app.scope import visible
 from rollout.gaps import REGISTRY, Finding, render_message
 
@@ -85,3 +85,7 @@ def history(gap: Gap) -> list[tuple[GapEvent, str | None]]:
 
 def user_name(user_id: int | None) -> str | None:
     return db.session.scalar(select(User.full_name).where(User.id == user_id)) if user_id else None
+
+
+def area_name(gap: Gap) -> str | None:
+    return db.session.scalar(select(Area.name).where(Area.id == gap.area_id)) if gap.area_id else None

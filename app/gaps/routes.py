@@ -36,7 +36,7 @@ def index():
 def _detail(gap: Gap, ack: AcknowledgeForm | None = None, resolve: ResolveForm | None = None, status: int = 200):
     return render_template("gaps/detail.html", gap=gap, message=queries.message(gap), why=queries.why(gap),
                            rule_label=queries.rule_label(gap.rule_code), history=queries.history(gap),
-                           owner=queries.user_name(gap.owner_id), can_change=can_change(current_user),
+                           owner=queries.user_name(gap.owner_id), area_name=queries.area_name(gap), can_change=can_change(current_user),
                            ack=ack or AcknowledgeForm(), resolve=resolve or ResolveForm()), status
 
 
