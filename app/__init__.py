@@ -56,6 +56,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.people.routes import bp as people_bp
     from app.plan.routes import bp as plan_bp
     from app.rankings.routes import bp as rankings_bp
+    from app.targets.routes import bp as targets_bp
     from app.trainers.routes import bp as trainers_bp
     from app.training.routes import bp as training_bp
     from app.units.routes import bp as units_bp
@@ -67,5 +68,5 @@ def _register_blueprints(app: Flask) -> None:
 
     for bp in (certificates_bp, rankings_bp, assignments_bp):
         app.register_blueprint(bp)
-    for bp in (plan_bp, gaps_bp, jobs_bp):
+    for bp in (plan_bp, gaps_bp, jobs_bp, targets_bp):
         app.register_blueprint(bp)

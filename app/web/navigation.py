@@ -13,6 +13,8 @@ NAV = [
     ("assignments.index", "Phân công", {"admin", "steering", "coordinator", "viewer"}),
     ("rankings.index", "Xếp hạng", {"admin", "steering", "coordinator", "trainer", "viewer"}),
     ("plan.index", "Kế hoạch", {"admin", "steering", "coordinator", "viewer"}),
+    ("targets.index", "Chỉ tiêu", {"admin", "steering", "coordinator", "viewer"}),
+    ("gaps.index", "Cảnh báo", {"admin", "steering", "coordinator", "viewer"}),
     ("admin.users", "Quản trị", {"admin"}),
     ("jobs.index", "Tác vụ định kỳ", {"admin"}),
 ]

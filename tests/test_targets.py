@@ -1,0 +1,83 @@
+"""Targets: indicators measured on the test world, the dashboard by scope, editing a target (audited)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from app.areas.maps import AreaGraph, working_map
+from app.extensions import db
+from app.models import AreaPopulation, AuditEvent, DistrictPlan, Target
+from app.targets.indicators import measure_all, totals
+from app.targets.targets import current_targets
+from tests.conftest import post_form
+from tests.factories import enrol, make_class, make_person
+
+TODAY = date(2025, 3, 15)
+
+
+def _measure(code: str, area_id: int):
+    graph = AreaGraph.load()
+    return totals(measure_all(working_map(), TODAY, 2, graph)[code], area_id, graph)
+
+
+def test_targets_are_seeded_from_the_plan():
+    targets = current_targets()
+    assert targets["working_age_trained_online"].percent == 80
+    assert targets["districts_plan_issued"].deadline == date(2025, 12, 31)
+    assert targets["civil_servants_trained"].target_code == "T3"
+
+
+def test_working_age_indicator_counts_basic_class_learners(world):
+    db.session.add(AreaPopulation(area_id=world.dai_tu.id, year=2024, working_age=1000, source="thử",
+                                  is_estimate=True))
+    before, den = _measure("working_age_trained_online", world.dai_tu.id)
+    assert den == 1000
+    trainer = world.trainers["Nguyễn Văn Đại"]
+    commune = db.session.get(type(world.dai_tu), trainer.area_id)
+    klass = make_class(trainer, commune, level=1)
+    for _ in range(3):
+        enrol(klass, make_person(area_obj=commune))
+    after, _ = _measure("working_age_trained_online", world.dai_tu.id)
+    assert after == before + 3
+    skilled, _ = _measure("working_age_basic_skills", world.dai_tu.id)
+    assert skilled >= 3
+
+
+def test_districts_with_a_launched_plan(world):
+    db.session.add(DistrictPlan(area_id=world.dai_tu.id, issued_on=date(2025, 1, 5), launched_on=date(2025, 1, 10)))
+    db.session.flush()
+    num, den = _measure("districts_plan_issued", world.dai_tu.parent_id)
+    assert den >= 9 and num >= 1
+
+
+def test_the_dashboard_shows_status_and_steering_edits_a_target(client, login_as, app):
+    app.config["LANTOA_TODAY"] = TODAY.isoformat()
+    try:
+        login_as("steering")
+        page = client.get("/targets/").get_data(as_text=True)
+        assert "Chỉ tiêu" in page and "rag rag-" in page and "Xã, phường, thị trấn có giảng viên cộng đồng" in page
+        response = post_form(client, "/targets/communes_with_trainer/edit",
+                             {"target_percent": "90", "start_on": "2025-01-01", "deadline": "2025-12-31"})
+        assert response.status_code == 302
+        assert db.session.get(Target, "communes_with_trainer").target_percent == 90
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "target.update"))
+        assert event.after["target_percent"] == 90 and event.before["target_percent"] == 100
+        bad = post_form(client, "/targets/communes_with_trainer/edit",
+                        {"target_percent": "90", "start_on": "2025-12-31", "deadline": "2025-01-01"})
+        assert bad.status_code == 200 and "Hạn hoàn thành phải sau ngày bắt đầu." in bad.get_data(as_text=True)
+    finally:
+        app.config["LANTOA_TODAY"] = None
+
+
+def test_coordinators_see_their_district_and_cannot_edit(client, login_as, world):
+    login_as("coord_daitu")
+    page = client.get("/targets/").get_data(as_text=True)
+    assert "Huyện Đại Từ" in page
+    assert client.get("/targets/communes_with_trainer/edit").status_code == 404
+
+
+def test_trainers_have_no_targets_page(client, login_as):
+    login_as("trainer_daitu")
+    assert client.get("/targets/").status_code == 404
