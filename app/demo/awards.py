@@ -7,7 +7,8 @@ Rules (the same as the live operations, applied in bulk):
   and level (the first class to finish wins), serial BDHAI-<year>-<id>, a random 10-character code;
 - learners who completed with a score of 97 or more are marked trainer candidates;
 - points as in `app.rankings.ledger`, with the plan's default values;
-- working-age populations are estimates: the 2019 census population × 0.62, flagged "ước tính".
+- working-age populations are estimates: the 2019 census population × 0.62, business owners × 0.04, flagged
+  "ước tính".
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ from app.demo.cascade import Rows
 from app.training.settings import DEFAULTS
 
 WORKING_AGE_SHARE = 0.62
-POPULATION_SOURCE = "Ước tính: dân số 2019 (Tổng điều tra) × 0,62 tỷ lệ trong độ tuổi lao động"
+POPULATION_SOURCE = ("Ước tính: dân số 2019 (Tổng điều tra) × 0,62 tỷ lệ trong độ tuổi lao động; "
+                     "chủ DN, HTX, hộ kinh doanh × 0,04")
+BUSINESS_OWNER_SHARE = 0.04  # an estimate for the demo: about one household business per 25 residents
 
 
 def class_dates(rows: Rows) -> None:
@@ -100,5 +103,6 @@ def populations(path: Path, district_ids: dict[str, int]) -> list[dict]:
     with path.open(encoding="utf-8") as fh:
         return [{"area_id": district_ids[row["code"]], "year": 2019,
                  "working_age": round(int(row["population_2019"]) * WORKING_AGE_SHARE),
+                 "business_owners": round(int(row["population_2019"]) * BUSINESS_OWNER_SHARE),
                  "source": POPULATION_SOURCE, "is_estimate": True}
                 for row in csv.DictReader(fh) if row["code"] in district_ids]

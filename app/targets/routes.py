@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from app.errors import OperationError
 from app.extensions import db
 from app.gaps.queries import counts_by_severity
+from app.targets import denominators
 from app.targets import targets as target_ops
 from app.targets.charts import polyline
 from app.targets.dashboard import dashboard_for
-from app.targets.forms import TargetForm
+from app.targets.forms import DenominatorImportForm, TargetForm
 from app.timeutil import local_today
 
 bp = Blueprint("targets", __name__, url_prefix="/targets")
@@ -54,3 +55,35 @@ def edit(code: str):
             flash("Đã lưu chỉ tiêu.", "success")
             return redirect(url_for("targets.index"))
     return render_template("targets/edit.html", form=form, target=target)
+
+
+@bp.get("/denominators/template.xlsx")
+@login_required
+def denominator_template():
+    if not target_ops.may_edit(current_user):
+        abort(404)
+    return Response(denominators.template(), headers={"Content-Disposition": "attachment; filename=mau-so-chi-tieu.xlsx"},
+                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@bp.route("/denominators", methods=["GET", "POST"])
+@login_required
+def denominator_import():
+    if not target_ops.may_edit(current_user):
+        abort(404)
+    form = DenominatorImportForm()
+    errors, checked, written = [], None, None
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            rows = denominators.read_table(upload.filename or "", upload.read())
+        except denominators.ImportFileError as error:
+            form.file.errors = [str(error)]
+        else:
+            errors, checked = denominators.check(rows)
+            if not errors and not form.dry_run.data:
+                written = denominators.apply(checked)
+                db.session.commit()
+    status = 400 if errors else 200
+    return render_template("targets/denominators.html", form=form, errors=errors, checked=checked,
+                           written=written), status
