@@ -81,3 +81,13 @@ def test_coordinators_see_their_district_and_cannot_edit(client, login_as, world
 def test_trainers_have_no_targets_page(client, login_as):
     login_as("trainer_daitu")
     assert client.get("/targets/").status_code == 404
+
+
+def test_the_forecast_page_draws_today_and_a_what_if(client, login_as):
+    login_as("steering")
+    page = client.get("/targets/forecast").get_data(as_text=True)
+    assert "<svg" in page and "Như hiện nay" in page and "polyline" in page
+    page = client.get("/targets/forecast?classes_total=3&conversion=5&extra=50&months=12").get_data(as_text=True)
+    assert 'class="forecast"' in page and "Giả định" in page
+    bad = client.get("/targets/forecast?months=99").get_data(as_text=True)
+    assert "Từ 1 đến 36 tháng." in bad

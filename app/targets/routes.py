@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from app.areas.maps import AreaGraph, working_map
 from app.errors import OperationError
 from app.extensions import db
 from app.gaps.queries import counts_by_severity
 from app.targets import denominators
 from app.targets import targets as target_ops
 from app.targets.charts import polyline
-from app.targets.dashboard import dashboard_for
-from app.targets.forms import DenominatorImportForm, TargetForm
+from app.targets.dashboard import dashboard_area, dashboard_for
+from app.targets.forecast import current_cascade, run_forecast
+from app.targets.forms import DenominatorImportForm, TargetForm, WhatIfForm
+from app.targets.targets import current_targets
 from app.timeutil import local_today
 
 bp = Blueprint("targets", __name__, url_prefix="/targets")
@@ -87,3 +90,34 @@ def denominator_import():
     status = 400 if errors else 200
     return render_template("targets/denominators.html", form=form, errors=errors, checked=checked,
                            written=written), status
+
+
+@bp.get("/forecast")
+@login_required
+def forecast():
+    _no_trainers()
+    today = local_today()
+    graph = AreaGraph.load()
+    day = working_map(current_user) or today
+    area = dashboard_area(current_user, day, graph)
+    if area is None:
+        abort(404)
+    cascade = current_cascade(day, today, area, graph)
+    form = WhatIfForm(request.args)
+    valid = form.validate() if request.args else True
+    months = form.months.data if valid and form.months.data else 12
+    base = run_forecast(cascade, today, months).series()
+    what_if = None
+    if valid and request.args and any(f.data not in (None, "") for f in (form.classes_total, form.conversion, form.extra)):
+        what_if = run_forecast(cascade, today, months, form.classes_total.data,
+                               float(form.conversion.data) / 100 if form.conversion.data is not None else None,
+                               form.extra.data or 0).series()
+    target = current_targets()["working_age_trained_online"]
+    goal = cascade.population * target.fraction
+    start = [(today, cascade.reached)]
+    lines = {"base": start + [(p.date, p.learners_reached) for p in base],
+             "what_if": start + [(p.date, p.learners_reached) for p in what_if] if what_if else []}
+    top = max([goal, *(v for pts in lines.values() for _, v in pts)]) or 1
+    return render_template("targets/forecast.html", form=form, cascade=cascade, base=base, what_if=what_if,
+                           lines=lines, top=top, goal=goal, target=target, area=area, polyline=polyline,
+                           last=lines["base"][-1][0], today=today)
