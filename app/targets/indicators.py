@@ -34,7 +34,7 @@ from app.extensions import db
 from app.models import AreaPopulation, DistrictPlan, Enrollment, Person, Trainer, TrainingClass, Unit
 
 __all__ = ["CORE_GROUP_UNIT_KINDS", "MEASURED", "Measure", "measure_all", "totals", "by_child",
-           "trained_by_unit", "core_group_units"]
+           "trained_by_unit", "core_group_units", "populations_estimated"]
 
 CORE_GROUP_UNIT_KINDS = ("agency", "political_social", "school", "university")
 MEASURED = ("districts_plan_issued", "units_with_core_group", "civil_servants_trained", "business_owners_trained",
@@ -153,3 +153,8 @@ def by_child(measure: Measure, area_id: int, graph: AreaGraph) -> dict[int, tupl
     dens = rollup(measure.denominators, area_id, graph).by_child
     return {child: (nums.get(child, 0), dens.get(child, 0) if measure.has_denominator else None)
             for child in set(nums) | set(dens)}
+
+
+def populations_estimated() -> bool:
+    """Whether any stored population figure is an estimate (the pages then say "ước tính")."""
+    return bool(db.session.scalar(select(AreaPopulation.id).where(AreaPopulation.is_estimate).limit(1)))

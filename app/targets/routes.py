@@ -15,6 +15,7 @@ from app.targets.charts import polyline
 from app.targets.dashboard import dashboard_area, dashboard_for
 from app.targets.forecast import current_cascade, run_forecast
 from app.targets.forms import DenominatorImportForm, TargetForm, WhatIfForm
+from app.targets.indicators import populations_estimated
 from app.targets.targets import current_targets
 from app.timeutil import local_today
 
@@ -34,7 +35,8 @@ def index():
     _no_trainers()
     board = dashboard_for(current_user, local_today())
     return render_template("targets/index.html", board=board, labels=STATUS_LABELS, polyline=polyline,
-                           gaps=counts_by_severity(current_user), may_edit=target_ops.may_edit(current_user))
+                           gaps=counts_by_severity(current_user), may_edit=target_ops.may_edit(current_user),
+                           estimated=populations_estimated())
 
 
 @bp.route("/<code>/edit", methods=["GET", "POST"])
@@ -120,4 +122,4 @@ def forecast():
     top = max([goal, *(v for pts in lines.values() for _, v in pts)]) or 1
     return render_template("targets/forecast.html", form=form, cascade=cascade, base=base, what_if=what_if,
                            lines=lines, top=top, goal=goal, target=target, area=area, polyline=polyline,
-                           last=lines["base"][-1][0], today=today)
+                           last=lines["base"][-1][0], today=today, estimated=populations_estimated())
