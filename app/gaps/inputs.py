@@ -16,7 +16,6 @@ Rules:
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections import Counter
 
@@ -33,7 +32,6 @@ from rollout.gaps import (
     AreaRow,
     ClassRow,
     DuplicatePersonsRow,
-    Finding,
     GapInputs,
     GapSettings,
     IndicatorRow,
@@ -43,7 +41,7 @@ from rollout.gaps import (
     UnitRow,
 )
 
-__all__ = ["gap_settings", "network_inputs", "place_persons", "MAJORITY_GROUPS"]
+__all__ = ["gap_settings", "network_inputs", "MAJORITY_GROUPS"]
 
 MAJORITY_GROUPS = ("Kinh", "Hoa")
 # indicators checked against their trajectory per commune and per unit
@@ -146,7 +144,8 @@ def _units(place: _Placer) -> list[UnitRow]:
     return [UnitRow(str(r.id), r.name, r.kind, _s(place(r.area_id)), r.kind in CORE_GROUP_UNIT_KINDS) for r in rows]
 
 
-def _duplicates() -> list[DuplicatePersonsRow]:
+def _duplicates(place: _Placer) -> tuple[list[DuplicatePersonsRow], dict[str, int]]:
+    """The groups, and the home area (on the map) of each group's first person, where its gap is placed."""
     key = (Person.search_key, Person.birth_year, Person.home_area_id)
     groups = select(*key).where(Person.birth_year.is_not(None), Person.home_area_id.is_not(None)) \
         .group_by(*key).having(func.count() > 1).subquery()
@@ -157,7 +156,9 @@ def _duplicates() -> list[DuplicatePersonsRow]:
     found: dict[tuple, list[str]] = {}
     for person_id, *k in rows:
         found.setdefault(tuple(k), []).append(str(person_id))
-    return [DuplicatePersonsRow(tuple(ids), "name_birth_year_commune") for ids in found.values()]
+    areas = {ids[0]: place(k[2]) for k, ids in found.items()}
+    return ([DuplicatePersonsRow(tuple(ids), "name_birth_year_commune") for ids in found.values()],
+            {i: a for i, a in areas.items() if a is not None})
 
 
 def _reproduction(place: _Placer) -> list[ReproductionRow]:
@@ -192,8 +193,9 @@ def _indicator_rows(measures: dict[str, Measure], areas: list[AreaRow], units: l
 
 
 def network_inputs(today: dt.date, settings: GapSettings | None = None, graph: AreaGraph | None = None,
-                   measures: dict[str, Measure] | None = None) -> GapInputs:
-    """The snapshot for every rule except the plan's activity and district-plan rules."""
+                   measures: dict[str, Measure] | None = None) -> tuple[GapInputs, dict[str, int]]:
+    """The snapshot for every rule except the plan's activity and district-plan rules, and the area of each
+    duplicate-person group (by its first person's id)."""
     graph = graph or AreaGraph.load()
     day = working_map() or today
     root = programme_root(day)
@@ -203,19 +205,10 @@ def network_inputs(today: dt.date, settings: GapSettings | None = None, graph: A
     units = _units(place)
     if measures is None:
         measures = measure_all(day, today, (settings or gap_settings()).core_group_min_trainers, graph)
+    duplicates, person_areas = _duplicates(place)
     return GapInputs(
         today=today, areas=areas, units=units, trainers=trainers, classes=_classes(place),
-        duplicate_persons=_duplicates(), indicators=_indicator_rows(measures, areas, units),
+        duplicate_persons=duplicates, indicators=_indicator_rows(measures, areas, units),
         subtree_activity=_subtree_activity(paths), reproduction=_reproduction(place),
-        assignments=assignment_gap_rows(today), settings=settings or gap_settings())
+        assignments=assignment_gap_rows(today), settings=settings or gap_settings()), person_areas
 
-
-def place_persons(findings: list[Finding], graph: AreaGraph, day: dt.date) -> list[Finding]:
-    """A duplicate-person finding placed at the home area (on the map) of the group's first person."""
-    ids = [int(f.subject_id) for f in findings if f.subject_kind == "person"]
-    if not ids:
-        return findings
-    homes = dict(db.session.execute(select(Person.id, Person.home_area_id).where(Person.id.in_(ids))).all())
-    return [dataclasses.replace(f, area_id=graph.image(homes[int(f.subject_id)], day)
-                                if f.subject_kind == "person" and homes.get(int(f.subject_id)) else f.area_id)
-            for f in findings]

@@ -24,7 +24,7 @@ from sqlalchemy import select
 
 from app.areas.maps import AreaGraph, programme_root, working_map
 from app.extensions import db
-from app.gaps.inputs import gap_settings, network_inputs, place_persons
+from app.gaps.inputs import gap_settings, network_inputs
 from app.models import Area, DistrictPlan, Gap, GapEvent, Plan
 from app.plan.domain import actuals, load_rows, to_domain
 from app.plan.queries import planned_districts
@@ -69,6 +69,13 @@ def _district_findings(today: dt.date, settings: GapSettings, codes: set[str]) -
             for f in rules.evaluate(inputs, codes)]
 
 
+def _finding(f: Finding, areas: dict[str, int]) -> Finding:
+    """The finding with a string subject id, an int area id (persons: their home area) and JSON params."""
+    area = areas.get(str(f.subject_id)) if f.subject_kind == "person" else f.area_id
+    return Finding(f.rule_code, f.subject_kind, str(f.subject_id), int(area) if area is not None else None,
+                   _json(f.params))
+
+
 def findings_for(today: dt.date, settings: GapSettings | None = None,
                  codes: tuple[str, ...] = SCANNED_RULES, graph=None, measures=None) -> list[Finding]:
     settings = settings or gap_settings()
@@ -76,49 +83,63 @@ def findings_for(today: dt.date, settings: GapSettings | None = None,
     found = _activity_findings(today, settings, wanted & {"activity_overdue", "activity_not_started"})
     if "district_without_plan" in wanted:
         found += _district_findings(today, settings, {"district_without_plan"})
+    found = [dataclasses.replace(f, params=_json(f.params)) for f in found]
     network_codes = wanted - set(PLAN_RULES)
     if network_codes:
         graph = graph or AreaGraph.load()
-        inputs = network_inputs(today, settings, graph, measures)
-        found += [dataclasses.replace(f, subject_id=str(f.subject_id),
-                                      area_id=int(f.area_id) if f.area_id is not None else None)
-                  for f in rules.evaluate(inputs, network_codes)]
-        found = place_persons(found, graph, working_map() or today)
-    return [dataclasses.replace(f, params=_json(f.params)) for f in found]
+        inputs, person_areas = network_inputs(today, settings, graph, measures)
+        found += [_finding(f, person_areas) for f in rules.evaluate(inputs, network_codes)]
+    return found
+
+
+def _chunks(ids: list[int], size: int = 500):
+    for i in range(0, len(ids), size):
+        yield ids[i:i + size]
 
 
 def store_findings(findings: list[Finding], codes: tuple[str, ...] = SCANNED_RULES) -> Counter:
-    """Apply `rollout.gaps.reconcile` to the stored gaps of `codes`; returns counts by change."""
+    """Apply `rollout.gaps.reconcile` to the stored gaps of `codes`; returns counts by change.
+
+    Stored gaps are read as plain rows; only the gaps that change are loaded as objects (a scan that changes
+    nothing loads none)."""
     now = utcnow()
-    stored_rows = {(g.rule_code, g.subject_kind, g.subject_id): g
-                   for g in db.session.scalars(select(Gap).where(Gap.rule_code.in_(codes)))}
-    stored = {key: StoredGap(g.state, g.params or {}) for key, g in stored_rows.items()}
+    rows = {(r.rule_code, r.subject_kind, r.subject_id): r for r in db.session.execute(
+        select(Gap.id, Gap.rule_code, Gap.subject_kind, Gap.subject_id, Gap.state, Gap.params, Gap.area_id)
+        .where(Gap.rule_code.in_(codes)))}
+    stored = {key: StoredGap(r.state, r.params or {}) for key, r in rows.items()}
     plan = rules.reconcile(stored, findings, rule_codes=codes)
+    moved = [f for f in findings if (r := rows.get(f.key)) is not None and f.area_id is not None
+             and r.area_id != f.area_id]  # a subject whose area changed (a map change) takes its gap along
+    keys = {f.key for f in (*plan.to_reopen, *plan.to_refresh, *moved)} | set(plan.to_resolve)
+    loaded: dict[int, Gap] = {}
+    for chunk in _chunks(sorted(rows[k].id for k in keys)):
+        loaded.update({g.id: g for g in db.session.scalars(select(Gap).where(Gap.id.in_(chunk)))})
+
+    def gap_at(key) -> Gap:
+        return loaded[rows[key].id]
+
     counts: Counter = Counter()
-    for finding in plan.to_open:
-        gap = Gap(rule_code=finding.rule_code, subject_kind=finding.subject_kind, subject_id=str(finding.subject_id),
-                  area_id=finding.area_id, severity=rules.get_rule(finding.rule_code).severity,
-                  params=dict(finding.params), state="open", opened_at=now)
-        db.session.add(gap)
-        db.session.flush()
-        db.session.add(GapEvent(gap_id=gap.id, at=now, action="opened", params=dict(finding.params)))
-        counts["opened"] += 1
+    opened = [Gap(rule_code=f.rule_code, subject_kind=f.subject_kind, subject_id=str(f.subject_id),
+                  area_id=f.area_id, severity=rules.get_rule(f.rule_code).severity, params=dict(f.params),
+                  state="open", opened_at=now) for f in plan.to_open]
+    db.session.add_all(opened)
+    db.session.flush()
+    db.session.add_all([GapEvent(gap_id=g.id, at=now, action="opened", params=dict(g.params)) for g in opened])
+    counts["opened"] = len(opened)
     for finding in plan.to_reopen:
-        gap = stored_rows[finding.key]
+        gap = gap_at(finding.key)
         gap.state, gap.params, gap.area_id = "open", dict(finding.params), finding.area_id
         gap.opened_at, gap.resolved_at, gap.acknowledged_at, gap.acknowledged_by_id = now, None, None, None
         gap.owner_id, gap.note, gap.due_on, gap.resolve_reason = None, None, None, None
         db.session.add(GapEvent(gap_id=gap.id, at=now, action="reopened", params=dict(finding.params)))
         counts["reopened"] += 1
     for finding in plan.to_refresh:
-        stored_rows[finding.key].params = dict(finding.params)
+        gap_at(finding.key).params = dict(finding.params)
         counts["refreshed"] += 1
-    for finding in findings:  # a subject whose area changed (a map change) takes its gap along
-        gap = stored_rows.get(finding.key)
-        if gap is not None and finding.area_id is not None and gap.area_id != finding.area_id:
-            gap.area_id = finding.area_id
+    for finding in moved:
+        gap_at(finding.key).area_id = finding.area_id
     for key in plan.to_resolve:
-        gap = stored_rows[key]
+        gap = gap_at(key)
         gap.state, gap.resolved_at = "resolved", now
         db.session.add(GapEvent(gap_id=gap.id, at=now, action="resolved"))
         counts["resolved"] += 1

@@ -25,6 +25,8 @@ class Person(db.Model):
         ),
         CheckConstraint("birth_year IS NULL OR (birth_year >= 1900 AND birth_year <= 2100)", name="birth_year"),
         Index("ix_persons_search_key", "search_key"),
+        # the gap scan's duplicate check (same folded name, birth year and home commune) reads only this index
+        Index("ix_persons_duplicate_key", "search_key", "birth_year", "home_area_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

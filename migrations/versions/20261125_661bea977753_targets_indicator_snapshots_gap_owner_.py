@@ -55,6 +55,9 @@ def upgrade():
         batch_op.create_check_constraint(op.f('ck_area_populations_business_owners'),
                                          'business_owners IS NULL OR business_owners >= 0')
 
+    with op.batch_alter_table('persons', schema=None) as batch_op:
+        batch_op.create_index('ix_persons_duplicate_key', ['search_key', 'birth_year', 'home_area_id'], unique=False)
+
     with op.batch_alter_table('gaps', schema=None) as batch_op:
         batch_op.add_column(sa.Column('owner_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('note', sa.String(length=500), nullable=True))
@@ -75,6 +78,9 @@ def downgrade():
         batch_op.drop_column('due_on')
         batch_op.drop_column('note')
         batch_op.drop_column('owner_id')
+
+    with op.batch_alter_table('persons', schema=None) as batch_op:
+        batch_op.drop_index('ix_persons_duplicate_key')
 
     with op.batch_alter_table('area_populations', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_area_populations_business_owners'), type_='check')
