@@ -64,3 +64,8 @@ def _register_blueprints(app: Flask) -> None:
 
     for bp in (certificates_bp, rankings_bp, assignments_bp):
         app.register_blueprint(bp)
+    from app.exports.routes import bp as exports_bp
+    from app.reports.routes import bp as reports_bp
+
+    for bp in (reports_bp, exports_bp):
+        app.register_blueprint(bp)

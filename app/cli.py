@@ -217,6 +217,7 @@ def settings_set(key: str, value: int) -> None:
 
 def register(app: Flask) -> None:
     from app.network.cli import network_cli
+    from app.reports.cli import reports_cli
 
-    for command in (areas_cli, demo_cmd, users_cli, settings_cli, network_cli):
+    for command in (areas_cli, demo_cmd, users_cli, settings_cli, network_cli, reports_cli):
         app.cli.add_command(command)

@@ -25,6 +25,7 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "LANTOA_PAGE_SIZE": ("50", "rows per page in lists"),
     "LANTOA_TIMEZONE": ("Asia/Ho_Chi_Minh", "timezone of the scheduler and of 'today'"),
     "LANTOA_PROVINCE_CODE": ("P19", "code of the programme's province: the root of province-wide boards"),
+    "LANTOA_REPORTS_DIR": ("<instance>/reports", "folder of the generated quarterly report workbooks (the archive)"),
 }
 
 
@@ -69,4 +70,5 @@ def load_settings(instance_path: Path) -> dict:
         "LANTOA_PAGE_SIZE": int(_env("LANTOA_PAGE_SIZE") or 50),
         "LANTOA_TIMEZONE": _env("LANTOA_TIMEZONE") or "Asia/Ho_Chi_Minh",
         "LANTOA_PROVINCE_CODE": _env("LANTOA_PROVINCE_CODE") or "P19",
+        "LANTOA_REPORTS_DIR": _env("LANTOA_REPORTS_DIR") or str(instance_path / "reports"),
     }

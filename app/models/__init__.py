@@ -8,6 +8,7 @@ from app.models.map_change import AreaCrosswalk, AreaRehoming
 from app.models.network import NetworkRollup, NetworkSnapshot, TrainerStats
 from app.models.person import Person
 from app.models.points import AreaPopulation, PointEntry
+from app.models.report import Report
 from app.models.setting import RateHit, Setting
 from app.models.trainer import Trainer
 from app.models.training import Enrollment, TrainingClass
@@ -17,5 +18,6 @@ from app.models.user import User
 __all__ = [
     "Area", "AreaCrosswalk", "AreaNeighbour", "AreaPopulation", "AreaRehoming", "Assignment", "AuditEvent",
     "Certificate", "Enrollment", "NetworkRollup", "NetworkSnapshot", "Person", "PointEntry", "RateHit", "Setting",
+    "Report",
     "Trainer", "TrainerStats", "TrainingClass", "Unit", "User",
 ]

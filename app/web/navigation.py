@@ -12,6 +12,7 @@ NAV = [
     ("people.index", "Học viên", {"admin", "steering", "coordinator", "trainer", "viewer"}),
     ("assignments.index", "Phân công", {"admin", "steering", "coordinator", "viewer"}),
     ("rankings.index", "Xếp hạng", {"admin", "steering", "coordinator", "trainer", "viewer"}),
+    ("reports.index", "Báo cáo", {"admin", "steering", "coordinator", "viewer"}),
     ("admin.users", "Quản trị", {"admin"}),
 ]
 
