@@ -32,7 +32,8 @@ def table(kind: str, fmt: str):
     return _send(TABLES[kind](current_user, request.args), fmt)
 
 
-@bp.get("/classes/<int:class_id>/learners.<fmt>")
+@bp.get("/classes/<int:class_id>/learners.csv", defaults={"fmt": "csv"})
+@bp.get("/classes/<int:class_id>/learners.xlsx", defaults={"fmt": "xlsx"})
 @login_required
 def learners_of_class(class_id: int, fmt: str):
     training_class = get_or_404(TrainingClass, class_id, current_user)

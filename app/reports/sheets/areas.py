@@ -17,10 +17,11 @@ from sqlalchemy import func, or_, select
 from app.areas.maps import count_on_map, rows_on_map
 from app.extensions import db
 from app.models import Area, Certificate, Enrollment, Trainer, TrainingClass
-from app.models.vocab import AREA_LEVELS
+from app.models.vocab import DIVISION_TYPES
 from app.reports.tables import Column, write_table
 from app.reports.workbook import ReportContext, sheet
 from app.targets.measures import populations
+from app.text import fold
 
 METRICS = ("trainers", "active", "classes", "learners", "completed", "basic_completed", "certificates")
 COLUMNS = [
@@ -84,7 +85,7 @@ def _rows(ctx: ReportContext, areas: list[Area], names: dict[int, str]):
         f = figures.get(a.id, Counter())
         population = people.get(a.id, (None, False))[0]
         share = f["basic_completed"] / population if population else None
-        yield [a.code, a.name, AREA_LEVELS.get(a.level, a.level), names.get(a.parent_id, ""),
+        yield [a.code, a.name, DIVISION_TYPES.get(a.division_type, a.division_type), names.get(a.parent_id, ""),
                *(f[m] for m in METRICS), population, share]
 
 
@@ -95,7 +96,7 @@ def _subtree(ctx: ReportContext, levels: tuple[str, ...]) -> tuple[list[Area], d
         .order_by(Area.path)))
     names = dict(db.session.execute(select(Area.id, Area.name).where(Area.path.startswith(top.path))).all())
     parent_name = {a.id: names.get(a.parent_id, "") for a in areas}
-    areas.sort(key=lambda a: (parent_name[a.id] if a.level == "commune" else "", a.name))
+    areas.sort(key=lambda a: (fold(parent_name[a.id]) if a.level == "commune" else "", a.search_key or fold(a.name)))
     return areas, names
 
 
