@@ -13,6 +13,7 @@ MODULES = {
     "roster": "bench.roster_import",
     "assignment": "bench.assignment_app",
     "network_db": "bench.network_db",
+    "quarterly": "bench.quarterly_report",
 }
 
 
