@@ -34,6 +34,7 @@ from app.models import (
     TrainingClass,
     Unit,
 )
+from app.rankings import totals
 from app.text import fold
 from app.timeutil import local_today
 from app.web.formatting import vn_number
@@ -68,6 +69,7 @@ def seed_demo(size: str = "demo", seed: int = 137, echo: Callable[[str], None] =
                              (Certificate, certs), (PointEntry, ledger)):
             _bulk_insert(model, batch)
         _bulk_insert(AreaPopulation, awards.populations(POPULATION_FILE, {d.code: d.id for d in districts}))
+        totals.refresh(everything=True)
         # trainers and classes refer to each other: origins go in once both exist
         origins = [o for o in origins if o["cid"] is not None]
         if origins:

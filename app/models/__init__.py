@@ -7,7 +7,7 @@ from app.models.certificate import Certificate
 from app.models.map_change import AreaCrosswalk, AreaRehoming
 from app.models.network import NetworkRollup, NetworkSnapshot, TrainerStats
 from app.models.person import Person
-from app.models.points import AreaPopulation, PointEntry
+from app.models.points import AreaPopulation, PointEntry, PointTotal
 from app.models.report import Report
 from app.models.setting import RateHit, Setting
 from app.models.trainer import Trainer
@@ -17,7 +17,7 @@ from app.models.user import User
 
 __all__ = [
     "Area", "AreaCrosswalk", "AreaNeighbour", "AreaPopulation", "AreaRehoming", "Assignment", "AuditEvent",
-    "Certificate", "Enrollment", "NetworkRollup", "NetworkSnapshot", "Person", "PointEntry", "RateHit", "Setting",
-    "Report",
+    "Certificate", "Enrollment", "NetworkRollup", "NetworkSnapshot", "Person", "PointEntry", "PointTotal", "RateHit",
+    "Report", "Setting",
     "Trainer", "TrainerStats", "TrainingClass", "Unit", "User",
 ]

@@ -35,6 +35,27 @@ class PointEntry(db.Model):
     earned_on: Mapped[date] = mapped_column(Date)
 
 
+class PointTotal(db.Model):
+    """Points summed per trainer or per area, per quarter ('2025-Q2') and for all time ('all').
+
+    Derived from `point_entries` by `app.rankings.totals.refresh`, which the ledger calls on every
+    award, so a leaderboard reads one row per trainer instead of summing the whole ledger.
+    """
+
+    __tablename__ = "point_totals"
+    __table_args__ = (
+        UniqueConstraint("kind", "key_id", "period"),
+        CheckConstraint("kind IN ('trainer', 'area')", name="kind"),
+        Index("ix_point_totals_board", "kind", "period", "points"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    key_id: Mapped[int] = mapped_column(Integer)
+    period: Mapped[str] = mapped_column(String(8))
+    points: Mapped[int] = mapped_column(Integer)
+
+
 class AreaPopulation(db.Model):
     __tablename__ = "area_populations"
     __table_args__ = (

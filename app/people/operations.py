@@ -20,6 +20,7 @@ from app.audit import record, snapshot
 from app.errors import OperationError
 from app.extensions import db
 from app.models import Certificate, Enrollment, Person, PointEntry, Trainer, User
+from app.rankings import totals
 
 PERSON_FIELDS = ["full_name", "phone", "national_id", "email", "birth_year", "gender", "ethnic_group",
                  "home_area_id", "unit_id", "audience_group"]
@@ -52,8 +53,11 @@ def merge_persons(survivor: Person, duplicate: Person) -> Person:
         kept.candidate_on = kept.candidate_on or theirs.candidate_on
         dropped.append(theirs.id)
     if dropped:
+        touched = db.session.execute(select(PointEntry.trainer_id, PointEntry.area_id).where(
+            PointEntry.reason == "learner_completed", PointEntry.source_id.in_(dropped))).all()
         db.session.execute(delete(PointEntry).where(PointEntry.reason == "learner_completed",
                                                     PointEntry.source_id.in_(dropped)))
+        totals.refresh({t for t, _ in touched}, {a for _, a in touched})
         db.session.execute(delete(Enrollment).where(Enrollment.id.in_(dropped)))
     for model in (Enrollment, Certificate, PointEntry, Trainer, User):
         db.session.execute(update(model).where(model.person_id == duplicate.id).values(person_id=survivor.id)

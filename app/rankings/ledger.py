@@ -5,6 +5,7 @@ Rules: points are awarded for a class opened (to its trainer), each learner who 
 (to the mentor); the values are plan settings. One entry per (reason, source): awarding the
 same thing twice changes nothing, in code (checked first) and in the database (unique).
 Entries count on area boards for the class's venue commune (or the new trainer's commune).
+Every award refreshes the leaderboards' totals of the trainers and areas it touched.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlalchemy import insert, select
 
 from app.extensions import db
 from app.models import PointEntry
+from app.rankings import totals
 from app.training.settings import plan_setting
 
 SETTING_OF = {
@@ -44,6 +46,7 @@ def award_many(reason: str, rows: list[dict], earned_on: date) -> int:
     ]
     if fresh:
         db.session.execute(insert(PointEntry.__table__), fresh)
+        totals.refresh({r["trainer_id"] for r in fresh}, {r["area_id"] for r in fresh})
     return len(fresh)
 
 

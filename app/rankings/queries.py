@@ -7,7 +7,8 @@ Rules:
 - the area board ranks the subtree's children (districts of the province, communes of a
   district) by the points earned there, and per 1,000 working-age residents where the
   population is known (latest year; estimates are flagged);
-- a period (a quarter) limits the entries by `earned_on`.
+- a period (a quarter) limits the entries by `earned_on`; boards read the summed `point_totals`
+  (app/rankings/totals.py), never the whole ledger.
 Boards show names and points only: they are the programme's public honours, so every signed-in
 user may read the province board.
 """
@@ -21,7 +22,8 @@ from sqlalchemy import func, select
 
 from app.areas.maps import programme_root
 from app.extensions import db
-from app.models import Area, AreaPopulation, Person, PointEntry, Trainer
+from app.models import Area, AreaPopulation, Person, PointTotal, Trainer
+from app.rankings.totals import ALL, period_key
 from app.scope import visible
 from app.training.queries import own_trainer
 
@@ -77,25 +79,18 @@ def board_scopes(user) -> dict[str, Area]:
     return {k: scopes[k] for k in SCOPES if k in scopes}
 
 
-def _period(stmt, period: tuple[date, date] | None):
-    if period:
-        stmt = stmt.where(PointEntry.earned_on.between(*period))
-    return stmt
-
-
 def trainer_board(area: Area, period=None, limit: int = 50) -> list[tuple[int, str, str, int]]:
     """(trainer id, name, commune, points) of trainers working in the area's subtree, best first."""
-    total = func.sum(PointEntry.points).label("points")
     stmt = (
-        select(Trainer.id, Person.full_name, Area.name, total)
-        .join(Trainer, Trainer.id == PointEntry.trainer_id)
+        select(Trainer.id, Person.full_name, Area.name, PointTotal.points)
+        .join(Trainer, Trainer.id == PointTotal.key_id)
         .join(Person, Person.id == Trainer.person_id)
         .join(Area, Area.id == Trainer.area_id)
-        .where(Area.path.startswith(area.path))
-        .group_by(Trainer.id, Person.full_name, Area.name)
-        .order_by(total.desc(), Person.full_name).limit(limit)
+        .where(PointTotal.kind == "trainer", PointTotal.period == period_key(period),
+               Area.path.startswith(area.path))
+        .order_by(PointTotal.points.desc(), Person.full_name).limit(limit)
     )
-    return [tuple(r) for r in db.session.execute(_period(stmt, period)).all()]
+    return [tuple(r) for r in db.session.execute(stmt).all()]
 
 
 def area_board(area: Area, period=None) -> list[dict]:
@@ -105,9 +100,11 @@ def area_board(area: Area, period=None) -> list[dict]:
         return []
     points = {}
     for child in children:
-        stmt = (select(func.coalesce(func.sum(PointEntry.points), 0)).join(Area, Area.id == PointEntry.area_id)
-                .where(Area.path.startswith(child.path)))
-        points[child.id] = db.session.scalar(_period(stmt, period)) or 0
+        points[child.id] = db.session.scalar(
+            select(func.coalesce(func.sum(PointTotal.points), 0)).join(Area, Area.id == PointTotal.key_id)
+            .where(PointTotal.kind == "area", PointTotal.period == period_key(period),
+                   Area.path.startswith(child.path))
+        ) or 0
     latest = (select(AreaPopulation.area_id, func.max(AreaPopulation.year).label("year"))
               .where(AreaPopulation.area_id.in_([c.id for c in children])).group_by(AreaPopulation.area_id)
               .subquery())
@@ -125,8 +122,8 @@ def area_board(area: Area, period=None) -> list[dict]:
 
 
 def trainer_points(trainer_id: int) -> int:
-    return db.session.scalar(select(func.coalesce(func.sum(PointEntry.points), 0))
-                             .where(PointEntry.trainer_id == trainer_id)) or 0
+    return db.session.scalar(select(PointTotal.points).where(
+        PointTotal.kind == "trainer", PointTotal.key_id == trainer_id, PointTotal.period == ALL)) or 0
 
 
 def visible_trainer_ids(user, ids: list[int]) -> set[int]:

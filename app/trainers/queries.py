@@ -21,29 +21,43 @@ def trainer_filters(args) -> dict:
             "area_id": args.get("area_id", 0, type=int), "unit_id": args.get("unit_id", 0, type=int)}
 
 
+def _filters(user, q: str, status: str, tier: str, generation: int | None, area_id: int, unit_id: int) -> list:
+    """The list's conditions on trainers (the name search is applied where persons are joined)."""
+    conditions = [visible(Trainer, user)]
+    if status:
+        conditions.append(Trainer.status == status)
+    if tier:
+        conditions.append(Trainer.tier == tier)
+    if generation is not None:
+        conditions.append(Trainer.generation == generation)
+    if area_id:
+        path = db.session.scalar(select(Area.path).where(Area.id == area_id, visible(Area, user)))
+        conditions.append(Trainer.area_id.in_(area_subtree_ids(path or "-")))
+    if unit_id:
+        path = db.session.scalar(select(Unit.path).where(Unit.id == unit_id, visible(Unit, user)))
+        conditions.append(Trainer.unit_id.in_(unit_subtree_ids(path or "-")))
+    return conditions
+
+
 def trainer_list(user, q: str = "", status: str = "", tier: str = "", generation: int | None = None,
                  area_id: int = 0, unit_id: int = 0) -> Select:
-    """Trainers the user may see; an area or unit filter takes its whole subtree."""
+    """Trainers the user may see, by name; an area or unit filter takes its whole subtree."""
     stmt = (
-        scoped(Trainer, user)
+        select(Trainer).where(*_filters(user, q, status, tier, generation, area_id, unit_id))
         .join(Person, Person.id == Trainer.person_id)
         .options(joinedload(Trainer.person), joinedload(Trainer.area))
         .order_by(Person.search_key, Trainer.id)
     )
+    return apply_search(stmt, Person.search_key, q) if q else stmt
+
+
+def trainer_list_count(user, q: str = "", status: str = "", tier: str = "", generation: int | None = None,
+                       area_id: int = 0, unit_id: int = 0) -> Select:
+    """The count of `trainer_list`: persons are joined only for a name search (counting 30k trainers
+    through a join with a million learners cost 170 ms on SQLite)."""
+    stmt = select(func.count(Trainer.id)).where(*_filters(user, q, status, tier, generation, area_id, unit_id))
     if q:
-        stmt = apply_search(stmt, Person.search_key, q)
-    if status:
-        stmt = stmt.where(Trainer.status == status)
-    if tier:
-        stmt = stmt.where(Trainer.tier == tier)
-    if generation is not None:
-        stmt = stmt.where(Trainer.generation == generation)
-    if area_id:
-        path = db.session.scalar(select(Area.path).where(Area.id == area_id, visible(Area, user)))
-        stmt = stmt.where(Trainer.area_id.in_(area_subtree_ids(path or "-")))
-    if unit_id:
-        path = db.session.scalar(select(Unit.path).where(Unit.id == unit_id, visible(Unit, user)))
-        stmt = stmt.where(Trainer.unit_id.in_(unit_subtree_ids(path or "-")))
+        stmt = apply_search(stmt.join(Person, Person.id == Trainer.person_id), Person.search_key, q)
     return stmt
 
 

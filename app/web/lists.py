@@ -21,9 +21,13 @@ def apply_search(stmt: Select, column, text: str) -> Select:
     return stmt
 
 
-def paginate(stmt: Select):
+def paginate(stmt: Select, count_stmt: Select | None = None):
+    """A page of `stmt`; `count_stmt` counts the rows more cheaply than wrapping `stmt` when given."""
     page = request.args.get("page", 1, type=int) or 1
-    return db.paginate(
+    pagination = db.paginate(
         stmt, page=max(page, 1), per_page=current_app.config["LANTOA_PAGE_SIZE"], max_per_page=200,
-        error_out=False,
+        error_out=False, count=count_stmt is None,
     )
+    if count_stmt is not None:
+        pagination.total = db.session.scalar(count_stmt)
+    return pagination
