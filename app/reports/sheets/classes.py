@@ -2,7 +2,8 @@
 
 Rules: classes in scope (by venue) unless cancelled or starting after the quarter; "trong quý" counts classes
 starting in the quarter; learners are their enrolments, completed those completed by the quarter's end.
-Certificates in scope issued by the quarter's end; revoked ones are counted apart (revoked by then).
+Certificates issued by classes in scope (as on "Theo huyện", so both sheets agree) by the quarter's end;
+revoked ones are counted apart (revoked by then).
 """
 
 from __future__ import annotations
@@ -57,7 +58,8 @@ def certificate_rows(ctx: ReportContext) -> list[list]:
     found = {level: (valid, in_q, gone) for level, valid, in_q, gone in db.session.execute(
         select(Certificate.level, func.count().filter(~revoked),
                func.count().filter(~revoked, Certificate.issued_on >= q.start), func.count().filter(revoked))
-        .where(visible(Certificate, ctx.where.scope), Certificate.issued_on <= as_of)
+        .where(Certificate.class_id.in_(select(TrainingClass.id).where(visible(TrainingClass, ctx.where.scope))),
+               Certificate.issued_on <= as_of)
         .group_by(Certificate.level))}
     rows = [[label, *found.get(level, (0, 0, 0))] for level, label in LEVELS.items()]
     rows.append(["Tổng cộng", *(sum(r[i] for r in rows) for i in (1, 2, 3))])
