@@ -178,6 +178,7 @@ def test_unit_coordinators_read_but_cannot_report_on_an_area(client, login_as):
     login_as("coord_edu")
     page = client.get("/reports/")
     assert page.status_code == 200 and "Lập báo cáo" not in page.get_data(as_text=True)
+    assert "không lập được báo cáo quý" in page.get_data(as_text=True)
 
 
 def test_quarterly_job_entry_point_and_cli(app, ctx, world):
