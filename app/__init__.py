@@ -50,8 +50,11 @@ def _register_blueprints(app: Flask) -> None:
     from app.auth.routes import bp as auth_bp
     from app.certificates.routes import bp as certificates_bp
     from app.dashboard.routes import bp as dashboard_bp
+    from app.gaps.routes import bp as gaps_bp
+    from app.jobs.routes import bp as jobs_bp
     from app.network.routes import bp as network_bp
     from app.people.routes import bp as people_bp
+    from app.plan.routes import bp as plan_bp
     from app.rankings.routes import bp as rankings_bp
     from app.trainers.routes import bp as trainers_bp
     from app.training.routes import bp as training_bp
@@ -63,6 +66,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.assignments.routes import bp as assignments_bp
 
     for bp in (certificates_bp, rankings_bp, assignments_bp):
+        app.register_blueprint(bp)
+    for bp in (plan_bp, gaps_bp, jobs_bp):
         app.register_blueprint(bp)
     from app.exports.routes import bp as exports_bp
     from app.reports.routes import bp as reports_bp

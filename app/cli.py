@@ -180,6 +180,106 @@ def users_create(username: str, role: str, password: str, area_code: str | None)
     click.echo(f"Đã tạo tài khoản {username} ({role}).")
 
 
+@click.group("plan", help="Kế hoạch triển khai.")
+def plan_cli() -> None:
+    pass
+
+
+@plan_cli.command("load")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def plan_load(file: Path) -> None:
+    """Nạp (hoặc nạp lại) một kế hoạch từ tệp YAML/JSON (định dạng: docs/plan-format.md)."""
+    from app.errors import OperationError
+    from app.plan.loading import plan_error_message, store_plan
+    from rollout.errors import PlanError
+    from rollout.plan import load_plan_file
+
+    try:
+        result = store_plan(load_plan_file(file), source=file.name)
+    except PlanError as error:
+        db.session.rollback()
+        raise click.ClickException(plan_error_message(error)) from None
+    except OperationError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from None
+    db.session.commit()
+    c = result.counts
+    if not result.changed:
+        click.echo(f"{result.plan.label}: không có gì thay đổi.")
+        return
+    click.echo(
+        f"{result.plan.label}: {'tạo mới' if result.created else 'cập nhật'}; giai đoạn {c['phases_new']} mới, "
+        f"{c['phases_changed']} sửa; hoạt động {c['activities_new']} mới, {c['activities_changed']} sửa, "
+        f"{c['activities_removed']} xóa; phụ thuộc {c['dependencies_added']} thêm, "
+        f"{c['dependencies_changed']} sửa, {c['dependencies_removed']} bỏ; {c['units_linked']} liên kết đơn vị "
+        "chủ trì."
+    )
+
+
+@click.group("jobs", help="Tác vụ định kỳ.")
+def jobs_cli() -> None:
+    pass
+
+
+@jobs_cli.command("list")
+@with_appcontext
+def jobs_list() -> None:
+    """Liệt kê các tác vụ, lịch chạy và lần chạy kế tiếp."""
+    from flask import current_app
+
+    from app.jobs.registry import JOBS, next_run
+
+    for spec in JOBS:
+        at = next_run(spec, current_app.config["LANTOA_TIMEZONE"])
+        click.echo(f"{spec.id:<20} {spec.schedule:<30} kế tiếp {at:%d/%m/%Y %H:%M}  {spec.label}")
+
+
+@jobs_cli.command("run")
+@click.argument("job_id")
+@with_appcontext
+def jobs_run(job_id: str) -> None:
+    """Chạy ngay một tác vụ (ghi nhận vào nhật ký chạy)."""
+    import getpass
+    import socket
+
+    from app.jobs.registry import JOBS, get_job
+    from app.jobs.runner import run_job
+
+    try:
+        spec = get_job(job_id)
+    except KeyError:
+        raise click.ClickException(f"Không có tác vụ {job_id}; có: {', '.join(s.id for s in JOBS)}.") from None
+    run = run_job(spec, runner=f"cli: {getpass.getuser()}@{socket.gethostname()}")
+    click.echo(f"{spec.label}: {run.outcome_label} ({run.duration_ms} ms). {run.message}")
+    if run.outcome == "error":
+        raise SystemExit(1)
+
+
+@click.command("scheduler", help="Chạy tiến trình lập lịch (APScheduler) cho các tác vụ định kỳ.")
+@click.option("--lease-seconds", type=click.IntRange(5, 3600), default=60, show_default=True,
+              help="Thời hạn khóa tiến trình chính (SQLite); gia hạn mỗi 1/3 thời hạn.")
+@with_appcontext
+def scheduler_cmd(lease_seconds: int) -> None:
+    """Runs until stopped (Ctrl-C or SIGTERM); a second instance waits until the first stops."""
+    import logging
+    import signal
+
+    from flask import current_app
+
+    from app.jobs.scheduler import SchedulerProcess
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # each run is logged by lantoa.jobs instead
+    process = SchedulerProcess(current_app._get_current_object(), lease_seconds=lease_seconds, echo=click.echo)
+    signal.signal(signal.SIGTERM, lambda *_: process.stop())
+    try:
+        process.run()
+    except KeyboardInterrupt:
+        process.stop()
+    click.echo("Đã dừng tiến trình lập lịch.")
+
+
 @click.group("settings", help="Thông số kế hoạch (quy tắc 2–3, điểm thưởng, giới hạn tra cứu).")
 def settings_cli() -> None:
     pass
@@ -219,5 +319,6 @@ def register(app: Flask) -> None:
     from app.network.cli import network_cli
     from app.reports.cli import reports_cli
 
-    for command in (areas_cli, demo_cmd, users_cli, settings_cli, network_cli, reports_cli):
+    for command in (areas_cli, demo_cmd, users_cli, settings_cli, network_cli, plan_cli, jobs_cli, scheduler_cmd,
+                    reports_cli):
         app.cli.add_command(command)

@@ -8,7 +8,7 @@ file or opens a connection.
 from __future__ import annotations
 
 import os
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 ENVIRONMENTS = ("development", "test", "production")
@@ -25,6 +25,10 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "LANTOA_PAGE_SIZE": ("50", "rows per page in lists"),
     "LANTOA_TIMEZONE": ("Asia/Ho_Chi_Minh", "timezone of the scheduler and of 'today'"),
     "LANTOA_PROVINCE_CODE": ("P19", "code of the programme's province: the root of province-wide boards"),
+    "LANTOA_UPLOAD_DIR": ("<instance>/uploads", "folder of uploaded evidence files (stored under random names)"),
+    "LANTOA_UPLOAD_MAX_MB": ("10", "largest evidence file accepted, in megabytes"),
+    "LANTOA_REMINDER_DAYS": ("7", "remind lead units this many days before an activity starts or is due"),
+    "LANTOA_TODAY": ("", "pins 'today' (YYYY-MM-DD) for demos and tests; refused in production"),
     "LANTOA_REPORTS_DIR": ("<instance>/reports", "folder of the generated quarterly report workbooks (the archive)"),
 }
 
@@ -51,6 +55,14 @@ def load_settings(instance_path: Path) -> dict:
         secret = "insecure-" + env
     database_url = _env("LANTOA_DATABASE_URL") or f"sqlite:///{instance_path / 'lantoa.db'}"
     secure = _env("LANTOA_SECURE_COOKIES") == "1"
+    pinned_today = _env("LANTOA_TODAY")
+    if pinned_today:
+        if env == "production":
+            raise RuntimeError("LANTOA_TODAY pins the date for demos and tests; it is refused in production")
+        try:
+            date.fromisoformat(pinned_today)
+        except ValueError:
+            raise RuntimeError(f"LANTOA_TODAY must be a date YYYY-MM-DD, not {pinned_today!r}") from None
     return {
         "LANTOA_ENV": env,
         "SECRET_KEY": secret,
@@ -70,5 +82,9 @@ def load_settings(instance_path: Path) -> dict:
         "LANTOA_PAGE_SIZE": int(_env("LANTOA_PAGE_SIZE") or 50),
         "LANTOA_TIMEZONE": _env("LANTOA_TIMEZONE") or "Asia/Ho_Chi_Minh",
         "LANTOA_PROVINCE_CODE": _env("LANTOA_PROVINCE_CODE") or "P19",
+        "LANTOA_UPLOAD_DIR": _env("LANTOA_UPLOAD_DIR") or str(instance_path / "uploads"),
+        "LANTOA_UPLOAD_MAX_MB": int(_env("LANTOA_UPLOAD_MAX_MB") or 10),
+        "LANTOA_REMINDER_DAYS": int(_env("LANTOA_REMINDER_DAYS") or 7),
+        "LANTOA_TODAY": pinned_today,
         "LANTOA_REPORTS_DIR": _env("LANTOA_REPORTS_DIR") or str(instance_path / "reports"),
     }

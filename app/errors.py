@@ -25,6 +25,11 @@ MESSAGES: dict[str, str] = {
     "already_trainer": "Người này đã là giảng viên.",
     "mentor_required": "Chỉ giảng viên nòng cốt cấp tỉnh mới không cần người hướng dẫn.",
     "not_completed": "Học viên chưa hoàn thành lớp học nên chưa thể công nhận là giảng viên.",
+    "plan_cycle": "Không thể lưu: các phụ thuộc tạo thành vòng lặp ({path}). Một hoạt động không thể phải chờ "
+                  "chính nó.",
+    "invalid_field": "Tệp kế hoạch sai ở trường “{field}”: {reason}.",
+    "plan_file": "Không đọc được tệp kế hoạch {path}: {reason}.",
+    "unknown_activity": "Kế hoạch không có hoạt động số {number}.",
 }
 
 

@@ -15,6 +15,21 @@ def utcnow() -> datetime:
 
 
 def local_today() -> date:
-    """Today in the programme's timezone (Asia/Ho_Chi_Minh unless configured)."""
-    tz = current_app.config.get("LANTOA_TIMEZONE", DEFAULT_TZ) if has_app_context() else DEFAULT_TZ
+    """Today in the programme's timezone (Asia/Ho_Chi_Minh unless configured); `LANTOA_TODAY` pins it."""
+    if has_app_context():
+        pinned = current_app.config.get("LANTOA_TODAY")
+        if pinned:
+            return pinned if isinstance(pinned, date) else date.fromisoformat(pinned)
+        tz = current_app.config.get("LANTOA_TIMEZONE", DEFAULT_TZ)
+    else:
+        tz = DEFAULT_TZ
     return datetime.now(ZoneInfo(tz)).date()
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    """A stored timestamp as an aware UTC datetime (SQLite hands back naive values, which are UTC here)."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)

@@ -16,10 +16,20 @@ engine = target_db.engine
 config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%"))
 
 
+# Tables that live in the database but belong to a library, not to our models: APScheduler's job store
+# (created by `lantoa scheduler`) must never show up as a table to drop.
+EXTERNAL_TABLES = {"apscheduler_jobs"}
+
+
+def _include_name(name, type_, parent_names) -> bool:
+    return not (type_ == "table" and name in EXTERNAL_TABLES)
+
+
 def _options() -> dict:
     conf_args = dict(current_app.extensions["migrate"].configure_args)
     conf_args.setdefault("compare_type", True)
     conf_args.setdefault("render_as_batch", engine.dialect.name == "sqlite")
+    conf_args.setdefault("include_name", _include_name)
     return conf_args
 
 

@@ -166,6 +166,10 @@ def build_world() -> None:
     make_user("trainer_phubinh", "trainer", person=db.session.get(Person, root_pb.person_id))
     _ = child_dt
 
+    from tests.plan_world import build_plan_world
+
+    build_plan_world()
+
 
 @dataclass
 class World:

@@ -60,7 +60,7 @@ def test_inserts_promotions_and_moves_end_equal_to_the_recompute(world):
     stats = db.session.get(TrainerStats, other_root.id)
     assert stats.subtree_size == db.session.scalar(
         select(func.count(Trainer.id)).where(Trainer.path.like(other_root.path + "%")))
-    moves = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "trainer.move")).all()
+    moves = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "trainer.move").order_by(AuditEvent.id)).all()
     assert len(moves) == 3 and moves[0].after["reason"] == "nhập nhầm người hướng dẫn"
 
 

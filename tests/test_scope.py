@@ -8,6 +8,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Area, Assignment, Certificate, Enrollment, Person, Report, TrainingClass, Unit, User
 from app.scope import visible
+from tests.plan_world import PlanWorld
 
 # Which of Phú Bình's objects to put in each kind of URL parameter.
 PARAM_OBJECTS = {
@@ -23,6 +24,12 @@ PARAM_OBJECTS = {
     "enrollment_id": lambda w: db.session.scalar(
         select(Enrollment.id).where(Enrollment.class_id == w.classes["Làm video ngắn với AI"].id)
     ),
+    # the rollout plan: Phú Bình's own plan, its activity, dependency, evidence file and gap (tests/plan_world.py)
+    "plan_id": lambda w: PlanWorld.load().plan.id,
+    "activity_id": lambda w: PlanWorld.load().activity.id,
+    "dependency_id": lambda w: PlanWorld.load().dependency.id,
+    "evidence_id": lambda w: PlanWorld.load().evidence.id,
+    "gap_id": lambda w: PlanWorld.load().gap.id,
 }
 
 

@@ -21,6 +21,7 @@ from app.demo import awards
 from app.demo.accounts import ensure_accounts
 from app.demo.assignments import load_demo_neighbours, seed_assignments
 from app.demo.cascade import SIZES, Cascade, District
+from app.demo.plan import seed_plan
 from app.demo.units import PROVINCE_SEAT, UNITS
 from app.extensions import db
 from app.models import (
@@ -87,6 +88,8 @@ def seed_demo(size: str = "demo", seed: int = 137, echo: Callable[[str], None] =
         from app.network.operations import recompute_all
 
         echo_summary(recompute_all(), echo)
+    for line in seed_plan(province, local_today()):
+        echo(line)
     return ensure_accounts(province)
 
 

@@ -16,6 +16,8 @@ ACCOUNTS = [
     ("dp.daitu", "Điều phối viên huyện Đại Từ", "coordinator", ("area", "D171")),
     ("dp.phubinh", "Điều phối viên huyện Phú Bình", "coordinator", ("area", "D173")),
     ("dp.sogd", "Điều phối viên Sở Giáo dục và Đào tạo", "coordinator", ("unit", "Sở Giáo dục và Đào tạo")),
+    ("dp.soldtbxh", "Điều phối viên Sở Lao động - TBXH", "coordinator",
+     ("unit", "Sở Lao động - Thương binh và Xã hội")),
     ("gv.daitu", "Giảng viên nòng cốt Đại Từ", "trainer", ("trainer", "D171")),
     ("xem", "Người xem (toàn tỉnh)", "viewer", None),
 ]
@@ -26,7 +28,7 @@ def ensure_accounts(province: Area) -> list[str]:
     for username, full_name, role, scope in ACCOUNTS:
         user = db.session.scalar(select(User).where(User.username == username))
         if user is None:
-            user = User(username=username, full_name=full_name, role=role)
+            user = User(username=username, full_name=full_name, role=role, email=f"{username}@example.org")
             user.set_password(DEMO_PASSWORD)
             if scope and scope[0] == "area":
                 user.scope_area_id = db.session.scalar(

@@ -4,9 +4,13 @@ from app.models.area import Area
 from app.models.assignment import AreaNeighbour, Assignment
 from app.models.audit import AuditEvent
 from app.models.certificate import Certificate
+from app.models.evidence import DistrictPlan, Evidence
+from app.models.gap import Gap, GapEvent
+from app.models.jobs import JobRun, OutboxMessage, SchedulerLease
 from app.models.map_change import AreaCrosswalk, AreaRehoming
 from app.models.network import NetworkRollup, NetworkSnapshot, TrainerStats
 from app.models.person import Person
+from app.models.plan import Activity, ActivityDependency, Phase, Plan, activity_lead_units
 from app.models.points import AreaPopulation, PointEntry, PointTotal
 from app.models.report import Report
 from app.models.setting import RateHit, Setting
@@ -20,4 +24,7 @@ __all__ = [
     "Certificate", "Enrollment", "NetworkRollup", "NetworkSnapshot", "Person", "PointEntry", "PointTotal", "RateHit",
     "Report", "Setting",
     "Trainer", "TrainerStats", "TrainingClass", "Unit", "User",
+    # the rollout plan, gaps, periodic jobs and mail
+    "Activity", "ActivityDependency", "DistrictPlan", "Evidence", "Gap", "GapEvent", "JobRun", "OutboxMessage", "Phase",
+    "Plan", "SchedulerLease", "activity_lead_units",
 ]

@@ -89,6 +89,40 @@ LEVELS = {
 }
 
 
+# -- the rollout plan, gaps, periodic jobs and mail ---------------------------------------------------------
+
+ACTIVITY_STATUSES = {"not_started": "Chưa bắt đầu", "in_progress": "Đang thực hiện", "done": "Hoàn thành"}
+
+# Quantitative targets stated by a plan activity ("300 học viên", "09 lớp; 300 học viên/lớp").
+ACTIVITY_QUANTITIES = {
+    "learners": "học viên",
+    "classes": "lớp",
+    "learners_per_class": "học viên/lớp",
+    "classes_per_trainer_min": "lớp/giảng viên (tối thiểu)",
+    "classes_per_trainer_max": "lớp/giảng viên (tối đa)",
+    "trainers": "giảng viên",
+}
+
+EVIDENCE_KINDS = {"pdf": "PDF", "png": "Ảnh PNG", "jpg": "Ảnh JPEG", "docx": "Văn bản Word (.docx)"}
+
+GAP_STATES = {"open": "Đang mở", "acknowledged": "Đã tiếp nhận", "resolved": "Đã khắc phục"}
+
+GAP_EVENT_ACTIONS = {
+    "opened": "Phát hiện",
+    "reopened": "Mở lại",
+    "acknowledged": "Tiếp nhận",
+    "resolved": "Tự động đóng",
+}
+
+SEVERITIES = {"high": "Cao", "medium": "Trung bình", "low": "Thấp"}
+
+JOB_OUTCOMES = {"ok": "Thành công", "error": "Lỗi", "skipped": "Bỏ qua"}
+
+OUTBOX_STATES = {"pending": "Chờ gửi", "sending": "Đang gửi", "sent": "Đã gửi", "failed": "Không gửi được"}
+
+OUTBOX_KINDS = {"digest": "Bản tin hằng ngày", "reminder": "Nhắc việc"}
+
+
 def check_in(column: str, vocabulary: dict) -> str:
     """SQL text for a CHECK that `column` holds one of the vocabulary's codes."""
     codes = ", ".join(f"'{code}'" for code in vocabulary)

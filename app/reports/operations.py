@@ -8,6 +8,8 @@ Rules:
   complete, so the archive never lists a half-written file; the row records size and build time;
 - `create_report` flushes and never commits; `generate_quarterly(year, quarter)` is the scheduler job's
   entry point (app/jobs/registry.py): it reports on the whole province and returns a Vietnamese summary line.
+  Like every job it is idempotent: the job makes one report per quarter and area (origin 'job'); run again, it
+  finds that report and changes nothing (steering makes a fresh one on the reports page at any time).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from app.scope import scope_of, visible
 from app.targets.measures import Where
 from app.text import fold
 from app.timeutil import local_today, utcnow
+from app.web.formatting import vn_datetime
 
 
 def reports_dir() -> Path:
@@ -106,6 +109,14 @@ def generate_quarterly(year: int | None = None, quarter: int | str | None = None
         area = db.session.scalar(select(Area).where(Area.code == area_code).order_by(Area.valid_from.desc()))
         if area is None:
             raise OperationError(f"Không có địa bàn mã “{area_code}”.", field="area_id")
+    done = db.session.scalar(select(Report).where(Report.year == period.year, Report.quarter == period.number,
+                                                  Report.area_id == area.id, Report.origin == "job"))
+    if done is not None and report_path(done).is_file():
+        return (f"Báo cáo {period.label} — {area.name} đã được lập lúc {vn_datetime(done.generated_at)} "
+                f"({done.file_name}); không lập lại.")
+    if done is not None:  # the row outlived its file: make the file again under the same row
+        db.session.delete(done)
+        db.session.flush()
     report = create_report(period, area, None, origin="job", today=today)
     return (f"Đã lập báo cáo {period.label} — {area.name}: {report.file_name} "
             f"({report.size_bytes // 1024} KB, {report.seconds:.1f} giây).")

@@ -12,8 +12,10 @@ NAV = [
     ("people.index", "Học viên", {"admin", "steering", "coordinator", "trainer", "viewer"}),
     ("assignments.index", "Phân công", {"admin", "steering", "coordinator", "viewer"}),
     ("rankings.index", "Xếp hạng", {"admin", "steering", "coordinator", "trainer", "viewer"}),
+    ("plan.index", "Kế hoạch", {"admin", "steering", "coordinator", "viewer"}),
     ("reports.index", "Báo cáo", {"admin", "steering", "coordinator", "viewer"}),
     ("admin.users", "Quản trị", {"admin"}),
+    ("jobs.index", "Tác vụ định kỳ", {"admin"}),
 ]
 
 

@@ -1,7 +1,7 @@
 """reports archive
 
 Revision ID: af886ff63e71
-Revises: d445eef50a95
+Revises: bdbb13594878
 Create Date: 2026-11-25 23:26:30.431704
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'af886ff63e71'
-down_revision = 'd445eef50a95'
+down_revision = 'bdbb13594878'
 branch_labels = None
 depends_on = None
 

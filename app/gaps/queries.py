@@ -1,0 +1,65 @@
+"""Scoped reads of gaps, and their Vietnamese messages."""
+
+from __future__ import annotations
+
+from sqlalchemy import case, select
+from sqlalchemy.orm import joinedload
+
+from app.models import Gap
+from app.scope import visible
+from rollout.gaps import REGISTRY, Finding, render_message
+
+ACTIVE = ("open", "acknowledged")
+
+# Short Vietnamese names of the rules, for filters and e-mails (the rule's own message is the full text).
+RULE_LABELS = {
+    "audience_ethnic_minority_not_reached": "Chưa có lớp cho đồng bào dân tộc thiểu số",
+    "audience_household_business_not_reached": "Chưa có lớp cho hộ kinh doanh",
+    "trainer_few_classes": "Giảng viên mở ít lớp",
+    "trainer_overloaded": "Giảng viên quá tải",
+    "cascade_stalled": "Nhánh lan tỏa dừng lại",
+    "cascade_r_below_one": "Hệ số lan tỏa dưới 1",
+    "commune_without_trainer": "Xã chưa có giảng viên",
+    "unit_without_core_group": "Đơn vị chưa có nhóm nòng cốt",
+    "district_without_plan": "Huyện chưa ban hành kế hoạch",
+    "duplicate_person": "Hồ sơ trùng lặp",
+    "trainer_without_unit_or_commune": "Giảng viên chưa gắn đơn vị, địa bàn",
+    "class_completed_without_learners": "Lớp kết thúc chưa có học viên",
+    "commune_below_trajectory": "Xã chậm so với lộ trình",
+    "unit_below_trajectory": "Đơn vị chậm so với lộ trình",
+    "activity_overdue": "Hoạt động quá hạn",
+    "activity_not_started": "Hoạt động chưa bắt đầu",
+}
+
+
+def gaps_stmt(user, states=ACTIVE, rule_code: str | None = None):
+    """Gaps the user may see, the most severe and newest first."""
+    severity = case({"high": 0, "medium": 1, "low": 2}, value=Gap.severity, else_=3)
+    stmt = select(Gap).where(visible(Gap, user), Gap.state.in_(states)).options(joinedload(Gap.area))
+    if rule_code:
+        stmt = stmt.where(Gap.rule_code == rule_code)
+    return stmt.order_by(severity, Gap.opened_at.desc(), Gap.id.desc())
+
+
+def message(gap: Gap) -> str:
+    """The rule's message filled from the stored params (the code itself for a rule no longer known)."""
+    if gap.rule_code not in REGISTRY:
+        return gap.rule_code
+    finding = Finding(gap.rule_code, gap.subject_kind, gap.subject_id, gap.area_id, gap.params or {})
+    try:
+        return render_message(finding)
+    except (KeyError, IndexError, ValueError):
+        return REGISTRY[gap.rule_code].message
+
+
+def why(gap: Gap) -> str:
+    rule = REGISTRY.get(gap.rule_code)
+    return rule.why if rule else ""
+
+
+def rule_label(code: str) -> str:
+    return RULE_LABELS.get(code, code)
+
+
+def rule_choices() -> list[tuple[str, str]]:
+    return [(code, rule_label(code)) for code in REGISTRY]

@@ -1,0 +1,153 @@
+"""The one registry of periodic jobs: what runs, when, and the thin function that does it.
+
+Rules:
+- a job is a thin function of a `JobContext` that calls operations and returns a Vietnamese summary line;
+  it is idempotent: running it twice leaves the same state as running it once (dedup keys, reconcile,
+  claims);
+- a job that has nothing to do for a reason worth knowing raises `JobSkipped` (recorded as 'skipped');
+- triggers are built for the configured timezone (`LANTOA_TIMEZONE`); the scheduler (app/jobs/scheduler.py)
+  and the jobs page read this registry, and nothing else lists jobs;
+- jobs that call another feature's module (network recompute, quarterly report) look it up at run time and
+  record 'skipped' while it is not installed; their contract: `app.network.operations.recompute_all()` (its
+  summary dict is written out as `lantoa network recompute` prints it) and
+  `app.reports.operations.generate_quarterly(year, quarter)` (an optional summary string).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import importlib.util
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+__all__ = ["JobContext", "JobSkipped", "JobSpec", "JOBS", "get_job", "next_run"]
+
+
+class JobSkipped(Exception):
+    """The job had nothing to do; the message says why."""
+
+
+@dataclass(frozen=True)
+class JobContext:
+    today: dt.date
+    now: dt.datetime
+    config: Mapping[str, Any]
+    runner: str
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    id: str
+    label: str
+    description: str
+    schedule: str
+    trigger: Callable[[ZoneInfo], BaseTrigger]
+    run: Callable[[JobContext], str | None]
+
+
+def gap_scan(ctx: JobContext) -> str:
+    from app.gaps.scan import scan
+
+    return scan(ctx.today)
+
+
+def daily_digest(ctx: JobContext) -> str:
+    from app.notifications.digest import queue_digests
+
+    return f"Đã đưa {queue_digests(ctx.today)} bản tin vào hộp thư đi."
+
+
+def activity_reminders(ctx: JobContext) -> str:
+    from app.notifications.reminders import queue_reminders
+
+    days = int(ctx.config.get("LANTOA_REMINDER_DAYS", 7))
+    return f"Đã đưa {queue_reminders(ctx.today, days)} thư nhắc việc ({days} ngày trước hạn) vào hộp thư đi."
+
+
+def send_mail(ctx: JobContext) -> str:
+    from sqlalchemy import func, select
+
+    from app.extensions import db
+    from app.models import OutboxMessage
+    from app.notifications.sender import deliver
+
+    url = ctx.config.get("LANTOA_SMTP_URL")
+    if not url:
+        waiting = db.session.scalar(select(func.count(OutboxMessage.id)).where(OutboxMessage.state == "pending"))
+        raise JobSkipped(f"Chưa đặt LANTOA_SMTP_URL: {waiting} thư chờ trong hộp thư đi.")
+    counts = deliver(url, ctx.config.get("LANTOA_MAIL_FROM") or "lantoa@localhost", ctx.runner)
+    return (f"Đã gửi {counts['sent']} thư; {counts['retry']} thư gửi lại sau; {counts['failed']} thư không gửi "
+            f"được; {counts['stale']} thư bị treo đã đánh dấu lỗi.")
+
+
+def _optional(module: str, name: str, what: str) -> Callable[..., Any]:
+    """The function `module.name` of another feature, or JobSkipped while that feature is not installed."""
+    if importlib.util.find_spec(module.rsplit(".", 1)[0]) is None or importlib.util.find_spec(module) is None:
+        raise JobSkipped(f"Bỏ qua: chưa cài {what} ({module}.{name}).")
+    function = getattr(importlib.import_module(module), name, None)
+    if function is None:
+        raise JobSkipped(f"Bỏ qua: {module} chưa có hàm {name}.")
+    return function
+
+
+def network_recompute(ctx: JobContext) -> str:
+    recompute_all = _optional("app.network.operations", "recompute_all", "mô-đun mạng lưới")
+    summary = recompute_all()
+    if isinstance(summary, dict):  # the network module's summary: written out the way its command prints it
+        from app.network.cli import echo_summary
+
+        lines: list[str] = []
+        echo_summary(summary, lines.append)
+        return " ".join(line.strip() for line in lines)
+    return summary or "Đã tính lại mạng lưới và lưu ảnh chụp."
+
+
+def quarterly_report(ctx: JobContext) -> str:
+    generate = _optional("app.reports.operations", "generate_quarterly", "mô-đun báo cáo")
+    quarter = (ctx.today.month - 1) // 3 + 1
+    return generate(ctx.today.year, quarter) or f"Đã lập báo cáo quý {quarter}/{ctx.today.year}."
+
+
+JOBS: tuple[JobSpec, ...] = (
+    JobSpec("gap_scan", "Rà soát cảnh báo", "Tìm hoạt động quá hạn hoặc chưa bắt đầu, huyện chưa có kế hoạch; "
+            "mở, cập nhật hoặc tự đóng cảnh báo.", "Hằng ngày lúc 06:00",
+            lambda tz: CronTrigger(hour=6, minute=0, timezone=tz), gap_scan),
+    JobSpec("daily_digest", "Bản tin hằng ngày", "Gửi mỗi điều phối viên các cảnh báo mới và hoạt động quá hạn "
+            "trong phạm vi của họ.", "Hằng ngày lúc 07:00",
+            lambda tz: CronTrigger(hour=7, minute=0, timezone=tz), daily_digest),
+    JobSpec("activity_reminders", "Nhắc việc", "Nhắc đơn vị chủ trì các hoạt động sắp bắt đầu hoặc sắp đến hạn.",
+            "Hằng ngày lúc 07:10", lambda tz: CronTrigger(hour=7, minute=10, timezone=tz), activity_reminders),
+    JobSpec("send_mail", "Gửi thư", "Gửi thư trong hộp thư đi qua SMTP (LANTOA_SMTP_URL), thử lại khi lỗi.",
+            "Mỗi 5 phút", lambda tz: IntervalTrigger(minutes=5, timezone=tz), send_mail),
+    JobSpec("network_recompute", "Tính lại mạng lưới", "Tính lại thế hệ, nhánh, độ phủ của mạng lưới giảng viên "
+            "và lưu ảnh chụp.", "Chủ nhật hằng tuần lúc 02:00",
+            lambda tz: CronTrigger(day_of_week="sun", hour=2, minute=0, timezone=tz), network_recompute),
+    JobSpec("quarterly_report", "Báo cáo quý", "Lập báo cáo quý gửi Ban Chỉ đạo.",
+            "Ngày cuối quý lúc 18:00",
+            lambda tz: CronTrigger(month="3,6,9,12", day="last", hour=18, minute=0, timezone=tz), quarterly_report),
+)
+
+
+def get_job(job_id: str) -> JobSpec:
+    """The job with this id; KeyError when there is none."""
+    for spec in JOBS:
+        if spec.id == job_id:
+            return spec
+    raise KeyError(job_id)
+
+
+def next_run(spec: JobSpec, timezone: str, now: dt.datetime | None = None) -> dt.datetime | None:
+    """When the job's trigger fires next after `now` (computed, whether or not a scheduler runs)."""
+    tz = ZoneInfo(timezone)
+    now = (now or dt.datetime.now(dt.UTC)).astimezone(tz)
+    trigger = spec.trigger(tz)
+    if isinstance(trigger, IntervalTrigger):  # an interval counts from when the scheduler starts: from now
+        return now + trigger.interval
+    return trigger.get_next_fire_time(None, now)
