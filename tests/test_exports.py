@@ -42,7 +42,7 @@ def test_a_dai_tu_coordinator_exports_no_phu_binh_rows(client, login_as):
     trainers = _csv(client, "/exports/trainers.csv")
     names = {row[0] for row in trainers[1:]}
     assert names == {"Nguyễn Văn Đại", "Trần Thị Từ"}
-    for kind in ("classes", "learners", "certificates", "assignments"):
+    for kind in ("classes", "learners", "certificates", "assignments", "gaps"):
         text = "\n".join(",".join(r) for r in _csv(client, f"/exports/{kind}.csv"))
         assert "Phú Bình" not in text and "Phạm Văn Bình" not in text and "PBKT000001" not in text, kind
     assert "DTKT000001" in "\n".join(",".join(r) for r in _csv(client, "/exports/certificates.csv"))
@@ -124,3 +124,14 @@ def test_list_pages_link_their_exports_with_the_filters(client, login_as):
     assert "Xuất CSV" in page and "page=1" not in page.split("export-links")[1].split("</p>")[0]
     for url in ("/classes/", "/people/", "/certificates/", "/assignments/list"):
         assert "Xuất Excel" in client.get(url).get_data(as_text=True), url
+
+
+def test_gap_export_follows_the_state_and_rule_filters(client, login_as):
+    login_as("coord_phubinh")
+    rows = _csv(client, "/exports/gaps.csv")
+    assert rows[0][:3] == ["Mức độ", "Loại cảnh báo", "Nội dung"]
+    assert [r[1] for r in rows[1:]] == ["Hoạt động chưa bắt đầu"]
+    assert len(_csv(client, "/exports/gaps.csv?rule=commune_without_trainer")) == 1
+    assert len(_csv(client, "/exports/gaps.csv?state=resolved")) == 1
+    assert _xlsx(client, "/exports/gaps.xlsx")[1][3] == "Huyện Phú Bình"
+    assert "Xuất Excel" in client.get("/gaps/").get_data(as_text=True)

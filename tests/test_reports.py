@@ -25,7 +25,8 @@ from tests.conftest import post_form
 from tests.factories import make_class, make_trainer
 
 Q2 = Quarter(2025, 2)
-SHEET_NAMES = ["Bìa", "Chỉ tiêu", "Theo huyện", "Theo xã", "Theo loại đơn vị", "Mạng lưới", "Lớp học", "Chứng nhận"]
+SHEET_NAMES = ["Bìa", "Chỉ tiêu", "Theo huyện", "Theo xã", "Theo loại đơn vị", "Mạng lưới", "Lớp học", "Chứng nhận",
+               "Hoạt động", "Cảnh báo"]
 
 
 def test_quarters_parse_and_bound():
@@ -201,3 +202,53 @@ def test_a_report_counts_classes_added_after_the_quarter_only_later(app, ctx, wo
     q2 = create_report(Q2, world.dai_tu, None, today=date(2025, 9, 1))
     q3 = create_report(Quarter(2025, 3), world.dai_tu, None, today=date(2025, 9, 1))
     assert _rows(_book(q2)["Lớp học"])[-1][3] + 1 == _rows(_book(q3)["Lớp học"])[-1][3]
+
+
+def test_activities_sheet_judges_each_activity_on_the_report_day(app, ctx, world):
+    from app.models import Activity, Plan
+
+    plan = db.session.scalar(select(Plan).where(Plan.number == "45/KH-UBND"))
+    first, second = db.session.scalars(select(Activity).where(Activity.plan_id == plan.id)
+                                       .order_by(Activity.number)).all()
+    first.status, first.progress, first.started_on, first.finished_on = "done", 100, date(2025, 1, 5), date(2025, 5, 2)
+    db.session.flush()
+    q1 = _rows(_book(create_report(Quarter(2025, 1), world.phu_binh, None, today=date(2025, 7, 1)))["Hoạt động"])
+    assert q1[0][:3] == ("Kế hoạch", "Số", "Hoạt động")
+    by_number = {r[1]: r for r in q1[1:]}
+    assert set(by_number) == {1, 2}  # Phú Bình's plan; Đại Từ sees none of it
+    assert by_number[1][7] == "Đang thực hiện" and by_number[1][11] == "Quá hạn" and by_number[1][12] == 31
+    assert by_number[2][7] == "Chưa bắt đầu" and by_number[2][11] == "Chậm bắt đầu"
+    q2 = _rows(_book(create_report(Q2, world.phu_binh, None, today=date(2025, 7, 1)))["Hoạt động"])
+    assert {r[1]: r[7] for r in q2[1:]}[1] == "Hoàn thành"
+    dai_tu = _rows(_book(create_report(Q2, world.dai_tu, None, today=date(2025, 7, 1)))["Hoạt động"])
+    assert [r[0] for r in dai_tu[1:]] == []
+
+
+def test_gaps_sheet_counts_open_gaps_by_rule(app, ctx, world):
+    from app.models import Gap
+
+    db.session.add(Gap(rule_code="commune_without_trainer", subject_kind="area", subject_id="x1",
+                       area_id=world.phu_binh.id, severity="high", state="acknowledged", params={}))
+    db.session.add(Gap(rule_code="commune_without_trainer", subject_kind="area", subject_id="x2",
+                       area_id=world.phu_binh.id, severity="high", state="resolved", params={},
+                       resolved_at=date(2025, 6, 1)))
+    db.session.flush()
+    rows = _rows(_book(create_report(Q2, world.phu_binh, None, today=date(2025, 7, 1)))["Cảnh báo"])
+    summary = {r[0]: r for r in rows[1:4] if r[0]}
+    assert summary["Xã chưa có giảng viên"][1:] == (1, 0, 0, 0, 1, 1)
+    assert summary["Hoạt động chưa bắt đầu"][1:] == (0, 1, 0, 1, 0, 1)
+    assert summary["Tổng cộng"][-1] == 2
+    dai_tu = _rows(_book(create_report(Q2, world.dai_tu, None, today=date(2025, 7, 1)))["Cảnh báo"])
+    assert dai_tu[1][0] is None or dai_tu[1][0] == "Các cảnh báo đang mở"
+
+
+def test_districts_with_a_plan_are_measured(app, ctx, world):
+    from app.targets.measures import districts_plan_issued
+
+    province = programme_root()
+    measure = districts_plan_issued(Where(province, province.valid_from, date(2025, 6, 30)))
+    # the world's only stored plan is Phú Bình's own: its one district, whose plan was issued on 10/01/2025
+    assert (measure.numerator, measure.denominator) == (1, 1)
+    assert districts_plan_issued(Where(province, province.valid_from, date(2025, 1, 9))).numerator == 0
+    dai_tu = districts_plan_issued(Where(world.dai_tu, world.dai_tu.valid_from, date(2025, 6, 30)))
+    assert (dai_tu.numerator, dai_tu.denominator) == (0, None)

@@ -198,7 +198,27 @@ def assignments(user, args) -> ExportTable | None:
     return ExportTable("phan-cong", "Phân công", ASSIGNMENT_COLUMNS, rows)
 
 
+GAP_COLUMNS = [
+    Column("Mức độ", width=11), Column("Loại cảnh báo", width=34), Column("Nội dung", width=80),
+    Column("Địa bàn", width=24), Column("Phát hiện", "date", 12), Column("Trạng thái", width=14),
+    Column("Tiếp nhận", "date", 12), Column("Mã cảnh báo", "int", 10),
+]
+
+
+def gaps(user, args) -> ExportTable:
+    """The gaps page's list (its state and rule filters), each gap's message written out."""
+    from app.gaps.queries import ACTIVE, RULE_LABELS, gaps_stmt, message, rule_label
+    from app.models.vocab import GAP_STATES, SEVERITIES
+
+    state, rule = args.get("state", "active"), args.get("rule", "")
+    stmt = gaps_stmt(user, (state,) if state in GAP_STATES else ACTIVE, rule if rule in RULE_LABELS else None)
+    rows = ([SEVERITIES[g.severity], rule_label(g.rule_code), message(g), g.area.name if g.area else "",
+             g.opened_at, GAP_STATES[g.state], g.acknowledged_at, g.id]
+            for g in db.session.scalars(stmt.execution_options(yield_per=BATCH)))
+    return ExportTable("canh-bao", "Cảnh báo", GAP_COLUMNS, rows)
+
+
 TABLES: dict[str, Callable] = {
     "trainers": trainers, "classes": classes, "learners": learners, "certificates": certificates,
-    "assignments": assignments,
+    "assignments": assignments, "gaps": gaps,
 }

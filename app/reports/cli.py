@@ -22,7 +22,7 @@ def quarterly(quarter: str | None, area_code: str | None) -> None:
     from app.reports.operations import generate_quarterly
 
     try:
-        summary = generate_quarterly(quarter=quarter, area_code=area_code)
+        summary = generate_quarterly(quarter=quarter, area_code=area_code, origin="cli")
     except (OperationError, ValueError) as error:
         db.session.rollback()
         raise click.ClickException(getattr(error, "message", str(error))) from None

@@ -95,7 +95,7 @@ def report_path(report: Report) -> Path:
 
 
 def generate_quarterly(year: int | None = None, quarter: int | str | None = None, area_code: str | None = None,
-                       today=None) -> str:
+                       today=None, origin: str = "job") -> str:
     """The quarterly job: the province-wide report (or `area_code`'s) of the quarter; a summary line."""
     today = today or local_today()
     if isinstance(quarter, str):
@@ -105,18 +105,21 @@ def generate_quarterly(year: int | None = None, quarter: int | str | None = None
     else:
         period = Quarter.of(today)
     area = programme_root()
+    if area is None and not area_code:
+        raise OperationError("Chưa nạp bản đồ hành chính của tỉnh: không có phạm vi để lập báo cáo.", field="area_id")
     if area_code:
         area = db.session.scalar(select(Area).where(Area.code == area_code).order_by(Area.valid_from.desc()))
         if area is None:
             raise OperationError(f"Không có địa bàn mã “{area_code}”.", field="area_id")
     done = db.session.scalar(select(Report).where(Report.year == period.year, Report.quarter == period.number,
-                                                  Report.area_id == area.id, Report.origin == "job"))
+                                                  Report.area_id == area.id, Report.origin == "job")) \
+        if origin == "job" else None
     if done is not None and report_path(done).is_file():
         return (f"Báo cáo {period.label} — {area.name} đã được lập lúc {vn_datetime(done.generated_at)} "
                 f"({done.file_name}); không lập lại.")
-    if done is not None:  # the row outlived its file: make the file again under the same row
+    if done is not None:  # the row outlived its file: make the file again under a new row
         db.session.delete(done)
         db.session.flush()
-    report = create_report(period, area, None, origin="job", today=today)
+    report = create_report(period, area, None, origin=origin, today=today)
     return (f"Đã lập báo cáo {period.label} — {area.name}: {report.file_name} "
             f"({report.size_bytes // 1024} KB, {report.seconds:.1f} giây).")

@@ -16,6 +16,8 @@ from datetime import date, datetime
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from app.web.formatting import _local as local_time
+
 NUM_FORMATS = {"int": "#,##0", "num": "#,##0.0", "pct": "0.0%", "date": "dd/mm/yyyy",
                "datetime": "dd/mm/yyyy hh:mm"}
 
@@ -50,8 +52,8 @@ def write_cell(sheet: Worksheet, row: int, col: int, value, kind: str, fmt) -> N
     if value is None or value == "":
         sheet.write_blank(row, col, None, fmt)
     elif kind in ("date", "datetime") and isinstance(value, date | datetime):
-        if isinstance(value, datetime) and value.tzinfo is not None:
-            value = value.replace(tzinfo=None)
+        if isinstance(value, datetime):  # stored in UTC: shown in Vietnam's time, as on the pages
+            value = local_time(value).replace(tzinfo=None)
         sheet.write_datetime(row, col, value, fmt)
     elif kind in ("int", "num", "pct") and isinstance(value, int | float):
         sheet.write_number(row, col, value, fmt)

@@ -10,8 +10,9 @@ was counted or why there is no denominator). `measure_all(where)` runs them in p
   area's path): classes by venue, enrolments by their class, units and trainers by their area;
 - counts stand on `as_of` (the last day of a reported quarter): enrolments completed on or before it,
   trainers certified on or before it (or without a date). A trainer's status is the current one (no history);
-- T1 `districts_plan_issued`: districts (or clusters) below the area with an issued district plan (the rollout
-  plan's district plans);
+- T1 `districts_plan_issued`: the districts a stored plan covers (`app.plan.queries.planned_districts`, on the
+  map of the plan: after the 2025 change they stay the old map's) whose image on the area's map lies in the area,
+  with a district plan issued on or before `as_of`, over all those districts;
 - T2 `units_with_core_group`: units in scope with at least `core_group_min_trainers` (plan setting) active
   trainers of their own (`Trainer.unit_id`), over all units in scope;
 - T3 `civil_servants_trained`: distinct persons of audience `civil_servant` with a completed enrolment, over
@@ -164,8 +165,25 @@ def communes_with_trainer(where: Where, graph: AreaGraph | None = None) -> Measu
                    "Xã, phường có ít nhất một giảng viên đang hoạt động (đếm trên bản đồ của phạm vi).")
 
 
+def districts_plan_issued(where: Where, graph: AreaGraph | None = None) -> Measure:
+    from app.models import DistrictPlan
+    from app.plan.queries import planned_districts
+
+    graph = graph or AreaGraph.load()
+    inside = []
+    for district_id in db.session.scalars(select(Area.id).where(planned_districts())):
+        image = graph.image(district_id, where.day)
+        if image is not None and where.area.id in graph.nodes[image].ids:
+            inside.append(district_id)
+    issued = db.session.scalar(select(func.count(DistrictPlan.id)).where(
+        DistrictPlan.area_id.in_(inside), DistrictPlan.issued_on.is_not(None),
+        DistrictPlan.issued_on <= where.as_of)) if inside else 0
+    return Measure("districts_plan_issued", issued or 0, len(inside) or None,
+                   "Huyện, thành phố (bản đồ của kế hoạch) đã ban hành kế hoạch đến ngày tính số liệu.")
+
+
 MEASURES: list[Callable[[Where], Measure | None]] = [
-    units_with_core_group, civil_servants_trained, business_owners_trained,
+    districts_plan_issued, units_with_core_group, civil_servants_trained, business_owners_trained,
     working_age_trained_online, communes_with_trainer,
 ]
 
