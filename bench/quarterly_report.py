@@ -1,7 +1,7 @@
 """Benchmark of the quarterly report workbook at province scale (DESIGN.md section 5: under 10 s).
 
 Seeds `lantoa demo --size province` (~30k trainers, ~100k classes, ~1M enrolments) into a temporary SQLite file
-(~60 s), then builds the province-wide workbook of the last complete quarter `--repeat` times through
+(1–4 minutes), then builds the province-wide workbook of the last complete quarter `--repeat` times through
 `app.reports.operations.create_report` (every sheet, written with constant_memory, archived) and prints the
 median, the slowest sheet and the file size; also the district-level workbook of Đại Từ.
 
