@@ -14,7 +14,6 @@ NAV = [
     ("rankings.index", "Xếp hạng", {"admin", "steering", "coordinator", "trainer", "viewer"}),
     ("plan.index", "Kế hoạch", {"admin", "steering", "coordinator", "viewer"}),
     ("admin.users", "Quản trị", {"admin"}),
-    ("jobs.index", "Tác vụ định kỳ", {"admin"}),
 ]
 
 
