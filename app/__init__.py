@@ -51,7 +51,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.certificates.routes import bp as certificates_bp
     from app.dashboard.routes import bp as dashboard_bp
     from app.gaps.routes import bp as gaps_bp
-    from app.jobs import routes as _jobs_routes  # noqa: F401  (the jobs page lives in the admin blueprint)
+    from app.jobs.routes import bp as jobs_bp
     from app.network.routes import bp as network_bp
     from app.people.routes import bp as people_bp
     from app.plan.routes import bp as plan_bp
@@ -67,5 +67,5 @@ def _register_blueprints(app: Flask) -> None:
 
     for bp in (certificates_bp, rankings_bp, assignments_bp):
         app.register_blueprint(bp)
-    for bp in (plan_bp, gaps_bp):
+    for bp in (plan_bp, gaps_bp, jobs_bp):
         app.register_blueprint(bp)

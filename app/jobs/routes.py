@@ -1,20 +1,20 @@
-"""The jobs page, under the admin section (`/admin/jobs/`, blueprint `admin`): each job with its schedule, next
-run and last runs; run one now; the outbox."""
+"""The jobs page (admin): each job with its schedule, next run and last runs; run one now; the outbox."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from app.admin.routes import admin_required, bp
+from app.admin.routes import admin_required
 from app.extensions import db
 from app.jobs.registry import JOBS, get_job, next_run
 from app.jobs.runner import run_job
 from app.models import JobRun, OutboxMessage, SchedulerLease
 from app.timeutil import as_utc, utcnow
 
+bp = Blueprint("jobs", __name__, url_prefix="/admin/jobs")
 RECENT = 5
 
 
@@ -31,9 +31,9 @@ def _recent_runs() -> dict[str, list[JobRun]]:
     return recent
 
 
-@bp.get("/jobs/")
+@bp.get("/")
 @admin_required
-def jobs():
+def index():
     tz = current_app.config["LANTOA_TIMEZONE"]
     now = utcnow()
     recent = _recent_runs()
@@ -43,14 +43,14 @@ def jobs():
     messages = list(db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(10)))
     lease = db.session.get(SchedulerLease, "lantoa-scheduler")
     lease_live = lease is not None and as_utc(lease.expires_at) > now
-    return render_template("admin/jobs.html", jobs=jobs, outbox=outbox, messages=messages, lease=lease,
+    return render_template("jobs/index.html", jobs=jobs, outbox=outbox, messages=messages, lease=lease,
                            lease_live=lease_live, smtp=bool(current_app.config.get("LANTOA_SMTP_URL")),
                            dialect=db.engine.dialect.name)
 
 
-@bp.post("/jobs/<job_name>/run")
+@bp.post("/<job_name>/run")
 @admin_required
-def run_job_now(job_name: str):
+def run_now(job_name: str):
     try:
         spec = get_job(job_name)
     except KeyError:
@@ -58,4 +58,4 @@ def run_job_now(job_name: str):
     run = run_job(spec, runner=f"web: {current_user.username}")
     category = {"ok": "success", "skipped": "warning", "error": "danger"}[run.outcome]
     flash(f"{spec.label}: {run.outcome_label.lower()} sau {run.duration_ms} ms. {run.message}", category)
-    return redirect(url_for("admin.jobs", _anchor=f"job-{spec.id}"))
+    return redirect(url_for("jobs.index", _anchor=f"job-{spec.id}"))

@@ -14,6 +14,7 @@ NAV = [
     ("rankings.index", "Xếp hạng", {"admin", "steering", "coordinator", "trainer", "viewer"}),
     ("plan.index", "Kế hoạch", {"admin", "steering", "coordinator", "viewer"}),
     ("admin.users", "Quản trị", {"admin"}),
+    ("jobs.index", "Tác vụ định kỳ", {"admin"}),
 ]
 
 
