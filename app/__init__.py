@@ -70,3 +70,8 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(bp)
     for bp in (plan_bp, gaps_bp, jobs_bp, targets_bp):
         app.register_blueprint(bp)
+    from app.exports.routes import bp as exports_bp
+    from app.reports.routes import bp as reports_bp
+
+    for bp in (reports_bp, exports_bp):
+        app.register_blueprint(bp)

@@ -317,6 +317,8 @@ def settings_set(key: str, value: int) -> None:
 
 def register(app: Flask) -> None:
     from app.network.cli import network_cli
+    from app.reports.cli import reports_cli
 
-    for command in (areas_cli, demo_cmd, users_cli, settings_cli, network_cli, plan_cli, jobs_cli, scheduler_cmd):
+    for command in (areas_cli, demo_cmd, users_cli, settings_cli, network_cli, plan_cli, jobs_cli, scheduler_cmd,
+                    reports_cli):
         app.cli.add_command(command)

@@ -29,6 +29,7 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "LANTOA_UPLOAD_MAX_MB": ("10", "largest evidence file accepted, in megabytes"),
     "LANTOA_REMINDER_DAYS": ("7", "remind lead units this many days before an activity starts or is due"),
     "LANTOA_TODAY": ("", "pins 'today' (YYYY-MM-DD) for demos and tests; refused in production"),
+    "LANTOA_REPORTS_DIR": ("<instance>/reports", "folder of the generated quarterly report workbooks (the archive)"),
 }
 
 
@@ -85,4 +86,5 @@ def load_settings(instance_path: Path) -> dict:
         "LANTOA_UPLOAD_MAX_MB": int(_env("LANTOA_UPLOAD_MAX_MB") or 10),
         "LANTOA_REMINDER_DAYS": int(_env("LANTOA_REMINDER_DAYS") or 7),
         "LANTOA_TODAY": pinned_today,
+        "LANTOA_REPORTS_DIR": _env("LANTOA_REPORTS_DIR") or str(instance_path / "reports"),
     }

@@ -14,6 +14,7 @@ MODULES = {
     "assignment": "bench.assignment_app",
     "network_db": "bench.network_db",
     "gap_scan": "bench.gap_scan",
+    "quarterly": "bench.quarterly_report",
 }
 
 

@@ -60,6 +60,7 @@ def app(database_url, tmp_path_factory):
         "LANTOA_PAGE_SIZE": 20,
         "SERVER_NAME": "lantoa.test",
         "LANTOA_UPLOAD_DIR": str(tmp_path_factory.mktemp("uploads")),
+        "LANTOA_REPORTS_DIR": str(tmp_path_factory.mktemp("reports")),
     })
     with app.app_context():
         db.create_all()

@@ -16,7 +16,18 @@ from app import ROOT
 from app.areas.crosswalk import crosswalk_maps, load_crosswalk
 from app.areas.operations import load_map, map_period, read_map
 from app.extensions import db
-from app.models import Area, Assignment, Certificate, Enrollment, Person, Trainer, TrainingClass, Unit, User
+from app.models import (
+    Area,
+    Assignment,
+    Certificate,
+    Enrollment,
+    Person,
+    Report,
+    Trainer,
+    TrainingClass,
+    Unit,
+    User,
+)
 from app.text import fold
 
 MAP_2024 = ROOT / "data" / "areas" / "vn-2024-thai-nguyen-bac-kan.csv"
@@ -142,6 +153,7 @@ def build_world() -> None:
     make_class(child_pb, diem_thuy, status="running", start_on=date(2025, 5, 20), end_on=date(2025, 6, 30),
                topic="Tư duy giải quyết vấn đề cùng AI")
     make_assignment(child_pb, diem_thuy, reason="Phú Bình")
+    db.session.add(Report(year=2025, quarter=2, area_id=phu_binh.id, file_name="test-phu-binh-2025-Q2.xlsx"))
 
     make_user("admin", "admin")
     make_user("steering", "steering")

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Area, Assignment, Certificate, Enrollment, Person, TrainingClass, Unit, User
+from app.models import Area, Assignment, Certificate, Enrollment, Person, Report, TrainingClass, Unit, User
 from app.scope import visible
 from tests.plan_world import PlanWorld
 
@@ -20,6 +20,7 @@ PARAM_OBJECTS = {
     "user_id": lambda w: w.users["coord_phubinh"].id,
     "certificate_id": lambda w: db.session.scalar(select(Certificate.id).where(Certificate.code == "PBKT000001")),
     "assignment_id": lambda w: db.session.scalar(select(Assignment.id).where(Assignment.reason == "Phú Bình")),
+    "report_id": lambda w: db.session.scalar(select(Report.id).where(Report.area_id == w.phu_binh.id)),
     "enrollment_id": lambda w: db.session.scalar(
         select(Enrollment.id).where(Enrollment.class_id == w.classes["Làm video ngắn với AI"].id)
     ),

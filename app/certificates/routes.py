@@ -13,6 +13,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from app.certificates import operations
+from app.certificates.queries import certificate_filters, certificate_list
 from app.certificates.ratelimit import allow
 from app.errors import OperationError
 from app.extensions import db
@@ -21,6 +22,7 @@ from app.models.vocab import LEVELS
 from app.scope import get_or_404
 from app.timeutil import local_today, utcnow
 from app.training.forms import ReasonForm
+from app.web.lists import paginate
 
 bp = Blueprint("certificates", __name__)
 
@@ -29,6 +31,14 @@ def qr_svg(url: str) -> Markup:
     """The QR code of `url` as inline SVG (no file, no external service)."""
     svg = segno.make(url, error="m").svg_inline(scale=4, dark="#08543c", border=2)
     return Markup(svg)  # segno writes well-formed SVG from the URL, which it escapes
+
+
+@bp.get("/certificates/")
+@login_required
+def index():
+    filters = certificate_filters(request.args)
+    return render_template("certificates/index.html", page=paginate(certificate_list(current_user, **filters)),
+                           **filters)
 
 
 @bp.get("/certificates/<int:certificate_id>")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import threading
 from collections.abc import Callable
 
 from sqlalchemy import Engine, insert, or_, text, update
@@ -35,11 +36,26 @@ def lock_key(name: str) -> int:
 
 
 class AdvisoryLock:
+    """The held connection is shared by the renew loop and `stop()`, so every use of it is serialized."""
+
     def __init__(self, engine: Engine, name: str, holder: str):
         self.engine, self.name, self.holder, self.key = engine, name, holder, lock_key(name)
         self.connection = None
+        self._guard = threading.Lock()
 
     def acquire(self) -> bool:
+        with self._guard:
+            return self._acquire()
+
+    def renew(self) -> bool:
+        with self._guard:
+            return self._renew()
+
+    def release(self) -> None:
+        with self._guard:
+            self._release()
+
+    def _acquire(self) -> bool:
         if self.connection is not None:
             return True
         connection = self.engine.connect()
@@ -51,7 +67,7 @@ class AdvisoryLock:
             connection.close()
         return bool(got)
 
-    def renew(self) -> bool:
+    def _renew(self) -> bool:
         if self.connection is None:
             return False
         try:
@@ -63,7 +79,7 @@ class AdvisoryLock:
             return False
         return True
 
-    def release(self) -> None:
+    def _release(self) -> None:
         if self.connection is None:
             return
         try:

@@ -12,6 +12,7 @@ from app.models.network import NetworkRollup, NetworkSnapshot, TrainerStats
 from app.models.person import Person
 from app.models.plan import Activity, ActivityDependency, Phase, Plan, activity_lead_units
 from app.models.points import AreaPopulation, PointEntry, PointTotal
+from app.models.report import Report
 from app.models.setting import RateHit, Setting
 from app.models.target import IndicatorSnapshot, Target
 from app.models.trainer import Trainer
@@ -21,7 +22,8 @@ from app.models.user import User
 
 __all__ = [
     "Area", "AreaCrosswalk", "AreaNeighbour", "AreaPopulation", "AreaRehoming", "Assignment", "AuditEvent",
-    "Certificate", "Enrollment", "NetworkRollup", "NetworkSnapshot", "Person", "PointEntry", "PointTotal", "RateHit", "Setting",
+    "Certificate", "Enrollment", "NetworkRollup", "NetworkSnapshot", "Person", "PointEntry", "PointTotal", "RateHit",
+    "Report", "Setting",
     "Trainer", "TrainerStats", "TrainingClass", "Unit", "User",
     # the rollout plan, gaps, periodic jobs and mail
     "Activity", "ActivityDependency", "DistrictPlan", "Evidence", "Gap", "GapEvent", "JobRun", "OutboxMessage", "Phase",

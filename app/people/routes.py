@@ -7,9 +7,10 @@ from app.errors import OperationError
 from app.extensions import db
 from app.models import Area, Certificate, Enrollment, Person, TrainingClass
 from app.people.operations import merge_persons
+from app.people.queries import person_list
 from app.scope import get_or_404, scoped, visible
 from app.training.forms import MergeForm
-from app.web.lists import apply_search, paginate, search_text
+from app.web.lists import paginate, search_text
 
 bp = Blueprint("people", __name__, url_prefix="/people")
 MERGERS = ("coordinator", "steering", "admin")
@@ -19,10 +20,7 @@ MERGERS = ("coordinator", "steering", "admin")
 @login_required
 def index():
     q = search_text()
-    stmt = scoped(Person, current_user).options(joinedload(Person.home_area)).order_by(Person.search_key, Person.id)
-    if q:
-        stmt = apply_search(stmt, Person.search_key, q)
-    return render_template("people/index.html", page=paginate(stmt), q=q)
+    return render_template("people/index.html", page=paginate(person_list(current_user, q)), q=q)
 
 
 @bp.get("/<int:person_id>")

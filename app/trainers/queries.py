@@ -11,6 +11,16 @@ from app.scope import area_subtree_ids, scoped, unit_subtree_ids, visible
 from app.web.lists import apply_search
 
 
+def trainer_filters(args) -> dict:
+    """The list page's filters from a query string (the list and its exports read the same ones)."""
+    from app.models.vocab import TRAINER_STATUSES, TRAINER_TIERS
+
+    status, tier = args.get("status", ""), args.get("tier", "")
+    return {"q": (args.get("q") or "").strip()[:100], "status": status if status in TRAINER_STATUSES else "",
+            "tier": tier if tier in TRAINER_TIERS else "", "generation": args.get("generation", type=int),
+            "area_id": args.get("area_id", 0, type=int), "unit_id": args.get("unit_id", 0, type=int)}
+
+
 def _filters(user, q: str, status: str, tier: str, generation: int | None, area_id: int, unit_id: int) -> list:
     """The list's conditions on trainers (the name search is applied where persons are joined)."""
     conditions = [visible(Trainer, user)]

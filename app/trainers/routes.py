@@ -4,7 +4,6 @@ from flask_login import current_user, login_required
 from app.errors import OperationError
 from app.extensions import db
 from app.models import Trainer
-from app.models.vocab import TRAINER_STATUSES, TRAINER_TIERS
 from app.network import operations
 from app.network import queries as network_queries
 from app.network.forms import MENTOR_HINT, MoveForm, TrainerForm
@@ -12,7 +11,7 @@ from app.rankings.queries import trainer_points
 from app.scope import can_change, get_or_404
 from app.trainers import queries
 from app.training.queries import class_counts
-from app.web.lists import paginate, search_text
+from app.web.lists import paginate
 
 bp = Blueprint("trainers", __name__, url_prefix="/trainers")
 
@@ -20,18 +19,10 @@ bp = Blueprint("trainers", __name__, url_prefix="/trainers")
 @bp.get("/")
 @login_required
 def index():
-    q = search_text()
-    status = request.args.get("status", "")
-    tier = request.args.get("tier", "")
-    generation = request.args.get("generation", type=int)
-    area_id = request.args.get("area_id", 0, type=int)
-    unit_id = request.args.get("unit_id", 0, type=int)
-    filters = (current_user, q, status if status in TRAINER_STATUSES else "",
-               tier if tier in TRAINER_TIERS else "", generation, area_id, unit_id)
-    page = paginate(queries.trainer_list(*filters), queries.trainer_list_count(*filters))
+    filters = queries.trainer_filters(request.args)
+    page = paginate(queries.trainer_list(current_user, **filters), queries.trainer_list_count(current_user, **filters))
     return render_template(
-        "trainers/index.html", page=page, q=q, status=status, tier=tier, generation=generation,
-        area_id=area_id, unit_id=unit_id, areas=network_queries.area_choices(current_user, "Mọi địa bàn"),
+        "trainers/index.html", page=page, **filters, areas=network_queries.area_choices(current_user, "Mọi địa bàn"),
         units=network_queries.unit_choices(current_user, "Mọi đơn vị"), can_edit=_can_edit(),
     )
 

@@ -12,6 +12,22 @@ from app.text import fold
 from app.training.settings import plan_setting
 
 
+def class_list(user, status: str = "", level: int | None = None):
+    """Classes the user may see, newest first, filtered by status and level (the list page and its exports)."""
+    from app.models.vocab import CLASS_STATUSES
+
+    stmt = (
+        scoped(TrainingClass, user)
+        .options(joinedload(TrainingClass.venue_area), joinedload(TrainingClass.trainer).joinedload(Trainer.person))
+        .order_by(TrainingClass.start_on.desc(), TrainingClass.id.desc())
+    )
+    if status in CLASS_STATUSES:
+        stmt = stmt.where(TrainingClass.status == status)
+    if level in (1, 2, 3, 4, 5):
+        stmt = stmt.where(TrainingClass.level == level)
+    return stmt
+
+
 def own_trainer(user) -> Trainer | None:
     """The trainer record of a trainer account."""
     if user.role != "trainer":

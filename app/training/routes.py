@@ -35,15 +35,7 @@ def require_change() -> None:
 def index():
     status = request.args.get("status", "")
     level = request.args.get("level", type=int)
-    stmt = (
-        scoped(TrainingClass, current_user)
-        .options(joinedload(TrainingClass.venue_area), joinedload(TrainingClass.trainer).joinedload(Trainer.person))
-        .order_by(TrainingClass.start_on.desc(), TrainingClass.id.desc())
-    )
-    if status in CLASS_STATUSES:
-        stmt = stmt.where(TrainingClass.status == status)
-    if level in (1, 2, 3, 4, 5):
-        stmt = stmt.where(TrainingClass.level == level)
+    stmt = queries.class_list(current_user, status, level)
     return render_template("training/index.html", page=paginate(stmt), status=status, level=level,
                            can_register=can_change(current_user))
 

@@ -18,6 +18,7 @@ DEFAULTS: dict[str, tuple[int, str]] = {
     "points_learner_completed": (2, "Điểm cho giảng viên với mỗi học viên hoàn thành"),
     "points_certificate": (5, "Điểm cho học viên với mỗi bậc chứng nhận đạt được"),
     "points_trainer_grown": (20, "Điểm cho người hướng dẫn với mỗi giảng viên mới được ươm mầm"),
+    "core_group_min_trainers": (3, "Số giảng viên tối thiểu của một đơn vị để tính là đã có nhóm nòng cốt"),
     "verify_limit": (30, "Số lượt tra cứu chứng nhận tối đa của một địa chỉ trong khung thời gian"),
     "verify_window_minutes": (10, "Khung thời gian đếm lượt tra cứu (phút)"),
     # Assignment (phân công); capacity = classes_max_running - running classes - active assigned classes.
@@ -31,7 +32,6 @@ DEFAULTS: dict[str, tuple[int, str]] = {
     "assignment_cost_neighbour_district": (7, "Chi phí phân công: huyện giáp ranh"),
     "assignment_cost_elsewhere": (12, "Chi phí phân công: nơi khác"),
     # Targets and gaps (app/targets, app/gaps/inputs.py)
-    "core_group_min_trainers": (2, "Số giảng viên tối thiểu của một đơn vị để thành nhóm nòng cốt"),
     "classes_min_after_days": (90, "Số ngày sau chứng nhận mà giảng viên mở chưa đủ số lớp tối thiểu thì cảnh báo"),
     "stalled_weeks": (8, "Số tuần nhánh lan tỏa không có lớp hay giảng viên mới thì cảnh báo"),
     "reproduction_threshold_percent": (100, "Ngưỡng hệ số lan tỏa R (phần trăm; 100 = R dưới 1 thì cảnh báo)"),

@@ -13,6 +13,7 @@ NAV = [
     ("assignments.index", "Phân công", {"admin", "steering", "coordinator", "viewer"}),
     ("rankings.index", "Xếp hạng", {"admin", "steering", "coordinator", "trainer", "viewer"}),
     ("plan.index", "Kế hoạch", {"admin", "steering", "coordinator", "viewer"}),
+    ("reports.index", "Báo cáo", {"admin", "steering", "coordinator", "viewer"}),
     ("targets.index", "Chỉ tiêu", {"admin", "steering", "coordinator", "viewer"}),
     ("gaps.index", "Cảnh báo", {"admin", "steering", "coordinator", "viewer"}),
     ("admin.users", "Quản trị", {"admin"}),

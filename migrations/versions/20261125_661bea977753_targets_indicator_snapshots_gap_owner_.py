@@ -1,7 +1,7 @@
 """targets, indicator snapshots, gap owner and business owners
 
 Revision ID: 661bea977753
-Revises: bdbb13594878
+Revises: af886ff63e71
 Create Date: 2026-11-25 23:52:46.206584
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '661bea977753'
-down_revision = 'bdbb13594878'
+down_revision = 'af886ff63e71'
 branch_labels = None
 depends_on = None
 

@@ -52,9 +52,19 @@ def test_a_failing_job_is_rolled_back_and_recorded(app):
     assert db.session.get(JobRun, run.id).finished_at >= db.session.get(JobRun, run.id).started_at
 
 
+def test_the_quarterly_job_builds_and_archives_the_province_report():
+    from app.models import Report
+
+    run = run_job("quarterly_report", runner="test")
+    assert run.outcome == "ok" and run.message.startswith("Đã lập báo cáo Quý "), run.message
+    report = db.session.scalar(select(Report).where(Report.origin == "job"))
+    assert report is not None and report.generated_by_id is None
+    again = run_job("quarterly_report", runner="test")  # idempotent: one job report per quarter and area
+    assert again.outcome == "ok" and again.message.endswith("không lập lại.")
+    assert db.session.scalar(select(func.count(Report.id)).where(Report.origin == "job")) == 1
+
+
 def test_a_job_of_a_module_not_installed_is_skipped():
-    run = run_job("quarterly_report", runner="test")  # app.reports is another engineer's, not here yet
-    assert run.outcome == "skipped" and run.message == "Bỏ qua: chưa cài mô-đun báo cáo (app.reports.operations.generate_quarterly)."
     missing = JobSpec("x", "X", "", "", lambda tz: None,
                       lambda ctx: _optional("app.network.nothing_here", "f", "mô-đun thử")())
     assert run_job(missing, runner="test").outcome == "skipped"
@@ -121,9 +131,9 @@ def test_the_jobs_page_lists_jobs_with_next_runs_and_runs_one_now(client, login_
     response = post_form(client, "/admin/jobs/quarterly_report/run", {}, token_page="/admin/jobs/")
     assert response.status_code == 302
     run = db.session.scalar(select(JobRun).where(JobRun.job_id == "quarterly_report"))
-    assert run.outcome == "skipped" and run.runner == "web: admin"
+    assert run.outcome == "ok" and run.runner == "web: admin"
     page = client.get("/admin/jobs/").get_data(as_text=True)
-    assert "Báo cáo quý: bỏ qua" in page and "Bỏ qua" in page
+    assert "Báo cáo quý: thành công" in page and "Đã lập báo cáo Quý" in page
     assert client.post("/admin/jobs/gap_scan/run").status_code == 400  # no CSRF token
     assert client.get("/admin/jobs/gap_scan/run").status_code == 405
     assert post_form(client, "/admin/jobs/nope/run", {}, token_page="/admin/jobs/").status_code == 404
@@ -139,6 +149,6 @@ def test_the_cli_lists_and_runs_jobs(app):
     listed = runner.invoke(args=["jobs", "list"])
     assert listed.exit_code == 0 and all(spec.id in listed.output for spec in JOBS)
     ran = runner.invoke(args=["jobs", "run", "quarterly_report"])
-    assert ran.exit_code == 0 and "Báo cáo quý: Bỏ qua" in ran.output
+    assert ran.exit_code == 0 and "Báo cáo quý: Thành công" in ran.output
     assert runner.invoke(args=["jobs", "run", "nope"]).exit_code != 0
     assert "--lease-seconds" in runner.invoke(args=["scheduler", "--help"]).output

@@ -1,0 +1,224 @@
+"""What each export holds: the columns and the rows of one list, read with the list page's own query.
+
+Rules:
+- every table starts from the list page's query builder (same scope, same filters) and only re-selects
+  plain columns from its WHERE clause and ORDER BY, streaming rows (`yield_per`), so exports match the page;
+- trainers and learners begin with exactly the import templates' columns (app/network/imports.py COLUMNS,
+  app/training/roster.py COLUMNS), so an export can be imported again; extra columns come after and imports
+  ignore them. Phones are written 0xxxxxxxxx; the national ID number is never exported in full (the project
+  shows it masked), so its column stays empty and rows are matched by phone;
+- a table that is not meant for the user's role answers None (the route turns it into 404).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import aliased
+
+from app.assignments.queries import assignment_list
+from app.certificates.queries import certificate_filters, certificate_list
+from app.extensions import db
+from app.models import Area, Assignment, Certificate, Enrollment, Person, Trainer, TrainingClass, Unit
+from app.models.vocab import (
+    ASSIGNMENT_REASONS,
+    ASSIGNMENT_STATUSES,
+    ASSIGNMENT_TARGETS,
+    AUDIENCE_GROUPS,
+    CLASS_MODES,
+    CLASS_STATUSES,
+    ENROLLMENT_STATUSES,
+    GENDERS,
+    TRAINER_STATUSES,
+    TRAINER_TIERS,
+)
+from app.network.imports import COLUMNS as TRAINER_IMPORT_COLUMNS
+from app.people.queries import person_list
+from app.reports.tables import Column
+from app.trainers.queries import trainer_filters, trainer_list
+from app.training.queries import class_list
+from app.training.roster import COLUMNS as ROSTER_COLUMNS
+
+BATCH = 2000
+
+
+@dataclass
+class ExportTable:
+    name: str  # file name without extension
+    title: str  # sheet name
+    columns: list[Column]
+    rows: Iterable[list]
+
+
+def local_phone(phone: str | None) -> str:
+    return "0" + phone[3:] if phone and phone.startswith("+84") else (phone or "")
+
+
+def _stream(stmt: Select) -> Iterator:
+    yield from db.session.execute(stmt.execution_options(yield_per=BATCH))
+
+
+def _reselect(list_stmt: Select, *columns) -> Select:
+    """The list's rows (its FROM, WHERE and ORDER BY) as plain columns."""
+    stmt = select(*columns).select_from(*list_stmt.get_final_froms())
+    if list_stmt.whereclause is not None:
+        stmt = stmt.where(list_stmt.whereclause)
+    return stmt.order_by(*list_stmt._order_by_clauses)
+
+
+def _date_kind(key: str) -> str:
+    return "date" if key == "certified_on" else ("int" if key == "max_level" else "text")
+
+
+TRAINER_COLUMNS = [Column(header, _date_kind(key), 20) for key, header in TRAINER_IMPORT_COLUMNS] + [
+    Column("Tên địa bàn", width=24), Column("Thế hệ", "int", 8), Column("Trạng thái", width=14),
+    Column("Mã giảng viên", "int", 10)]
+
+
+def trainers(user, args) -> ExportTable:
+    base = trainer_list(user, **trainer_filters(args))
+    mentor, mentor_person = aliased(Trainer), aliased(Person)
+    stmt = (_reselect(base, Person.full_name, Person.phone, mentor_person.phone, Trainer.tier, Trainer.max_level,
+                      Area.code, Unit.name, Trainer.certified_on, Area.name, Trainer.generation, Trainer.status,
+                      Trainer.id)
+            .outerjoin(mentor, mentor.id == Trainer.mentor_id)
+            .outerjoin(mentor_person, mentor_person.id == mentor.person_id)
+            .outerjoin(Area, Area.id == Trainer.area_id).outerjoin(Unit, Unit.id == Trainer.unit_id))
+    rows = ([r[0], local_phone(r[1]), "", local_phone(r[2]), TRAINER_TIERS[r[3]], r[4], r[5], r[6], r[7], r[8],
+             r[9], TRAINER_STATUSES[r[10]], r[11]] for r in _stream(stmt))
+    return ExportTable("giang-vien", "Giảng viên", TRAINER_COLUMNS, rows)
+
+
+CLASS_COLUMNS = [
+    Column("Mã lớp", "int", 9), Column("Chủ đề", width=34), Column("Bậc", "int", 6), Column("Hình thức", width=12),
+    Column("Đối tượng", width=30), Column("Trạng thái", width=14), Column("Giảng viên", width=24),
+    Column("SĐT giảng viên", width=14), Column("Xã, phường", width=22), Column("Mã địa bàn", width=10),
+    Column("Đơn vị tổ chức", width=26), Column("Ngày bắt đầu", "date", 12), Column("Ngày kết thúc", "date", 12),
+    Column("Số buổi", "int", 8), Column("Sĩ số tối đa", "int", 10), Column("Học viên", "int", 10),
+    Column("Hoàn thành", "int", 10),
+]
+
+
+def classes(user, args) -> ExportTable:
+    base = class_list(user, args.get("status", ""), args.get("level", type=int))
+    counts = (select(Enrollment.class_id, func.count().label("n"),
+                     func.count().filter(Enrollment.status == "completed").label("done"))
+              .group_by(Enrollment.class_id).subquery())
+    stmt = (_reselect(base, TrainingClass.id, TrainingClass.topic, TrainingClass.level, TrainingClass.mode,
+                      TrainingClass.audience_group, TrainingClass.status, Person.full_name, Person.phone, Area.name,
+                      Area.code, Unit.name, TrainingClass.start_on, TrainingClass.end_on, TrainingClass.sessions,
+                      TrainingClass.capacity, func.coalesce(counts.c.n, 0), func.coalesce(counts.c.done, 0))
+            .join(Trainer, Trainer.id == TrainingClass.trainer_id).join(Person, Person.id == Trainer.person_id)
+            .join(Area, Area.id == TrainingClass.venue_area_id)
+            .outerjoin(Unit, Unit.id == TrainingClass.host_unit_id)
+            .outerjoin(counts, counts.c.class_id == TrainingClass.id))
+    rows = ([r[0], r[1], r[2], CLASS_MODES[r[3]], AUDIENCE_GROUPS[r[4]], CLASS_STATUSES[r[5]], r[6],
+             local_phone(r[7]), *r[8:]] for r in _stream(stmt))
+    return ExportTable("lop-hoc", "Lớp học", CLASS_COLUMNS, rows)
+
+
+def _roster_kind(key: str) -> str:
+    return "int" if key == "birth_year" else "text"
+
+
+PERSON_COLUMNS = [Column(header, _roster_kind(key), 20) for key, header, _ in ROSTER_COLUMNS]
+PERSON_FIELDS = (Person.full_name, Person.phone, Person.birth_year, Person.gender, Person.ethnic_group, Person.email)
+
+
+def _person_cells(r) -> list:
+    return [r[0], local_phone(r[1]), "", r[2], GENDERS.get(r[3], "") if r[3] else "", r[4] or "", r[5] or ""]
+
+
+def learners(user, args) -> ExportTable:
+    base = person_list(user, (args.get("q") or "").strip()[:100])
+    stmt = (_reselect(base, *PERSON_FIELDS, Person.audience_group, Area.name, Area.code, Unit.name, Person.id)
+            .outerjoin(Area, Area.id == Person.home_area_id).outerjoin(Unit, Unit.id == Person.unit_id))
+    columns = PERSON_COLUMNS + [Column("Đối tượng", width=30), Column("Nơi ở", width=22),
+                                Column("Mã địa bàn", width=10), Column("Đơn vị", width=26),
+                                Column("Mã hồ sơ", "int", 10)]
+    rows = ([*_person_cells(r), AUDIENCE_GROUPS.get(r[6], "") if r[6] else "", r[7], r[8], r[9], r[10]]
+            for r in _stream(stmt))
+    return ExportTable("hoc-vien", "Học viên", columns, rows)
+
+
+def class_learners(user, training_class: TrainingClass) -> ExportTable:
+    stmt = (select(*PERSON_FIELDS, Enrollment.status, Enrollment.score, Enrollment.completed_on, Enrollment.candidate)
+            .join(Person, Person.id == Enrollment.person_id).where(Enrollment.class_id == training_class.id)
+            .order_by(Person.search_key, Enrollment.id))
+    columns = PERSON_COLUMNS + [Column("Trạng thái học", width=14), Column("Điểm", "num", 8),
+                                Column("Ngày hoàn thành", "date", 14), Column("Ứng viên giảng viên", width=12)]
+    rows = ([*_person_cells(r), ENROLLMENT_STATUSES[r[6]], r[7], r[8], "Có" if r[9] else ""]
+            for r in _stream(stmt))
+    return ExportTable(f"hoc-vien-lop-{training_class.id}", f"Học viên lớp {training_class.id}", columns, rows)
+
+
+CERTIFICATE_COLUMNS = [
+    Column("Số hiệu", width=20), Column("Mã xác thực", width=13), Column("Họ và tên", width=26),
+    Column("Số điện thoại", width=13), Column("Bậc", "int", 6), Column("Ngày cấp", "date", 12),
+    Column("Mã lớp", "int", 8), Column("Lớp", width=30), Column("Trạng thái", width=14),
+    Column("Ngày thu hồi", "date", 12), Column("Lý do thu hồi", width=30),
+]
+
+
+def certificates(user, args) -> ExportTable:
+    base = certificate_list(user, **certificate_filters(args))
+    stmt = (_reselect(base, Certificate.serial, Certificate.code, Person.full_name, Person.phone, Certificate.level,
+                      Certificate.issued_on, Certificate.class_id, TrainingClass.topic, Certificate.revoked_on,
+                      Certificate.revoke_reason)
+            .join(TrainingClass, TrainingClass.id == Certificate.class_id))
+    rows = ([r[0], r[1], r[2], local_phone(r[3]), r[4], r[5], r[6], r[7],
+             "Đã thu hồi" if r[8] else "Còn hiệu lực", r[8], r[9] or ""] for r in _stream(stmt))
+    return ExportTable("chung-nhan", "Chứng nhận", CERTIFICATE_COLUMNS, rows)
+
+
+ASSIGNMENT_COLUMNS = [
+    Column("Mã phân công", "int", 10), Column("Giảng viên", width=24), Column("SĐT giảng viên", width=14),
+    Column("Loại nơi phân công", width=16), Column("Nơi phân công", width=28), Column("Số lớp", "int", 8),
+    Column("Từ ngày", "date", 12), Column("Đến ngày", "date", 12), Column("Trạng thái", width=14),
+    Column("Lý do", width=18), Column("Ghi chú", width=40),
+]
+
+
+def assignments(user, args) -> ExportTable | None:
+    if user.role not in ("admin", "steering", "coordinator", "viewer"):
+        return None
+    status = args.get("status", "active")
+    base = assignment_list(user, status if status in ASSIGNMENT_STATUSES else "")
+    target_area, target_unit = aliased(Area), aliased(Unit)
+    stmt = (_reselect(base, Assignment.id, Person.full_name, Person.phone, Assignment.target_kind, target_area.name,
+                      target_unit.name, Assignment.classes, Assignment.starts_on, Assignment.ends_on,
+                      Assignment.status, Assignment.reason_code, Assignment.reason)
+            .join(Trainer, Trainer.id == Assignment.trainer_id).join(Person, Person.id == Trainer.person_id)
+            .outerjoin(target_area, target_area.id == Assignment.area_id)
+            .outerjoin(target_unit, target_unit.id == Assignment.unit_id))
+    rows = ([r[0], r[1], local_phone(r[2]), ASSIGNMENT_TARGETS[r[3]], r[4] or r[5], r[6], r[7], r[8],
+             ASSIGNMENT_STATUSES[r[9]], ASSIGNMENT_REASONS[r[10]], r[11]] for r in _stream(stmt))
+    return ExportTable("phan-cong", "Phân công", ASSIGNMENT_COLUMNS, rows)
+
+
+GAP_COLUMNS = [
+    Column("Mức độ", width=11), Column("Loại cảnh báo", width=34), Column("Nội dung", width=80),
+    Column("Địa bàn", width=24), Column("Phát hiện", "date", 12), Column("Trạng thái", width=14),
+    Column("Tiếp nhận", "date", 12), Column("Mã cảnh báo", "int", 10),
+]
+
+
+def gaps(user, args) -> ExportTable:
+    """The gaps page's list (its state and rule filters), each gap's message written out."""
+    from app.gaps.queries import ACTIVE, RULE_LABELS, gaps_stmt, message, rule_label
+    from app.models.vocab import GAP_STATES, SEVERITIES
+
+    state, rule = args.get("state", "active"), args.get("rule", "")
+    stmt = gaps_stmt(user, (state,) if state in GAP_STATES else ACTIVE, rule if rule in RULE_LABELS else None)
+    rows = ([SEVERITIES[g.severity], rule_label(g.rule_code), message(g), g.area.name if g.area else "",
+             g.opened_at, GAP_STATES[g.state], g.acknowledged_at, g.id]
+            for g in db.session.scalars(stmt.execution_options(yield_per=BATCH)))
+    return ExportTable("canh-bao", "Cảnh báo", GAP_COLUMNS, rows)
+
+
+TABLES: dict[str, Callable] = {
+    "trainers": trainers, "classes": classes, "learners": learners, "certificates": certificates,
+    "assignments": assignments, "gaps": gaps,
+}

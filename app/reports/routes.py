@@ -1,0 +1,80 @@
+"""Báo cáo: generate the quarterly workbook, the archive, downloads (only within the user's scope: 404 else)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask_login import current_user, login_required
+
+from app.errors import OperationError
+from app.extensions import db
+from app.models import Area, Report
+from app.reports import operations, queries
+from app.reports.forms import ReportForm
+from app.reports.quarters import Quarter
+from app.scope import can_change, get_or_404
+from app.timeutil import local_today
+from app.web.choices import choices
+from app.web.lists import paginate
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+ROLES = {"admin", "steering", "coordinator", "viewer"}
+
+
+def _reader() -> None:
+    if current_user.role not in ROLES:
+        abort(404)
+
+
+def _form() -> ReportForm:
+    form = ReportForm()
+    form.quarter.choices = choices(queries.quarter_choices(local_today()))
+    form.area_id.choices = choices(queries.area_choices(current_user))
+    return form
+
+
+@bp.get("/")
+@login_required
+def index():
+    _reader()
+    return render_template("reports/index.html", form=_form(), page=paginate(queries.archive(current_user)),
+                           can_generate=can_change(current_user) and bool(queries.area_choices(current_user)))
+
+
+@bp.post("/generate")
+@login_required
+def generate():
+    _reader()
+    if not can_change(current_user):
+        abort(404)
+    form = _form()
+    if form.validate_on_submit():
+        try:
+            quarter = Quarter.parse(form.quarter.data or "")
+            area = get_or_404(Area, form.area_id.data or 0, current_user) if form.area_id.data else None
+            if quarter.start > local_today():
+                raise OperationError("Chưa thể lập báo cáo cho quý chưa bắt đầu.", field="quarter")
+            report = operations.create_report(quarter, area, current_user)
+        except ValueError as error:
+            form.quarter.errors = [str(error)]
+        except OperationError as error:
+            error.apply_to(form)
+        else:
+            db.session.commit()
+            flash(f"Đã lập báo cáo {report.period_label} — {db.session.get(Area, report.area_id).name}.", "success")
+            return redirect(url_for("reports.index"))
+    return render_template("reports/index.html", form=form, page=paginate(queries.archive(current_user)),
+                           can_generate=True), 400
+
+
+@bp.get("/<int:report_id>/download")
+@login_required
+def download(report_id: int):
+    _reader()
+    report = get_or_404(Report, report_id, current_user)
+    path = operations.report_path(report)
+    if not path.is_file():
+        abort(404)
+    area = db.session.get(Area, report.area_id)
+    name = f"Bao-cao-{report.year}-Q{report.quarter}-{area.code}.xlsx"
+    return send_file(path, as_attachment=True, download_name=name,
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

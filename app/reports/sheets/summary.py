@@ -1,0 +1,88 @@
+"""Cover ("Bìa") and the six targets ("Chỉ tiêu"): actual, denominator, percentage, target, status, and a chart.
+
+Rules: the targets are the plan file's (data/plans/kh137.yaml), each measured by app/targets/measures.py on
+the report's area and the quarter's last day; status compares the percentage with the straight line from 0 at
+the plan's start to the target at its deadline (`rollout.indicators`): green on track, amber within 10 %,
+red behind, unknown without a denominator.
+"""
+
+from __future__ import annotations
+
+from app.reports.tables import Column, write_table
+from app.reports.workbook import ReportContext, sheet
+from app.targets.measures import measure_all
+from app.web.formatting import vn_date, vn_datetime
+from rollout.indicators import evaluate_targets
+
+STATUS_LABELS = {"green": "Đạt tiến độ", "amber": "Chậm nhẹ", "red": "Chậm tiến độ", "unknown": "Chưa xác định"}
+SUMMARY_COLUMNS = [
+    Column("Mục tiêu", width=9), Column("Chỉ tiêu", width=52), Column("Thực hiện", "int", 13),
+    Column("Mẫu số", "int", 13), Column("Tỷ lệ", "pct", 10), Column("Mục tiêu cuối kỳ", "pct", 12),
+    Column("Kỳ vọng đến cuối quý", "pct", 13), Column("Trạng thái", width=16), Column("Ghi chú", width=60),
+]
+
+
+def summary_rows(ctx: ReportContext) -> list[list]:
+    """One row per target of the plan (its first indicator), measured or marked as not measured."""
+    if "summary" in ctx.cache:
+        return ctx.cache["summary"]
+    measures = {m.code: m for m in measure_all(ctx.where)}
+    counts = {code: (m.numerator, m.denominator) for code, m in measures.items()}
+    results = {r.code: r for r in evaluate_targets(ctx.plan, counts, ctx.quarter.end)}
+    rows = []
+    for target in ctx.plan.targets:
+        spec = target.indicators[0]
+        measure, result = measures.get(spec.code), results.get(spec.code)
+        if measure is None or result is None:
+            rows.append([target.code, spec.label, None, None, None, spec.fraction, None,
+                         STATUS_LABELS["unknown"], "Chưa đo được với dữ liệu hiện có."])
+            continue
+        rows.append([target.code, spec.label, measure.numerator, measure.denominator, result.ratio,
+                     result.target, result.expected, STATUS_LABELS[result.status], measure.note])
+        rows[-1].append(result.status)
+    ctx.cache["summary"] = rows
+    return rows
+
+
+@sheet(10, "Bìa")
+def cover(book, ctx: ReportContext) -> None:
+    ws, f = book.add_worksheet("Bìa"), ctx.formats
+    ws.set_column(0, 0, 28)
+    ws.set_column(1, 1, 80)
+    ws.write_string(0, 0, "BÁO CÁO QUÝ — CHƯƠNG TRÌNH “BÌNH DÂN HỌC AI”", f.title)
+    plan = ctx.plan
+    lines = [
+        ("Kế hoạch", f"Kế hoạch {plan.number} ngày {vn_date(plan.date)} của {plan.issuer}"),
+        ("Kỳ báo cáo", f"{ctx.quarter.label} (từ {vn_date(ctx.quarter.start)} đến {vn_date(ctx.quarter.end)})"),
+        ("Phạm vi", f"{ctx.where.area.name} (mã {ctx.where.area.code})"),
+        ("Bản đồ hành chính", f"Áp dụng từ {vn_date(ctx.where.day)}"),
+        ("Số liệu tính đến", vn_date(ctx.where.as_of)),
+        ("Thời điểm lập", vn_datetime(ctx.generated_at)),
+        ("Người lập", ctx.generated_by),
+    ]
+    for row, (label, value) in enumerate(lines, start=2):
+        ws.write_string(row, 0, label, f.label)
+        ws.write_string(row, 1, value)
+    ws.write_string(len(lines) + 3, 0, "Các trang", f.label)
+    from app.reports.workbook import SHEETS
+
+    for row, spec in enumerate(SHEETS, start=len(lines) + 4):
+        ws.write_string(row, 0, spec.title)
+
+
+@sheet(20, "Chỉ tiêu")
+def targets(book, ctx: ReportContext) -> None:
+    ws, f = book.add_worksheet("Chỉ tiêu"), ctx.formats
+    rows = summary_rows(ctx)
+    styles = {(i, 7): f.status[row[9] if len(row) > 9 else "unknown"] for i, row in enumerate(rows)}
+    count = write_table(ws, f, SUMMARY_COLUMNS, (r[:9] for r in rows), styles=styles)
+    chart = book.add_chart({"type": "bar"})
+    for col, name, color in ((4, "Tỷ lệ đạt được", "#08543C"), (6, "Kỳ vọng đến cuối quý", "#F79009"),
+                             (5, "Mục tiêu cuối kỳ", "#98A2B3")):
+        chart.add_series({"name": name, "categories": ["Chỉ tiêu", 1, 0, count, 0],
+                          "values": ["Chỉ tiêu", 1, col, count, col], "fill": {"color": color}})
+    chart.set_title({"name": f"Tiến độ so với mục tiêu — {ctx.quarter.label}"})
+    chart.set_x_axis({"num_format": "0%", "min": 0, "max": 1})
+    chart.set_y_axis({"reverse": True})
+    chart.set_size({"width": 760, "height": 420})
+    ws.insert_chart(count + 3, 1, chart)

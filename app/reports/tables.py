@@ -1,0 +1,83 @@
+"""Writing tables into xlsxwriter sheets the same way everywhere: Vietnamese headers, frozen header row,
+autofilter, column widths, and cell formats by kind.
+
+Rules: a column has a kind — 'text', 'int' ('#,##0'), 'num' ('#,##0.0'), 'pct' ('0.0%', a ratio 0–1),
+'date' ('dd/mm/yyyy'), 'datetime' ('dd/mm/yyyy hh:mm'); Excel shows the grouping and decimal marks of the
+reader's locale (a Vietnamese Excel writes 1.234,5). Text is written as text (a phone keeps its leading zero).
+Rows are written in order, so a sheet opened with `constant_memory` streams them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from app.web.formatting import _local as local_time
+
+NUM_FORMATS = {"int": "#,##0", "num": "#,##0.0", "pct": "0.0%", "date": "dd/mm/yyyy",
+               "datetime": "dd/mm/yyyy hh:mm"}
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    kind: str = "text"
+    width: float = 16
+
+
+class Formats:
+    """The workbook's cell formats, made once per workbook."""
+
+    def __init__(self, book: Workbook):
+        self.book = book
+        self.header = book.add_format({"bold": True, "bg_color": "#D1FADF", "border": 1, "text_wrap": True,
+                                       "valign": "top"})
+        self.title = book.add_format({"bold": True, "font_size": 14, "font_color": "#08543C"})
+        self.label = book.add_format({"bold": True})
+        self.note = book.add_format({"italic": True, "font_color": "#555555"})
+        self.total = {kind: book.add_format({"bold": True, "num_format": fmt, "top": 1})
+                      for kind, fmt in NUM_FORMATS.items()} | {"text": book.add_format({"bold": True, "top": 1})}
+        self.cell = {kind: book.add_format({"num_format": fmt}) for kind, fmt in NUM_FORMATS.items()}
+        self.cell["text"] = None
+        self.status = {code: book.add_format({"bg_color": color, "bold": True})
+                       for code, color in (("green", "#D1FADF"), ("amber", "#FEF0C7"), ("red", "#FEE4E2"),
+                                           ("unknown", "#EAECF0"))}
+
+
+def write_cell(sheet: Worksheet, row: int, col: int, value, kind: str, fmt) -> None:
+    if value is None or value == "":
+        sheet.write_blank(row, col, None, fmt)
+    elif kind in ("date", "datetime") and isinstance(value, date | datetime):
+        if isinstance(value, datetime):  # stored in UTC: shown in Vietnam's time, as on the pages
+            value = local_time(value).replace(tzinfo=None)
+        sheet.write_datetime(row, col, value, fmt)
+    elif kind in ("int", "num", "pct") and isinstance(value, int | float):
+        sheet.write_number(row, col, value, fmt)
+    else:
+        sheet.write_string(row, col, str(value), fmt)
+
+
+def write_table(sheet: Worksheet, formats: Formats, columns: list[Column], rows: Iterable[Iterable],
+                first_row: int = 0, bold_rows: set[int] | None = None, styles: dict | None = None) -> int:
+    """Header at `first_row` (frozen, with an autofilter) and the rows below; returns the number of rows.
+
+    `bold_rows` holds indexes (0 = first data row) written in the totals style; `styles` maps
+    (row index, column) to a format for single cells (rows are streamed: a cell cannot be restyled later).
+    """
+    for col, column in enumerate(columns):
+        sheet.set_column(col, col, column.width)
+        sheet.write_string(first_row, col, column.header, formats.header)
+    sheet.freeze_panes(first_row + 1, 0)
+    count = 0
+    for index, values in enumerate(rows):
+        style = formats.total if bold_rows and index in bold_rows else formats.cell
+        for col, (column, value) in enumerate(zip(columns, values, strict=True)):
+            fmt = styles.get((index, col), style[column.kind]) if styles else style[column.kind]
+            write_cell(sheet, first_row + 1 + index, col, value, column.kind, fmt)
+        count += 1
+    sheet.autofilter(first_row, 0, first_row + max(count, 1), len(columns) - 1)
+    return count
