@@ -77,29 +77,44 @@ def _latest_populations(column):
         .join(latest, (latest.c.area_id == AreaPopulation.area_id) & (latest.c.year == AreaPopulation.year))).all()
 
 
-def core_group_units(min_trainers: int):
-    """Ids of units with at least `min_trainers` active trainers (a select)."""
-    return (select(Trainer.unit_id).where(Trainer.status == "active", Trainer.unit_id.is_not(None))
+def _certified_by(as_of: dt.date | None):
+    return Trainer.certified_on.is_(None) | (Trainer.certified_on <= as_of) if as_of else Trainer.id.is_not(None)
+
+
+def _completed_by(as_of: dt.date | None):
+    done = Enrollment.status == "completed"
+    return done & (Enrollment.completed_on.is_(None) | (Enrollment.completed_on <= as_of)) if as_of else done
+
+
+def core_group_units(min_trainers: int, as_of: dt.date | None = None):
+    """Ids of units with at least `min_trainers` active trainers certified by `as_of` (a select)."""
+    return (select(Trainer.unit_id)
+            .where(Trainer.status == "active", Trainer.unit_id.is_not(None), _certified_by(as_of))
             .group_by(Trainer.unit_id).having(func.count(Trainer.id) >= min_trainers))
 
 
-def trained_by_unit() -> dict[int, int]:
-    """Distinct persons per unit with a completed enrolment, for units that must form a core group."""
+def trained_by_unit(as_of: dt.date | None = None) -> dict[int, int]:
+    """Distinct persons per unit with an enrolment completed by `as_of`, for units that must form a core group."""
     stmt = (select(Person.unit_id, func.count(func.distinct(Person.id)))
             .join(Enrollment, Enrollment.person_id == Person.id)
             .join(Unit, Unit.id == Person.unit_id)
-            .where(Enrollment.status == "completed", Unit.kind.in_(CORE_GROUP_UNIT_KINDS))
+            .where(_completed_by(as_of), Unit.kind.in_(CORE_GROUP_UNIT_KINDS))
             .group_by(Person.unit_id))
     return dict(db.session.execute(stmt).all())
 
 
-def _level_one(statuses) -> object:
-    return (select(Enrollment.person_id).join(TrainingClass, TrainingClass.id == Enrollment.class_id)
-            .where(TrainingClass.level == 1, Enrollment.status.in_(statuses)))
+def _level_one(completed: bool, as_of: dt.date | None) -> object:
+    stmt = (select(Enrollment.person_id).join(TrainingClass, TrainingClass.id == Enrollment.class_id)
+            .where(TrainingClass.level == 1))
+    if completed:
+        return stmt.where(_completed_by(as_of))
+    stmt = stmt.where(Enrollment.status.in_(("enrolled", "completed")))
+    return stmt.where(TrainingClass.start_on <= as_of) if as_of else stmt
 
 
 def measure_all(day: dt.date, today: dt.date, core_group_min: int, graph: AreaGraph | None = None) -> dict[str, Measure]:
-    """Every measured indicator on the map valid on `day`, as of `today`."""
+    """Every measured indicator on the map valid on `day`, as of `today` (completions, trainers and plans
+    dated after it are left out, so a past quarter's report measures that quarter)."""
     graph = graph or AreaGraph.load()
     out: dict[str, Measure] = {}
 
@@ -110,31 +125,31 @@ def measure_all(day: dt.date, today: dt.date, core_group_min: int, graph: AreaGr
     out["districts_plan_issued"] = Measure("districts_plan_issued", plans, districts, bool(districts))
 
     core_units = rows_on_map("units.area_id", day, [Unit.kind.in_(CORE_GROUP_UNIT_KINDS)], graph)
-    grouped = set(db.session.scalars(core_group_units(core_group_min)))
+    grouped = set(db.session.scalars(core_group_units(core_group_min, today)))
     out["units_with_core_group"] = Measure(
         "units_with_core_group", Counter(a for u, a in core_units.items() if u in grouped),
         Counter(core_units.values()), bool(core_units))
 
     headcount = dict(db.session.execute(select(Unit.id, Unit.headcount).where(
         Unit.kind.in_(CORE_GROUP_UNIT_KINDS), Unit.headcount.is_not(None))).all())
-    trained = trained_by_unit()
+    trained = trained_by_unit(today)
     out["civil_servants_trained"] = Measure("civil_servants_trained", _sum_by(core_units, trained),
                                             _sum_by(core_units, headcount), bool(headcount))
 
     owners = _image_sum(_latest_populations(AreaPopulation.business_owners), graph, day)
-    completed = select(Enrollment.person_id).where(Enrollment.status == "completed")
+    completed = select(Enrollment.person_id).where(_completed_by(today))
     business = count_on_map("persons.home_area_id", day,
                             [Person.audience_group == "business", Person.id.in_(completed)], graph)
     out["business_owners_trained"] = Measure("business_owners_trained", business, owners, bool(owners))
 
     working = _image_sum(_latest_populations(AreaPopulation.working_age), graph, day)
-    took = count_on_map("persons.home_area_id", day, [Person.id.in_(_level_one(("enrolled", "completed")))], graph)
-    skilled = count_on_map("persons.home_area_id", day, [Person.id.in_(_level_one(("completed",)))], graph)
+    took = count_on_map("persons.home_area_id", day, [Person.id.in_(_level_one(False, today))], graph)
+    skilled = count_on_map("persons.home_area_id", day, [Person.id.in_(_level_one(True, today))], graph)
     out["working_age_trained_online"] = Measure("working_age_trained_online", took, working, bool(working))
     out["working_age_basic_skills"] = Measure("working_age_basic_skills", skilled, working, bool(working))
 
     communes = _areas_of_level(graph, day, "commune")
-    served = count_on_map("trainers.area_id", day, [Trainer.status == "active"], graph)
+    served = count_on_map("trainers.area_id", day, [Trainer.status == "active", _certified_by(today)], graph)
     out["communes_with_trainer"] = Measure(
         "communes_with_trainer", Counter({a: 1 for a in served if a in communes}), communes, bool(communes))
     return out

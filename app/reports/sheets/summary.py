@@ -1,19 +1,29 @@
 """Cover ("Bìa") and the six targets ("Chỉ tiêu"): actual, denominator, percentage, target, status, and a chart.
 
-Rules: the targets are the plan file's (data/plans/kh137.yaml), each measured by app/targets/measures.py on
-the report's area and the quarter's last day; status compares the percentage with the straight line from 0 at
+Rules: the targets are the plan file's (data/plans/kh137.yaml), each measured by app/targets/indicators.py (the
+same measures as the targets dashboard and the gap scan) on the report's area, as of the quarter's last day; status compares the percentage with the straight line from 0 at
 the plan's start to the target at its deadline (`rollout.indicators`): green on track, amber within 10 %,
 red behind, unknown without a denominator.
 """
 
 from __future__ import annotations
 
+from app.areas.maps import AreaGraph
 from app.reports.tables import Column, write_table
 from app.reports.workbook import ReportContext, sheet
-from app.targets.measures import measure_all
+from app.targets.indicators import measure_all, totals
+from app.training.settings import plan_setting
 from app.web.formatting import vn_date, vn_datetime
 from rollout.indicators import evaluate_targets
 
+NOTES = {
+    "districts_plan_issued": "Huyện có kế hoạch đã ban hành và phát động.",
+    "units_with_core_group": "Cơ quan, đơn vị, trường có đủ số giảng viên nòng cốt theo cài đặt.",
+    "civil_servants_trained": "Người của các cơ quan, đơn vị đã hoàn thành một lớp; mẫu số: quân số đơn vị.",
+    "business_owners_trained": "Học viên nhóm doanh nghiệp, HTX, hộ kinh doanh đã hoàn thành; mẫu số nhập theo địa bàn.",
+    "working_age_trained_online": "Người tham gia lớp Bậc 1; mẫu số: dân số trong độ tuổi lao động.",
+    "communes_with_trainer": "Xã, phường có ít nhất một giảng viên đang hoạt động.",
+}
 STATUS_LABELS = {"green": "Đạt tiến độ", "amber": "Chậm nhẹ", "red": "Chậm tiến độ", "unknown": "Chưa xác định"}
 SUMMARY_COLUMNS = [
     Column("Mục tiêu", width=9), Column("Chỉ tiêu", width=52), Column("Thực hiện", "int", 13),
@@ -26,19 +36,24 @@ def summary_rows(ctx: ReportContext) -> list[list]:
     """One row per target of the plan (its first indicator), measured or marked as not measured."""
     if "summary" in ctx.cache:
         return ctx.cache["summary"]
-    measures = {m.code: m for m in measure_all(ctx.where)}
-    counts = {code: (m.numerator, m.denominator) for code, m in measures.items()}
+    graph = AreaGraph.load()
+    measured = measure_all(ctx.where.day, ctx.where.as_of, plan_setting("core_group_min_trainers"), graph)
+    counts = {code: totals(m, ctx.where.area.id, graph) for code, m in measured.items()}
     results = {r.code: r for r in evaluate_targets(ctx.plan, counts, ctx.quarter.end)}
     rows = []
     for target in ctx.plan.targets:
         spec = target.indicators[0]
-        measure, result = measures.get(spec.code), results.get(spec.code)
-        if measure is None or result is None:
+        count, result = counts.get(spec.code), results.get(spec.code)
+        if count is None or result is None:
             rows.append([target.code, spec.label, None, None, None, spec.fraction, None,
                          STATUS_LABELS["unknown"], "Chưa đo được với dữ liệu hiện có."])
             continue
-        rows.append([target.code, spec.label, measure.numerator, measure.denominator, result.ratio,
-                     result.target, result.expected, STATUS_LABELS[result.status], measure.note])
+        numerator, denominator = count
+        note = NOTES.get(spec.code, "")
+        if not denominator:
+            note = (note + " Chưa có mẫu số.").strip()
+        rows.append([target.code, spec.label, numerator, denominator or None, result.ratio,
+                     result.target, result.expected, STATUS_LABELS[result.status], note])
         rows[-1].append(result.status)
     ctx.cache["summary"] = rows
     return rows
