@@ -18,7 +18,6 @@ import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-import xlsxwriter
 from sqlalchemy import func, select
 
 from app.areas.maps import working_map
@@ -29,6 +28,7 @@ from app.models.vocab import TRAINER_TIERS
 from app.network import operations
 from app.scope import visible
 from app.text import PhoneError, fold, normalize_phone
+from app.web.templates_xlsx import import_template
 from network import validate_links
 
 COLUMNS = [("full_name", "Họ và tên"), ("phone", "Số điện thoại"), ("national_id", "Số định danh"),
@@ -52,26 +52,15 @@ class Row:
 
 
 def template() -> bytes:
-    out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
-    sheet, bold = book.add_worksheet("Giảng viên"), book.add_format({"bold": True, "bg_color": "#D1FADF"})
-    for col, (_, label) in enumerate(COLUMNS):
-        sheet.write(0, col, label, bold)
-        sheet.set_column(col, col, 22)
-    example = ["Nguyễn Thị Mẫu", "0912345678", "", "0987654321", TRAINER_TIERS["local"], 1, "X05440", "",
+    example = ["Nguyễn Thị Mẫu", "0912345678", "", "0987654321", TRAINER_TIERS["local"], 1, "W05431", "",
                "20/05/2025"]
-    for col, value in enumerate(example):
-        sheet.write(1, col, value)
-    notes = book.add_worksheet("Hướng dẫn")
-    lines = ["Mỗi dòng một giảng viên; dòng 2 của trang đầu là ví dụ, hãy xóa trước khi nhập.",
-             "Cấp: " + "; ".join(TRAINER_TIERS.values()) + ". Bậc: 1 đến 5.",
-             "Người hướng dẫn: số điện thoại của một giảng viên đã có hoặc của một dòng khác trong tệp.",
-             "Chỉ giảng viên nòng cốt cấp tỉnh được để trống người hướng dẫn.",
-             "Mã địa bàn: mã xã/huyện theo bản đồ hiện hành. Ngày: dd/mm/yyyy."]
-    for i, line in enumerate(lines):
-        notes.write(i, 0, line)
-    book.close()
-    return out.getvalue()
+    return import_template("Giảng viên", [label for _, label in COLUMNS], [example], notes=[
+        "Mỗi dòng một giảng viên; dòng 2 của trang đầu là ví dụ, hãy xóa trước khi nhập.",
+        "Cấp: " + "; ".join(TRAINER_TIERS.values()) + ". Bậc: 1 đến 5.",
+        "Người hướng dẫn: số điện thoại của một giảng viên đã có hoặc của một dòng khác trong tệp.",
+        "Chỉ giảng viên nòng cốt cấp tỉnh được để trống người hướng dẫn.",
+        "Mã địa bàn: mã xã/huyện theo bản đồ hiện hành. Ngày: dd/mm/yyyy.",
+    ])
 
 
 def read_rows(filename: str, content: bytes) -> list[Row]:

@@ -20,7 +20,6 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-import xlsxwriter
 from sqlalchemy import select
 
 from app.areas.maps import working_map
@@ -29,6 +28,7 @@ from app.extensions import db
 from app.models import Area, AreaPopulation, Unit
 from app.network.imports import ImportFileError, _text
 from app.text import fold
+from app.web.templates_xlsx import import_template
 
 __all__ = ["COLUMNS", "template", "read_table", "check", "apply", "RowError", "ImportFileError"]
 
@@ -47,25 +47,14 @@ class RowError:
 
 
 def template() -> bytes:
-    out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
-    sheet, bold = book.add_worksheet("Mẫu số"), book.add_format({"bold": True, "bg_color": "#D1FADF"})
-    for col, (_, label) in enumerate(COLUMNS):
-        sheet.write(0, col, label, bold)
-        sheet.set_column(col, col, 24)
-    for r, row in enumerate((["D171", "", 2025, 105000, 4200, "", "Cục Thống kê tỉnh", "không"],
-                             ["", 12, 2025, "", "", 180, "Sở Nội vụ", "không"]), start=1):
-        for col, value in enumerate(row):
-            sheet.write(r, col, value)
-    notes = book.add_worksheet("Hướng dẫn")
-    for i, line in enumerate([
-            "Mỗi dòng một địa bàn (Mã địa bàn) hoặc một đơn vị (Mã đơn vị, xem trang Đơn vị); không ghi cả hai.",
-            "Địa bàn: số người trong độ tuổi lao động (15–60) và/hoặc số chủ doanh nghiệp, HTX, hộ kinh doanh.",
-            "Đơn vị: số cán bộ, công chức, viên chức. Năm: năm của số liệu. Nguồn: bắt buộc.",
-            "Ước tính: ghi 'có' nếu là số ước tính. Dòng 2–3 là ví dụ, hãy xóa trước khi nhập."]):
-        notes.write(i, 0, line)
-    book.close()
-    return out.getvalue()
+    examples = (["D171", "", 2025, 105000, 4200, "", "Cục Thống kê tỉnh", "không"],
+                ["", 12, 2025, "", "", 180, "Sở Nội vụ", "không"])
+    return import_template("Mẫu số", [label for _, label in COLUMNS], examples, width=24, notes=[
+        "Mỗi dòng một địa bàn (Mã địa bàn) hoặc một đơn vị (Mã đơn vị, xem trang Đơn vị); không ghi cả hai.",
+        "Địa bàn: số người trong độ tuổi lao động (15–60) và/hoặc số chủ doanh nghiệp, HTX, hộ kinh doanh.",
+        "Đơn vị: số cán bộ, công chức, viên chức. Năm: năm của số liệu. Nguồn: bắt buộc.",
+        "Ước tính: ghi 'có' nếu là số ước tính. Dòng 2–3 là ví dụ, hãy xóa trước khi nhập.",
+    ])
 
 
 def read_table(filename: str, content: bytes) -> list[tuple[int, dict]]:

@@ -7,8 +7,6 @@ lines that read without JavaScript). The view commits once, at the end, only if 
 
 from __future__ import annotations
 
-import io
-
 from flask import Response, abort, flash, redirect, render_template, request, stream_template, url_for
 from flask_login import current_user, login_required
 
@@ -20,6 +18,7 @@ from app.training.forms import LearnerForm, RosterForm
 from app.training.roster import COLUMNS, MAX_BYTES, Checked, RosterFileError, check_row, read_table
 from app.training.roster_load import Outcome, import_steps, load_steps, match_steps
 from app.training.routes import bp, require_change
+from app.web.templates_xlsx import XLSX_MIMETYPE, import_template
 
 ENROLLING = ("planned", "open", "running")
 
@@ -33,23 +32,12 @@ def _class_for_learners(class_id: int) -> TrainingClass:
 @bp.get("/roster-template.xlsx")
 @login_required
 def roster_template():
-    """The roster template: the Vietnamese headers and one example row."""
-    import xlsxwriter
-
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    sheet = book.add_worksheet("Danh sách học viên")
-    bold = book.add_format({"bold": True, "bg_color": "#D1FADF", "border": 1})
-    text = book.add_format({"num_format": "@"})
-    for col, (_key, header, required) in enumerate(COLUMNS):
-        sheet.write(0, col, header + (" (*)" if required else ""), bold)
-        sheet.set_column(col, col, 22, text)
+    """The roster template: the Vietnamese headers (required ones marked) and one example row."""
+    headers = [header + (" (*)" if required else "") for _key, header, required in COLUMNS]
     example = ["Nguyễn Thị Mai", "0912345678", "019190001234", 1990, "Nữ", "Tày", "mai@example.com"]
-    for col, value in enumerate(example):
-        sheet.write(1, col, value)
-    sheet.write(3, 0, "(*) bắt buộc. Cần số điện thoại hoặc số định danh. Xóa dòng ví dụ trước khi nhập.")
-    book.close()
-    return Response(buffer.getvalue(), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    body = import_template("Danh sách học viên", headers, [example], notes=[
+        "(*) bắt buộc. Cần số điện thoại hoặc số định danh. Xóa dòng ví dụ trước khi nhập."])
+    return Response(body, mimetype=XLSX_MIMETYPE,
                     headers={"Content-Disposition": "attachment; filename=mau-danh-sach-hoc-vien.xlsx"})
 
 
