@@ -17,7 +17,7 @@ from app.plan import operations, queries
 from app.plan.access import may_record_district_plan
 from app.plan.forms import DistrictPlanForm
 from app.plan.routes import bp
-from app.plan.uploads import discard, store_upload
+from app.plan.uploads import committed_with_files
 from app.scope import get_or_404
 from app.timeutil import local_today
 
@@ -45,22 +45,14 @@ def district_plan(area_id: int):
     form = DistrictPlanForm(obj=plan)
     if can_record and form.validate_on_submit():
         upload = request.files.get("file")
-        stored = None
         try:
-            saved = operations.record_district_plan(district, form.data, current_user, local_today())
-            if upload is not None and upload.filename:
-                stored = store_upload(upload)
-                operations.attach_evidence(stored, current_user, district_plan=saved,
-                                           description=f"Kế hoạch {saved.number}".strip())
-            db.session.commit()
+            with committed_with_files() as files:
+                saved = operations.record_district_plan(district, form.data, current_user, local_today())
+                if upload is not None and upload.filename:
+                    operations.attach_evidence(files.store(upload), current_user, district_plan=saved,
+                                               description=f"Kế hoạch {saved.number}".strip())
         except OperationError as error:
-            db.session.rollback()
-            discard(stored)
             error.apply_to(form)
-        except Exception:
-            db.session.rollback()
-            discard(stored)
-            raise
         else:
             flash(f"Đã ghi nhận kế hoạch của {district.name}.", "success")
             return redirect(url_for("plan.districts"))

@@ -17,7 +17,7 @@ from app.plan.access import may_edit_plan, may_see_plans, may_update_activity
 from app.plan.domain import actuals, load_rows, plan_view, to_domain
 from app.plan.forms import DependencyForm, EvidenceForm, LeadUnitsForm, ProgressForm, choice_list
 from app.plan.gantt import build_gantt
-from app.plan.uploads import MIME_TYPES, discard, path_of, store_upload
+from app.plan.uploads import MIME_TYPES, committed_with_files, path_of
 from app.scope import get_or_404
 from app.timeutil import local_today
 from rollout.schedule import successors_shift
@@ -183,20 +183,13 @@ def add_evidence(activity_id: int):
         abort(403)
     form = EvidenceForm()
     if form.validate_on_submit():
-        stored = None
         try:
-            stored = store_upload(request.files.get("file"))
-            operations.attach_evidence(stored, current_user, activity=activity,
-                                       description=form.description.data or "")
-            db.session.commit()
+            with committed_with_files() as files:
+                stored = files.store(request.files.get("file"))
+                operations.attach_evidence(stored, current_user, activity=activity,
+                                           description=form.description.data or "")
         except OperationError as error:
-            db.session.rollback()
-            discard(stored)
             error.apply_to(form)
-        except Exception:
-            db.session.rollback()
-            discard(stored)
-            raise
         else:
             flash(f"Đã lưu minh chứng “{stored.original_name}”.", "success")
             return redirect(url_for("plan.activity", activity_id=activity.id, _anchor="evidence"))

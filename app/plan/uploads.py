@@ -16,14 +16,17 @@ import os
 import secrets
 import tempfile
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
 from flask import current_app
 
 from app.errors import OperationError
+from app.extensions import db
 
-__all__ = ["KINDS", "MIME_TYPES", "StoredFile", "store_upload", "upload_dir", "path_of", "sniff", "discard"]
+__all__ = ["KINDS", "MIME_TYPES", "StoredFile", "store_upload", "upload_dir", "path_of", "sniff", "discard",
+           "committed_with_files"]
 
 KINDS = {"pdf": (".pdf",), "png": (".png",), "jpg": (".jpg", ".jpeg"), "docx": (".docx",)}
 MIME_TYPES = {
@@ -122,3 +125,28 @@ def discard(stored: StoredFile | None) -> None:
     """Remove a stored file whose database row was not written (the change was refused or failed)."""
     if stored is not None:
         path_of(stored.stored_name).unlink(missing_ok=True)
+
+
+class _Files:
+    def __init__(self) -> None:
+        self.stored: list[StoredFile] = []
+
+    def store(self, file_storage, field: str = "file") -> StoredFile:
+        stored = store_upload(file_storage, field)
+        self.stored.append(stored)
+        return stored
+
+
+@contextmanager
+def committed_with_files():
+    """A view's change that stores files: commit once at the end; on any error (an `OperationError` included)
+    roll back and delete the files stored so far, so no file outlives a refused change, then re-raise."""
+    files = _Files()
+    try:
+        yield files
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        for stored in files.stored:
+            discard(stored)
+        raise
