@@ -25,7 +25,7 @@ from app.areas.maps import AreaGraph, programme_root, working_map
 from app.assignments.queries import assignment_gap_rows
 from app.extensions import db
 from app.models import Area, Enrollment, NetworkRollup, Person, Trainer, TrainingClass, Unit
-from app.targets.indicators import CORE_GROUP_UNIT_KINDS, Measure, measure_all, trained_by_unit
+from app.targets.indicators import CORE_GROUP_UNIT_KINDS, Measure, measure_all
 from app.targets.targets import current_targets
 from app.training.settings import all_settings
 from rollout.gaps import (
@@ -96,10 +96,11 @@ def _trainers(place: _Placer) -> tuple[list[TrainerRow], dict[int, str]]:
     rows = db.session.execute(select(Trainer.id, Person.full_name, Trainer.unit_id, Trainer.area_id, Trainer.mentor_id,
                                      Trainer.certified_on, Trainer.status, Trainer.path)
                               .join(Person, Person.id == Trainer.person_id).order_by(Trainer.id)).all()
-    trainers = [TrainerRow(str(r.id), r.full_name, str(r.unit_id) if r.unit_id else None,
-                           _s(place(r.area_id)), str(r.mentor_id) if r.mentor_id else None, r.certified_on,
-                           r.status == "active") for r in rows]
-    return trainers, {r.id: r.path for r in rows}
+    # plain tuples, not Row attributes: this runs over every trainer of the province in the daily scan
+    trainers = [TrainerRow(str(tid), name, _s(unit_id), _s(place(area_id)), _s(mentor_id), certified_on,
+                           status == "active")
+                for tid, name, unit_id, area_id, mentor_id, certified_on, status, _path in rows]
+    return trainers, {row[0]: row[7] for row in rows}
 
 
 def _s(value) -> str | None:
@@ -111,9 +112,9 @@ def _classes(place: _Placer) -> list[ClassRow]:
     rows = db.session.execute(select(TrainingClass.id, TrainingClass.trainer_id, TrainingClass.topic,
                                      TrainingClass.venue_area_id, TrainingClass.host_unit_id,
                                      TrainingClass.audience_group, TrainingClass.status).order_by(TrainingClass.id))
-    return [ClassRow(str(r.id), str(r.trainer_id), r.topic or f"#{r.id}", _s(place(r.venue_area_id)),
-                     _s(r.host_unit_id), r.audience_group, "planned" if r.status == "open" else r.status,
-                     learners.get(r.id, 0)) for r in rows]
+    return [ClassRow(str(cid), str(trainer_id), topic or f"#{cid}", _s(place(venue_id)), _s(unit_id), audience,
+                     "planned" if status == "open" else status, learners.get(cid, 0))
+            for cid, trainer_id, topic, venue_id, unit_id, audience, status in rows]
 
 
 def _subtree_activity(paths: dict[int, str]) -> list[SubtreeActivityRow]:
@@ -141,7 +142,8 @@ def _subtree_activity(paths: dict[int, str]) -> list[SubtreeActivityRow]:
 
 def _units(place: _Placer) -> list[UnitRow]:
     rows = db.session.execute(select(Unit.id, Unit.name, Unit.kind, Unit.area_id).order_by(Unit.id))
-    return [UnitRow(str(r.id), r.name, r.kind, _s(place(r.area_id)), r.kind in CORE_GROUP_UNIT_KINDS) for r in rows]
+    return [UnitRow(str(uid), name, kind, _s(place(area_id)), kind in CORE_GROUP_UNIT_KINDS)
+            for uid, name, kind, area_id in rows]
 
 
 def _duplicates(place: _Placer) -> tuple[list[DuplicatePersonsRow], dict[str, int]]:
@@ -180,7 +182,7 @@ def _indicator_rows(measures: dict[str, Measure], areas: list[AreaRow], units: l
             if area_id in communes and den:
                 rows.append(IndicatorRow(code, "commune", str(area_id), communes[area_id], m.numerators[area_id] / den,
                                          t.fraction, t.start_on, t.deadline, area_id, t.label))
-    trained = trained_by_unit()
+    trained = measures["civil_servants_trained"].by_unit
     headcount = dict(db.session.execute(select(Unit.id, Unit.headcount).where(Unit.headcount > 0)).all())
     for code in UNIT_INDICATORS:
         t = targets[code]

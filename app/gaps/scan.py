@@ -20,9 +20,10 @@ import datetime as dt
 import json
 from collections import Counter
 
-from sqlalchemy import select
+from sqlalchemy import Text, cast, select
 
 from app.areas.maps import AreaGraph, programme_root, working_map
+from app.batch import gc_paused
 from app.extensions import db
 from app.gaps.inputs import gap_settings, network_inputs
 from app.models import Area, DistrictPlan, Gap, GapEvent, Plan
@@ -41,8 +42,25 @@ PLAN_RULES = ("activity_overdue", "activity_not_started", "district_without_plan
 SCANNED_RULES = tuple(rules.REGISTRY)
 
 
+_JSON_SCALARS = (str, int, float, bool, type(None))
+
+
+def _plain(value):
+    """`value` as it reads back from JSON (dates as text, tuples as lists); exact built-in types are converted
+    directly, anything else goes through json (at the scale of a province scan, 30,000 findings, the round
+    trip alone cost 0.3 s)."""
+    kind = type(value)
+    if kind in _JSON_SCALARS:
+        return value
+    if kind is list or kind is tuple:
+        return [_plain(v) for v in value]
+    if kind is dict and all(type(k) is str for k in value):
+        return {k: _plain(v) for k, v in value.items()}
+    return json.loads(json.dumps(value, default=str))
+
+
 def _json(params) -> dict:
-    return json.loads(json.dumps(dict(params), default=str))
+    return _plain(dict(params))
 
 
 def _activity_findings(today: dt.date, settings: GapSettings, codes: set[str]) -> list[Finding]:
@@ -97,16 +115,30 @@ def _chunks(ids: list[int], size: int = 500):
         yield ids[i:i + size]
 
 
+def _stored_params(text: str | None, finding: Finding | None) -> dict:
+    """A stored gap's params from their JSON text: the finding's own params when the text is exactly what
+    storing them writes (the usual case, an unchanged condition: no parsing), else the parsed text."""
+    if text is None:
+        return {}
+    if finding is not None and text == json.dumps(finding.params):
+        return finding.params
+    return json.loads(text) or {}
+
+
 def store_findings(findings: list[Finding], codes: tuple[str, ...] = SCANNED_RULES) -> Counter:
     """Apply `rollout.gaps.reconcile` to the stored gaps of `codes`; returns counts by change.
 
     Stored gaps are read as plain rows; only the gaps that change are loaded as objects (a scan that changes
     nothing loads none)."""
     now = utcnow()
-    rows = {(r.rule_code, r.subject_kind, r.subject_id): r for r in db.session.execute(
-        select(Gap.id, Gap.rule_code, Gap.subject_kind, Gap.subject_id, Gap.state, Gap.params, Gap.area_id)
-        .where(Gap.rule_code.in_(codes)))}
-    stored = {key: StoredGap(r.state, r.params or {}) for key, r in rows.items()}
+    current = {f.key: f for f in findings}
+    rows, stored = {}, {}
+    for row in db.session.execute(
+            select(Gap.id, Gap.rule_code, Gap.subject_kind, Gap.subject_id, Gap.state,
+                   cast(Gap.params, Text).label("params"), Gap.area_id).where(Gap.rule_code.in_(codes))):
+        key = (row.rule_code, row.subject_kind, row.subject_id)
+        rows[key] = row
+        stored[key] = StoredGap(row.state, _stored_params(row.params, current.get(key)))
     plan = rules.reconcile(stored, findings, rule_codes=codes)
     moved = [f for f in findings if (r := rows.get(f.key)) is not None and f.area_id is not None
              and r.area_id != f.area_id]  # a subject whose area changed (a map change) takes its gap along
@@ -149,6 +181,11 @@ def store_findings(findings: list[Finding], codes: tuple[str, ...] = SCANNED_RUL
 
 def scan(today: dt.date, settings: GapSettings | None = None) -> str:
     """Run every rule on `today`, store the result and the day's indicator snapshots; returns a summary."""
+    with gc_paused():
+        return _scan(today, settings)
+
+
+def _scan(today: dt.date, settings: GapSettings | None) -> str:
     settings = settings or gap_settings()
     graph = AreaGraph.load()
     day = working_map() or today

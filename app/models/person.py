@@ -27,6 +27,8 @@ class Person(db.Model):
         Index("ix_persons_search_key", "search_key"),
         # the gap scan's duplicate check (same folded name, birth year and home commune) reads only this index
         Index("ix_persons_duplicate_key", "search_key", "birth_year", "home_area_id"),
+        # the business-owners indicator reads the persons of one audience by home area from this index
+        Index("ix_persons_audience_area", "audience_group", "home_area_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

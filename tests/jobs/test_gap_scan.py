@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import gc
+import json
 from datetime import date
 
-from sqlalchemy import select
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlalchemy import select, text
 
+from app.batch import gc_paused
 from app.extensions import db
-from app.gaps.scan import SCANNED_RULES, scan
+from app.gaps.scan import SCANNED_RULES, _json, scan, store_findings
 from app.models import Area, DistrictPlan, Gap, GapEvent
 from app.plan.operations import update_progress
+from rollout.gaps import Finding
 from tests.conftest import post_form
 from tests.plan.conftest import logout
 from tests.plan_world import PlanWorld
@@ -130,3 +136,50 @@ def test_the_gaps_page_is_scoped_and_gaps_can_be_acknowledged(client, login_as, 
     assert actions[-2:] == ["acknowledged", "resolved"]
     scan(date(2025, 3, 15))  # the condition is still there: the gap comes back
     assert dai_tu_gap.state == "open" and dai_tu_gap.owner_id is None
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text() | st.dates(),
+    lambda inner: st.lists(inner, max_size=3) | st.tuples(inner, inner)
+    | st.dictionaries(st.text(max_size=3) | st.integers(), inner, max_size=3),
+    max_leaves=8)
+
+
+@given(st.dictionaries(st.text(max_size=5), json_values, max_size=4))
+def test_params_are_normalised_exactly_as_a_json_round_trip(params):
+    assert _json(params) == json.loads(json.dumps(params, default=str))
+
+
+def _stored_gap(params) -> Gap:
+    gap = Gap(rule_code="class_completed_without_learners", subject_kind="class", subject_id="987654",
+              severity="low", params=params, state="open")
+    db.session.add(gap)
+    db.session.flush()
+    return gap
+
+
+def test_stored_params_written_differently_but_equal_are_not_refreshed(app):
+    gap = _stored_gap({"class_name": "Lớp A"})
+    db.session.execute(text("UPDATE gaps SET params = :p WHERE id = :id"),
+                       {"p": '{"class_name":"L\\u1edbp A"}', "id": gap.id})  # same value, other spelling
+    finding = Finding("class_completed_without_learners", "class", "987654", None, {"class_name": "Lớp A"})
+    counts = store_findings([finding], codes=("class_completed_without_learners",))
+    assert counts["refreshed"] == 0 and counts["opened"] == 0 and counts["resolved"] == 0
+    counts = store_findings([Finding("class_completed_without_learners", "class", "987654", None,
+                                     {"class_name": "Lớp B"})], codes=("class_completed_without_learners",))
+    db.session.expire_all()
+    assert counts["refreshed"] == 1 and db.session.get(Gap, gap.id).params == {"class_name": "Lớp B"}
+
+
+def test_gc_paused_puts_the_collector_back_as_it_was():
+    assert gc.isenabled()
+    with gc_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with gc_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
