@@ -29,6 +29,8 @@ class Person(db.Model):
         Index("ix_persons_duplicate_key", "search_key", "birth_year", "home_area_id"),
         # the business-owners indicator reads the persons of one audience by home area from this index
         Index("ix_persons_audience_area", "audience_group", "home_area_id"),
+        # the audience rule's ethnic-minority residents per commune are counted from this index alone
+        Index("ix_persons_ethnic_area", "ethnic_group", "home_area_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,4 +1,4 @@
-"""persons: index on (audience_group, home_area_id) for the business-owners indicator
+"""persons: indexes on (audience_group, home_area_id) and (ethnic_group, home_area_id) for the gap scan
 
 Revision ID: 3c1f7a9e2b40
 Revises: 661bea977753
@@ -18,8 +18,10 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table('persons', schema=None) as batch_op:
         batch_op.create_index('ix_persons_audience_area', ['audience_group', 'home_area_id'], unique=False)
+        batch_op.create_index('ix_persons_ethnic_area', ['ethnic_group', 'home_area_id'], unique=False)
 
 
 def downgrade():
     with op.batch_alter_table('persons', schema=None) as batch_op:
+        batch_op.drop_index('ix_persons_ethnic_area')
         batch_op.drop_index('ix_persons_audience_area')

@@ -74,3 +74,14 @@ def test_each_coordinator_sees_only_their_scope(kh137, world, login_as):
     dai_tu = db.session.scalar(select(User).where(User.username == "coord_daitu"))
     seen = lambda user: set(db.session.scalars(select(Gap.id).where(visible(Gap, user))))  # noqa: E731
     assert gap.id in seen(dai_tu) and gap.id not in seen(phu_binh)
+
+
+def test_ethnic_minority_residents_are_counted_without_the_majority_groups(kh137, world):
+    commune = _dai_tu_commune(world)
+    make_person("Hoàng Văn Tày", commune, ethnic_group="Tày")
+    make_person("Triệu Thị Dao", commune, ethnic_group="Dao")
+    make_person("Nguyễn Văn Kinh", commune, ethnic_group="Kinh")
+    make_person("Lý Văn Hoa", commune, ethnic_group="Hoa")
+    scan(DAY)
+    gap = _gap("audience_ethnic_minority_not_reached", commune.id)
+    assert gap is not None and gap.state == "open" and gap.params["residents"] == 2
