@@ -179,13 +179,9 @@ def store_findings(findings: list[Finding], codes: tuple[str, ...] = SCANNED_RUL
     return counts
 
 
+@gc_paused()
 def scan(today: dt.date, settings: GapSettings | None = None) -> str:
     """Run every rule on `today`, store the result and the day's indicator snapshots; returns a summary."""
-    with gc_paused():
-        return _scan(today, settings)
-
-
-def _scan(today: dt.date, settings: GapSettings | None) -> str:
     settings = settings or gap_settings()
     graph = AreaGraph.load()
     day = working_map() or today

@@ -20,6 +20,7 @@ from datetime import date, timedelta
 import numpy as np
 from sqlalchemy import bindparam, case, func, insert, select, update
 
+from app.batch import gc_paused
 from app.extensions import db
 from app.models import Enrollment, Trainer, TrainerStats, TrainingClass
 from app.network import rollups
@@ -85,6 +86,7 @@ def _describe(tid: int, what: str, old, new) -> str:
     return f"#{tid}: {what} {old} → {new}"
 
 
+@gc_paused()
 def recompute_all(today: date | None = None, *, repair: bool = True, examples: int = 5) -> dict:
     """Rebuild everything from the mentor links; report differences; write the repair unless `repair=False`."""
     today = today or local_today()

@@ -183,3 +183,8 @@ def test_gc_paused_puts_the_collector_back_as_it_was():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_the_scan_leaves_the_collector_on(kh137):
+    scan(date(2025, 3, 15))
+    assert gc.isenabled()
