@@ -16,9 +16,16 @@ from app.extensions import db
 
 
 def _create_app() -> Flask:
+    """The factory for the `lantoa` command; a configuration error (e.g. no secret key in production) is shown
+    as one line, not a traceback, and `lantoa --help` still lists every command."""
+    from flask.cli import NoAppException
+
     from app import create_app
 
-    return create_app()
+    try:
+        return create_app()
+    except RuntimeError as error:
+        raise NoAppException(str(error)) from None
 
 
 main = FlaskGroup(create_app=_create_app, help="Lan Tỏa: quản lý mạng lưới Bình dân học AI.")
@@ -315,10 +322,26 @@ def settings_set(key: str, value: int) -> None:
     click.echo(f"{key} = {value}")
 
 
-def register(app: Flask) -> None:
+def _commands() -> tuple[click.Command, ...]:
     from app.network.cli import network_cli
     from app.reports.cli import reports_cli
 
-    for command in (areas_cli, demo_cmd, users_cli, settings_cli, network_cli, plan_cli, jobs_cli, scheduler_cmd,
-                    reports_cli):
+    return (areas_cli, demo_cmd, users_cli, settings_cli, network_cli, plan_cli, jobs_cli, scheduler_cmd, reports_cli)
+
+
+def register(app: Flask) -> None:
+    """The project's commands on the app (`flask --app wsgi …`); `lantoa` carries them itself (below), so its
+    help lists them even when the app cannot be built."""
+    for command in _commands():
         app.cli.add_command(command)
+
+
+def _main_commands() -> tuple[click.Command, ...]:
+    # `lantoa db upgrade`: Flask-Migrate puts its group on the app; `lantoa` carries it too
+    from flask_migrate.cli import db as migrations_cli
+
+    return (*_commands(), migrations_cli)
+
+
+for _command in _main_commands():
+    main.add_command(_command)

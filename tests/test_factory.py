@@ -55,3 +55,21 @@ def test_readme_documents_every_setting():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     missing = [name for name in SETTINGS if f"`{name}`" not in readme]
     assert not missing, f"README's settings table lacks {missing}"
+
+
+def test_the_lantoa_command_lists_its_commands_and_explains_a_missing_key(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from app.cli import main
+
+    monkeypatch.setenv("LANTOA_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("LANTOA_ENV", "production")
+    monkeypatch.delenv("LANTOA_SECRET_KEY", raising=False)
+    result = CliRunner().invoke(main, ["--help"])
+    assert result.exit_code == 0
+    listed = result.output.split("Commands:")[1]
+    for command in ("areas", "db", "demo", "jobs", "network", "plan", "reports", "scheduler", "settings", "users"):
+        assert f"\n  {command} " in listed
+    result = CliRunner().invoke(main, ["db", "current"])
+    assert result.exit_code != 0 and "LANTOA_SECRET_KEY is required" in result.output
+    assert "Traceback" not in result.output
