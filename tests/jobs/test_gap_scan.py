@@ -188,3 +188,13 @@ def test_gc_paused_puts_the_collector_back_as_it_was():
 def test_the_scan_leaves_the_collector_on(kh137):
     scan(date(2025, 3, 15))
     assert gc.isenabled()
+
+
+def test_each_opened_gap_has_its_own_opening_event(kh137, activities):
+    before = set(db.session.scalars(select(Gap.id)))
+    scan(date(2025, 3, 15))
+    gaps = [g for g in db.session.scalars(select(Gap)) if g.id not in before]
+    events = {e.gap_id: e for e in db.session.scalars(select(GapEvent).where(GapEvent.action == "opened"))}
+    assert len(gaps) > 10 and len({g.rule_code for g in gaps}) > 3
+    for gap in gaps:
+        assert events[gap.id].params == gap.params and events[gap.id].at == gap.opened_at
