@@ -153,7 +153,7 @@ def store_findings(findings: list[Finding], codes: tuple[str, ...] = SCANNED_RUL
     counts: Counter = Counter()
     # new gaps as one Core executemany, their ids read back by key, then their events the same way: a first
     # scan, a new rule or a map change opens tens of thousands at once (ORM objects: seconds; INSERT … RETURNING
-    # in parameter order: quadratic in SQLAlchemy's batch splicing, 40 s for 30,000 on SQLite)
+    # in parameter order: quadratic in SQLAlchemy's batch splicing, 11.7 s for 30,000 on SQLite)
     opened = [{"rule_code": f.rule_code, "subject_kind": f.subject_kind, "subject_id": str(f.subject_id),
                "area_id": f.area_id, "severity": rules.get_rule(f.rule_code).severity, "params": dict(f.params),
                "state": "open", "opened_at": now} for f in plan.to_open]
