@@ -131,7 +131,9 @@ def store_findings(findings: list[Finding], codes: tuple[str, ...] = SCANNED_RUL
     Stored gaps are read as plain rows; only the gaps that change are loaded as objects (a scan that changes
     nothing loads none)."""
     now = utcnow()
-    current = {f.key: f for f in findings}
+    current: dict = {}
+    for finding in findings:
+        current.setdefault(finding.key, finding)  # the first finding of a key, as `reconcile` takes it
     rows, stored = {}, {}
     for row in db.session.execute(
             select(Gap.id, Gap.rule_code, Gap.subject_kind, Gap.subject_id, Gap.state,
