@@ -138,8 +138,8 @@ def overview(user, today: date) -> Overview:
     Runs with the cyclic GC paused (`app.batch`): at province scale it builds some 60,000 small acyclic objects
     (27k trainer slots, the flow graph), which set off a full collection costing 90 ms of a 270 ms page."""
     per_trainer = plan_setting("learners_per_trainer")
-    targets = commune_targets(user, today, per_trainer) + unit_targets(user, today, per_trainer)
-    communes, districts = places(today)
+    communes, districts = where = places(today)
+    targets = commune_targets(user, today, per_trainer, where) + unit_targets(user, today, per_trainer, where)
     slots = spare_slots(user, today, {cid: d for cid, (_n, d) in communes.items()})
     level = plan_setting("assignment_min_level")
     needs = [Need(t.kind, t.id, t.commune_id, t.district_id, t.unit_id, t.shortfall, level)

@@ -35,9 +35,6 @@ class Trainer(db.Model):
         Index("ix_trainers_path", "path"),
         # the trainer list's order (name, id) and its name search read this index, not persons
         Index("ix_trainers_search_key", "search_key", "id"),
-        # active trainers per commune / unit (assignment coverage) are counted from these indexes alone
-        Index("ix_trainers_area_status", "area_id", "status"),
-        Index("ix_trainers_unit_status", "unit_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -50,8 +47,8 @@ class Trainer(db.Model):
     max_level: Mapped[int] = mapped_column(Integer, default=1)
     status: Mapped[str] = mapped_column(String(8), default="active")
     certified_on: Mapped[date | None] = mapped_column(Date)
-    area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"))
-    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     path: Mapped[str] = mapped_column(String(512), default="")
     generation: Mapped[int] = mapped_column(Integer, default=0)
     search_key: Mapped[str] = mapped_column(String(120), server_default="")
