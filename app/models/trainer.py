@@ -5,9 +5,9 @@ province core trainer may have no mentor; the teachable level is 1–5.
 `path` ('/root/.../self/') and `generation` are derived from the mentor links and
 kept by the network operations; `lantoa network recompute` checks them.
 `search_key` is a copy of the person's folded name (`Person.search_key`), so that the trainer list sorts and
-searches 30k trainers by their own index instead of a million persons: it is written where a trainer gets its
-person (`add_trainer`, the merge of persons, the demo) by `app.trainers.keys.copy_name_keys`, and
-`lantoa network recompute` repairs any drift.
+searches 30k trainers by their own index instead of a million persons: set as the row is built (`add_trainer`,
+the demo's rows), copied by `app.trainers.keys.copy_name_keys` when a trainer's person or a person's name
+changes (the merge of persons); `lantoa network recompute` repairs any drift.
 """
 
 from __future__ import annotations
