@@ -39,7 +39,8 @@ def _top_up(total: int, seed: int) -> int:
                         "phone": f"+8470{i:07d}", "home_area_id": commune})
         trainers.append({"id": trainer_id + i, "person_id": person_id + i, "tier": "local", "mentor_id": root,
                          "max_level": rng.choice((1, 2, 3)), "status": "active", "area_id": commune,
-                         "path": f"/{root}/{trainer_id + i}/", "generation": 1})
+                         "path": f"/{root}/{trainer_id + i}/", "generation": 1,
+                         "search_key": f"giang vien thu {i}"})
     if persons:
         db.session.execute(insert(Person.__table__), persons)
         db.session.execute(insert(Trainer.__table__), trainers)

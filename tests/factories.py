@@ -67,7 +67,7 @@ def make_trainer(area_obj: Area, mentor: Trainer | None = None, unit: Unit | Non
                       mentor_id=mentor.id if mentor else None, max_level=kw.pop("max_level", 3),
                       status=kw.pop("status", "active"), certified_on=kw.pop("certified_on", date(2024, 12, 20)),
                       area_id=area_obj.id, unit_id=unit.id if unit else None,
-                      generation=(mentor.generation + 1) if mentor else 0, path="", **kw)
+                      generation=(mentor.generation + 1) if mentor else 0, path="", search_key=person.search_key, **kw)
     db.session.add(trainer)
     db.session.flush()
     trainer.path = (mentor.path if mentor else "/") + f"{trainer.id}/"

@@ -126,6 +126,37 @@ def test_capacity_counts_running_classes_and_active_assignments(world, today, ct
     assert actions == ["assignment.create", "assignment.cancel", "assignment.create"]
 
 
+def test_spare_slots_count_running_classes_and_active_assignments_only(world, today, ctx):
+    hung_son = db.session.get(Area, world.trainers["Nguyễn Văn Đại"].area_id)
+    busy, free = make_trainer(hung_son, name="Giảng Viên Bận"), make_trainer(hung_son, name="Giảng Viên Rảnh")
+    full = make_trainer(hung_son, name="Giảng Viên Kín Lịch")
+    _busy(busy, hung_son, 1)
+    make_class(busy, hung_son, status="completed"), make_class(busy, hung_son, status="cancelled")
+    make_assignment(busy, hung_son, classes=1)
+    make_assignment(busy, hung_son, classes=2, ends_on=date(2025, 5, 31))  # ended yesterday
+    make_assignment(busy, hung_son, classes=2, status="cancelled")
+    make_assignment(full, hung_son, classes=3)
+    phu = world.trainers["Hoàng Thị Phú"]  # Phú Bình: 1 running class, 1 assigned
+    district_of = {}
+    coordinator = {s.id: s.capacity for s in queries.spare_slots(world.users["coord_daitu"], today, district_of)}
+    assert coordinator[busy.id] == 1 and coordinator[free.id] == 3
+    assert full.id not in coordinator and phu.id not in coordinator
+    steering = {s.id: s.capacity for s in queries.spare_slots(world.users["steering"], today, district_of)}
+    assert steering[phu.id] == 1 and steering[busy.id] == 1
+    assert queries.used_capacity([busy.id, phu.id, free.id], today) == {busy.id: 2, phu.id: 2}
+    assert queries.used_capacity(None, today)[full.id] == 3 and queries.used_capacity([], today) == {}
+
+
+def test_overview_runs_with_the_collector_paused_and_puts_it_back(world, today, ctx, monkeypatch):
+    import gc
+
+    seen = []
+    real = queries.suggest_assignments
+    monkeypatch.setattr(queries, "suggest_assignments", lambda *a, **k: seen.append(gc.isenabled()) or real(*a, **k))
+    queries.overview(world.users["steering"], today)
+    assert seen == [False] and gc.isenabled()
+
+
 def test_bad_assignments_are_refused_with_the_field(world, today, ctx):
     steering = world.users["steering"]
     trainer = world.trainers["Trần Thị Từ"]

@@ -55,6 +55,8 @@ def test_cascade_is_realistic(districts):
     dormant = [t for t in rows.trainers if t["id"] not in openers and t["status"] == "active"]
     assert len(dormant) > 50
     assert len({p["phone"] for p in rows.persons if p["phone"]}) == sum(1 for p in rows.persons if p["phone"])
+    persons = {p["id"]: p for p in rows.persons}
+    assert all(t["search_key"] == persons[t["person_id"]]["search_key"] for t in rows.trainers)
     assert 50_000 < len(rows.enrollments) < 200_000
 
 

@@ -89,8 +89,12 @@ def _need(people: int | None, per_trainer: int) -> int:
     return max(1, math.ceil(people / per_trainer)) if people and per_trainer > 0 else 1
 
 
-def commune_targets(user, today: date, per_trainer: int) -> list[Target]:
-    communes, districts = places(today)
+Places = tuple[dict[int, tuple[str, int | None]], dict[int, str]]
+
+
+def commune_targets(user, today: date, per_trainer: int, where: Places | None = None) -> list[Target]:
+    """Communes in scope as targets; `where` is `places(today)` when the caller has read it already."""
+    communes, districts = where or places(today)
     in_scope = set(db.session.scalars(select(Area.id).where(Area.id.in_(list(communes)), visible(Area, user))))
     population = _latest_population([*communes, *districts])
     sizes: dict[int | None, int] = {}
@@ -108,8 +112,9 @@ def commune_targets(user, today: date, per_trainer: int) -> list[Target]:
     return targets
 
 
-def unit_targets(user, today: date, per_trainer: int) -> list[Target]:
-    communes, districts = places(today)
+def unit_targets(user, today: date, per_trainer: int, where: Places | None = None) -> list[Target]:
+    """Units in scope as targets; `where` is `places(today)` when the caller has read it already."""
+    communes, districts = where or places(today)
     rows = db.session.execute(
         select(Unit.id, Unit.name, Unit.area_id, Unit.headcount, Area.name.label("area_name"))
         .join(Area, Area.id == Unit.area_id).where(visible(Unit, user)).order_by(Unit.name)

@@ -161,7 +161,7 @@ class Cascade:
             "origin_class_id": origin_class["id"] if origin_class else None,
             "max_level": max_level, "status": status, "certified_on": certified_on,
             "area_id": area_id, "unit_id": unit_id,
-            "path": f"{path}{trainer_id}/", "generation": generation,
+            "path": f"{path}{trainer_id}/", "generation": generation, "search_key": person["search_key"],
         }
         self.rows.trainers.append(row)
         return row

@@ -83,7 +83,7 @@ def trainers(user, args) -> ExportTable:
     stmt = (_reselect(base, Person.full_name, Person.phone, mentor_person.phone, Trainer.tier, Trainer.max_level,
                       Area.code, Unit.name, Trainer.certified_on, Area.name, Trainer.generation, Trainer.status,
                       Trainer.id)
-            .outerjoin(mentor, mentor.id == Trainer.mentor_id)
+            .join(Person, Person.id == Trainer.person_id).outerjoin(mentor, mentor.id == Trainer.mentor_id)
             .outerjoin(mentor_person, mentor_person.id == mentor.person_id)
             .outerjoin(Area, Area.id == Trainer.area_id).outerjoin(Unit, Unit.id == Trainer.unit_id))
     rows = ([r[0], local_phone(r[1]), "", local_phone(r[2]), TRAINER_TIERS[r[3]], r[4], r[5], r[6], r[7], r[8],

@@ -50,6 +50,8 @@ class Person(db.Model):
     unit: Mapped[Unit | None] = relationship(lazy="raise")
 
     def set_name(self, name: str) -> None:
+        """Name and search key together. Renaming a person who is a trainer: then call
+        `app.trainers.keys.copy_name_keys([person.id])` (the trainer list sorts by a copy of the key)."""
         self.full_name = name
         self.search_key = fold(name)
 

@@ -4,6 +4,10 @@ Rules kept by the database: one trainer per person; not one's own mentor; only a
 province core trainer may have no mentor; the teachable level is 1–5.
 `path` ('/root/.../self/') and `generation` are derived from the mentor links and
 kept by the network operations; `lantoa network recompute` checks them.
+`search_key` is a copy of the person's folded name (`Person.search_key`), so that the trainer list sorts and
+searches 30k trainers by their own index instead of a million persons: set as the row is built (`add_trainer`,
+the demo's rows), copied by `app.trainers.keys.copy_name_keys` when a trainer's person or a person's name
+changes (the merge of persons); `lantoa network recompute` repairs any drift.
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ class Trainer(db.Model):
         CheckConstraint(check_in("tier", TRAINER_TIERS), name="tier"),
         CheckConstraint(check_in("status", TRAINER_STATUSES), name="status"),
         Index("ix_trainers_path", "path"),
+        # the trainer list's order (name, id) and its name search read this index, not persons
+        Index("ix_trainers_search_key", "search_key", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -45,6 +51,7 @@ class Trainer(db.Model):
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     path: Mapped[str] = mapped_column(String(512), default="")
     generation: Mapped[int] = mapped_column(Integer, default=0)
+    search_key: Mapped[str] = mapped_column(String(120), server_default="")
 
     person: Mapped[Person] = relationship(lazy="raise")
     mentor: Mapped[Trainer | None] = relationship(remote_side=[id], lazy="raise")

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
@@ -44,10 +45,12 @@ class TrainingClass(db.Model):
         CheckConstraint(check_in("mode", CLASS_MODES), name="mode"),
         CheckConstraint(check_in("status", CLASS_STATUSES), name="status"),
         CheckConstraint(check_in("audience_group", AUDIENCE_GROUPS), name="audience_group"),
+        # a trainer's classes, and running classes per trainer (the 2–3 rule, capacity), read from this index alone
+        Index("ix_training_classes_trainer_status", "trainer_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    trainer_id: Mapped[int] = mapped_column(ForeignKey("trainers.id"), index=True)
+    trainer_id: Mapped[int] = mapped_column(ForeignKey("trainers.id"))
     level: Mapped[int] = mapped_column(Integer)
     topic: Mapped[str] = mapped_column(String(200), default="")
     mode: Mapped[str] = mapped_column(String(12))

@@ -25,7 +25,8 @@ def echo_summary(summary: dict, echo=click.echo) -> None:
          f"{vn_number(summary['trainers'])} giảng viên, {vn_number(summary['classes'])} lớp "
          f"(đọc {vn_number(s['load'], 2)} s, tính {vn_number(s['analyse'], 2)} s, ghi {vn_number(s['write'], 2)} s).")
     echo(f"Khác với dữ liệu đã lưu: {vn_number(summary['lineage_differences'])} dòng đào tạo/thế hệ, "
-         f"{vn_number(summary['counter_differences'])} bộ đếm (thiếu hoặc sai); {vn_number(summary['in_loops'])} giảng viên "
+         f"{vn_number(summary['counter_differences'])} bộ đếm (thiếu hoặc sai), "
+         f"{vn_number(summary['name_key_differences'])} khóa tìm theo tên; {vn_number(summary['in_loops'])} giảng viên "
          f"nằm trên vòng lặp.")
     for line in summary["examples"]:
         echo(f"  – {line}")

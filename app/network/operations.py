@@ -127,7 +127,7 @@ def add_trainer(user, person: Person, *, mentor_id: int | None, tier: str, max_l
             raise from_network(error, "mentor_id" if error.code != "mentor_level" else "max_level") from None
     trainer = Trainer(person_id=person.id, tier=tier, mentor_id=mentor_id, max_level=max_level, status="active",
                       certified_on=certified_on, area_id=area_id, unit_id=unit_id, origin_class_id=origin_class_id,
-                      path="", generation=0)
+                      path="", generation=0, search_key=person.search_key)
     db.session.add(trainer)
     db.session.flush()
     trainer.path = path_for(mentor.path if mentor else None, trainer.id)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import selectinload
 
 from app.areas.maps import programme_root, working_map
 from app.errors import OperationError
@@ -109,9 +109,11 @@ def child_rollups(area: Area) -> list[tuple[Area, NetworkRollup | None]]:
 
 
 def _in_area(area: Area, user):
+    """Trainers of the area's subtree with their stats; person and area loaded for the rows kept only (joined,
+    they were read for all 30k trainers of the province before the ORDER BY … LIMIT: 70 ms on SQLite)."""
     return select(Trainer, TrainerStats).join(TrainerStats, TrainerStats.trainer_id == Trainer.id).where(
         Trainer.area_id.in_(area_subtree_ids(area.path)), visible(Trainer, user)
-    ).options(joinedload(Trainer.person), joinedload(Trainer.area))
+    ).options(selectinload(Trainer.person), selectinload(Trainer.area))
 
 
 def top_by_reach(area: Area, user, limit: int = 10) -> list:

@@ -7,6 +7,8 @@ Rules:
 - a *difference* is a stored path, generation or structural/reach counter that is not what the pass gives (or a
   missing counter row); `dormant`/`dormant_branch` depend on the date and are refreshed without being reported;
 - trainers on a mentor loop (and below it) get no path: they are counted and reported, their rows kept;
+- the trainers' copy of their person's name key (`Trainer.search_key`, `app.trainers.keys`) is checked and
+  repaired too: `name_key_differences` counts the copies that differ;
 - writes are Core `executemany` in primary-key order; roll-ups and today's snapshot are replaced.
 `recompute_all` flushes and never commits: the caller (CLI command, scheduler job) commits once.
 """
@@ -25,6 +27,7 @@ from app.extensions import db
 from app.models import Enrollment, Trainer, TrainerStats, TrainingClass
 from app.network import rollups
 from app.timeutil import local_today
+from app.trainers.keys import copy_name_keys, name_key_drift
 from network import analyse, dormant_branches
 
 __all__ = ["recompute_all", "load", "Loaded"]
@@ -140,8 +143,11 @@ def recompute_all(today: date | None = None, *, repair: bool = True, examples: i
             if len(notes) < examples:
                 notes.append(_describe(tid, ", ".join(changed), [old[COUNTERS.index(n)] for n in changed],
                                        [values[COUNTERS.index(n)] for n in changed]))
+    name_keys = name_key_drift()
     if repair:
         t = Trainer.__table__
+        if name_keys:
+            copy_name_keys()
         if lineage_fix:
             db.session.execute(update(t).where(t.c.id == bindparam("tid"))
                                .values(path=bindparam("p"), generation=bindparam("g")), lineage_fix)
@@ -162,6 +168,7 @@ def recompute_all(today: date | None = None, *, repair: bool = True, examples: i
         "in_loops": in_loops,
         "lineage_differences": len(lineage_fix),
         "counter_differences": counter_diffs,
+        "name_key_differences": name_keys,
         "examples": notes,
         "repaired": repair,
         "rollups": len(summary_rollups.rows),

@@ -6,6 +6,7 @@ Rules:
   re-pointed to the survivor; when both are enrolled in the same class, the survivor's enrolment
   is kept (taking the duplicate's completion, score and candidate mark if it has them) and the
   duplicate's is dropped;
+- the trainer record's name key (`Trainer.search_key`, the trainer list's order) follows the survivor's name;
 - refused: both are trainers (two places in the network: decide there first), or both hold a
   certificate of the same level (revoked or not: one person, one certificate per level);
 - the survivor's empty fields (phone, ID number, e-mail, birth year, gender, ethnic group, home,
@@ -21,6 +22,7 @@ from app.errors import OperationError
 from app.extensions import db
 from app.models import Certificate, Enrollment, Person, PointEntry, Trainer, User
 from app.rankings import totals
+from app.trainers.keys import copy_name_keys
 
 PERSON_FIELDS = ["full_name", "phone", "national_id", "email", "birth_year", "gender", "ethnic_group",
                  "home_area_id", "unit_id", "audience_group"]
@@ -62,6 +64,7 @@ def merge_persons(survivor: Person, duplicate: Person) -> Person:
     for model in (Enrollment, Certificate, PointEntry, Trainer, User):
         db.session.execute(update(model).where(model.person_id == duplicate.id).values(person_id=survivor.id)
                            .execution_options(synchronize_session=False))
+    copy_name_keys([survivor.id])  # the duplicate's trainer record now bears the survivor's name
     fill = {k: getattr(duplicate, k) for k in FILLED if getattr(survivor, k) is None and getattr(duplicate, k)}
     db.session.delete(duplicate)
     db.session.flush()  # frees the duplicate's phone and ID number before the survivor takes them

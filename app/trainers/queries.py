@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.models import Area, Person, Trainer, TrainerStats, TrainingClass, Unit
@@ -41,24 +41,24 @@ def _filters(user, q: str, status: str, tier: str, generation: int | None, area_
 
 def trainer_list(user, q: str = "", status: str = "", tier: str = "", generation: int | None = None,
                  area_id: int = 0, unit_id: int = 0) -> Select:
-    """Trainers the user may see, by name; an area or unit filter takes its whole subtree."""
+    """Trainers the user may see, by name (the person's folded name, then id); an area or unit filter takes its
+    whole subtree. Sorted and searched on the trainers' copy of the name key (`Trainer.search_key`, see
+    `app.trainers.keys`), so the database walks the trainers' (search_key, id) index and nothing else: persons
+    and areas are loaded afterwards for the page's rows only (joined, they were read for every skipped row
+    of a deep page too: 40 ms at page 300 on SQLite)."""
     stmt = (
         select(Trainer).where(*_filters(user, q, status, tier, generation, area_id, unit_id))
-        .join(Person, Person.id == Trainer.person_id)
-        .options(joinedload(Trainer.person), joinedload(Trainer.area))
-        .order_by(Person.search_key, Trainer.id)
+        .options(selectinload(Trainer.person), selectinload(Trainer.area))
+        .order_by(Trainer.search_key, Trainer.id)
     )
-    return apply_search(stmt, Person.search_key, q) if q else stmt
+    return apply_search(stmt, Trainer.search_key, q) if q else stmt
 
 
 def trainer_list_count(user, q: str = "", status: str = "", tier: str = "", generation: int | None = None,
                        area_id: int = 0, unit_id: int = 0) -> Select:
-    """The count of `trainer_list`: persons are joined only for a name search (counting 30k trainers
-    through a join with a million learners cost 170 ms on SQLite)."""
+    """The count of `trainer_list`, from trainers alone (the name search reads `Trainer.search_key`)."""
     stmt = select(func.count(Trainer.id)).where(*_filters(user, q, status, tier, generation, area_id, unit_id))
-    if q:
-        stmt = apply_search(stmt.join(Person, Person.id == Trainer.person_id), Person.search_key, q)
-    return stmt
+    return apply_search(stmt, Trainer.search_key, q) if q else stmt
 
 
 def profile(trainer: Trainer, user) -> dict:
