@@ -17,6 +17,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
@@ -44,6 +45,9 @@ class TrainingClass(db.Model):
         CheckConstraint(check_in("mode", CLASS_MODES), name="mode"),
         CheckConstraint(check_in("status", CLASS_STATUSES), name="status"),
         CheckConstraint(check_in("audience_group", AUDIENCE_GROUPS), name="audience_group"),
+        # /classes/ walks this index newest first and checks a coordinator's communes and the status and
+        # level filters in the index alone (app/web/paging.py)
+        Index("ix_training_classes_list", "start_on", "id", "venue_area_id", "status", "level"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
