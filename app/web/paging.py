@@ -12,9 +12,9 @@ ends with the key, so it is total. Rules:
   conditions on the listed table's own columns are written `+column`, which SQLite does not use to choose
   an index (https://sqlite.org/optoverview.html#disqualifying_where_clause_terms_using_unary_), so it walks
   the index of the ORDER BY (the list indexes also hold the columns the list's conditions read) and checks
-  each entry: at most 50 entries per row of the page, never more than half the index (30 ms for that page).
-  A smaller list is left to SQLite, whose condition index then finds fewer than 1/50 of the rows.
-  PostgreSQL plans from its statistics and is left alone.
+  each entry: about 50 entries or fewer per row skipped when the list's rows are spread through the index
+  (30 ms for that page), the whole index at worst. A smaller list is left to SQLite, whose condition index
+  then finds fewer than 1/50 of the rows. PostgreSQL plans from its statistics and is left alone.
 """
 
 from __future__ import annotations
