@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
 from app.models import Certificate, Person, TrainingClass
-from app.scope import scoped
+from app.scope import visible
 from app.web.lists import apply_search
+
+# newest first; the list page walks ix_certificates_list in this order
+ORDER = (Certificate.issued_on.desc(), Certificate.id.desc())
 
 
 def certificate_filters(args) -> dict:
@@ -17,18 +20,32 @@ def certificate_filters(args) -> dict:
             "state": state if state in ("valid", "revoked") else ""}
 
 
+def _conditions(user, level: int | None, state: str) -> list:
+    """The list's conditions on certificates (the name search is applied where persons are joined)."""
+    conditions = [visible(Certificate, user)]
+    if level:
+        conditions.append(Certificate.level == level)
+    if state == "valid":
+        conditions.append(Certificate.revoked_on.is_(None))
+    elif state == "revoked":
+        conditions.append(Certificate.revoked_on.is_not(None))
+    return conditions
+
+
 def certificate_list(user, q: str = "", level: int | None = None, state: str = "") -> Select:
     """Certificates the user may see, newest first; `state` 'valid' or 'revoked'; search by holder's name."""
-    stmt = (scoped(Certificate, user).join(Person, Person.id == Certificate.person_id)
+    stmt = (select(Certificate).where(*_conditions(user, level, state))
+            .join(Person, Person.id == Certificate.person_id)
             .options(joinedload(Certificate.person), joinedload(Certificate.training_class)
                      .joinedload(TrainingClass.venue_area))
-            .order_by(Certificate.issued_on.desc(), Certificate.id.desc()))
+            .order_by(*ORDER))
+    return apply_search(stmt, Person.search_key, q) if q else stmt
+
+
+def certificate_ids(user, q: str = "", level: int | None = None, state: str = "") -> Select:
+    """The ids of `certificate_list` in its order, for the list page; persons are joined only for a name
+    search (reading each certificate's holder to skip a deep page's offset cost 115 ms at 250,000 rows)."""
+    stmt = select(Certificate.id).where(*_conditions(user, level, state)).order_by(*ORDER)
     if q:
-        stmt = apply_search(stmt, Person.search_key, q)
-    if level:
-        stmt = stmt.where(Certificate.level == level)
-    if state == "valid":
-        stmt = stmt.where(Certificate.revoked_on.is_(None))
-    elif state == "revoked":
-        stmt = stmt.where(Certificate.revoked_on.is_not(None))
+        stmt = apply_search(stmt.join(Person, Person.id == Certificate.person_id), Person.search_key, q)
     return stmt

@@ -13,7 +13,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from app.certificates import operations
-from app.certificates.queries import certificate_filters, certificate_list
+from app.certificates.queries import certificate_filters, certificate_ids, certificate_list
 from app.certificates.ratelimit import allow
 from app.errors import OperationError
 from app.extensions import db
@@ -37,8 +37,8 @@ def qr_svg(url: str) -> Markup:
 @login_required
 def index():
     filters = certificate_filters(request.args)
-    return render_template("certificates/index.html", page=paginate(certificate_list(current_user, **filters)),
-                           **filters)
+    page = paginate(certificate_list(current_user, **filters), ids_stmt=certificate_ids(current_user, **filters))
+    return render_template("certificates/index.html", page=page, **filters)
 
 
 @bp.get("/certificates/<int:certificate_id>")

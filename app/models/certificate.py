@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -24,6 +24,9 @@ class Certificate(db.Model):
         UniqueConstraint("person_id", "level"),
         CheckConstraint("level BETWEEN 1 AND 5", name="level"),
         CheckConstraint("revoked_on IS NULL OR revoke_reason IS NOT NULL", name="revoke_reason"),
+        # /certificates/ walks this index newest first and checks its scope (class, holder), level and
+        # validity filters in the index alone (app/web/paging.py)
+        Index("ix_certificates_list", "issued_on", "id", "class_id", "person_id", "level", "revoked_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

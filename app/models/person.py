@@ -31,6 +31,9 @@ class Person(db.Model):
         Index("ix_persons_audience_area", "audience_group", "home_area_id"),
         # the audience rule's ethnic-minority residents per commune are counted from this index alone
         Index("ix_persons_ethnic_area", "ethnic_group", "home_area_id"),
+        # /people/ walks this index by name and checks a coordinator's scope (home commune, unit) in the
+        # index alone (app/web/paging.py)
+        Index("ix_persons_list", "search_key", "id", "home_area_id", "unit_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

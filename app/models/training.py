@@ -47,6 +47,9 @@ class TrainingClass(db.Model):
         CheckConstraint(check_in("audience_group", AUDIENCE_GROUPS), name="audience_group"),
         # a trainer's classes, and running classes per trainer (the 2–3 rule, capacity), read from this index alone
         Index("ix_training_classes_trainer_status", "trainer_id", "status"),
+        # /classes/ walks this index newest first and checks a coordinator's communes and the status and
+        # level filters in the index alone (app/web/paging.py)
+        Index("ix_training_classes_list", "start_on", "id", "venue_area_id", "status", "level"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -7,7 +7,7 @@ from app.errors import OperationError
 from app.extensions import db
 from app.models import Area, Certificate, Enrollment, Person, TrainingClass
 from app.people.operations import merge_persons
-from app.people.queries import person_list
+from app.people.queries import person_ids, person_list
 from app.scope import get_or_404, scoped, visible
 from app.training.forms import MergeForm
 from app.web.lists import paginate, search_text
@@ -20,7 +20,8 @@ MERGERS = ("coordinator", "steering", "admin")
 @login_required
 def index():
     q = search_text()
-    return render_template("people/index.html", page=paginate(person_list(current_user, q)), q=q)
+    page = paginate(person_list(current_user, q), ids_stmt=person_ids(current_user, q))
+    return render_template("people/index.html", page=page, q=q)
 
 
 @bp.get("/<int:person_id>")

@@ -11,21 +11,34 @@ from app.scope import scope_of, scoped, venue_scope_path, visible
 from app.text import fold
 from app.training.settings import plan_setting
 
+# newest first; the list page walks ix_training_classes_list in this order
+CLASS_ORDER = (TrainingClass.start_on.desc(), TrainingClass.id.desc())
+
+
+def _class_conditions(user, status: str, level: int | None) -> list:
+    from app.models.vocab import CLASS_STATUSES
+
+    conditions = [visible(TrainingClass, user)]
+    if status in CLASS_STATUSES:
+        conditions.append(TrainingClass.status == status)
+    if level in (1, 2, 3, 4, 5):
+        conditions.append(TrainingClass.level == level)
+    return conditions
+
 
 def class_list(user, status: str = "", level: int | None = None):
     """Classes the user may see, newest first, filtered by status and level (the list page and its exports)."""
-    from app.models.vocab import CLASS_STATUSES
-
-    stmt = (
-        scoped(TrainingClass, user)
+    return (
+        select(TrainingClass).where(*_class_conditions(user, status, level))
         .options(joinedload(TrainingClass.venue_area), joinedload(TrainingClass.trainer).joinedload(Trainer.person))
-        .order_by(TrainingClass.start_on.desc(), TrainingClass.id.desc())
+        .order_by(*CLASS_ORDER)
     )
-    if status in CLASS_STATUSES:
-        stmt = stmt.where(TrainingClass.status == status)
-    if level in (1, 2, 3, 4, 5):
-        stmt = stmt.where(TrainingClass.level == level)
-    return stmt
+
+
+def class_ids(user, status: str = "", level: int | None = None):
+    """The ids of `class_list` in its order, for the list page (a deep page skips index entries, not rows
+    joined to their trainer, person and commune)."""
+    return select(TrainingClass.id).where(*_class_conditions(user, status, level)).order_by(*CLASS_ORDER)
 
 
 def own_trainer(user) -> Trainer | None:

@@ -35,8 +35,9 @@ def require_change() -> None:
 def index():
     status = request.args.get("status", "")
     level = request.args.get("level", type=int)
-    stmt = queries.class_list(current_user, status, level)
-    return render_template("training/index.html", page=paginate(stmt), status=status, level=level,
+    page = paginate(queries.class_list(current_user, status, level),
+                    ids_stmt=queries.class_ids(current_user, status, level))
+    return render_template("training/index.html", page=page, status=status, level=level,
                            can_register=can_change(current_user))
 
 

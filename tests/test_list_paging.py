@@ -1,0 +1,187 @@
+"""List pages read by id (app/web/paging.py): every page in the list's order, counted, scoped, searchable.
+
+The pages of /people/, /classes/ and /certificates/ are read the way a user reads them, and compared with the
+list's own statement run whole: any row lost, repeated, reordered or let through the scope fails.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import event, select
+
+from app.certificates.queries import certificate_ids
+from app.extensions import db
+from app.models import Area, Certificate, Person, TrainingClass
+from app.people.queries import person_ids
+from app.training.queries import class_ids
+from app.web import paging
+from tests.factories import enrol, make_certificate, make_class, make_person
+
+NAMES = ["Nguyễn Văn An", "Nguyễn Văn An", "Nguyễn Văn Ân", "Trần Thị Bình", "Lê Văn Học", "Đặng Thị Đào",
+         "Hoàng Văn Hải", "Nguyễn Thị Hà", "Bùi Văn Nam", "Phạm Thị Yến"]
+
+
+def _communes(district: Area) -> list[Area]:
+    return list(db.session.scalars(select(Area).where(Area.parent_id == district.id).order_by(Area.code).limit(3)))
+
+
+@pytest.fixture
+def crowd(world):
+    """45 persons, 33 classes (some without dates, many on the same day) and 23 certificates in Đại Từ,
+    a few of each in Phú Bình, and a Đại Từ resident certified by a Phú Bình class."""
+    dai_tu, phu_binh = _communes(world.dai_tu), _communes(world.phu_binh)
+    trainer_dt, trainer_pb = world.trainers["Nguyễn Văn Đại"], world.trainers["Phạm Văn Bình"]
+    people = [make_person(NAMES[n % len(NAMES)], dai_tu[n % 3]) for n in range(45)]
+    outsiders = [make_person(f"Người Phú Bình {n}", phu_binh[0]) for n in range(4)]
+    classes = []
+    for n in range(33):
+        start = None if n % 7 == 0 else date(2025, 1, 1) + timedelta(days=10 * (n % 5))
+        end = start + timedelta(days=20) if start else None
+        classes.append(make_class(trainer_dt, dai_tu[n % 3], topic=f"Lớp Đại Từ {n:02d}", start_on=start, end_on=end,
+                                  level=1 + n % 2))
+    pb_class = make_class(trainer_pb, phu_binh[0], topic="Lớp Phú Bình", start_on=date(2025, 2, 1),
+                          end_on=date(2025, 2, 20), level=3)
+    dated = [c for c in classes if c.start_on]
+    for n, person in enumerate(people[:22]):
+        make_certificate(enrol(dated[n % len(dated)], person), f"LP{n:08d}")
+    make_certificate(enrol(pb_class, people[22]), "LPTRAVEL1")  # a Đại Từ resident, a Phú Bình class
+    for n, person in enumerate(outsiders):
+        make_certificate(enrol(pb_class, person), f"LPOUT{n:04d}")
+    db.session.flush()
+    return {"people": people, "outsiders": outsiders, "classes": classes, "pb_class": pb_class}
+
+
+def _all_pages(client, url: str, kind: str) -> tuple[list[int], str]:
+    """The ids linked from every page of a list, in the order shown, and the first page's pager text."""
+    first = client.get(url).get_data(as_text=True)
+    pages = int(m.group(1)) if (m := re.search(r"Trang 1/(\d+)", first)) else 1
+    ids = []
+    for n in range(1, pages + 1):
+        html = client.get(f"{url}{'&' if '?' in url else '?'}page={n}").get_data(as_text=True)
+        ids += [int(i) for i in re.findall(rf'href="/{kind}/(\d+)"', html)]
+    return ids, first
+
+
+def _whole(stmt) -> list[int]:
+    return list(db.session.scalars(stmt))
+
+
+LISTS = {"people": person_ids, "classes": class_ids, "certificates": certificate_ids}
+
+
+@pytest.mark.parametrize("kind", LISTS)
+@pytest.mark.parametrize("username", ["steering", "coord_daitu", "coord_phubinh", "coord_edu", "trainer_daitu"])
+def test_every_page_follows_the_list_order(client, login_as, world, crowd, kind, username):
+    expected = _whole(LISTS[kind](world.users[username]))
+    login_as(username)
+    shown, first = _all_pages(client, f"/{kind}/", kind)
+    assert shown == expected
+    assert f"{len(expected)} dòng" in first or len(expected) <= 20  # the pager shows the count
+
+
+def test_a_coordinator_pages_through_their_district_only(client, login_as, crowd):
+    login_as("coord_daitu")
+    people, classes, certificates = (set(_all_pages(client, f"/{kind}/", kind)[0]) for kind in LISTS)
+    assert {p.id for p in crowd["people"]} <= people and not {p.id for p in crowd["outsiders"]} & people
+    assert {c.id for c in crowd["classes"]} <= classes and crowd["pb_class"].id not in classes
+    holders = set(db.session.scalars(select(Certificate.person_id).where(Certificate.id.in_(certificates))))
+    assert not {p.id for p in crowd["outsiders"]} & holders
+    assert crowd["people"][22].id in holders  # certified by a Phú Bình class: seen by its holder's scope
+
+
+def test_classes_are_newest_first_undated_together(client, login_as, crowd):
+    login_as("steering")
+    shown, _ = _all_pages(client, "/classes/", "classes")
+    starts = [db.session.get(TrainingClass, i).start_on for i in shown]
+    dated = [d for d in starts if d]
+    assert dated == sorted(dated, reverse=True) and len(dated) < len(starts)
+    undated = [n for n, d in enumerate(starts) if d is None]
+    assert undated == list(range(undated[0], undated[0] + len(undated)))  # first or last, by the database
+
+
+def test_people_search_ignores_diacritics_on_every_page(client, login_as, world, crowd):
+    login_as("coord_daitu")
+    shown, first = _all_pages(client, "/people/?q=NGUYEN+VAN+AN", "people")
+    names = set(db.session.scalars(select(Person.full_name).where(Person.id.in_(shown))))
+    assert {"Nguyễn Văn An", "Nguyễn Văn Ân"} <= names <= {"Nguyễn Văn An", "Nguyễn Văn Ân", "Nguyễn Văn Đại"}
+    assert shown == _whole(person_ids(world.users["coord_daitu"], "NGUYEN VAN AN")) and len(shown) >= 15
+    assert "Trang 1/" not in first  # fewer than a page
+
+
+def test_class_filters_keep_their_pages(client, login_as, world, crowd):
+    login_as("coord_daitu")
+    shown, first = _all_pages(client, "/classes/?level=2&status=completed", "classes")
+    assert shown == _whole(class_ids(world.users["coord_daitu"], "completed", 2))
+    assert {c.id for c in crowd["classes"] if c.level == 2} <= set(shown) and "Trang 1/" not in first
+
+
+def test_certificate_search_ignores_diacritics(client, login_as, world, crowd):
+    login_as("coord_daitu")
+    shown, _ = _all_pages(client, "/certificates/?q=le+van+hoc", "certificates")
+    assert shown == _whole(certificate_ids(world.users["coord_daitu"], "le van hoc")) and len(shown) == 3
+    assert "Không có dữ liệu phù hợp." in client.get("/certificates/?q=DO THI HA").get_data(as_text=True)
+
+
+def test_certificate_search_with_a_filter(client, login_as, crowd):
+    login_as("steering")
+    html = client.get("/certificates/?q=DO THI HA&level=2").get_data(as_text=True)
+    assert "Đỗ Thị Hà" in html and "Lê Văn Học" not in html
+
+
+def test_a_page_past_the_end_is_empty(client, login_as, crowd):
+    login_as("coord_daitu")
+    html = client.get("/people/?page=99").get_data(as_text=True)
+    assert not re.findall(r'href="/people/\d+"', html) and "Trang 99/3" in html
+
+
+@pytest.mark.parametrize("walk", [True, False])
+def test_page_ids_read_from_either_end_match_limit_and_offset(world, crowd, monkeypatch, walk):
+    """Every slice of every list, for each kind of scope, whether SQLite walks the list's index or not."""
+    monkeypatch.setattr(paging, "WALK_SHARE", 10**9 if walk else 0)
+    for username in ("steering", "coord_daitu", "coord_edu", "trainer_daitu"):
+        user = world.users[username]
+        for stmt in (person_ids(user), person_ids(user, "van"), class_ids(user), class_ids(user, "", 1),
+                     certificate_ids(user), certificate_ids(user, "nguyen")):
+            whole = _whole(stmt)
+            for limit in (3, 7):
+                for offset in range(len(whole) + 2):
+                    assert paging.page_ids(stmt, offset, limit, len(whole)) == whole[offset:offset + limit]
+
+
+def _explain_ids_query(client, url: str, table: str) -> str:
+    """The query plan of the ids query a list page runs (SQLite)."""
+    seen = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if statement.startswith(f"SELECT {table}.id \nFROM {table}") and "LIMIT" in statement:
+            seen.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    statement, parameters = seen[-1]
+    rows = db.session.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters).all()
+    return "\n".join(r[-1] for r in rows)
+
+
+@pytest.mark.parametrize(("url", "table", "index"), [
+    ("/people/?page=2", "persons", "ix_persons_list"),
+    ("/classes/?page=2", "training_classes", "ix_training_classes_list"),
+    ("/certificates/?page=2", "certificates", "ix_certificates_list"),
+])
+def test_a_coordinators_page_walks_the_list_index_on_sqlite(client, login_as, crowd, url, table, index):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("the walk is SQLite's plan; PostgreSQL plans from its statistics")
+    login_as("coord_daitu")
+    plan = _explain_ids_query(client, url, table)
+    assert f"SCAN {table} USING COVERING INDEX {index}" in plan and "TEMP B-TREE" not in plan, plan
+
+
+def test_an_order_that_cannot_be_reversed_is_refused():
+    with pytest.raises(ValueError):
+        paging._reversed(Person.search_key.desc().nulls_last())
