@@ -105,12 +105,16 @@ def trained_by_unit(as_of: dt.date | None = None) -> dict[int, int]:
 
 
 def _level_one(completed: bool, as_of: dt.date | None) -> object:
-    stmt = (select(Enrollment.person_id).join(TrainingClass, TrainingClass.id == Enrollment.class_id)
-            .where(TrainingClass.level == 1))
     if completed:
-        return stmt.where(_completed_by(as_of))
-    stmt = stmt.where(Enrollment.status.in_(("enrolled", "completed")))
-    return stmt.where(TrainingClass.start_on <= as_of) if as_of else stmt
+        return (select(Enrollment.person_id).join(TrainingClass, TrainingClass.id == Enrollment.class_id)
+                .where(TrainingClass.level == 1, _completed_by(as_of)))
+    # the Bậc 1 classes started by `as_of` as an id list: joined instead, SQLite (no statistics) walks the class
+    # list index by start date and probes the enrolments class by class (0.78 s at province scale, not 0.44 s)
+    classes = select(TrainingClass.id).where(TrainingClass.level == 1)
+    if as_of:
+        classes = classes.where(TrainingClass.start_on <= as_of)
+    return select(Enrollment.person_id).where(Enrollment.class_id.in_(classes),
+                                              Enrollment.status.in_(("enrolled", "completed")))
 
 
 def measure_all(day: dt.date, today: dt.date, core_group_min: int, graph: AreaGraph | None = None) -> dict[str, Measure]:
