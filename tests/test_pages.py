@@ -43,6 +43,11 @@ def test_lists_paginate(client, login_as, world):
     assert "Trang 1/3" in html and "45 dòng" in html and "Học Viên Phân Trang 00" in html
     html = client.get("/people/?q=phan trang&page=3").get_data(as_text=True)
     assert "Học Viên Phân Trang 44" in html and "Học Viên Phân Trang 00" not in html
+    html = client.get("/people/?q=phan trang&page=99").get_data(as_text=True)
+    assert "Trang 99 không có dữ liệu: danh sách có 45 dòng trong 3 trang." in html
+    assert "page=3" in html and "Về trang cuối" in html and "Học Viên Phân Trang" not in html
+    html = client.get("/people/?q=phan trang+00&page=2").get_data(as_text=True)  # one page only
+    assert "Trang 2 không có dữ liệu: danh sách có 1 dòng trong 1 trang." in html
 
 
 def test_coordinator_lands_on_their_district(client, login_as, world):
