@@ -80,8 +80,8 @@ def measure(path: Path, repeat: int) -> dict[str, float]:
         results["repeat scan"] = med = statistics.median(times)
         print(f"scan, nothing changed: median {med:6.2f} s [{', '.join(f'{t:.2f}' for t in times)}] — budget 5 s")
 
-        # a day with changes: every active trainer of the busiest commune pauses (its commune and units lose
-        # them: gaps open), then they come back (those gaps resolve)
+        # a day with changes: every active trainer of the busiest commune pauses (their own gaps resolve, their
+        # commune's and units' may open), then they come back (the reverse)
         area_id = db.session.scalar(select(Trainer.area_id).where(Trainer.status == "active", Trainer.area_id
                                                                   .is_not(None))
                                     .group_by(Trainer.area_id).order_by(func.count().desc()).limit(1))
@@ -93,7 +93,8 @@ def measure(path: Path, repeat: int) -> dict[str, float]:
                 trainer.status = status
             db.session.commit()
             changed.append(_timed(one_scan))
-            print(f"  {len(paused)} trainers {status}: {changed[-1]:.2f} s — {db.session.scalar(select(func.count(Gap.id)).where(Gap.state != 'resolved')):,} open")
+            still_open = db.session.scalar(select(func.count(Gap.id)).where(Gap.state != "resolved"))
+            print(f"  {len(paused)} trainers {status}: {changed[-1]:.2f} s — {still_open:,} gaps open")
         results["changed scan"] = med = statistics.median(changed)
         print(f"scan after a day's changes: median {med:6.2f} s — budget 5 s")
 
