@@ -189,3 +189,14 @@ def test_settings_cli_sets_and_shows(app):
     from app.training.settings import plan_setting
 
     assert plan_setting("classes_min") == 4
+
+
+def test_rule_page_lists_all_active_trainers_below_the_minimum_first_then_by_name(client, login_as, world):
+    login_as("steering")
+    html = client.get("/classes/rule?all=1").get_data(as_text=True)
+    active = [t for t in world.trainers.values() if t.status == "active"]
+    shown = [t for t in sorted(active, key=lambda t: html.find(t.person.full_name)) if t.person.full_name in html]
+    assert len(shown) == len(active) >= 3
+    below = [t for t in shown if "Dưới 2 lớp" in html[html.find(t.person.full_name):][:2000].split("</tr>")[0]]
+    assert shown[:len(below)] == below  # those below the minimum come first
+    assert [t.search_key for t in below] == sorted(t.search_key for t in below)

@@ -184,3 +184,14 @@ def test_profile_shows_lineage_and_reach(client, login_as, world):
     assert f'href="/trainers/{root.id}">Nguyễn Văn Đại</a>' in html
     html = client.get(f"/trainers/{root.id}").get_data(as_text=True)
     assert "Mức độ lan tỏa" in html and "Giảng viên mới do nhánh đào tạo" in html and "100,0%" in html
+
+
+def test_mentor_search_reads_the_trainers_name_key_in_order_and_wildcards_are_literal(client, login_as, world):
+    login_as("steering")
+    found = client.get("/network/mentors.json?q=VAN").get_json()
+    names = [m["label"] for m in found]
+    expected = sorted((t for t in world.trainers.values() if "van" in t.search_key and t.status == "active"),
+                      key=lambda t: (t.search_key, t.id))
+    assert [m["id"] for m in found] == [t.id for t in expected] and len(names) >= 2
+    assert client.get("/network/mentors.json?q=%25").get_json() == []
+    assert client.get("/network/mentors.json?q=_").get_json() == []

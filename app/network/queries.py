@@ -18,6 +18,7 @@ from app.models import Area, NetworkRollup, NetworkSnapshot, Person, Trainer, Tr
 from app.scope import area_subtree_ids, scope_of, visible
 from app.text import PhoneError, fold, normalize_phone
 from app.web.choices import SelectChoice, choices
+from app.web.lists import apply_search
 
 _ID = re.compile(r"#(\d+)\)?\s*$")
 
@@ -62,10 +63,9 @@ def mentor_search(user, q: str, limit: int = 20) -> list[dict]:
     digits = re.sub(r"\D", "", q)
     if len(digits) >= 4 and len(digits) == len(q.strip().replace(" ", "")):
         stmt = stmt.where(Person.phone.like(f"%{digits[-9:]}%"))
-    else:
-        for word in words:
-            stmt = stmt.where(Person.search_key.like(f"%{word}%"))
-    rows = db.session.execute(stmt.order_by(Person.search_key, Trainer.id).limit(limit)).all()
+    else:  # the trainers' copy of the person's name key (`app.trainers.keys`); % and _ are literal
+        stmt = apply_search(stmt, Trainer.search_key, q)
+    rows = db.session.execute(stmt.order_by(Trainer.search_key, Trainer.id).limit(limit)).all()
     return [{"id": r[0], "label": mentor_label(r[1], r[2], r[0]), "max_level": r[3]} for r in rows]
 
 
