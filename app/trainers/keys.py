@@ -1,4 +1,5 @@
-"""The trainers' copy of their person's folded name (`Trainer.search_key`): the trainer list's sort and search key.
+"""The trainers' copy of their person's folded name (`Trainer.search_key`): the sort and search key of the trainer
+list, the mentor search, the class form's trainer choices and the 2–3 rule page.
 
 Rules:
 - a trainer's `search_key` equals its person's `search_key` (`app.text.fold` of the full name);
