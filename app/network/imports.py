@@ -13,8 +13,6 @@ Rules:
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -28,6 +26,7 @@ from app.models.vocab import TRAINER_TIERS
 from app.network import operations
 from app.scope import visible
 from app.text import PhoneError, fold, normalize_phone
+from app.web.table_files import ImportFileError, cell_text, keyed_rows, read_table
 from app.web.templates_xlsx import import_template
 from network import validate_links
 
@@ -36,10 +35,6 @@ COLUMNS = [("full_name", "Họ và tên"), ("phone", "Số điện thoại"), ("
            ("area_code", "Mã địa bàn"), ("unit", "Đơn vị"), ("certified_on", "Ngày công nhận")]
 LABEL = dict(COLUMNS)
 TIERS = {fold(label): code for code, label in TRAINER_TIERS.items()} | {code: code for code in TRAINER_TIERS}
-
-
-class ImportFileError(ValueError):
-    """The file cannot be read as a roster (Vietnamese message)."""
 
 
 @dataclass
@@ -64,43 +59,12 @@ def template() -> bytes:
 
 
 def read_rows(filename: str, content: bytes) -> list[Row]:
-    """Rows of the first sheet (xlsx) or of a CSV (UTF-8, comma or semicolon)."""
-    try:
-        if filename.lower().endswith(".csv"):
-            text = content.decode("utf-8-sig")
-            dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ",", ";,")
-            table = list(csv.reader(io.StringIO(text), dialect))
-        elif filename.lower().endswith(".xlsx"):
-            from python_calamine import CalamineWorkbook
-
-            book = CalamineWorkbook.from_filelike(io.BytesIO(content))
-            table = book.get_sheet_by_index(0).to_python()
-        else:
-            raise ImportFileError("Chỉ nhận tệp .xlsx hoặc .csv.")
-    except (UnicodeDecodeError, csv.Error, ValueError, OSError) as error:
-        if isinstance(error, ImportFileError):
-            raise
-        raise ImportFileError("Không đọc được tệp: hãy dùng tệp mẫu (.xlsx) hoặc CSV mã UTF-8.") from None
-    if not table:
-        raise ImportFileError("Tệp trống.")
-    by_title = {fold(label): key for key, label in COLUMNS} | {key: key for key, _ in COLUMNS}
-    header = [by_title.get(fold(str(cell))) for cell in table[0]]
+    """Rows of the first sheet (xlsx) or of a CSV (UTF-8, comma or semicolon): `app.web.table_files`."""
+    header, rows = keyed_rows(read_table(filename, content), COLUMNS)
     missing = [LABEL[k] for k in ("full_name", "phone", "tier", "max_level", "area_code") if k not in header]
     if missing:
         raise ImportFileError("Thiếu cột: " + ", ".join(missing) + ".")
-    rows = []
-    for number, cells in enumerate(table[1:], start=2):
-        values = {key: cell for key, cell in zip(header, cells, strict=False) if key}
-        values = {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items()}
-        if any(v not in ("", None) for v in values.values()):
-            rows.append(Row(number, values))
-    return rows
-
-
-def _text(value) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return "" if value is None else str(value).strip()
+    return [Row(number, values) for number, values in rows]
 
 
 def _date(value) -> date | None:
@@ -108,11 +72,11 @@ def _date(value) -> date | None:
         return value.date()
     if isinstance(value, date) or value in ("", None):
         return value or None
-    return datetime.strptime(_text(value), "%d/%m/%Y").date()
+    return datetime.strptime(cell_text(value), "%d/%m/%Y").date()
 
 
 def _phone(value) -> str | None:
-    text = _text(value)
+    text = cell_text(value)
     if text and text[0] != "0" and text[0] != "+" and len(text) == 9:
         text = "0" + text  # Excel drops the leading zero of a number cell
     return normalize_phone(text)
@@ -134,7 +98,7 @@ def check(user, rows: list[Row]) -> list[tuple[int, str, str]]:
         def bad(key: str, reason: str, row=row) -> None:
             problems.append((row.number, LABEL[key], reason))
 
-        d["full_name"] = _text(v.get("full_name"))
+        d["full_name"] = cell_text(v.get("full_name"))
         try:
             d["phone"] = _phone(v.get("phone"))
         except PhoneError:
@@ -146,19 +110,19 @@ def check(user, rows: list[Row]) -> list[tuple[int, str, str]]:
             bad("phone", f"Trùng số điện thoại với dòng {seen_phones[d['phone']]}.")
         else:
             seen_phones[d["phone"]] = row.number
-        d["national_id"] = _text(v.get("national_id")) or None
-        d["tier"] = TIERS.get(fold(_text(v.get("tier"))))
+        d["national_id"] = cell_text(v.get("national_id")) or None
+        d["tier"] = TIERS.get(fold(cell_text(v.get("tier"))))
         if d["tier"] is None:
             bad("tier", "Cấp không hợp lệ (" + "; ".join(TRAINER_TIERS.values()) + ").")
-        level = _text(v.get("max_level"))
+        level = cell_text(v.get("max_level"))
         d["max_level"] = int(level) if level.isdigit() and 1 <= int(level) <= 5 else None
         if d["max_level"] is None:
             bad("max_level", "Bậc phải là số từ 1 đến 5.")
-        code = _text(v.get("area_code"))
+        code = cell_text(v.get("area_code"))
         d["area_id"] = areas.get(code)
         if d["area_id"] is None:
             bad("area_code", message_for("out_of_scope") if code in all_codes else f"Không có địa bàn mã “{code}”.")
-        unit = _text(v.get("unit"))
+        unit = cell_text(v.get("unit"))
         d["unit_id"] = units.get(fold(unit)) if unit else None
         if unit and d["unit_id"] is None:
             bad("unit", f"Không có đơn vị “{unit}” trong phạm vi của bạn.")
@@ -196,7 +160,7 @@ def _links(user, rows: list[Row], batch_phones: dict[str, int]) -> list[tuple[in
     link_rows, numbers = [], []
     for row in rows:
         d = row.data
-        raw = _text(row.values.get("mentor_phone"))
+        raw = cell_text(row.values.get("mentor_phone"))
         d["mentor_id"] = None
         if not raw:
             if d.get("tier") not in (None, "province"):

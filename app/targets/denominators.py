@@ -17,7 +17,6 @@ Rules:
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -26,8 +25,9 @@ from app.areas.maps import working_map
 from app.audit import record
 from app.extensions import db
 from app.models import Area, AreaPopulation, Unit
-from app.network.imports import ImportFileError, _text
 from app.text import fold
+from app.web import table_files
+from app.web.table_files import ImportFileError, cell_text, keyed_rows
 from app.web.templates_xlsx import import_template
 
 __all__ = ["COLUMNS", "template", "read_table", "check", "apply", "RowError", "ImportFileError"]
@@ -58,37 +58,12 @@ def template() -> bytes:
 
 
 def read_table(filename: str, content: bytes) -> list[tuple[int, dict]]:
-    """(row number, values by key) for every non-empty row; ImportFileError for an unreadable file."""
-    import csv
-
-    try:
-        if filename.lower().endswith(".csv"):
-            text = content.decode("utf-8-sig")
-            dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ",", ";,")
-            table = list(csv.reader(io.StringIO(text), dialect))
-        elif filename.lower().endswith(".xlsx"):
-            from python_calamine import CalamineWorkbook
-
-            table = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
-        else:
-            raise ImportFileError("Chỉ nhận tệp .xlsx hoặc .csv.")
-    except ImportFileError:
-        raise
-    except Exception:  # calamine and csv raise their own types for broken files
-        raise ImportFileError("Không đọc được tệp: hãy dùng tệp mẫu (.xlsx) hoặc CSV mã UTF-8.") from None
-    if not table:
-        raise ImportFileError("Tệp trống.")
-    by_title = {fold(label): key for key, label in COLUMNS} | {key: key for key, _ in COLUMNS}
-    header = [by_title.get(fold(str(cell))) for cell in table[0]]
+    """(row number, values by key as text) for every non-empty row: `app.web.table_files`."""
+    header, rows = keyed_rows(table_files.read_table(filename, content), COLUMNS)
     missing = [LABEL[k] for k in ("nam", "nguon") if k not in header]
     if missing or not {"ma_dia_ban", "ma_don_vi"} & set(header):
         raise ImportFileError("Thiếu cột: " + ", ".join(missing or ["Mã địa bàn hoặc Mã đơn vị"]) + ".")
-    rows = []
-    for number, cells in enumerate(table[1:], start=2):
-        values = {key: _text(cell) for key, cell in zip(header, cells, strict=False) if key}
-        if any(values.values()):
-            rows.append((number, values))
-    return rows
+    return [(number, {key: cell_text(cell) for key, cell in values.items()}) for number, values in rows]
 
 
 def _count(values: dict, key: str, number: int, errors: list[RowError]) -> int | None:
