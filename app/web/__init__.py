@@ -12,6 +12,9 @@ from app.web.navigation import nav_for
 
 
 def init_app(app: Flask) -> None:
+    from app.web import boundary
+
+    boundary.init_app(app)
     app.jinja_env.filters.update(FILTERS)
     app.jinja_env.globals.update(vocab=vocab)
 
