@@ -56,7 +56,10 @@ class OperationError(Exception):
         self.code = code
 
     def apply_to(self, form) -> None:
-        """Show the error under its field, or at the top of the form."""
+        """Show the error under its field, or at the top of the form; the request's changes are discarded."""
+        from app.web.boundary import discard_changes
+
+        discard_changes()
         field = getattr(form, self.field, None) if self.field else None
         if field is not None:
             field.errors = [*field.errors, self.message]

@@ -61,7 +61,6 @@ def map_change():
             db.session.rollback()
             error.apply_to(form)
         else:
-            db.session.commit()
             moved = sum(result.moved.values())
             flash(f"Đã chuyển {moved:,} bản ghi sang bản đồ mới; {len(result.pending):,} bản ghi chờ xếp xã mới."
                   .replace(",", "."), "success")
@@ -136,7 +135,6 @@ def cluster_edit(area_id: int | None = None):
             db.session.rollback()
             error.apply_to(form)
         else:
-            db.session.commit()
             flash(f"Đã lưu {saved.name}.", "success")
             return redirect(url_for("maps.clusters"))
     return render_template("areas/cluster_form.html", form=form, cluster=cluster, top=top)
@@ -159,7 +157,6 @@ def placements():
                 db.session.rollback()
                 flash(error.message, "danger")
             else:
-                db.session.commit()
                 name = dict(targets).get(form.new_area_id.data, "")
                 flash(f"Đã xếp bản ghi vào {name}.", "success")
         else:

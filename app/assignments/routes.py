@@ -65,7 +65,6 @@ def accept():
         flash(error.message, "danger")
     else:
         place = db.session.get(Area, item.area_id).name if item.area_id else db.session.get(Unit, item.unit_id).name
-        db.session.commit()
         flash(f"Đã phân công {item.classes} lớp về {place} theo gợi ý.", "success")
     return redirect(url_for("assignments.index"))
 
@@ -81,7 +80,6 @@ def accept_all():
         db.session.rollback()
         flash(f"Chưa phân công được: {error.message} Không có phân công nào được lưu.", "danger")
     else:
-        db.session.commit()
         flash(f"Đã chấp nhận {len(items)} gợi ý phân công.", "success")
     return redirect(url_for("assignments.index"))
 
@@ -110,7 +108,6 @@ def new():
             db.session.rollback()
             error.apply_to(form)
         else:
-            db.session.commit()
             flash("Đã lưu phân công.", "success")
             return redirect(url_for("trainers.show", trainer_id=item.trainer_id))
     return render_template("assignments/form.html", form=form)
@@ -136,7 +133,6 @@ def _close(assignment_id: int, status: str, done: str):
         db.session.rollback()
         flash(error.message, "danger")
     else:
-        db.session.commit()
         flash(done, "success")
     return redirect(url_for("assignments.listing"))
 

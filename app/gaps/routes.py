@@ -6,7 +6,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from app.errors import OperationError
-from app.extensions import db
 from app.gaps import operations, queries
 from app.gaps.forms import AcknowledgeForm, ResolveForm
 from app.models import Gap
@@ -60,7 +59,6 @@ def acknowledge(gap_id: int):
     except OperationError as error:
         error.apply_to(form)
         return _detail(gap, ack=form, status=400)
-    db.session.commit()
     flash("Đã tiếp nhận cảnh báo.", "success")
     return redirect(url_for("gaps.detail", gap_id=gap.id))
 
@@ -79,6 +77,5 @@ def resolve(gap_id: int):
     except OperationError as error:
         error.apply_to(form)
         return _detail(gap, resolve=form, status=400)
-    db.session.commit()
     flash("Đã đóng cảnh báo.", "success")
     return redirect(url_for("gaps.detail", gap_id=gap.id))

@@ -103,7 +103,6 @@ def import_roster():
             problems = imports.check(current_user, rows)
             if request.form.get("action") == "apply" and not problems:
                 added = imports.apply(current_user, rows)
-                db.session.commit()
                 flash(f"Đã nhập {added} giảng viên mới ({len(rows) - added} dòng đã có sẵn).", "success")
                 return redirect(url_for("trainers.index"))
         except imports.ImportFileError as error:
@@ -140,7 +139,6 @@ def promote(enrollment_id: int):
         except OperationError as error:
             error.apply_to(form)
         else:
-            db.session.commit()
             flash(f"{person.full_name} đã được công nhận là giảng viên.", "success")
             return redirect(url_for("trainers.show", trainer_id=trainer.id))
     return render_template("network/promote.html", form=form, person=person, training_class=training_class)

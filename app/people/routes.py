@@ -60,7 +60,6 @@ def merge(person_id: int):
             db.session.rollback()
             error.apply_to(form)
         else:
-            db.session.commit()
             flash("Đã gộp hồ sơ trùng.", "success")
             return redirect(url_for("people.show", person_id=person_id))
     return render_template("people/merge.html", person=survivor, form=form)

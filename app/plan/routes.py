@@ -115,7 +115,6 @@ def update_progress(activity_id: int):
             error.apply_to(form)
         else:
             after = plan_view(load_rows(plan), today)
-            db.session.commit()
             flash(" ".join(filter(None, [f"Đã cập nhật tiến độ hoạt động {activity.number}.",
                                          _shift_text(before, after, activity.number)])), "success")
             return redirect(url_for("plan.show", plan_id=plan.id, _anchor="gantt"))
@@ -136,7 +135,6 @@ def add_dependency(activity_id: int):
         except OperationError as error:
             error.apply_to(form)
         else:
-            db.session.commit()
             flash("Đã lưu phụ thuộc; lịch và đường găng đã được tính lại.", "success")
             return redirect(url_for("plan.activity", activity_id=activity.id, _anchor="dependencies"))
     return _activity_page(activity, dependency_form=form)
@@ -150,7 +148,6 @@ def remove_dependency(dependency_id: int):
         abort(403)
     back = request.form.get("back_to", type=int) or dependency.successor_id
     operations.remove_dependency(dependency)
-    db.session.commit()
     flash("Đã xóa phụ thuộc; lịch và đường găng đã được tính lại.", "success")
     return redirect(url_for("plan.activity", activity_id=back, _anchor="dependencies"))
 
@@ -169,7 +166,6 @@ def set_lead_units(activity_id: int):
         except OperationError as error:
             error.apply_to(form)
         else:
-            db.session.commit()
             flash("Đã lưu đơn vị chủ trì.", "success")
             return redirect(url_for("plan.activity", activity_id=activity.id))
     return _activity_page(activity, lead_form=form)

@@ -59,7 +59,6 @@ def generate():
         except OperationError as error:
             error.apply_to(form)
         else:
-            db.session.commit()
             flash(f"Đã lập báo cáo {report.period_label} — {db.session.get(Area, report.area_id).name}.", "success")
             return redirect(url_for("reports.index"))
     return render_template("reports/index.html", form=form, page=paginate(queries.archive(current_user)),

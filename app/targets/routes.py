@@ -7,7 +7,6 @@ from flask_login import current_user, login_required
 
 from app.areas.maps import AreaGraph, working_map
 from app.errors import OperationError
-from app.extensions import db
 from app.gaps.queries import counts_by_severity
 from app.targets import denominators
 from app.targets import targets as target_ops
@@ -56,7 +55,6 @@ def edit(code: str):
         except OperationError as error:
             error.apply_to(form)
         else:
-            db.session.commit()
             flash("Đã lưu chỉ tiêu.", "success")
             return redirect(url_for("targets.index"))
     return render_template("targets/edit.html", form=form, target=target)
@@ -88,7 +86,6 @@ def denominator_import():
             errors, checked = denominators.check(rows)
             if not errors and not form.dry_run.data:
                 written = denominators.apply(checked)
-                db.session.commit()
     status = 400 if errors else 200
     return render_template("targets/denominators.html", form=form, errors=errors, checked=checked,
                            written=written), status

@@ -2,7 +2,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from app.errors import OperationError
-from app.extensions import db
 from app.models import Trainer
 from app.network import operations
 from app.network import queries as network_queries
@@ -66,7 +65,6 @@ def new():
         except OperationError as error:
             error.apply_to(form)
         else:
-            db.session.commit()
             flash("Đã đăng ký giảng viên.", "success")
             return redirect(url_for("trainers.show", trainer_id=trainer.id))
     return render_template("trainers/form.html", form=form, mentor_hint=MENTOR_HINT)
@@ -85,7 +83,6 @@ def move(trainer_id: int):
         except OperationError as error:
             error.apply_to(form)
         else:
-            db.session.commit()
             flash(f"Đã chuyển {moved} giảng viên (cả nhánh) sang người hướng dẫn mới.", "success")
             return redirect(url_for("trainers.show", trainer_id=trainer.id))
     return render_template("trainers/move.html", form=form, trainer=trainer, mentor_hint=MENTOR_HINT,
