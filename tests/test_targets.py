@@ -30,27 +30,58 @@ def test_targets_are_seeded_from_the_plan():
 
 
 def test_working_age_indicator_counts_basic_class_learners(world):
+    """T5 as the plan words it: persons aged 15–60 on the day, in an online or blended Bậc 1 class."""
     db.session.add(AreaPopulation(area_id=world.dai_tu.id, year=2024, working_age=1000, source="thử",
                                   is_estimate=True))
     before, den = _measure("working_age_trained_online", world.dai_tu.id)
+    unknown_before, _ = _measure("working_age_unknown_age", world.dai_tu.id)
     assert den == 1000
     trainer = world.trainers["Nguyễn Văn Đại"]
     commune = db.session.get(type(world.dai_tu), trainer.area_id)
-    klass = make_class(trainer, commune, level=1, start_on=date(2025, 2, 10), end_on=date(2025, 3, 10))
-    for _ in range(3):
-        enrol(klass, make_person(area_obj=commune))
-    later = make_class(trainer, commune, level=1, start_on=date(2025, 3, 20), end_on=date(2025, 4, 20),
-                       topic="Lớp sau ngày tính")
-    enrol(later, make_person(area_obj=commune))
-    higher = make_class(trainer, commune, level=2, start_on=date(2025, 2, 10), end_on=date(2025, 3, 10),
-                        topic="Lớp Bậc 2")
-    enrol(higher, make_person(area_obj=commune))
-    enrol(klass, make_person(area_obj=commune), completed=False).status = "dropped"
+    klass = make_class(trainer, commune, level=1, mode="online", start_on=date(2025, 2, 10), end_on=date(2025, 3, 10))
+    for year in (1965, 1990, 2010):  # 60, 35 and 15 years old in 2025
+        enrol(klass, make_person(area_obj=commune, birth_year=year))
+    enrol(klass, make_person(area_obj=commune, birth_year=1960))  # 65: not of working age
+    enrol(klass, make_person(area_obj=commune, birth_year=2011))  # 14: not of working age
+    enrol(klass, make_person(area_obj=commune))  # age unknown: counted apart
+    blended = make_class(trainer, commune, level=1, mode="blended", start_on=date(2025, 2, 10),
+                         end_on=date(2025, 3, 10), topic="Lớp kết hợp")
+    enrol(blended, make_person(area_obj=commune, birth_year=1980))
+    in_person = make_class(trainer, commune, level=1, start_on=date(2025, 2, 10), end_on=date(2025, 3, 10),
+                           topic="Lớp trực tiếp")
+    enrol(in_person, make_person(area_obj=commune, birth_year=1980))
+    later = make_class(trainer, commune, level=1, mode="online", start_on=date(2025, 3, 20),
+                       end_on=date(2025, 4, 20), topic="Lớp sau ngày tính")
+    enrol(later, make_person(area_obj=commune, birth_year=1980))
+    higher = make_class(trainer, commune, level=2, mode="online", start_on=date(2025, 2, 10),
+                        end_on=date(2025, 3, 10), topic="Lớp Bậc 2")
+    enrol(higher, make_person(area_obj=commune, birth_year=1980))
+    enrol(klass, make_person(area_obj=commune, birth_year=1980), completed=False).status = "dropped"
     db.session.flush()
     after, _ = _measure("working_age_trained_online", world.dai_tu.id)
-    assert after == before + 3  # not the class starting after TODAY, a Bậc 2 class or a dropped learner
+    # three of working age online, one blended; not the in-person class, the class starting after TODAY,
+    # a Bậc 2 class, a dropped learner, nor anyone under 15 or over 60
+    assert after == before + 4
+    unknown_after, _ = _measure("working_age_unknown_age", world.dai_tu.id)
+    assert unknown_after == unknown_before + 1
     skilled, _ = _measure("working_age_basic_skills", world.dai_tu.id)
     assert skilled >= 3
+
+
+def test_working_age_indicator_follows_the_plan_setting_for_blended_classes(world):
+    from app.training.settings import set_setting
+
+    trainer = world.trainers["Nguyễn Văn Đại"]
+    commune = db.session.get(type(world.dai_tu), trainer.area_id)
+    blended = make_class(trainer, commune, level=1, mode="blended", start_on=date(2025, 2, 10),
+                         end_on=date(2025, 3, 10))
+    enrol(blended, make_person(area_obj=commune, birth_year=1980))
+    db.session.flush()
+    with_blended, _ = _measure("working_age_trained_online", world.dai_tu.id)
+    set_setting("t5_counts_blended", 0)
+    db.session.flush()
+    online_only, _ = _measure("working_age_trained_online", world.dai_tu.id)
+    assert online_only == with_blended - 1
 
 
 def test_districts_with_a_launched_plan(world):
@@ -99,3 +130,18 @@ def test_the_forecast_page_draws_today_and_a_what_if(client, login_as):
     assert 'class="forecast"' in page and "Giả định" in page
     bad = client.get("/targets/forecast?months=99").get_data(as_text=True)
     assert "Từ 1 đến 36 tháng." in bad
+
+
+def test_the_dashboard_shows_basic_learners_of_unknown_age_apart(world, client, login_as, app):
+    trainer = world.trainers["Nguyễn Văn Đại"]
+    commune = db.session.get(type(world.dai_tu), trainer.area_id)
+    klass = make_class(trainer, commune, level=1, mode="online", start_on=date(2025, 2, 10), end_on=date(2025, 3, 10))
+    enrol(klass, make_person(area_obj=commune))
+    db.session.flush()
+    app.config["LANTOA_TODAY"] = TODAY.isoformat()
+    try:
+        login_as("steering")
+        page = client.get("/targets/").get_data(as_text=True)
+    finally:
+        app.config.pop("LANTOA_TODAY")
+    assert "chưa rõ năm sinh" in page

@@ -57,6 +57,7 @@ class Dashboard:
     as_of: dt.date
     from_snapshot: bool
     indicators: list[IndicatorView]
+    unknown_age: int = 0  # Bậc 1 learners left out of T5 because their birth year is unknown
 
 
 def dashboard_area(user, day: dt.date, graph: AreaGraph) -> Area | None:
@@ -120,4 +121,5 @@ def dashboard_for(user, today: dt.date) -> Dashboard | None:
         points = trend + ([(as_of, own.ratio)] if own.ratio is not None and not from_snapshot else [])
         views.append(IndicatorView(t, own, projected_date(points, t.fraction) if own.ratio is not None else None,
                                    trend, below))
-    return Dashboard(area, as_of, from_snapshot, views)
+    unknown_age = figures.get(("working_age_unknown_age", area.id), (0, None))[0]
+    return Dashboard(area, as_of, from_snapshot, views, unknown_age)

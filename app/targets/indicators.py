@@ -14,7 +14,10 @@ Rules (what counts, indicator by indicator):
 - business_owners_trained: denominator: `area_populations.business_owners` (latest year per area);
   numerator: distinct persons of the 'business' audience, at their home area, with a completed enrolment;
 - working_age_trained_online: denominator: `area_populations.working_age` (latest year per area);
-  numerator: distinct persons at their home area enrolled (not dropped) in a Bậc 1 class, any mode;
+  numerator: distinct persons at their home area aged `working_age_min`–`working_age_max` (15–60) on `today`
+  by their birth year, enrolled (not dropped) in a Bậc 1 class taught online, or blended while the plan setting
+  `t5_counts_blended` is 1 (the plan: "học các lớp AI cơ bản trực tuyến");
+- working_age_unknown_age: the same learners whose birth year is unknown, counted apart (not in T5) and shown;
 - working_age_basic_skills: same denominator; numerator: distinct persons who completed a Bậc 1 class
   (a Bậc 1 completion counts as "can use basic AI skills");
 - communes_with_trainer: communes of the map; numerator: those with at least one active trainer working there.
@@ -32,6 +35,7 @@ from sqlalchemy import func, select
 from app.areas.maps import AreaGraph, count_on_map, rollup, rows_on_map
 from app.extensions import db
 from app.models import AreaPopulation, DistrictPlan, Enrollment, Person, Trainer, TrainingClass, Unit
+from app.training.settings import plan_setting
 
 __all__ = ["CORE_GROUP_UNIT_KINDS", "MEASURED", "Measure", "measure_all", "totals", "by_child",
            "trained_by_unit", "core_group_units", "populations_estimated"]
@@ -104,17 +108,33 @@ def trained_by_unit(as_of: dt.date | None = None) -> dict[int, int]:
     return dict(db.session.execute(stmt).all())
 
 
-def _level_one(completed: bool, as_of: dt.date | None) -> object:
+def _level_one(completed: bool, as_of: dt.date | None, modes: tuple[str, ...] | None = None) -> object:
+    """Persons in a Bậc 1 class (completed by `as_of`, or started by it and not dropped); `modes` keeps only
+    classes taught in those modes (T5 counts online basic classes, as the plan words it)."""
     if completed:
-        return (select(Enrollment.person_id).join(TrainingClass, TrainingClass.id == Enrollment.class_id)
+        stmt = (select(Enrollment.person_id).join(TrainingClass, TrainingClass.id == Enrollment.class_id)
                 .where(TrainingClass.level == 1, _completed_by(as_of)))
+        return stmt.where(TrainingClass.mode.in_(modes)) if modes else stmt
     # the Bậc 1 classes started by `as_of` as an id list: joined instead, SQLite (no statistics) walks the class
     # list index by start date and probes the enrolments class by class (0.78 s at province scale, not 0.44 s)
     classes = select(TrainingClass.id).where(TrainingClass.level == 1)
+    if modes:
+        classes = classes.where(TrainingClass.mode.in_(modes))
     if as_of:
         classes = classes.where(TrainingClass.start_on <= as_of)
     return select(Enrollment.person_id).where(Enrollment.class_id.in_(classes),
                                               Enrollment.status.in_(("enrolled", "completed")))
+
+
+def t5_modes() -> tuple[str, ...]:
+    """The class modes T5 counts: online, and blended unless the plan setting `t5_counts_blended` is 0."""
+    return ("online", "blended") if plan_setting("t5_counts_blended") else ("online",)
+
+
+def working_age(day: dt.date) -> list:
+    """Conditions for a person of working age (plan setting, 15–60 by default) on `day`, from the birth year."""
+    low, high = plan_setting("working_age_min"), plan_setting("working_age_max")
+    return [Person.birth_year.is_not(None), Person.birth_year <= day.year - low, Person.birth_year >= day.year - high]
 
 
 def measure_all(day: dt.date, today: dt.date, core_group_min: int, graph: AreaGraph | None = None) -> dict[str, Measure]:
@@ -148,9 +168,14 @@ def measure_all(day: dt.date, today: dt.date, core_group_min: int, graph: AreaGr
     out["business_owners_trained"] = Measure("business_owners_trained", business, owners, bool(owners))
 
     working = _image_sum(_latest_populations(AreaPopulation.working_age), graph, day)
-    took = count_on_map("persons.home_area_id", day, [Person.id.in_(_level_one(False, today))], graph)
+    # T5 as the plan words it: persons aged 15–60 on the measurement day in an online (or blended) basic class
+    modes, aged = t5_modes(), working_age(today)
+    took = count_on_map("persons.home_area_id", day, [Person.id.in_(_level_one(False, today, modes)), *aged], graph)
+    unknown_age = count_on_map("persons.home_area_id", day, [Person.id.in_(_level_one(False, today, modes)),
+                                                             Person.birth_year.is_(None)], graph)
     skilled = count_on_map("persons.home_area_id", day, [Person.id.in_(_level_one(True, today))], graph)
     out["working_age_trained_online"] = Measure("working_age_trained_online", took, working, bool(working))
+    out["working_age_unknown_age"] = Measure("working_age_unknown_age", unknown_age, Counter(), False)
     out["working_age_basic_skills"] = Measure("working_age_basic_skills", skilled, working, bool(working))
 
     communes = _areas_of_level(graph, day, "commune")

@@ -36,6 +36,9 @@ DEFAULTS: dict[str, tuple[int, str]] = {
     "stalled_weeks": (8, "Số tuần nhánh lan tỏa không có lớp hay giảng viên mới thì cảnh báo"),
     "reproduction_threshold_percent": (100, "Ngưỡng hệ số lan tỏa R (phần trăm; 100 = R dưới 1 thì cảnh báo)"),
     "trajectory_tolerance_percent": (10, "Mức thấp hơn lộ trình còn chấp nhận (phần trăm, màu vàng)"),
+    "working_age_min": (15, "Tuổi thấp nhất của người trong độ tuổi lao động (chỉ tiêu T5)"),
+    "working_age_max": (60, "Tuổi cao nhất của người trong độ tuổi lao động (chỉ tiêu T5)"),
+    "t5_counts_blended": (1, "Chỉ tiêu T5 tính cả lớp kết hợp (1) hay chỉ lớp trực tuyến (0)"),
     "activity_start_grace_days": (7, "Số ngày sau thời điểm bắt đầu dự kiến mà hoạt động chưa bắt đầu thì cảnh báo"),
 }
 
