@@ -30,8 +30,15 @@ def _area(code: str, name: str, level: str, parent: Area | None) -> Area:
 
 
 @pytest.fixture
-def literal_map():
-    """P98 → X (communes A, B), Y (C), Z (D); X and Y are neighbours, Z is not."""
+def literal_map(app):
+    """P98 → X (communes A, B), Y (C), Z (D); X and Y are neighbours, Z is not. P98 is the programme's province."""
+    code = app.config["LANTOA_PROVINCE_CODE"]
+    app.config["LANTOA_PROVINCE_CODE"] = "P98"
+    yield _literal_map()
+    app.config["LANTOA_PROVINCE_CODE"] = code
+
+
+def _literal_map():
     province = _area("P98", "Tỉnh Thử", "province", None)
     x, y, z = (_area(f"D9{i}", f"Huyện {n}", "district", province) for i, n in ((1, "X"), (2, "Y"), (3, "Z")))
     a, b = _area("W91", "Xã A", "commune", x), _area("W92", "Xã B", "commune", x)

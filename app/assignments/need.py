@@ -22,7 +22,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from app.areas.maps import working_map
+from app.areas.maps import programme_root, working_map
 from app.extensions import db
 from app.models import Area, AreaPopulation, Assignment, Trainer, Unit
 from app.scope import visible
@@ -62,13 +62,16 @@ def active_assignment(today: date):
 
 
 def places(today: date) -> tuple[dict[int, tuple[str, int | None]], dict[int, str]]:
-    """Communes of the working map: id → (name, district id or None); and district id → name."""
+    """Communes of the working map inside the programme's province as it is on that map (old Bắc Kạn is
+    outside the programme before 1/7/2025): id → (name, district id or None); and district id → name."""
     start = working_map()
     if start is None:
         return {}, {}
-    rows = db.session.execute(
-        select(Area.id, Area.name, Area.parent_id, Area.level).where(Area.valid_from == start)
-    ).all()
+    stmt = select(Area.id, Area.name, Area.parent_id, Area.level).where(Area.valid_from == start)
+    root = programme_root(start)
+    if root is not None:
+        stmt = stmt.where(Area.path.startswith(root.path, autoescape=True))
+    rows = db.session.execute(stmt).all()
     districts = {r.id: r.name for r in rows if r.level in ("district", "cluster")}
     communes = {r.id: (r.name, r.parent_id if r.parent_id in districts else None) for r in rows
                 if r.level == "commune"}

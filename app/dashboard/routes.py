@@ -3,7 +3,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
 
 from app.areas import queries as area_queries
-from app.areas.maps import AreaGraph, available_maps
+from app.areas.maps import AreaGraph, available_maps, programme_root
 from app.areas.switch import selected_map
 from app.extensions import db
 from app.models import Trainer, TrainingClass
@@ -36,7 +36,9 @@ def home():
     if current is not None:
         graph = AreaGraph.load()
         counts = area_queries.map_counts(current.valid_from, graph)
-        roots = area_queries.root_areas(user, current.valid_from)
+        # the programme's province as it was on that map (old Bắc Kạn is not in the programme before 1/7/2025)
+        root = programme_root(current.valid_from) if user.scope_area_id is None else None
+        roots = [root] if root is not None else area_queries.root_areas(user, current.valid_from)
         overview = [(a, area_queries.overview(a, graph, counts)) for a in roots]
         outside = area_queries.outside_map(current.valid_from, graph, counts)
     return render_template("dashboard/steering.html", overview=overview, outside=outside, maps=maps,
