@@ -109,6 +109,9 @@ def test_lazy_tree_lists_children_with_counts(client, login_as, world):
     assert child["children_url"].endswith(f"/network/trainers/{child['id']}/children.json")
     html = client.get(f"/trainers/{root.id}/tree").get_data(as_text=True)
     assert "js/tree.js" in html and "<script>" not in html
+    assert 'class="tree-toggle"' in html  # a branch to open
+    leaf = client.get(f"/trainers/{child['id']}/tree").get_data(as_text=True)
+    assert 'class="tree-toggle"' not in leaf and "chưa ươm mầm giảng viên nào" in leaf  # no arrow without a branch
 
 
 def test_coordinator_cannot_open_another_districts_subtree(client, login_as, world):
