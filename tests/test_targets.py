@@ -145,3 +145,20 @@ def test_the_dashboard_shows_basic_learners_of_unknown_age_apart(world, client, 
     finally:
         app.config.pop("LANTOA_TODAY")
     assert "chưa rõ năm sinh" in page
+
+
+def test_the_forecast_marks_the_plan_deadline_and_what_lies_beyond_it(client, login_as, app):
+    app.config["LANTOA_TODAY"] = "2025-06-15"
+    try:
+        login_as("steering")
+        page = client.get("/targets/forecast?months=12").get_data(as_text=True)
+    finally:
+        app.config.pop("LANTOA_TODAY")
+    assert 'class="deadline"' in page and "Hạn kế hoạch 31/12/2025" in page
+    assert 'class="beyond-plan"' in page and "sau khi kế hoạch kết thúc" in page
+    app.config["LANTOA_TODAY"] = "2025-06-15"
+    try:
+        short = client.get("/targets/forecast?months=3").get_data(as_text=True)
+    finally:
+        app.config.pop("LANTOA_TODAY")
+    assert 'class="deadline"' not in short  # the deadline lies after a three-month chart

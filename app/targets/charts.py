@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-__all__ = ["polyline"]
+__all__ = ["polyline", "x_of"]
 
 
 def polyline(points: Sequence[tuple[dt.date, float]], width: float, height: float, top: float,
@@ -22,3 +22,16 @@ def polyline(points: Sequence[tuple[dt.date, float]], width: float, height: floa
     span = max(1, (last - first).days)
     return " ".join(f"{round((d - first).days / span * width, 1)},{round(height - min(v, top) / top * height, 1)}"
                     for d, v in points)
+
+
+def x_of(day: dt.date, first: dt.date, last: dt.date, width: float) -> float | None:
+    """The x of `day` on a chart running from `first` to `last`; None when the day is outside it.
+
+    >>> x_of(dt.date(2025, 1, 11), dt.date(2025, 1, 1), dt.date(2025, 1, 21), 600)
+    300.0
+    >>> x_of(dt.date(2026, 1, 1), dt.date(2025, 1, 1), dt.date(2025, 1, 21), 600) is None
+    True
+    """
+    if not first <= day <= last:
+        return None
+    return round((day - first).days / max(1, (last - first).days) * width, 1)

@@ -10,7 +10,7 @@ from app.errors import OperationError
 from app.gaps.queries import counts_by_severity
 from app.targets import denominators
 from app.targets import targets as target_ops
-from app.targets.charts import polyline
+from app.targets.charts import polyline, x_of
 from app.targets.dashboard import dashboard_area, dashboard_for
 from app.targets.forecast import current_cascade, run_forecast
 from app.targets.forms import DenominatorImportForm, TargetForm, WhatIfForm
@@ -119,4 +119,5 @@ def forecast():
     top = max([goal, *(v for pts in lines.values() for _, v in pts)]) or 1
     return render_template("targets/forecast.html", form=form, cascade=cascade, base=base, what_if=what_if,
                            lines=lines, top=top, goal=goal, target=target, area=area, polyline=polyline,
-                           last=lines["base"][-1][0], today=today, estimated=populations_estimated())
+                           last=lines["base"][-1][0], today=today, estimated=populations_estimated(),
+                           deadline_x=x_of(target.deadline, today, lines["base"][-1][0], 600))
