@@ -79,6 +79,7 @@ class Activity:
     title: str
     window: Window
     lead_units: tuple[str, ...] = ()
+    short_title: str = ""  # a few words for the Gantt and lists; the full title stays the plan's wording
     coordinating_units: tuple[str, ...] = ()
     phase: int | None = None
     quantities: dict[str, int] = field(default_factory=dict, hash=False)
@@ -174,8 +175,21 @@ def _phases(f: Fields, period: Window) -> tuple[Phase, ...]:
     return tuple(phases)
 
 
+SHORT_TITLE_MAX = 44  # what the Gantt's label column holds (app/plan/gantt.py _short)
+
+
+def _short_title(a: Fields) -> str:
+    """The optional `short_title`: at most SHORT_TITLE_MAX characters."""
+    if a.data.get("short_title") in (None, ""):
+        return ""
+    text = a.text("short_title")
+    if len(text) > SHORT_TITLE_MAX:
+        raise InvalidFieldError(a.sub("short_title"), f"at most {SHORT_TITLE_MAX} characters")
+    return text
+
+
 def _activities(f: Fields, period: Window, phase_numbers: set[int]) -> tuple[Activity, ...]:
-    keys = {"number", "title", "lead_units", "coordinating_units", "window", "phase", "quantities",
+    keys = {"number", "title", "short_title", "lead_units", "coordinating_units", "window", "phase", "quantities",
             "depends_on"}
     raw, seen = [], set()
     for path, item in f.items("activities"):
@@ -205,6 +219,7 @@ def _activities(f: Fields, period: Window, phase_numbers: set[int]) -> tuple[Act
         activities.append(Activity(
             number=number,
             title=a.text("title"),
+            short_title=_short_title(a),
             window=_window(a.data.get("window"), a.sub("window"), period),
             lead_units=a.text_list("lead_units", required=False),
             coordinating_units=a.text_list("coordinating_units", required=False),

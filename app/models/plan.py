@@ -107,6 +107,7 @@ class Activity(db.Model):
     phase_id: Mapped[int | None] = mapped_column(ForeignKey("plan_phases.id", ondelete="SET NULL"), index=True)
     number: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(Text)
+    short_title: Mapped[str | None] = mapped_column(String(60))  # the Gantt's label; the plan's wording is `title`
     lead_units: Mapped[list[str]] = mapped_column(JSON, default=list)
     coordinating_units: Mapped[list[str]] = mapped_column(JSON, default=list)
     area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"), index=True)

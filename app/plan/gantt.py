@@ -127,14 +127,14 @@ def _bar(row: ActivityRow, y: float, span) -> Bar:
         css.append("bar-critical")
     slip = row.slip.finish_slip_days
     slip_text = f"+{slip} ngày" if slip > 0 else (f"{slip} ngày" if slip < 0 else "")
-    tooltip = (f"HĐ {row.number}: {row.activity.status_label}, {row.activity.progress}% · kế hoạch "
+    tooltip = (f"HĐ {row.number}. {row.activity.title} — {row.activity.status_label}, {row.activity.progress}% · kế hoạch "
                f"{row.planned_start:%d/%m/%Y}–{row.planned_finish:%d/%m/%Y} · dự báo "
                f"{row.slip.forecast_start:%d/%m/%Y}–{row.slip.forecast_finish:%d/%m/%Y}")
     if row.overdue:
         tooltip += f" · quá hạn {row.days_late} ngày"
     if row.on_critical_path:
         tooltip += " · thuộc đường găng"
-    return Bar(row, y, f"{row.number}. {_short(row.activity.title)}", planned_x, planned_width, forecast_x,
+    return Bar(row, y, f"{row.number}. {row.activity.short_title or _short(row.activity.title)}", planned_x, planned_width, forecast_x,
                forecast_width, round(forecast_width * row.activity.progress / 100, 1), " ".join(css), slip_text,
                tooltip)
 

@@ -128,7 +128,7 @@ def _store_activities(row: Plan, plan: domain.Plan, phases: dict[int, Phase],
     stored = {a.number: a for a in db.session.scalars(select(Activity).where(Activity.plan_id == row.id))}
     for activity in plan.activities:
         values = {
-            "title": activity.title, "lead_units": list(activity.lead_units),
+            "title": activity.title, "short_title": activity.short_title or None, "lead_units": list(activity.lead_units),
             "coordinating_units": list(activity.coordinating_units),
             "phase_id": phases[activity.phase].id if activity.phase is not None else None,
             "start_on": activity.window.start, "end_on": activity.window.end,

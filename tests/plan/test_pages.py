@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -42,6 +43,10 @@ def test_gantt_view_shows_phases_critical_path_overdue_and_today(client, login_a
     assert "Đường găng: <strong>HĐ 1</strong> → <strong>HĐ 3</strong>" in page
     assert page.count('data-overdue="1"') == 4  # activities 1–4 were due by 28/02/2025 and are not done
     assert 'data-activity="1" data-forecast-start="2025-03-15"' in page
+    # each bar is labelled by the activity's short title, so activities 2–5 no longer truncate to the same text
+    labels = re.findall(r'<text class="row-label"[^>]*>([^<]+)</text>', page)
+    assert "2. Tập huấn sở, ban, ngành, đoàn thể tỉnh" in labels and "5. Triển khai và tập huấn cấp xã" in labels
+    assert len(set(labels)) == len(labels) == 10
 
 
 def _progress_url(activity):

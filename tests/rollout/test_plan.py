@@ -179,3 +179,15 @@ def test_the_documented_example_loads():
     plan = load_plan(yaml.safe_load(example.group(1)))
     assert plan.activity(2).window.end == D(2025, 11, 30)
     assert plan.activity(2).depends_on[0].predecessor == 1
+
+
+def test_kh137_activities_have_distinct_short_titles(plan):
+    shorts = [a.short_title for a in plan.activities]
+    assert all(0 < len(t) <= 44 for t in shorts) and len(set(shorts)) == len(shorts)
+
+
+def test_a_short_title_longer_than_the_gantt_label_is_refused(kh137_data):
+    data = copy.deepcopy(kh137_data)
+    data["activities"][0]["short_title"] = "x" * 45
+    with pytest.raises(InvalidFieldError, match="short_title"):
+        load_plan(data)
