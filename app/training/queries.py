@@ -11,8 +11,9 @@ from app.extensions import db
 from app.models import Area, Enrollment, Person, Trainer, TrainingClass, Unit
 from app.scope import scope_of, scoped, venue_scope_path, visible
 from app.text import fold
+from app.timeutil import local_today
 from app.training.settings import plan_setting
-from rollout.two_three import TwoThreeSettings
+from rollout.two_three import TwoThreeSettings, classify
 
 # newest first; the list page walks ix_training_classes_list in this order
 CLASS_ORDER = (TrainingClass.start_on.desc(), TrainingClass.id.desc())
@@ -149,12 +150,15 @@ def candidates(user):
     )
 
 
-def class_counts(trainer_id: int) -> dict[str, int]:
+def class_counts(trainer_id: int) -> dict:
+    """Opened / running classes and the 2–3 rule's reading (`status`: below / within / over) for one trainer."""
     row = db.session.execute(select(
         func.count(TrainingClass.id).filter(TrainingClass.status != "cancelled"),
         func.count(TrainingClass.id).filter(TrainingClass.status == "running"),
     ).where(TrainingClass.trainer_id == trainer_id)).one()
-    return {"opened": row[0], "running": row[1], "min": plan_setting("classes_min"),
-            "max": plan_setting("classes_max_running")}
+    settings = two_three_settings()
+    since = db.session.scalar(select(Trainer.certified_on).where(Trainer.id == trainer_id))
+    return {"opened": row[0], "running": row[1], "min": settings.min_classes, "max": settings.max_running,
+            "status": classify(row[0], row[1], since, local_today(), settings)}
 
 
