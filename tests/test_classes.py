@@ -200,3 +200,14 @@ def test_rule_page_lists_all_active_trainers_below_the_minimum_first_then_by_nam
     below = [t for t in shown if "Dưới 2 lớp" in html[html.find(t.person.full_name):][:2000].split("</tr>")[0]]
     assert shown[:len(below)] == below  # those below the minimum come first
     assert [t.search_key for t in below] == sorted(t.search_key for t in below)
+
+
+def test_rule_page_does_not_flag_a_trainer_promoted_today_but_one_past_the_grace_period(client, login_as, world):
+    from app.timeutil import local_today
+    from tests.factories import make_trainer
+    make_trainer(world.dai_tu, name="Lê Văn Mới Lên", certified_on=local_today())
+    make_trainer(world.dai_tu, name="Lê Văn Lâu Rồi", certified_on=date(2020, 1, 1))
+    login_as("coord_daitu")
+    html = client.get("/classes/rule").get_data(as_text=True)
+    assert "Lê Văn Lâu Rồi" in html and "Lê Văn Mới Lên" not in html
+    assert "Lớp đang học lúc này" in html and "Lớp đã mở (từ khi là giảng viên)" in html

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload
 
@@ -9,7 +11,9 @@ from app.extensions import db
 from app.models import Area, Enrollment, Person, Trainer, TrainingClass, Unit
 from app.scope import scope_of, scoped, venue_scope_path, visible
 from app.text import fold
+from app.timeutil import local_today
 from app.training.settings import plan_setting
+from rollout.two_three import TwoThreeSettings, classify
 
 # newest first; the list page walks ix_training_classes_list in this order
 CLASS_ORDER = (TrainingClass.start_on.desc(), TrainingClass.id.desc())
@@ -87,10 +91,18 @@ def unit_choices(user) -> list[tuple[int, str]]:
     return [(0, "– Không có –"), *rows]
 
 
-def rule_rows(user, only_flagged: bool = True):
-    """Active trainers in scope; flagged: fewer than `classes_min` classes opened (not cancelled),
-    or more than `classes_max_running` running. Those below the minimum come first."""
-    low, high = plan_setting("classes_min"), plan_setting("classes_max_running")
+def two_three_settings() -> TwoThreeSettings:
+    """The plan settings of the one 2–3 rule (`rollout.two_three`)."""
+    return TwoThreeSettings(min_classes=plan_setting("classes_min"),
+                            max_running=plan_setting("classes_max_running"),
+                            grace_days=plan_setting("classes_min_after_days"))
+
+
+def rule_rows(user, today: date, only_flagged: bool = True):
+    """Active trainers in scope; flagged as `rollout.two_three.classify` says (the same conditions in SQL):
+    fewer than `classes_min` classes opened (not cancelled) once `classes_min_after_days` have passed since
+    certification, or more than `classes_max_running` running. Those below the minimum come first."""
+    settings = two_three_settings()
     counts = (
         select(TrainingClass.trainer_id.label("tid"),
                func.count(TrainingClass.id).filter(TrainingClass.status != "cancelled").label("opened"),
@@ -98,15 +110,17 @@ def rule_rows(user, only_flagged: bool = True):
         .group_by(TrainingClass.trainer_id).subquery()
     )
     opened, running = func.coalesce(counts.c.opened, 0), func.coalesce(counts.c.running, 0)
+    cutoff = today - timedelta(days=settings.grace_days)
+    below = (opened < settings.min_classes) & (Trainer.certified_on.is_(None) | (Trainer.certified_on <= cutoff))
     conditions = [visible(Trainer, user), Trainer.status == "active"]
     if only_flagged:
-        conditions.append((opened < low) | (running > high))
+        conditions.append(below | (running > settings.max_running))
     # by name through the trainers' own copy of the person's key (`app.trainers.keys`), no person joined for
     # the order: 140 → 83 ms for the province's list at province scale (SQLite)
     stmt = (select(Trainer).outerjoin(counts, counts.c.tid == Trainer.id).where(*conditions)
             .options(joinedload(Trainer.person), joinedload(Trainer.area))
-            .order_by(case((opened < low, 0), else_=1), Trainer.search_key, Trainer.id))
-    return stmt, low, high
+            .order_by(case((below, 0), else_=1), Trainer.search_key, Trainer.id))
+    return stmt, settings
 
 
 def counts_for(trainer_ids: list[int]) -> dict[int, tuple[int, int]]:
@@ -136,12 +150,15 @@ def candidates(user):
     )
 
 
-def class_counts(trainer_id: int) -> dict[str, int]:
+def class_counts(trainer_id: int) -> dict:
+    """Opened / running classes and the 2–3 rule's reading (`status`: below / within / over) for one trainer."""
     row = db.session.execute(select(
         func.count(TrainingClass.id).filter(TrainingClass.status != "cancelled"),
         func.count(TrainingClass.id).filter(TrainingClass.status == "running"),
     ).where(TrainingClass.trainer_id == trainer_id)).one()
-    return {"opened": row[0], "running": row[1], "min": plan_setting("classes_min"),
-            "max": plan_setting("classes_max_running")}
+    settings = two_three_settings()
+    since = db.session.scalar(select(Trainer.certified_on).where(Trainer.id == trainer_id))
+    return {"opened": row[0], "running": row[1], "min": settings.min_classes, "max": settings.max_running,
+            "status": classify(row[0], row[1], since, local_today(), settings)}
 
 

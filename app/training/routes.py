@@ -21,6 +21,7 @@ from app.training import operations, queries
 from app.training.forms import ClassForm, TransitionForm, options
 from app.training.levels import level_specs
 from app.web.lists import paginate
+from rollout.two_three import classify
 
 bp = Blueprint("training", __name__, url_prefix="/classes")
 
@@ -205,10 +206,14 @@ def promote(enrollment_id: int):
 @login_required
 def rule():
     show_all = request.args.get("all") == "1"
-    stmt, low, high = queries.rule_rows(current_user, only_flagged=not show_all)
+    today = local_today()
+    stmt, settings = queries.rule_rows(current_user, today, only_flagged=not show_all)
     page = paginate(stmt)
     counts = queries.counts_for([t.id for t in page.items])
-    return render_template("training/rule.html", page=page, counts=counts, low=low, high=high, show_all=show_all)
+    statuses = {t.id: classify(*counts[t.id], t.certified_on, today, settings) for t in page.items}
+    return render_template("training/rule.html", page=page, counts=counts, statuses=statuses,
+                           low=settings.min_classes, high=settings.max_running, grace=settings.grace_days,
+                           show_all=show_all)
 
 
 from app.training import roster_routes  # noqa: E402,F401  (registers the learner routes on bp)

@@ -18,8 +18,15 @@ from collections.abc import Iterator
 
 from rollout.gap_inputs import GapInputs, Id
 from rollout.gap_registry import Finding, rule
+from rollout.two_three import BELOW, OVER, TwoThreeSettings, classify
 
 __all__ = ["trainer_few_classes", "trainer_overloaded", "cascade_stalled", "cascade_r_below_one"]
+
+
+def _two_three(s) -> TwoThreeSettings:
+    """The gap settings as the one 2–3 rule's settings (`rollout.two_three`)."""
+    return TwoThreeSettings(min_classes=s.min_classes_per_trainer, max_running=s.max_running_classes,
+                            grace_days=s.min_classes_after_days)
 
 
 @rule(
@@ -31,12 +38,14 @@ __all__ = ["trainer_few_classes", "trainer_overloaded", "cascade_stalled", "casc
 )
 def trainer_few_classes(inputs: GapInputs) -> Iterator[Finding]:
     s = inputs.settings
+    rule_settings = _two_three(s)
     counts = Counter(c.trainer_id for c in inputs.live_classes)
     for t in inputs.trainers:
         if not t.active or t.certified_on is None:
             continue
         days = (inputs.today - t.certified_on).days
-        if days >= s.min_classes_after_days and counts[t.id] < s.min_classes_per_trainer:
+        # the minimum only (running = 0): an overloaded trainer is `trainer_overloaded`'s finding
+        if classify(counts[t.id], 0, t.certified_on, inputs.today, rule_settings) == BELOW:
             yield Finding("trainer_few_classes", "trainer", t.id, t.area_id,
                           {"trainer_name": t.name, "classes": counts[t.id], "days": days,
                            "min_classes": s.min_classes_per_trainer})
@@ -50,9 +59,11 @@ def trainer_few_classes(inputs: GapInputs) -> Iterator[Finding]:
 )
 def trainer_overloaded(inputs: GapInputs) -> Iterator[Finding]:
     limit = inputs.settings.max_running_classes
+    rule_settings = _two_three(inputs.settings)
     running = Counter(c.trainer_id for c in inputs.classes if c.status == "running")
     for t in inputs.trainers:
-        if t.active and running[t.id] > limit:
+        if t.active and classify(rule_settings.min_classes, running[t.id], t.certified_on, inputs.today,
+                                 rule_settings) == OVER:
             yield Finding("trainer_overloaded", "trainer", t.id, t.area_id,
                           {"trainer_name": t.name, "running": running[t.id], "max_running": limit})
 
