@@ -28,8 +28,13 @@ bp = Blueprint("certificates", __name__)
 
 
 def qr_svg(url: str) -> Markup:
-    """The QR code of `url` as inline SVG (no file, no external service)."""
-    svg = segno.make(url, error="m").svg_inline(scale=4, dark="#08543c", border=2)
+    """The QR code of `url` as inline SVG (no file, no external service).
+
+    A viewBox without width/height (omitsize) so CSS can scale it to any size without cropping,
+    the standard quiet zone of 4 modules on a white background, and error correction M.
+    """
+    svg = segno.make(url, error="m", boost_error=False).svg_inline(
+        scale=4, dark="#08543c", light="#ffffff", border=4, omitsize=True)
     return Markup(svg)  # segno writes well-formed SVG from the URL, which it escapes
 
 
