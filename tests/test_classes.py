@@ -62,6 +62,16 @@ def test_coordinator_registers_on_behalf_of_a_trainer_in_scope_only(client, logi
     assert "trong phạm vi" in response.get_data(as_text=True)
 
 
+def test_host_unit_outside_the_coordinators_scope_is_refused(client, login_as, world):
+    login_as("coord_daitu")
+    foreign = world.units["Sở Giáo dục và Đào tạo"].id
+    response = post_form(client, "/classes/new", _form(world, trainer_id=str(world.trainers["Trần Thị Từ"].id),
+                                                       host_unit_id=str(foreign)))
+    assert response.status_code == 200
+    assert "Đơn vị chủ trì nằm ngoài phạm vi" in response.get_data(as_text=True)
+    assert not db.session.scalar(select(TrainingClass).where(TrainingClass.topic == "Dùng AI soạn công văn"))
+
+
 def test_venue_search_is_scoped_and_ignores_diacritics(client, login_as, world):
     login_as("trainer_daitu")
     rows = client.get("/classes/venues.json?q=hung son").get_json()

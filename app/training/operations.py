@@ -3,7 +3,8 @@
 Rules:
 - a class is registered as planned by its trainer, or by a coordinator on behalf of a trainer in
   their scope; its level may not exceed the trainer's `max_level`; its venue must lie in the
-  registering user's venue scope (`scope.venue_scope_path`); the end is not before the start;
+  registering user's venue scope (`scope.venue_scope_path`); its host unit, if any, is one the
+  user may choose (`queries.unit_choices`, the units visible to them); the end is not before the start;
 - status runs planned → open → running → completed, and any but completed may be cancelled;
   each transition stores its date; cancelling needs a reason;
 - the 2–3 rule: starting a class while its trainer already runs `classes_max_running` classes
@@ -28,6 +29,7 @@ from app.extensions import db
 from app.models import Area, Enrollment, Trainer, TrainingClass
 from app.rankings.ledger import award, award_many
 from app.scope import venue_scope_path
+from app.training.queries import unit_choices
 from app.training.settings import plan_setting
 
 CLASS_FIELDS = ["trainer_id", "level", "topic", "mode", "audience_group", "venue_area_id", "host_unit_id",
@@ -49,6 +51,9 @@ def check_class_data(data: dict, trainer: Trainer, user) -> None:
     allowed = venue_scope_path(user, trainer)
     if allowed is not None and not venue.path.startswith(allowed):
         raise OperationError("Địa điểm này nằm ngoài địa bàn được phép mở lớp.", field="venue_area_id")
+    host = data.get("host_unit_id") or None
+    if host is not None and host not in {i for i, _ in unit_choices(user)}:
+        raise OperationError("Đơn vị chủ trì nằm ngoài phạm vi của bạn.", field="host_unit_id")
     if data.get("start_on") and data.get("end_on") and data["end_on"] < data["start_on"]:
         raise OperationError("Ngày kết thúc không được trước ngày bắt đầu.", field="end_on")
 
