@@ -3,6 +3,7 @@
 from flask import Flask
 from sqlalchemy import select
 
+from app.auth.sessions import session_is_current
 from app.extensions import db, login_manager
 from app.models import User
 
@@ -17,4 +18,7 @@ def init_app(app: Flask) -> None:
     def load_user(user_id: str) -> User | None:
         if not user_id.isdigit():
             return None
-        return db.session.scalar(select(User).where(User.id == int(user_id), User.active.is_(True)))
+        user = db.session.scalar(select(User).where(User.id == int(user_id), User.active.is_(True)))
+        if user is None or not session_is_current(user):
+            return None
+        return user

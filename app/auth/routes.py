@@ -3,6 +3,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth.forms import LoginForm
 from app.auth.operations import authenticate, safe_next
+from app.auth.sessions import end_all_sessions, stamp_session
 from app.extensions import db
 
 bp = Blueprint("auth", __name__)
@@ -22,6 +23,7 @@ def login():
         else:
             db.session.commit()
             login_user(user, remember=form.remember.data)
+            stamp_session(user)
             flash(f"Xin chào {user.full_name or user.username}!", "success")
             return redirect(safe_next(form.next.data) or url_for("dashboard.home"))
     return render_template("auth/login.html", form=form)
@@ -30,6 +32,7 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    end_all_sessions(current_user)
     logout_user()
     flash("Bạn đã đăng xuất.", "info")
     return redirect(url_for("auth.login"))
