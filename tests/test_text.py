@@ -2,6 +2,7 @@ import doctest
 
 import pytest
 
+import app.auth.sessions
 import app.targets.charts
 import app.text
 import app.web.formatting
@@ -11,7 +12,7 @@ from app.web.formatting import vn_date, vn_number, vn_percent
 pytestmark = pytest.mark.no_db
 
 
-@pytest.mark.parametrize("module", [app.text, app.web.formatting, app.targets.charts])
+@pytest.mark.parametrize("module", [app.text, app.web.formatting, app.targets.charts, app.auth.sessions])
 def test_doctests(module):
     assert doctest.testmod(module).failed == 0
 

@@ -3,7 +3,7 @@
 from flask import Flask
 from sqlalchemy import select
 
-from app.auth.sessions import session_is_current
+from app.auth.sessions import parse_session_id
 from app.extensions import db, login_manager
 from app.models import User
 
@@ -16,9 +16,9 @@ def init_app(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        if not user_id.isdigit():
+        parsed = parse_session_id(user_id)
+        if parsed is None:  # includes a plain "<id>" from before sessions carried their version
             return None
-        user = db.session.scalar(select(User).where(User.id == int(user_id), User.active.is_(True)))
-        if user is None or not session_is_current(user):
-            return None
-        return user
+        uid, version = parsed
+        return db.session.scalar(select(User).where(User.id == uid, User.active.is_(True),
+                                                    User.session_version == version))

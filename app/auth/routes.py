@@ -3,7 +3,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth.forms import LoginForm
 from app.auth.operations import authenticate, safe_next
-from app.auth.sessions import end_all_sessions, stamp_session
+from app.auth.sessions import end_all_sessions
 from app.extensions import db
 
 bp = Blueprint("auth", __name__)
@@ -23,7 +23,6 @@ def login():
         else:
             db.session.commit()
             login_user(user, remember=form.remember.data)
-            stamp_session(user)
             flash(f"Xin chào {user.full_name or user.username}!", "success")
             return redirect(safe_next(form.next.data) or url_for("dashboard.home"))
     return render_template("auth/login.html", form=form)

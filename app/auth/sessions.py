@@ -1,31 +1,30 @@
-"""Sessions that end: the user's `session_version` is copied into the Flask session at sign-in and
-must match when Flask-Login loads the user on each request.
+"""Sessions that end: the user's `session_version` is part of the id Flask-Login keeps in the session cookie
+and in the remember-me cookie (Flask-Login's "alternative token": `User.get_id()` is "<id>:<version>").
 
-Rules: logout bumps the version, so a copied cookie of the ended session no longer signs anyone in;
-a password change bumps it too and re-stamps the current session, ending every other session.
+Rules: the user loader refuses an id whose version is not the user's current one; logout bumps the version,
+so a copied cookie of the ended session (or its remember-me cookie) no longer signs anyone in.
 Operations flush, never commit (app/web/boundary.py commits).
 """
 
 from __future__ import annotations
 
-from flask import session
-
 from app.extensions import db
 from app.models import User
 
-SESSION_KEY = "_session_version"
 
+def parse_session_id(value: str) -> tuple[int, int] | None:
+    """(user id, session version) from a session id; None for anything else.
 
-def stamp_session(user: User) -> None:
-    """Record the user's current version in this session (call at sign-in)."""
-    session[SESSION_KEY] = user.session_version
-
-
-def session_is_current(user: User) -> bool:
-    return session.get(SESSION_KEY) == user.session_version
+    >>> parse_session_id("12:3"), parse_session_id("12"), parse_session_id("x:1")
+    ((12, 3), None, None)
+    """
+    user_id, sep, version = value.partition(":")
+    if not sep or not user_id.isdigit() or not version.isdigit():
+        return None
+    return int(user_id), int(version)
 
 
 def end_all_sessions(user: User) -> None:
-    """Bump the version: every session stamped with the old one is refused from now on."""
+    """Bump the version: every session and remember-me cookie issued under the old one is refused from now on."""
     user.session_version = (user.session_version or 0) + 1
     db.session.flush()

@@ -48,6 +48,10 @@ class User(UserMixin, db.Model):
     # Bumped on logout and password change: a session cookie carrying an older version is refused.
     session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
+    def get_id(self) -> str:
+        """The id Flask-Login keeps in the session and remember-me cookies: "<id>:<session_version>"."""
+        return f"{self.id}:{self.session_version or 0}"
+
     scope_area: Mapped[Area | None] = relationship(lazy="raise")
     scope_unit: Mapped[Unit | None] = relationship(lazy="raise")
     person: Mapped[Person | None] = relationship(lazy="raise")

@@ -1,8 +1,8 @@
 """users.session_version: a server-side session version, bumped on logout and password change, so a
-copied session cookie stops working (app/auth/sessions.py)
+copied session or remember-me cookie stops working (app/auth/sessions.py)
 
 Revision ID: 5e7a1c9d4b21
-Revises: 0487b02736ca
+Revises: 1229c55bcf5e
 Create Date: 2026-12-02 21:30:00
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '5e7a1c9d4b21'
-down_revision = '0487b02736ca'
+down_revision = '1229c55bcf5e'
 branch_labels = None
 depends_on = None
 
