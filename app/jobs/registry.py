@@ -7,17 +7,15 @@ Rules:
 - a job that has nothing to do for a reason worth knowing raises `JobSkipped` (recorded as 'skipped');
 - triggers are built for the configured timezone (`LANTOA_TIMEZONE`); the scheduler (app/jobs/scheduler.py)
   and the jobs page read this registry, and nothing else lists jobs;
-- jobs that call another feature's module (network recompute, quarterly report) look it up at run time and
-  record 'skipped' while it is not installed; their contract: `app.network.operations.recompute_all()` (its
-  summary dict is written out as `lantoa network recompute` prints it) and
-  `app.reports.operations.generate_quarterly(year, quarter)` (an optional summary string).
+- jobs import the feature they call inside the job function (the scheduler starts without loading every
+  feature): `app.network.operations.recompute_all()` (its summary dict is written out as
+  `lantoa network recompute` prints it) and `app.reports.operations.generate_quarterly(year, quarter)`
+  (an optional summary string).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import importlib.util
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -87,18 +85,9 @@ def send_mail(ctx: JobContext) -> str:
             f"được; {counts['stale']} thư bị treo đã đánh dấu lỗi.")
 
 
-def _optional(module: str, name: str, what: str) -> Callable[..., Any]:
-    """The function `module.name` of another feature, or JobSkipped while that feature is not installed."""
-    if importlib.util.find_spec(module.rsplit(".", 1)[0]) is None or importlib.util.find_spec(module) is None:
-        raise JobSkipped(f"Bỏ qua: chưa cài {what} ({module}.{name}).")
-    function = getattr(importlib.import_module(module), name, None)
-    if function is None:
-        raise JobSkipped(f"Bỏ qua: {module} chưa có hàm {name}.")
-    return function
-
-
 def network_recompute(ctx: JobContext) -> str:
-    recompute_all = _optional("app.network.operations", "recompute_all", "mô-đun mạng lưới")
+    from app.network.operations import recompute_all
+
     summary = recompute_all()
     if isinstance(summary, dict):  # the network module's summary: written out the way its command prints it
         from app.network.cli import echo_summary
@@ -110,9 +99,10 @@ def network_recompute(ctx: JobContext) -> str:
 
 
 def quarterly_report(ctx: JobContext) -> str:
-    generate = _optional("app.reports.operations", "generate_quarterly", "mô-đun báo cáo")
+    from app.reports.operations import generate_quarterly
+
     quarter = (ctx.today.month - 1) // 3 + 1
-    return generate(ctx.today.year, quarter) or f"Đã lập báo cáo quý {quarter}/{ctx.today.year}."
+    return generate_quarterly(ctx.today.year, quarter) or f"Đã lập báo cáo quý {quarter}/{ctx.today.year}."
 
 
 JOBS: tuple[JobSpec, ...] = (

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, inspect, select
 
 from app.extensions import db
-from app.jobs.registry import JOBS, JobSpec, _optional, get_job, next_run
+from app.jobs.registry import JOBS, JobSkipped, JobSpec, get_job, next_run
 from app.jobs.runner import run_job
 from app.models import JobRun, User
 from tests.conftest import post_form
@@ -64,10 +64,14 @@ def test_the_quarterly_job_builds_and_archives_the_province_report():
     assert db.session.scalar(select(func.count(Report.id)).where(Report.origin == "job")) == 1
 
 
-def test_a_job_of_a_module_not_installed_is_skipped():
-    missing = JobSpec("x", "X", "", "", lambda tz: None,
-                      lambda ctx: _optional("app.network.nothing_here", "f", "mô-đun thử")())
-    assert run_job(missing, runner="test").outcome == "skipped"
+def _nothing_to_do(ctx):
+    raise JobSkipped("Bỏ qua: không có việc.")
+
+
+def test_a_job_with_nothing_to_do_is_recorded_as_skipped():
+    idle = JobSpec("x", "X", "", "", lambda tz: None, _nothing_to_do)
+    run = run_job(idle, runner="test")
+    assert run.outcome == "skipped" and run.message == "Bỏ qua: không có việc."
 
 
 def test_the_weekly_network_job_calls_the_network_module():
