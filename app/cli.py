@@ -1,6 +1,8 @@
 """The `lantoa` command: a Flask CLI group bound to the factory, plus the project's commands.
 
-Commands commit once at the end; a failure leaves the database unchanged.
+Commands never commit: each runs inside the CLI boundary (`app/cli_boundary.py`), which commits once when it
+returns and rolls back on any failure, so a failure leaves the database unchanged; expected failures are one
+Vietnamese line and exit code 1.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import click
 from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
 
+from app.cli_boundary import BoundCommand, BoundGroup, InputFile
 from app.extensions import db
 
 
@@ -31,31 +34,27 @@ def _create_app() -> Flask:
 main = FlaskGroup(create_app=_create_app, help="Lan Tỏa: quản lý mạng lưới Bình dân học AI.")
 
 
-@click.group("areas", help="Bản đồ hành chính.")
+@click.group("areas", cls=BoundGroup, help="Bản đồ hành chính.")
 def areas_cli() -> None:
     pass
 
 
 @areas_cli.command("load")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=InputFile())
 @click.option("--valid-from", type=click.DateTime(["%Y-%m-%d"]), help="Ngày bản đồ có hiệu lực.")
 @click.option("--valid-to", type=click.DateTime(["%Y-%m-%d"]), help="Ngày cuối bản đồ còn hiệu lực.")
 @click.option("--only", help="Chỉ nạp một tỉnh (mã, ví dụ P19) và các đơn vị trực thuộc.")
 @with_appcontext
 def areas_load(file: Path, valid_from, valid_to, only: str | None) -> None:
     """Nạp (hoặc nạp lại) một tệp bản đồ CSV; chạy lại không tạo bản ghi trùng."""
-    from app.areas.operations import MapFileError, load_map, map_period, read_map
+    from app.areas.operations import load_map, map_period, read_map
 
-    try:
-        if valid_from:
-            period: tuple[date, date | None] = (valid_from.date(), valid_to.date() if valid_to else None)
-        else:
-            period = map_period(file)
-        result = load_map(read_map(file, only), *period)
-    except MapFileError as error:
-        db.session.rollback()
-        raise click.ClickException(str(error)) from None
-    db.session.commit()
+    rows = read_map(file, only)  # read first: a missing or unreadable file is named before its period
+    if valid_from:
+        period: tuple[date, date | None] = (valid_from.date(), valid_to.date() if valid_to else None)
+    else:
+        period = map_period(file)
+    result = load_map(rows, *period)
     click.echo(
         f"{file.name}: {result.created} mới, {result.updated} cập nhật, {result.unchanged} không đổi "
         f"(hiệu lực từ {period[0]:%d/%m/%Y})."
@@ -63,38 +62,27 @@ def areas_load(file: Path, valid_from, valid_to, only: str | None) -> None:
 
 
 @areas_cli.command("neighbours")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=InputFile())
 @with_appcontext
 def areas_neighbours(file: Path) -> None:
     """Nạp các cặp huyện giáp ranh (dùng để tính chi phí gợi ý phân công); chạy lại không tạo trùng."""
-    from app.assignments.neighbours import NeighbourFileError, load_neighbours
+    from app.assignments.neighbours import load_neighbours
 
-    try:
-        created, unchanged = load_neighbours(file)
-    except NeighbourFileError as error:
-        db.session.rollback()
-        raise click.ClickException(str(error)) from None
-    db.session.commit()
+    created, unchanged = load_neighbours(file)
     click.echo(f"{file.name}: {created} cặp mới, {unchanged} cặp không đổi.")
 
 
 @areas_cli.command("crosswalk")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=InputFile())
 @click.option("--old-map", type=click.DateTime(["%Y-%m-%d"]), help="Ngày hiệu lực của bản đồ cũ.")
 @click.option("--new-map", type=click.DateTime(["%Y-%m-%d"]), help="Ngày hiệu lực của bản đồ mới.")
 @with_appcontext
 def areas_crosswalk(file: Path, old_map, new_map) -> None:
     """Nạp (hoặc nạp lại) bảng chuyển đổi xã cũ → xã mới; chạy lại không tạo bản ghi trùng."""
     from app.areas.crosswalk import crosswalk_maps, load_crosswalk
-    from app.areas.operations import MapFileError
 
-    try:
-        maps = (old_map.date(), new_map.date()) if old_map and new_map else crosswalk_maps(file)
-        result = load_crosswalk(file, *maps)
-    except MapFileError as error:
-        db.session.rollback()
-        raise click.ClickException(str(error)) from None
-    db.session.commit()
+    maps = (old_map.date(), new_map.date()) if old_map and new_map else crosswalk_maps(file)
+    result = load_crosswalk(file, *maps)
     click.echo(
         f"{file.name}: {result.old_areas} xã cũ; {result.created} mới, {result.updated} cập nhật, "
         f"{result.unchanged} không đổi."
@@ -108,17 +96,10 @@ def areas_crosswalk(file: Path, old_map, new_map) -> None:
 def areas_migrate(day, dry_run: bool) -> None:
     """Chuyển mọi bản ghi sang bản đồ mới theo bảng chuyển đổi; giữ lịch sử; chạy lại không đổi gì."""
     from app.areas.migration import migrate_to, preview
-    from app.errors import OperationError
 
-    try:
-        result = preview(day.date()) if dry_run else migrate_to(day.date())
-    except OperationError as error:
-        db.session.rollback()
-        raise click.ClickException(error.message) from None
+    result = preview(day.date()) if dry_run else migrate_to(day.date())
     if dry_run:
-        db.session.rollback()
-    else:
-        db.session.commit()
+        db.session.rollback()  # a preview keeps nothing: the boundary then has nothing to commit
     click.echo(("Xem trước" if dry_run else "Đã chuyển") + f" sang bản đồ từ {day:%d/%m/%Y}:")
     for key, label in result.labels.items():
         click.echo(f"  {label}: {result.moved[key]} chuyển, {result.listed[key]} chờ xếp xã mới"
@@ -131,7 +112,7 @@ def areas_migrate(day, dry_run: bool) -> None:
         click.echo("  Không có gì thay đổi.")
 
 
-@click.command("demo", help="Tạo dữ liệu mẫu (bản đồ 2024, đơn vị, mạng lưới giảng viên, lớp học, tài khoản).")
+@click.command("demo", cls=BoundCommand, help="Tạo dữ liệu mẫu (bản đồ 2024, đơn vị, mạng lưới giảng viên, lớp học, tài khoản).")
 @click.option("--size", type=click.Choice(["demo", "province", "nation"]), default="demo", show_default=True)
 @click.option("--seed", type=int, default=137, show_default=True)
 @with_appcontext
@@ -148,12 +129,11 @@ def demo_cmd(size: str, seed: int) -> None:
         key_file.write_text(secrets.token_urlsafe(48))
         key_file.chmod(0o600)
     summary = seed_demo(size=size, seed=seed, echo=click.echo)
-    db.session.commit()
     for line in summary:
         click.echo(line)
 
 
-@click.group("users", help="Tài khoản người dùng.")
+@click.group("users", cls=BoundGroup, help="Tài khoản người dùng.")
 def users_cli() -> None:
     pass
 
@@ -177,40 +157,25 @@ def users_create(username: str, role: str, password: str, area_code: str | None)
             select(Area.id).where(Area.code == area_code).order_by(Area.valid_from.desc()).limit(1)
         )
         if area_id is None:
-            raise click.ClickException(f"Không có địa bàn mã {area_code}.")
-    try:
-        save_user(None, {"username": username, "role": role, "password": password, "scope_area_id": area_id})
-    except OperationError as error:
-        db.session.rollback()
-        raise click.ClickException(error.message) from None
-    db.session.commit()
+            raise OperationError(f"Không có địa bàn mã {area_code}.")
+    save_user(None, {"username": username, "role": role, "password": password, "scope_area_id": area_id})
     click.echo(f"Đã tạo tài khoản {username} ({role}).")
 
 
-@click.group("plan", help="Kế hoạch triển khai.")
+@click.group("plan", cls=BoundGroup, help="Kế hoạch triển khai.")
 def plan_cli() -> None:
     pass
 
 
 @plan_cli.command("load")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=InputFile())
 @with_appcontext
 def plan_load(file: Path) -> None:
     """Nạp (hoặc nạp lại) một kế hoạch từ tệp YAML/JSON (định dạng: docs/plan-format.md)."""
-    from app.errors import OperationError
-    from app.plan.loading import plan_error_message, store_plan
-    from rollout.errors import PlanError
+    from app.plan.loading import store_plan
     from rollout.plan import load_plan_file
 
-    try:
-        result = store_plan(load_plan_file(file), source=file.name)
-    except PlanError as error:
-        db.session.rollback()
-        raise click.ClickException(plan_error_message(error)) from None
-    except OperationError as error:
-        db.session.rollback()
-        raise click.ClickException(error.message) from None
-    db.session.commit()
+    result = store_plan(load_plan_file(file), source=file.name)
     c = result.counts
     if not result.changed:
         click.echo(f"{result.plan.label}: không có gì thay đổi.")
@@ -224,7 +189,7 @@ def plan_load(file: Path) -> None:
     )
 
 
-@click.group("jobs", help="Tác vụ định kỳ.")
+@click.group("jobs", cls=BoundGroup, help="Tác vụ định kỳ.")
 def jobs_cli() -> None:
     pass
 
@@ -263,7 +228,7 @@ def jobs_run(job_id: str) -> None:
         raise SystemExit(1)
 
 
-@click.command("scheduler", help="Chạy tiến trình lập lịch (APScheduler) cho các tác vụ định kỳ.")
+@click.command("scheduler", cls=BoundCommand, help="Chạy tiến trình lập lịch (APScheduler) cho các tác vụ định kỳ.")
 @click.option("--lease-seconds", type=click.IntRange(5, 3600), default=60, show_default=True,
               help="Thời hạn khóa tiến trình chính (SQLite); gia hạn mỗi 1/3 thời hạn.")
 @with_appcontext
@@ -287,7 +252,7 @@ def scheduler_cmd(lease_seconds: int) -> None:
     click.echo("Đã dừng tiến trình lập lịch.")
 
 
-@click.group("settings", help="Thông số kế hoạch (quy tắc 2–3, điểm thưởng, giới hạn tra cứu).")
+@click.group("settings", cls=BoundGroup, help="Thông số kế hoạch (quy tắc 2–3, điểm thưởng, giới hạn tra cứu).")
 def settings_cli() -> None:
     pass
 
@@ -318,7 +283,6 @@ def settings_set(key: str, value: int) -> None:
     before = plan_setting(key)
     set_setting(key, value)
     record("setting.set", entity="settings", before={key: before}, after={key: value})
-    db.session.commit()
     click.echo(f"{key} = {value}")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from flask import Response
 
 from app.errors import OperationError
@@ -54,3 +55,70 @@ def test_a_read_only_request_does_not_commit(app, monkeypatch):
         monkeypatch.setattr(db.session, "commit", lambda: calls.append(1))
         app.process_response(Response(status=200))
     assert calls == []
+
+
+def _undo_log(app, status: int, discard: bool = False) -> list[str]:
+    from app.web.boundary import discard_changes, on_rollback
+
+    log: list[str] = []
+    with app.test_request_context("/", method="POST"):
+        _flush_setting(f"boundary.undo.{status}.{discard}")
+        on_rollback(lambda: log.append("first"))
+        on_rollback(lambda: log.append("second"))
+        if discard:
+            discard_changes()
+        app.process_response(Response(status=status))
+        app.do_teardown_request()
+    return log
+
+
+def test_rollback_callbacks_run_newest_first_once_when_the_request_rolls_back(app):
+    assert _undo_log(app, 400) == ["second", "first"]
+    assert _undo_log(app, 500) == ["second", "first"]
+    assert _undo_log(app, 200, discard=True) == ["second", "first"]
+
+
+def test_rollback_callbacks_are_forgotten_when_the_request_commits(app):
+    assert _undo_log(app, 302) == []
+    assert _undo_log(app, 200) == []
+
+
+def test_an_exception_runs_the_rollback_callbacks(app):
+    from app.web.boundary import on_rollback
+
+    log: list[str] = []
+    with app.test_request_context("/", method="POST"):
+        _flush_setting("boundary.undo.error")
+        on_rollback(lambda: log.append("undone"))
+        app.do_teardown_request(RuntimeError("view failed"))
+        assert not _kept("boundary.undo.error")
+    assert log == ["undone"]
+
+
+def test_a_request_that_commits_nothing_undoes_its_side_effects(app):
+    from app.web.boundary import on_rollback
+
+    log: list[str] = []
+    with app.test_request_context("/", method="POST"):
+        on_rollback(lambda: log.append("undone"))
+        app.process_response(Response(status=200))
+        app.do_teardown_request()
+    assert log == ["undone"]
+
+
+def test_a_failed_commit_rolls_back_and_runs_the_callbacks(app, monkeypatch):
+    from app.web.boundary import on_rollback
+
+    log: list[str] = []
+
+    def failing_commit():
+        raise RuntimeError("database went away")
+
+    with app.test_request_context("/", method="POST"):
+        _flush_setting("boundary.commit.fails")
+        on_rollback(lambda: log.append("undone"))
+        monkeypatch.setattr(db.session, "commit", failing_commit)
+        with pytest.raises(RuntimeError):
+            app.process_response(Response(status=302))
+        monkeypatch.undo()
+        assert log == ["undone"] and not _kept("boundary.commit.fails")

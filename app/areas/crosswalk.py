@@ -50,9 +50,11 @@ def _codes(valid_from: date) -> dict[str, int]:
 def load_crosswalk(path: Path, old_map: date, new_map: date) -> CrosswalkResult:
     """Create or update the crosswalk rows of the file. Flushes; the caller commits."""
     with path.open(encoding="utf-8-sig", newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    if rows and not set(rows[0]) >= REQUIRED:
-        raise MapFileError(f"Tệp {path.name} thiếu cột: {', '.join(sorted(REQUIRED - set(rows[0])))}.")
+        reader = csv.DictReader(fh)
+        columns = set(reader.fieldnames or ())  # checked even when the file has no rows
+        rows = list(reader)
+    if not columns >= REQUIRED:
+        raise MapFileError(f"Tệp {path.name} thiếu cột: {', '.join(sorted(REQUIRED - columns))}.")
     old_codes, new_codes = _codes(old_map), _codes(new_map)
     if not old_codes or not new_codes:
         missing = old_map if not old_codes else new_map
@@ -64,7 +66,7 @@ def load_crosswalk(path: Path, old_map: date, new_map: date) -> CrosswalkResult:
             raise MapFileError(f"Dòng {number}: mã cũ '{row['old_code']}' không có trên bản đồ {old_map:%d/%m/%Y}.")
         if new_id is None:
             raise MapFileError(f"Dòng {number}: mã mới '{row['new_code']}' không có trên bản đồ {new_map:%d/%m/%Y}.")
-        flag = row["old_is_split"].strip().lower()
+        flag = (row["old_is_split"] or "").strip().lower()  # None: a row shorter than the header
         if flag not in ("yes", "no"):
             raise MapFileError(f"Dòng {number}: cột old_is_split phải là yes hoặc no, không phải '{flag}'.")
         wanted[(old_id, new_id)] = flag == "yes"

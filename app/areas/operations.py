@@ -50,10 +50,12 @@ def map_period(path: Path) -> tuple[date, date | None]:
 def read_map(path: Path, only: str | None = None) -> list[dict]:
     """Rows of the file, checked; `only` keeps one top-level code and what lies below it."""
     with path.open(encoding="utf-8-sig", newline="") as fh:
-        rows = list(csv.DictReader(fh))
+        reader = csv.DictReader(fh)
+        columns = set(reader.fieldnames or ())  # checked even when the file has no rows
+        rows = list(reader)
     required = {"code", "name", "division_type", "level", "parent_code"}
-    if rows and not required <= set(rows[0]):
-        raise MapFileError(f"Tệp {path.name} thiếu cột: {', '.join(sorted(required - set(rows[0])))}.")
+    if not required <= columns:
+        raise MapFileError(f"Tệp {path.name} thiếu cột: {', '.join(sorted(required - columns))}.")
     codes = {r["code"] for r in rows}
     for number, row in enumerate(rows, start=2):
         if not row["code"] or not row["name"]:

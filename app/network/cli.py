@@ -1,6 +1,7 @@
 """`lantoa network …`: recompute the derived network data, move a branch (a data correction).
 
-Commands commit once at the end; a refused change leaves the database unchanged.
+Commands never commit: the CLI boundary (`app/cli_boundary.py`) commits once when one returns and rolls back
+on any failure, so a refused change leaves the database unchanged.
 """
 
 from __future__ import annotations
@@ -10,11 +11,12 @@ from datetime import datetime
 import click
 from flask.cli import with_appcontext
 
+from app.cli_boundary import BoundGroup
 from app.extensions import db
 from app.web.formatting import vn_number
 
 
-@click.group("network", help="Mạng lưới giảng viên.")
+@click.group("network", cls=BoundGroup, help="Mạng lưới giảng viên.")
 def network_cli() -> None:
     pass
 
@@ -51,9 +53,7 @@ def recompute_cmd(dry_run: bool, as_of) -> None:
 
     summary = recompute_all(as_of.date() if as_of else None, repair=not dry_run)
     if dry_run:
-        db.session.rollback()
-    else:
-        db.session.commit()
+        db.session.rollback()  # a dry run keeps nothing: the boundary then has nothing to commit
     echo_summary(summary)
 
 
@@ -70,11 +70,6 @@ def move_cmd(trainer_id: int, mentor_id: int, reason: str) -> None:
 
     trainer = db.session.get(Trainer, trainer_id)
     if trainer is None:
-        raise click.ClickException(f"Không có giảng viên mã {trainer_id}.")
-    try:
-        moved = move_trainer(None, trainer, mentor_id, reason)
-    except OperationError as error:
-        db.session.rollback()
-        raise click.ClickException(error.message) from None
-    db.session.commit()
+        raise OperationError(f"Không có giảng viên mã {trainer_id}.")
+    moved = move_trainer(None, trainer, mentor_id, reason)
     click.echo(f"Đã chuyển {vn_number(moved)} giảng viên sang người hướng dẫn mã {mentor_id}.")

@@ -11,7 +11,9 @@ Rules:
 - when the server cannot be reached at all, the batch stops after the first failure;
 - a message left 'sending' longer than `STALE_AFTER` (the sender died between claiming and marking) is marked
   'failed' for an administrator to check, never re-sent: the server may already have delivered it;
-- each message carries a Message-ID derived from its dedup key, so a receiving system can drop a duplicate.
+- each message carries a Message-ID derived from its dedup key, so a receiving system can drop a duplicate;
+- these commits (the stale sweep, each claim, each outcome) go through `app.jobs.boundary.commit_step`, the one
+  documented exception to "one commit per job run".
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from urllib.parse import unquote, urlsplit
 from sqlalchemy import select, update
 
 from app.extensions import db
+from app.jobs.boundary import commit_step
 from app.models import OutboxMessage
 from app.timeutil import as_utc, utcnow
 
@@ -122,10 +125,10 @@ def _fail_stale(now: dt.datetime) -> int:
 
 def deliver(smtp_url: str, mail_from: str, runner: str, now: dt.datetime | None = None,
             batch: int = BATCH) -> Counter:
-    """Send the pending messages that are due; commits after each claim and each outcome."""
+    """Send the pending messages that are due; commits (`commit_step`) after each claim and each outcome."""
     now = now or utcnow()
     counts: Counter = Counter(stale=_fail_stale(now))
-    db.session.commit()
+    commit_step()
     ids = list(db.session.scalars(select(OutboxMessage.id).where(
         OutboxMessage.state == "pending", OutboxMessage.next_attempt_at <= now).order_by(OutboxMessage.id)
         .limit(batch)))
@@ -136,7 +139,7 @@ def deliver(smtp_url: str, mail_from: str, runner: str, now: dt.datetime | None 
                 update(OutboxMessage).where(OutboxMessage.id == message_id, OutboxMessage.state == "pending")
                 .values(state="sending", claimed_by=runner, claimed_at=now)
             ).rowcount
-            db.session.commit()
+            commit_step()
             if not claimed:
                 counts["taken"] += 1
                 continue
@@ -158,7 +161,7 @@ def deliver(smtp_url: str, mail_from: str, runner: str, now: dt.datetime | None 
             else:
                 row.state, row.sent_at, row.attempts, row.last_error = "sent", utcnow(), row.attempts + 1, ""
                 counts["sent"] += 1
-            db.session.commit()
+            commit_step()
             if unreachable:  # the server cannot be reached: the rest waits for the next run
                 break
     finally:

@@ -17,7 +17,7 @@ from app.plan import operations, queries
 from app.plan.access import may_record_district_plan
 from app.plan.forms import DistrictPlanForm
 from app.plan.routes import bp
-from app.plan.uploads import committed_with_files
+from app.plan.uploads import store_for_request
 from app.scope import get_or_404
 from app.timeutil import local_today
 
@@ -46,11 +46,10 @@ def district_plan(area_id: int):
     if can_record and form.validate_on_submit():
         upload = request.files.get("file")
         try:
-            with committed_with_files() as files:
-                saved = operations.record_district_plan(district, form.data, current_user, local_today())
-                if upload is not None and upload.filename:
-                    operations.attach_evidence(files.store(upload), current_user, district_plan=saved,
-                                               description=f"Kế hoạch {saved.number}".strip())
+            saved = operations.record_district_plan(district, form.data, current_user, local_today())
+            if upload is not None and upload.filename:
+                operations.attach_evidence(store_for_request(upload), current_user, district_plan=saved,
+                                           description=f"Kế hoạch {saved.number}".strip())
         except OperationError as error:
             error.apply_to(form)
         else:

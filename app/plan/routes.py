@@ -17,7 +17,7 @@ from app.plan.access import may_edit_plan, may_see_plans, may_update_activity
 from app.plan.domain import actuals, load_rows, plan_view, to_domain
 from app.plan.forms import DependencyForm, EvidenceForm, LeadUnitsForm, ProgressForm, choice_list
 from app.plan.gantt import build_gantt
-from app.plan.uploads import MIME_TYPES, committed_with_files, path_of
+from app.plan.uploads import MIME_TYPES, path_of, store_for_request
 from app.scope import get_or_404
 from app.timeutil import local_today
 from rollout.schedule import successors_shift
@@ -180,10 +180,9 @@ def add_evidence(activity_id: int):
     form = EvidenceForm()
     if form.validate_on_submit():
         try:
-            with committed_with_files() as files:
-                stored = files.store(request.files.get("file"))
-                operations.attach_evidence(stored, current_user, activity=activity,
-                                           description=form.description.data or "")
+            stored = store_for_request(request.files.get("file"))
+            operations.attach_evidence(stored, current_user, activity=activity,
+                                       description=form.description.data or "")
         except OperationError as error:
             error.apply_to(form)
         else:

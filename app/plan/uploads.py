@@ -5,7 +5,8 @@ Rules:
   ZIP holding `word/document.xml`), and the file name's extension must agree with it;
 - at most `LANTOA_UPLOAD_MAX_MB` megabytes; an empty file is refused;
 - the stored name is random (`<32 hex>.<ext>`) in `LANTOA_UPLOAD_DIR`; the uploaded name is kept only as the
-  download name; a refused upload leaves no file behind;
+  download name; a refused upload leaves no file behind, nor does a request that stored a file and was then
+  rolled back (`store_for_request`);
 - files are served only through the evidence view, which checks scope first.
 """
 
@@ -16,17 +17,16 @@ import os
 import secrets
 import tempfile
 import zipfile
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
 from flask import current_app
 
 from app.errors import OperationError
-from app.extensions import db
+from app.web.boundary import on_rollback
 
-__all__ = ["KINDS", "MIME_TYPES", "StoredFile", "store_upload", "upload_dir", "path_of", "sniff", "discard",
-           "committed_with_files"]
+__all__ = ["KINDS", "MIME_TYPES", "StoredFile", "store_upload", "store_for_request", "upload_dir", "path_of",
+           "sniff", "discard"]
 
 KINDS = {"pdf": (".pdf",), "png": (".png",), "jpg": (".jpg", ".jpeg"), "docx": (".docx",)}
 MIME_TYPES = {
@@ -127,26 +127,10 @@ def discard(stored: StoredFile | None) -> None:
         path_of(stored.stored_name).unlink(missing_ok=True)
 
 
-class _Files:
-    def __init__(self) -> None:
-        self.stored: list[StoredFile] = []
-
-    def store(self, file_storage, field: str = "file") -> StoredFile:
-        stored = store_upload(file_storage, field)
-        self.stored.append(stored)
-        return stored
-
-
-@contextmanager
-def committed_with_files():
-    """A view's change that stores files: commit once at the end; on any error (an `OperationError` included)
-    roll back and delete the files stored so far, so no file outlives a refused change, then re-raise."""
-    files = _Files()
-    try:
-        yield files
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        for stored in files.stored:
-            discard(stored)
-        raise
+def store_for_request(file_storage, field: str = "file") -> StoredFile:
+    """`store_upload` inside a web request: the file is deleted if the request's changes are rolled back
+    (a refused change, an answer ≥ 400, an exception) and kept when they are committed
+    (`app.web.boundary.on_rollback`)."""
+    stored = store_upload(file_storage, field)
+    on_rollback(lambda: discard(stored))
+    return stored

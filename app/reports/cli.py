@@ -1,15 +1,18 @@
-"""`lantoa reports quarterly [--quarter 2025-Q4] [--area CODE]`: build and archive a quarterly workbook."""
+"""`lantoa reports quarterly [--quarter 2025-Q4] [--area CODE]`: build and archive a quarterly workbook.
+
+The command never commits: the CLI boundary (`app/cli_boundary.py`) commits the archived report's row once.
+"""
 
 from __future__ import annotations
 
 import click
 from flask.cli import with_appcontext
 
+from app.cli_boundary import BoundGroup
 from app.errors import OperationError
-from app.extensions import db
 
 
-@click.group("reports", help="Báo cáo quý.")
+@click.group("reports", cls=BoundGroup, help="Báo cáo quý.")
 def reports_cli() -> None:
     pass
 
@@ -23,8 +26,6 @@ def quarterly(quarter: str | None, area_code: str | None) -> None:
 
     try:
         summary = generate_quarterly(quarter=quarter, area_code=area_code, origin="cli")
-    except (OperationError, ValueError) as error:
-        db.session.rollback()
-        raise click.ClickException(getattr(error, "message", str(error))) from None
-    db.session.commit()
+    except ValueError as error:  # a quarter not written as 2025-Q4 (the message is Vietnamese)
+        raise OperationError(str(error)) from None
     click.echo(summary)

@@ -2,7 +2,8 @@
 
 The import page streams: the response body is rendered while the rows are checked, matched and
 loaded, so a long import shows its progress (a bar updated by small inline scripts, and text
-lines that read without JavaScript). The view commits once, at the end, only if nothing failed.
+lines that read without JavaScript). The body runs after the request boundary, so it ends its own transaction
+(`app.web.boundary.end_streamed`): committed once, at the end, only if nothing failed.
 """
 
 from __future__ import annotations
@@ -11,13 +12,13 @@ from flask import Response, abort, flash, redirect, render_template, request, st
 from flask_login import current_user, login_required
 
 from app.errors import OperationError
-from app.extensions import db
 from app.models import TrainingClass
 from app.scope import get_or_404
 from app.training.forms import LearnerForm, RosterForm
 from app.training.roster import COLUMNS, MAX_BYTES, Checked, RosterFileError, check_row, read_table
 from app.training.roster_load import Outcome, import_steps, load_steps, match_steps
 from app.training.routes import bp, require_change
+from app.web.boundary import end_streamed
 from app.web.templates_xlsx import XLSX_MIMETYPE, import_template
 
 ENROLLING = ("planned", "open", "running")
@@ -75,10 +76,7 @@ def roster(class_id: int):
             yield from import_steps(training_class, rows(), outcome, dry_run)
         except RosterFileError as error:
             outcome.file_error = str(error)
-        if outcome.written:
-            db.session.commit()
-        else:
-            db.session.rollback()
+        end_streamed(keep=outcome.written)
 
     return stream_template("training/roster_result.html", c=training_class, steps=steps(), outcome=outcome,
                            dry_run=dry_run, filename=upload.filename)
@@ -97,7 +95,6 @@ def add_learner(class_id: int):
         except OperationError as error:
             error.apply_to(form)
         else:
-            db.session.commit()
             if outcome.already:
                 flash("Người này đã có trong lớp.", "warning")
             else:

@@ -6,9 +6,20 @@ a 4xx/5xx answer or an exception rolls it back, so a change is never half-kept a
 forgotten ``commit()`` cannot lose one. A read-only request commits nothing.
 A view that must throw its flushed changes away while still answering 200 (a form
 shown again with an error) calls :func:`discard_changes`.
+
+Rules:
+- what a request does outside the database (a file written to the upload folder) is undone with it: the code
+  that does it registers the undo with :func:`on_rollback`; every rollback of the request (an answer ≥ 400,
+  an exception, :func:`discard_changes`, a failed commit) runs the registered callbacks, newest first, once;
+  a commit forgets them (the file stays with the row that names it); a request that ends without committing
+  runs them at its teardown (a side effect is kept only with a commit);
+- a streamed response's body runs after the response has left this boundary: it ends its own transaction
+  with :func:`end_streamed` (commit when it says so, roll back otherwise).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from flask import Flask, g, has_request_context
 from sqlalchemy import event
@@ -16,11 +27,44 @@ from sqlalchemy.orm import Session
 
 from app.extensions import db
 
+_UNDO = "lantoa_on_rollback"
+
+
+def on_rollback(callback: Callable[[], None]) -> None:
+    """Run `callback` if this request's changes are rolled back; forget it when they are committed."""
+    if not has_request_context():
+        raise RuntimeError("on_rollback() needs a request: outside one there is no boundary to run it")
+    g.setdefault(_UNDO, []).append(callback)
+
 
 def discard_changes() -> None:
     """Roll back what this request flushed and keep it from being committed."""
-    db.session.rollback()
+    _rollback()
     g.lantoa_discard = True
+
+
+def end_streamed(keep: bool) -> None:
+    """The commit point of a streamed response's body (which runs after `after_request`): commit what the
+    body wrote when `keep`, else roll it back."""
+    if keep:
+        _commit()
+    else:
+        _rollback()
+
+
+def _rollback() -> None:
+    db.session.rollback()
+    for callback in reversed(g.pop(_UNDO, [])):
+        callback()
+
+
+def _commit() -> None:
+    try:
+        db.session.commit()
+    except BaseException:
+        _rollback()
+        raise
+    g.pop(_UNDO, None)
 
 
 @event.listens_for(Session, "after_flush")
@@ -39,12 +83,15 @@ def init_app(app: Flask) -> None:
     def commit_request(response):
         discard = g.pop("lantoa_discard", False)
         if response.status_code >= 400 or discard:
-            db.session.rollback()
+            _rollback()
         elif _changed():
-            db.session.commit()
+            _commit()
         return response
 
     @app.teardown_request
     def rollback_on_error(error):
         if error is not None:
-            db.session.rollback()
+            _rollback()
+        else:  # nothing was committed that needs them (a request that wrote no row): undo them too
+            for callback in reversed(g.pop(_UNDO, [])):
+                callback()

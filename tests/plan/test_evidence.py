@@ -38,6 +38,11 @@ def _stored_files(app) -> set[str]:
     return {p.name for p in Path(app.config["LANTOA_UPLOAD_DIR"]).iterdir()}
 
 
+def _folder(app) -> dict[str, bytes]:
+    """The upload folder, byte for byte (hidden temporary files included)."""
+    return {p.name: p.read_bytes() for p in Path(app.config["LANTOA_UPLOAD_DIR"]).iterdir()}
+
+
 @pytest.mark.parametrize(("name", "content", "kind"), [
     ("Quyết định 12-QĐ.pdf", PDF, "pdf"), ("anh-hoi-nghi.png", PNG, "png"), ("anh.JPEG", JPG, "jpg"),
     ("ke-hoach.docx", _docx(), "docx"),
@@ -61,13 +66,14 @@ def test_the_lead_coordinator_attaches_accepted_files(app, client, login_as, act
     ("rong.pdf", b"", "Tệp rỗng."),
 ])
 def test_files_are_checked_by_content(app, client, login_as, activities, name, content, message):
-    before = _stored_files(app)
+    before, folder = _stored_files(app), _folder(app)
     login_as("steering")
     response = _upload(client, activities[1], name, content)
     assert response.status_code == 200
     assert message in response.get_data(as_text=True)
     assert db.session.scalar(select(Evidence.id).where(Evidence.activity_id == activities[1].id)) is None
     assert _stored_files(app) == before, "a refused upload leaves no file behind"
+    assert _folder(app) == folder
 
 
 def test_size_is_limited(app, client, login_as, activities, monkeypatch):
@@ -113,3 +119,52 @@ def test_downloads_only_within_scope_and_as_attachment(client, login_as, activit
 def test_users_who_may_not_update_cannot_upload(client, login_as, activities):
     login_as("coord_sotc")
     assert _upload(client, activities[1], "a.pdf", PDF).status_code == 403
+
+
+def _refuse_after_storing(monkeypatch, error: Exception):
+    """The change is refused after the file is on disk and its row flushed (a later rule, a failure)."""
+    from flask import current_app
+
+    from app.plan import operations
+
+    real = operations.attach_evidence
+
+    def attach_then_fail(*args, **kwargs):
+        real(*args, **kwargs)
+        assert any(p.suffix == ".pdf" for p in Path(current_app.config["LANTOA_UPLOAD_DIR"]).iterdir())
+        raise error
+
+    monkeypatch.setattr(operations, "attach_evidence", attach_then_fail)
+
+
+def test_a_change_refused_after_the_file_was_stored_leaves_the_folder_as_it_was(app, client, login_as, activities,
+                                                                               monkeypatch):
+    from app.errors import OperationError
+
+    login_as("steering")
+    before = _folder(app)
+    _refuse_after_storing(monkeypatch, OperationError("Hoạt động đã khóa.", field="file"))
+    response = _upload(client, activities[1], "bien-ban.pdf", PDF)
+    assert response.status_code == 200 and "Hoạt động đã khóa." in response.get_data(as_text=True)
+    assert _folder(app) == before, "the stored file is deleted with the rolled-back change"
+    db.session.rollback()
+    assert db.session.scalar(select(Evidence.id).where(Evidence.activity_id == activities[1].id)) is None
+
+
+def test_a_request_that_fails_after_storing_deletes_its_file(app, client, login_as, activities, monkeypatch):
+    login_as("steering")
+    before = _folder(app)
+    _refuse_after_storing(monkeypatch, RuntimeError("máy chủ lỗi"))
+    with pytest.raises(RuntimeError):  # TESTING propagates the exception; the boundary has rolled back
+        _upload(client, activities[1], "bien-ban.pdf", PDF)
+    assert _folder(app) == before
+
+
+def test_an_accepted_upload_keeps_its_file_and_only_it(app, client, login_as, activities):
+    login_as("steering")
+    before = _folder(app)
+    assert _upload(client, activities[1], "bien-ban.pdf", PDF).status_code == 302
+    after = _folder(app)
+    evidence = db.session.scalar(select(Evidence).where(Evidence.activity_id == activities[1].id))
+    assert set(after) - set(before) == {evidence.stored_name} and after[evidence.stored_name] == PDF
+    assert {name: after[name] for name in before} == before
