@@ -1,10 +1,12 @@
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import throttle
-from app.auth.forms import LoginForm
-from app.auth.operations import authenticate, safe_next
+from app.auth.forms import LoginForm, PasswordChangeForm
+from app.auth.operations import authenticate, change_password, safe_next
+from app.auth.passwords import PASSWORD_MIN_LENGTH
 from app.auth.sessions import end_all_sessions
+from app.errors import OperationError
 from app.timeutil import utcnow
 
 bp = Blueprint("auth", __name__)
@@ -43,3 +45,22 @@ def logout():
     logout_user()
     flash("Bạn đã đăng xuất.", "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    """One's own account; changing the password ends every other session and keeps this browser signed in."""
+    user = current_user._get_current_object()
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        try:
+            change_password(user, form.current_password.data, form.new_password.data, form.repeat_password.data)
+        except OperationError as error:
+            error.apply_to(form)
+        else:
+            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+            login_user(user, remember=remembered)  # this browser carries the new session version
+            flash("Đã đổi mật khẩu. Mọi phiên đăng nhập khác của tài khoản đã kết thúc.", "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", form=form, user=user, min_length=PASSWORD_MIN_LENGTH)
