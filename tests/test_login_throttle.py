@@ -93,3 +93,14 @@ def test_a_successful_sign_in_clears_the_account_failures(client, world, clock):
     for _ in range(4):
         assert _sign_in(client, "coord_edu", "sai").status_code == 200
     assert _sign_in(client, "coord_edu", TEST_PASSWORD).status_code == 302
+
+
+def test_a_sign_in_commits_exactly_once_whatever_its_answer(client, world, monkeypatch):
+    commits = []
+    real = db.session.commit
+    monkeypatch.setattr(db.session, "commit", lambda: (commits.append(1), real())[1])
+    assert _sign_in(client, "steering", "sai").status_code == 200  # the failure record, committed at once
+    assert len(commits) == 1
+    commits.clear()
+    assert _sign_in(client, "steering", TEST_PASSWORD).status_code == 302  # the boundary's one commit
+    assert len(commits) == 1 and _rows(throttle.ACCOUNT, "steering") == 0

@@ -11,9 +11,9 @@ Rules (numbers are plan settings, see `app/training/settings.py`):
   is refused until its oldest counted failure leaves the window.
 - A refused (held-back) attempt checks no password and records nothing, like the certificate lookup limiter.
 - A successful sign-in deletes the account's failures (flushed; the request boundary commits it with the login).
-- Failure records are committed on the spot by `record_failure` (the one deliberate commit outside
-  `app/web/boundary.py`), so no later answer (a 4xx, `discard_changes`) can roll them back. It runs when the
-  sign-in changed nothing else: `authenticate` writes only on success.
+- Failure records are committed on the spot by `record_failure` (through `app.web.boundary.commit_now`, the
+  one deliberate commit before the boundary's), so no later answer (a 4xx, `discard_changes`) can roll them
+  back. It runs when the sign-in changed nothing else: `authenticate` writes only on success.
 
 Every function takes `now` (an aware UTC datetime): the view passes `utcnow()`, tests move it.
 """
@@ -29,6 +29,7 @@ from app.extensions import db
 from app.models import RateHit
 from app.timeutil import as_utc
 from app.training.settings import plan_setting
+from app.web.boundary import commit_now
 
 ACCOUNT = "login-account"
 CLIENT = "login-client"
@@ -89,7 +90,7 @@ def record_failure(username: str, remote_addr: str | None, now: datetime) -> Non
     if recent >= plan_setting("login_account_limit"):
         db.session.execute(delete(RateHit).where(RateHit.bucket == ACCOUNT, RateHit.client == account))
         db.session.add(RateHit(bucket=HELD, client=account, at=now))
-    db.session.commit()  # deliberate: a refused sign-in's answer must not take its failure record with it
+    commit_now()  # deliberate: a refused sign-in's answer must not take its failure record with it
 
 
 def clear_account(username: str) -> None:
