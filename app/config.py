@@ -20,6 +20,8 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "LANTOA_DATABASE_URL": ("sqlite:///<instance>/lantoa.db", "SQLAlchemy URL, e.g. postgresql+psycopg://u@h/db"),
     "LANTOA_INSTANCE_PATH": ("./instance", "folder for the SQLite file, the secret key and uploads"),
     "LANTOA_SECURE_COOKIES": ("0", "1 sends the session cookie only over HTTPS (set behind TLS)"),
+    "LANTOA_PROXY_HOPS": ("0", "number of reverse proxies in front of the app that set X-Forwarded-For/-Proto; "
+                               "0 = not behind a proxy, the headers are ignored"),
     "LANTOA_SMTP_URL": ("", "smtp://user:pass@host:port for outgoing mail; empty keeps mail in the outbox"),
     "LANTOA_MAIL_FROM": ("lantoa@localhost", "sender address of outgoing mail"),
     "LANTOA_PAGE_SIZE": ("50", "rows per page in lists"),
@@ -55,6 +57,9 @@ def load_settings(instance_path: Path) -> dict:
         secret = "insecure-" + env
     database_url = _env("LANTOA_DATABASE_URL") or f"sqlite:///{instance_path / 'lantoa.db'}"
     secure = _env("LANTOA_SECURE_COOKIES") == "1"
+    hops = _env("LANTOA_PROXY_HOPS") or "0"
+    if not hops.isdigit():
+        raise RuntimeError(f"LANTOA_PROXY_HOPS must be a whole number of proxies (0 = none), not {hops!r}")
     pinned_today = _env("LANTOA_TODAY")
     if pinned_today:
         if env == "production":
@@ -79,6 +84,7 @@ def load_settings(instance_path: Path) -> dict:
         "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
         "LANTOA_SMTP_URL": _env("LANTOA_SMTP_URL"),
         "LANTOA_MAIL_FROM": _env("LANTOA_MAIL_FROM") or "lantoa@localhost",
+        "LANTOA_PROXY_HOPS": int(hops),
         "LANTOA_PAGE_SIZE": int(_env("LANTOA_PAGE_SIZE") or 50),
         "LANTOA_TIMEZONE": _env("LANTOA_TIMEZONE") or "Asia/Ho_Chi_Minh",
         "LANTOA_PROVINCE_CODE": _env("LANTOA_PROVINCE_CODE") or "P19",

@@ -8,6 +8,7 @@ from flask import Response
 from app.errors import OperationError
 from app.extensions import db
 from app.models import Setting
+from app.web.boundary import commit_now
 
 
 class _Form:
@@ -47,6 +48,14 @@ def test_a_refused_operation_shown_on_a_form_discards_the_flushed_change(app):
         OperationError("Không hợp lệ.").apply_to(_Form())
         app.process_response(Response(status=200))
         assert not _kept("boundary.refused")
+
+
+def test_commit_now_keeps_a_record_through_a_refused_answer(app):
+    with app.test_request_context("/", method="POST"):
+        _flush_setting("boundary.kept")
+        commit_now()
+        app.process_response(Response(status=429))
+        assert _kept("boundary.kept")
 
 
 def test_a_read_only_request_does_not_commit(app, monkeypatch):

@@ -8,7 +8,7 @@ from app.extensions import db
 from tests.factories import area, make_person
 
 
-@pytest.mark.parametrize("url", ["/", "/areas/", "/units/", "/trainers/", "/classes/", "/people/"])
+@pytest.mark.parametrize("url", ["/", "/areas/", "/units/", "/trainers/", "/classes/", "/people/", "/account"])
 def test_list_pages_render_for_steering(client, login_as, url):
     login_as("steering")
     response = client.get(url, follow_redirects=True)

@@ -2,6 +2,7 @@ import doctest
 
 import pytest
 
+import app.auth.passwords
 import app.auth.sessions
 import app.targets.charts
 import app.text
@@ -12,7 +13,8 @@ from app.web.formatting import vn_date, vn_number, vn_percent
 pytestmark = pytest.mark.no_db
 
 
-@pytest.mark.parametrize("module", [app.text, app.web.formatting, app.targets.charts, app.auth.sessions])
+@pytest.mark.parametrize("module", [app.text, app.web.formatting, app.targets.charts, app.auth.sessions,
+                                    app.auth.passwords])
 def test_doctests(module):
     assert doctest.testmod(module).failed == 0
 

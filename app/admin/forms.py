@@ -2,6 +2,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
+from app.auth.passwords import PasswordRule
 from app.models.vocab import ROLES
 from app.web.choices import choices
 
@@ -17,7 +18,7 @@ class UserForm(FlaskForm):
     )
     full_name = StringField("Họ và tên", validators=[Optional(), Length(max=120)])
     email = EmailField("Email", validators=[Optional(), Email("Email không hợp lệ."), Length(max=160)])
-    password = PasswordField("Mật khẩu", validators=[Optional(), Length(10, 128, "Mật khẩu cần ít nhất 10 ký tự.")])
+    password = PasswordField("Mật khẩu", validators=[Optional(), PasswordRule()])
     role = SelectField("Vai trò", choices=choices(ROLES))
     scope_area_id = SelectField("Phạm vi địa bàn", coerce=int, default=0)
     scope_unit_id = SelectField("Phạm vi đơn vị", coerce=int, default=0)

@@ -1,7 +1,8 @@
 """User administration: create and change accounts, with every change audited.
 
 Rules: usernames are unique (case-insensitive); a coordinator needs exactly one scope;
-a trainer account is linked to a person found by phone; a new account needs a password.
+a trainer account is linked to a person found by phone; a new account needs a password, and a password follows
+the one rule of `app/auth/passwords.py`.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from app.audit import record, snapshot
+from app.auth.passwords import password_problem
 from app.errors import OperationError
 from app.extensions import db
 from app.models import Person, User
@@ -49,6 +51,8 @@ def save_user(user: User | None, data: dict) -> User:
         raise OperationError("Tài khoản giảng viên cần số điện thoại của giảng viên.", field="person_phone")
     if user is None and not data.get("password"):
         raise OperationError("Vui lòng đặt mật khẩu cho tài khoản mới.", field="password")
+    if data.get("password") and (problem := password_problem(data["password"])):
+        raise OperationError(problem, field="password")  # the same rule for `lantoa users create`
 
     before = snapshot(user, FIELDS) if user else None
     if user is None:

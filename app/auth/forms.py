@@ -2,9 +2,20 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
+from app.auth.passwords import PasswordRule
+
 
 class LoginForm(FlaskForm):
     username = StringField("Tên đăng nhập", validators=[DataRequired("Vui lòng nhập tên đăng nhập."), Length(max=60)])
     password = PasswordField("Mật khẩu", validators=[DataRequired("Vui lòng nhập mật khẩu.")])
     remember = BooleanField("Ghi nhớ đăng nhập")
     next = HiddenField()
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField("Mật khẩu hiện tại",
+                                     validators=[DataRequired("Vui lòng nhập mật khẩu hiện tại.")])
+    new_password = PasswordField("Mật khẩu mới", validators=[DataRequired("Vui lòng nhập mật khẩu mới."),
+                                                              PasswordRule("Mật khẩu mới")])
+    repeat_password = PasswordField("Nhập lại mật khẩu mới",
+                                    validators=[DataRequired("Vui lòng nhập lại mật khẩu mới.")])

@@ -1,4 +1,4 @@
-"""Authentication rules: who may sign in, and where a `next` link may lead."""
+"""Authentication rules: who may sign in, where a `next` link may lead, and changing one's own password."""
 
 from __future__ import annotations
 
@@ -8,6 +8,10 @@ from urllib.parse import urlsplit
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from app.audit import record
+from app.auth.passwords import password_problem
+from app.auth.sessions import end_all_sessions
+from app.errors import OperationError
 from app.extensions import db
 from app.models import User
 from app.timeutil import utcnow
@@ -28,6 +32,26 @@ def authenticate(username: str, password: str) -> User | None:
         return None
     user.last_login_at = utcnow()
     return user
+
+
+def change_password(user: User, current: str, new: str, repeat: str) -> None:
+    """Change `user`'s own password and end every session issued before (flushes, never commits).
+
+    Refused, with the field named: a wrong current password, a new password breaking the rule, a repeat that
+    differs, a new password equal to the current one. The caller signs the current browser in again under the
+    new session version.
+    """
+    if not user.check_password(current or ""):
+        raise OperationError("Mật khẩu hiện tại không đúng.", field="current_password")
+    if problem := password_problem(new or "", "Mật khẩu mới"):
+        raise OperationError(problem, field="new_password")
+    if new != repeat:
+        raise OperationError("Mật khẩu nhập lại không khớp với mật khẩu mới.", field="repeat_password")
+    if current == new:
+        raise OperationError("Mật khẩu mới phải khác mật khẩu hiện tại.", field="new_password")
+    user.set_password(new)
+    end_all_sessions(user)
+    record("user.password_change", user, after={"session_version": user.session_version})
 
 
 def safe_next(target: str | None) -> str | None:

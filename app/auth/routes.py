@@ -1,10 +1,13 @@
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app.auth.forms import LoginForm
-from app.auth.operations import authenticate, safe_next
+from app.auth import throttle
+from app.auth.forms import LoginForm, PasswordChangeForm
+from app.auth.operations import authenticate, change_password, safe_next
+from app.auth.passwords import PASSWORD_MIN_LENGTH
 from app.auth.sessions import end_all_sessions
-from app.extensions import db
+from app.errors import OperationError
+from app.timeutil import utcnow
 
 bp = Blueprint("auth", __name__)
 
@@ -17,14 +20,21 @@ def login():
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
-        user = authenticate(form.username.data, form.password.data)
+        username, client, now = form.username.data, request.remote_addr, utcnow()
+        held = throttle.refusal(username, client, now)
+        if held:
+            form.password.errors.append(held)
+            return render_template("auth/login.html", form=form), 429
+        user = authenticate(username, form.password.data)
         if user is None:
-            form.password.errors.append("Tên đăng nhập hoặc mật khẩu không đúng.")
-        else:
-            db.session.commit()
-            login_user(user, remember=form.remember.data)
-            flash(f"Xin chào {user.full_name or user.username}!", "success")
-            return redirect(safe_next(form.next.data) or url_for("dashboard.home"))
+            throttle.record_failure(username, client, now)  # commits the failure record
+            held = throttle.refusal(username, client, now)
+            form.password.errors.append(held or "Tên đăng nhập hoặc mật khẩu không đúng.")
+            return render_template("auth/login.html", form=form), 429 if held else 200
+        throttle.clear_account(username)
+        login_user(user, remember=form.remember.data)
+        flash(f"Xin chào {user.full_name or user.username}!", "success")
+        return redirect(safe_next(form.next.data) or url_for("dashboard.home"))
     return render_template("auth/login.html", form=form)
 
 
@@ -35,3 +45,22 @@ def logout():
     logout_user()
     flash("Bạn đã đăng xuất.", "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    """One's own account; changing the password ends every other session and keeps this browser signed in."""
+    user = current_user._get_current_object()
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        try:
+            change_password(user, form.current_password.data, form.new_password.data, form.repeat_password.data)
+        except OperationError as error:
+            error.apply_to(form)
+        else:
+            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+            login_user(user, remember=remembered)  # this browser carries the new session version
+            flash("Đã đổi mật khẩu. Mọi phiên đăng nhập khác của tài khoản đã kết thúc.", "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", form=form, user=user, min_length=PASSWORD_MIN_LENGTH)

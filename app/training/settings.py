@@ -21,6 +21,11 @@ DEFAULTS: dict[str, tuple[int, str]] = {
     "core_group_min_trainers": (3, "Số giảng viên tối thiểu của một đơn vị để tính là đã có nhóm nòng cốt"),
     "verify_limit": (30, "Số lượt tra cứu chứng nhận tối đa của một địa chỉ trong khung thời gian"),
     "verify_window_minutes": (10, "Khung thời gian đếm lượt tra cứu (phút)"),
+    # Sign-in throttle (app/auth/throttle.py)
+    "login_account_limit": (5, "Số lần đăng nhập sai của một tài khoản trong khung thời gian trước khi tạm khoá"),
+    "login_client_limit": (20, "Số lần đăng nhập sai của một địa chỉ mạng (mọi tài khoản) trong khung thời gian"),
+    "login_window_minutes": (15, "Khung thời gian đếm lần đăng nhập sai (phút)"),
+    "login_hold_minutes": (15, "Thời gian tạm khoá tài khoản sau khi nhập sai quá số lần (phút)"),
     # Assignment (phân công); capacity = classes_max_running - running classes - active assigned classes.
     "learners_per_trainer": (1000, "Số người trong độ tuổi lao động mà một giảng viên phụ trách (tính nhu cầu)"),
     "assignment_min_level": (1, "Bậc tối thiểu giảng viên cần đạt để được gợi ý phân công"),

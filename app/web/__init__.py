@@ -12,9 +12,10 @@ from app.web.navigation import nav_for
 
 
 def init_app(app: Flask) -> None:
-    from app.web import boundary
+    from app.web import boundary, transport
 
     boundary.init_app(app)
+    transport.init_app(app)
     app.jinja_env.filters.update(FILTERS)
     app.jinja_env.globals.update(vocab=vocab)
 

@@ -5,7 +5,8 @@ request changed something (pending objects or a flush), the session is committed
 a 4xx/5xx answer or an exception rolls it back, so a change is never half-kept and a
 forgotten ``commit()`` cannot lose one. A read-only request commits nothing.
 A view that must throw its flushed changes away while still answering 200 (a form
-shown again with an error) calls :func:`discard_changes`.
+shown again with an error) calls :func:`discard_changes`. Records that must survive a refusal
+(the sign-in throttle's failures, answered 200 or 429) are committed at once by :func:`commit_now`.
 
 Rules:
 - what a request does outside the database (a file written to the upload folder) is undone with it: the code
@@ -65,6 +66,16 @@ def _commit() -> None:
         _rollback()
         raise
     g.pop(_UNDO, None)
+
+
+def commit_now() -> None:
+    """Commit what this request has flushed so far, whatever its answer will be; the boundary adds no commit.
+
+    Only for records that must outlive a refused request, written when the request has changed nothing else.
+    """
+    _commit()
+    if has_request_context():
+        g.pop("lantoa_flushed", None)
 
 
 @event.listens_for(Session, "after_flush")
