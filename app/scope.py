@@ -5,7 +5,8 @@ Rules:
 - a coordinator (or a scoped viewer) sees the subtree of their area, or of their unit;
 - a trainer sees their own trainer record, their own classes and the persons in them;
 - anything outside the scope answers 404, never 403, so ids leak nothing.
-Every query for a user goes through `visible(Model, user)` (or `scoped`/`get_or_404`).
+Every query for a user goes through `visible(Model, user)` (or `scoped`/`get_or_404`; `sees` for one loaded
+row). What a user may DO with what they see is `app.permissions.may`.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from app.extensions import db
 from app.models import Area, AuditEvent, Certificate, Enrollment, Person, Trainer, TrainingClass, Unit, User
 
-__all__ = ["Scope", "scope_of", "visible", "scoped", "get_or_404", "can_change", "area_subtree_ids"]
+__all__ = ["Scope", "scope_of", "visible", "scoped", "get_or_404", "sees", "area_subtree_ids"]
 
 
 @dataclass(frozen=True)
@@ -166,6 +167,15 @@ def get_or_404(model: type, ident: int, user):
     return obj
 
 
+def sees(user, obj) -> bool:
+    """Whether `user` may see this loaded row: the same rule as `visible`, asked of one id."""
+    model = type(obj)
+    s = user if isinstance(user, Scope) else scope_of(user)
+    if s.everything and model not in (User, AuditEvent):
+        return True
+    return db.session.scalar(select(model.id).where(model.id == obj.id, visible(model, s))) is not None
+
+
 def venue_scope_path(user, trainer: Trainer) -> str | None:
     """The area subtree where a class may be held (a path prefix), or None for anywhere.
 
@@ -184,7 +194,3 @@ def venue_scope_path(user, trainer: Trainer) -> str | None:
         return area.path
     return db.session.scalar(select(Area.path).where(Area.id == area.parent_id))
 
-
-def can_change(user) -> bool:
-    """Viewers read; every other signed-in role may change what it sees."""
-    return bool(user and user.is_authenticated and user.role != "viewer")

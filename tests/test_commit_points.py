@@ -23,10 +23,6 @@ BOUNDARIES = {
                           "not the session's transaction",
 }
 
-# Views whose commits another engineer removes on a parallel branch (merged by the lead). Each entry must
-# still commit on this branch; once a file no longer commits, a test below fails until its entry is deleted.
-ANOTHER_BRANCH = {"app/training/routes.py", "app/certificates/routes.py", "app/admin/routes.py"}
-
 COMMIT = re.compile(r"\.commit\(")
 COMMENT = re.compile(r"^\s*#")
 
@@ -43,13 +39,8 @@ def _committing_files() -> dict[str, list[int]]:
 
 def test_only_the_boundaries_commit():
     stray = {path: lines for path, lines in _committing_files().items()
-             if path not in BOUNDARIES and path not in ANOTHER_BRANCH}
+             if path not in BOUNDARIES}
     assert not stray, f"commit() outside the boundary modules (file: line numbers): {stray}"
-
-
-def test_the_list_of_pending_files_is_not_stale():
-    stale = sorted(ANOTHER_BRANCH - set(_committing_files()))
-    assert not stale, f"these files no longer commit: delete them from ANOTHER_BRANCH: {stale}"
 
 
 def test_every_boundary_listed_exists():

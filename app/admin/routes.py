@@ -1,7 +1,10 @@
-from functools import wraps
+"""Accounts and the audit log: pages for the `admin_users` and `see_audit` actions (404 for anyone else).
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required
+Views flush through `operations`; app/web/boundary.py commits once per request.
+"""
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -10,27 +13,15 @@ from app.admin.forms import UserForm
 from app.errors import OperationError
 from app.extensions import db
 from app.models import AuditEvent, Person, User
+from app.permissions import permission_required
 from app.scope import get_or_404, scoped
 from app.web.lists import apply_search, paginate, search_text
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
-def admin_required(view):
-    """Admin pages do not exist for anyone else: 404, like any id outside one's scope."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(*args, **kwargs):
-        if current_user.role != "admin":
-            abort(404)
-        return view(*args, **kwargs)
-
-    return wrapper
-
-
 @bp.get("/users")
-@admin_required
+@permission_required("admin_users")
 def users():
     q = search_text()
     stmt = scoped(User, current_user).options(joinedload(User.scope_area), joinedload(User.scope_unit))
@@ -59,26 +50,25 @@ def _edit(user: User | None):
         except OperationError as error:
             error.apply_to(form)
         else:
-            db.session.commit()
             flash(f"Đã lưu tài khoản {saved.username}.", "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=user)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
-@admin_required
+@permission_required("admin_users")
 def new_user():
     return _edit(None)
 
 
 @bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
-@admin_required
+@permission_required("admin_users")
 def edit_user(user_id: int):
     return _edit(get_or_404(User, user_id, current_user))
 
 
 @bp.get("/audit")
-@admin_required
+@permission_required("see_audit")
 def audit():
     stmt = scoped(AuditEvent, current_user).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     page = paginate(stmt)

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
-from functools import wraps
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import func, select
 
 from app.areas import clusters as cluster_ops
@@ -17,27 +16,12 @@ from app.areas.migration import migrate_to, preview
 from app.errors import OperationError
 from app.extensions import db
 from app.models import Area, AreaRehoming
-from app.scope import can_change, get_or_404
+from app.permissions import permission_required, require
+from app.scope import get_or_404
 from app.web.choices import choices
 from app.web.lists import paginate
 
 bp = Blueprint("maps", __name__, url_prefix="/areas")
-
-
-def roles_required(*roles):
-    """Pages that do not exist for other roles: 404, like any id outside one's scope."""
-
-    def decorate(view):
-        @wraps(view)
-        @login_required
-        def wrapper(*args, **kwargs):
-            if current_user.role not in roles:
-                abort(404)
-            return view(*args, **kwargs)
-
-        return wrapper
-
-    return decorate
 
 
 def _later_maps():
@@ -46,7 +30,7 @@ def _later_maps():
 
 
 @bp.route("/map-change", methods=["GET", "POST"])
-@roles_required("admin")
+@permission_required("switch_map")
 def map_change():
     targets = _later_maps()
     form = MigrateForm()
@@ -84,7 +68,7 @@ def _newest_top() -> Area | None:
 
 
 @bp.get("/clusters")
-@roles_required("admin", "steering")
+@permission_required("edit_clusters")
 def clusters():
     top = _newest_top()
     rows = cluster_ops.clusters_on(top) if top else []
@@ -116,7 +100,7 @@ def _cluster_form(top: Area, cluster: Area | None) -> ClusterForm:
 
 @bp.route("/clusters/new", methods=["GET", "POST"], endpoint="cluster_new")
 @bp.route("/clusters/<int:area_id>", methods=["GET", "POST"])
-@roles_required("admin", "steering")
+@permission_required("edit_clusters")
 def cluster_edit(area_id: int | None = None):
     top = _newest_top()
     if top is None:
@@ -141,15 +125,14 @@ def cluster_edit(area_id: int | None = None):
 
 
 @bp.route("/placements", methods=["GET", "POST"])
-@roles_required("admin", "steering", "coordinator")
+@permission_required("place_area")
 def placements():
     if request.method == "POST":
         form = PlaceForm()
         history = get_or_404(AreaRehoming, request.form.get("rehoming_id", type=int) or 0, current_user)
         targets = placement.candidates([history.old_area_id]).get(history.old_area_id, [])
         form.new_area_id.choices = choices(targets)
-        if not can_change(current_user):
-            abort(404)
+        require("change_data", history)
         if form.validate_on_submit():
             try:
                 placement.place(history, form.new_area_id.data, actor=current_user)

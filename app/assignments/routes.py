@@ -11,25 +11,24 @@ from app.errors import OperationError
 from app.extensions import db
 from app.models import Area, Assignment, Unit
 from app.models.vocab import ASSIGNMENT_STATUSES
-from app.scope import can_change, get_or_404
+from app.permissions import may, require
+from app.scope import get_or_404
 from app.timeutil import local_today
 from app.web.choices import choices
 from app.web.lists import paginate
 
 bp = Blueprint("assignments", __name__, url_prefix="/assignments")
-ROLES = {"admin", "steering", "coordinator", "viewer"}
 
 
 def coordinating(view):
-    """Pages for those who coordinate (and viewers, read only); trainers get 404."""
+    """Pages for those who coordinate (and viewers, read only: a POST needs `assign_trainers`); trainers get 404."""
 
     @wraps(view)
     @login_required
     def wrapper(*args, **kwargs):
-        if current_user.role not in ROLES:
-            abort(404)
-        if request.method == "POST" and not can_change(current_user):
-            abort(404)
+        require("see_assignments")
+        if request.method == "POST":
+            require("assign_trainers")
         return view(*args, **kwargs)
 
     return wrapper
@@ -46,7 +45,7 @@ def trainer_assignments(trainer_id: int):
 def index():
     view = queries.overview(current_user, local_today())
     return render_template("assignments/index.html", view=view, accept=AcceptForm(), confirm=ConfirmForm(),
-                           can_change=can_change(current_user), show_all=request.args.get("all") == "1")
+                           can_change=may(current_user, "assign_trainers"), show_all=request.args.get("all") == "1")
 
 
 @bp.post("/accept")
@@ -87,8 +86,7 @@ def accept_all():
 @bp.route("/new", methods=["GET", "POST"])
 @coordinating
 def new():
-    if not can_change(current_user):
-        abort(404)
+    require("assign_trainers")
     today = local_today()
     form = AssignForm()
     form.trainer_id.choices = choices([(0, "— Chọn giảng viên —"), *queries.trainer_choices(current_user, today)])
@@ -120,7 +118,7 @@ def listing():
     status = status if status in ASSIGNMENT_STATUSES else ""
     page = paginate(queries.assignment_list(current_user, status))
     return render_template("assignments/list.html", page=page, status=status, confirm=ConfirmForm(),
-                           can_change=can_change(current_user), today=local_today())
+                           can_change=may(current_user, "assign_trainers"), today=local_today())
 
 
 def _close(assignment_id: int, status: str, done: str):

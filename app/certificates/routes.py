@@ -7,7 +7,7 @@ level, the issue date, the programme and the status, and are rate-limited per cl
 from __future__ import annotations
 
 import segno
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import select
@@ -19,9 +19,11 @@ from app.errors import OperationError
 from app.extensions import db
 from app.models import Certificate, Person, Trainer, TrainingClass
 from app.models.vocab import LEVELS
+from app.permissions import may, require
 from app.scope import get_or_404
 from app.timeutil import local_today, utcnow
 from app.training.forms import ReasonForm
+from app.web.boundary import commit_now, discard_changes
 from app.web.lists import paginate
 
 bp = Blueprint("certificates", __name__)
@@ -55,7 +57,7 @@ def show(certificate_id: int):
     trainer = db.session.get(Trainer, cert.trainer_id)
     trainer_person = db.session.get(Person, trainer.person_id)
     verify_url = url_for("certificates.verify", code=cert.code, _external=True)
-    can_revoke = current_user.role in ("coordinator", "steering", "admin")
+    can_revoke = may(current_user, "revoke_certificate")
     return render_template("certificates/show.html", cert=cert, person=person, c=training_class,
                            trainer_name=trainer_person.full_name, verify_url=verify_url, qr=qr_svg(verify_url),
                            level_label=LEVELS[cert.level], form=ReasonForm(), can_revoke=can_revoke)
@@ -65,25 +67,23 @@ def show(certificate_id: int):
 @login_required
 def revoke(certificate_id: int):
     cert = get_or_404(Certificate, certificate_id, current_user)
-    if current_user.role not in ("coordinator", "steering", "admin"):
-        abort(404)
+    require("revoke_certificate")
     form = ReasonForm()
     try:
         if not form.validate_on_submit():
             raise OperationError("Vui lòng nêu lý do thu hồi.", field="reason")
         operations.revoke(cert, form.reason.data, local_today())
     except OperationError as error:
-        db.session.rollback()
+        discard_changes()
         flash(error.message, "danger")
     else:
-        db.session.commit()
         flash("Đã thu hồi chứng nhận.", "success")
     return redirect(url_for("certificates.show", certificate_id=certificate_id))
 
 
 def _limited():
     ok = allow("verify", request.remote_addr or "", utcnow())
-    db.session.commit()
+    commit_now()  # the lookup counts even when the answer is 404 or 429 (the boundary rolls those back)
     if ok:
         return None
     return render_template("certificates/limited.html"), 429

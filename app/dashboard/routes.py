@@ -7,6 +7,7 @@ from app.areas.maps import AreaGraph, available_maps, programme_root
 from app.areas.switch import selected_map
 from app.extensions import db
 from app.models import Trainer, TrainingClass
+from app.permissions import home_for
 from app.scope import scoped
 from app.training.queries import class_counts
 
@@ -16,13 +17,15 @@ bp = Blueprint("dashboard", __name__)
 @bp.get("/")
 @login_required
 def home():
-    """Each role lands where its work is: coordinators on their area or unit, trainers on their classes."""
+    """Each role lands where its work is (`home_for`): coordinators on their area or unit, trainers on their
+    classes, everyone else on the programme overview."""
     user = current_user
-    if user.role in ("coordinator", "viewer") and user.scope_area_id:
-        return redirect(url_for("areas.show", area_id=user.scope_area_id))
-    if user.role in ("coordinator", "viewer") and user.scope_unit_id:
-        return redirect(url_for("units.show", unit_id=user.scope_unit_id))
-    if user.role == "trainer":
+    home, home_id = home_for(user)
+    if home == "area":
+        return redirect(url_for("areas.show", area_id=home_id))
+    if home == "unit":
+        return redirect(url_for("units.show", unit_id=home_id))
+    if home == "trainer":
         trainer = db.session.scalar(scoped(Trainer, user))
         classes = list(db.session.scalars(
             scoped(TrainingClass, user).options(joinedload(TrainingClass.venue_area))

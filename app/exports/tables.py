@@ -7,7 +7,7 @@ Rules:
   app/training/roster.py COLUMNS), so an export can be imported again; extra columns come after and imports
   ignore them. Phones are written 0xxxxxxxxx; the national ID number is never exported in full (the project
   shows it masked), so its column stays empty and rows are matched by phone;
-- a table that is not meant for the user's role answers None (the route turns it into 404).
+- a table the user may not see (`may`, app/permissions.py) answers None (the route turns it into 404).
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from app.models.vocab import (
 )
 from app.network.imports import COLUMNS as TRAINER_IMPORT_COLUMNS
 from app.people.queries import person_list
+from app.permissions import may
 from app.reports.tables import Column
 from app.trainers.queries import trainer_filters, trainer_list
 from app.training.queries import class_list
@@ -182,7 +183,7 @@ ASSIGNMENT_COLUMNS = [
 
 
 def assignments(user, args) -> ExportTable | None:
-    if user.role not in ("admin", "steering", "coordinator", "viewer"):
+    if not may(user, "see_assignments"):
         return None
     status = args.get("status", "active")
     base = assignment_list(user, status if status in ASSIGNMENT_STATUSES else "")

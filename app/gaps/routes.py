@@ -10,7 +10,8 @@ from app.gaps import operations, queries
 from app.gaps.forms import AcknowledgeForm, ResolveForm
 from app.models import Gap
 from app.models.vocab import GAP_STATES, SEVERITIES
-from app.scope import can_change, get_or_404
+from app.permissions import may
+from app.scope import get_or_404
 from app.timeutil import local_today
 from app.web.lists import paginate
 
@@ -29,13 +30,14 @@ def index():
     return render_template("gaps/index.html", page=paginate(stmt), state=state, rule=rule, severity=severity,
                            rules=queries.rule_choices(), counts=queries.counts_by_severity(current_user),
                            message=queries.message, why=queries.why, rule_label=queries.rule_label,
-                           can_change=can_change(current_user))
+                           can_change=may(current_user, "change_data"))
 
 
 def _detail(gap: Gap, ack: AcknowledgeForm | None = None, resolve: ResolveForm | None = None, status: int = 200):
     return render_template("gaps/detail.html", gap=gap, message=queries.message(gap), why=queries.why(gap),
                            rule_label=queries.rule_label(gap.rule_code), history=queries.history(gap),
-                           owner=queries.user_name(gap.owner_id), area_name=queries.area_name(gap), can_change=can_change(current_user),
+                           owner=queries.user_name(gap.owner_id), area_name=queries.area_name(gap),
+                           can_change=may(current_user, "change_data", gap),
                            ack=ack or AcknowledgeForm(), resolve=resolve or ResolveForm()), status
 
 
@@ -49,7 +51,7 @@ def detail(gap_id: int):
 @login_required
 def acknowledge(gap_id: int):
     gap = get_or_404(Gap, gap_id, current_user)
-    if not can_change(current_user):
+    if not may(current_user, "change_data", gap):
         abort(403)
     form = AcknowledgeForm()
     if not form.validate_on_submit():
@@ -67,7 +69,7 @@ def acknowledge(gap_id: int):
 @login_required
 def resolve(gap_id: int):
     gap = get_or_404(Gap, gap_id, current_user)
-    if not can_change(current_user):
+    if not may(current_user, "change_data", gap):
         abort(403)
     form = ResolveForm()
     if not form.validate_on_submit():

@@ -7,11 +7,11 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from app.admin.routes import admin_required
 from app.extensions import db
 from app.jobs.registry import JOBS, get_job, next_run
 from app.jobs.runner import run_job
 from app.models import JobRun, OutboxMessage, SchedulerLease
+from app.permissions import permission_required
 from app.timeutil import as_utc, utcnow
 
 bp = Blueprint("jobs", __name__, url_prefix="/admin/jobs")
@@ -32,7 +32,7 @@ def _recent_runs() -> dict[str, list[JobRun]]:
 
 
 @bp.get("/")
-@admin_required
+@permission_required("see_jobs")
 def index():
     tz = current_app.config["LANTOA_TIMEZONE"]
     now = utcnow()
@@ -49,7 +49,7 @@ def index():
 
 
 @bp.post("/<job_name>/run")
-@admin_required
+@permission_required("run_jobs")
 def run_now(job_name: str):
     try:
         spec = get_job(job_name)

@@ -11,7 +11,8 @@ from app.extensions import db
 from app.models import Area, Enrollment, Person, Trainer, TrainingClass
 from app.network import imports, operations, picture, queries, tree
 from app.network.forms import ImportForm, PromoteForm
-from app.scope import can_change, get_or_404
+from app.permissions import require
+from app.scope import get_or_404
 from app.timeutil import local_today
 
 bp = Blueprint("network", __name__, url_prefix="/network")
@@ -86,15 +87,10 @@ def mentors():
     return jsonify(queries.mentor_search(current_user, (request.args.get("q") or "")[:60]))
 
 
-def _editor():
-    if not can_change(current_user) or current_user.role == "trainer":
-        abort(404)
-
-
 @bp.route("/import", methods=["GET", "POST"])
 @login_required
 def import_roster():
-    _editor()
+    require("edit_network")
     form, problems, rows = ImportForm(), None, None
     if form.validate_on_submit():
         upload = form.file.data
@@ -116,7 +112,7 @@ def import_roster():
 @bp.get("/import/template.xlsx")
 @login_required
 def import_template():
-    _editor()
+    require("edit_network")
     return Response(imports.template(), headers={
         "Content-Disposition": 'attachment; filename="mau-nhap-giang-vien.xlsx"'},
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -125,7 +121,7 @@ def import_template():
 @bp.route("/enrollments/<int:enrollment_id>/promote", methods=["GET", "POST"])
 @login_required
 def promote(enrollment_id: int):
-    _editor()
+    require("promote_learner")
     enrollment = get_or_404(Enrollment, enrollment_id, current_user)
     training_class = db.session.get(TrainingClass, enrollment.class_id)
     person = db.session.get(Person, enrollment.person_id)

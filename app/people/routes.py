@@ -1,4 +1,4 @@
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -8,12 +8,12 @@ from app.extensions import db
 from app.models import Area, Certificate, Enrollment, Person, TrainingClass
 from app.people.operations import merge_persons
 from app.people.queries import person_ids, person_list
+from app.permissions import may, require
 from app.scope import get_or_404, scoped, visible
 from app.training.forms import MergeForm
 from app.web.lists import paginate, search_text
 
 bp = Blueprint("people", __name__, url_prefix="/people")
-MERGERS = ("coordinator", "steering", "admin")
 
 
 @bp.get("/")
@@ -38,7 +38,7 @@ def show(person_id: int):
     ))
     home_area = db.session.get(Area, person.home_area_id) if person.home_area_id else None
     return render_template("people/show.html", person=person, enrollments=enrollments, home_area=home_area,
-                           certificates=certificates, can_merge=current_user.role in MERGERS)
+                           certificates=certificates, can_merge=may(current_user, "merge_people"))
 
 
 @bp.route("/<int:person_id>/merge", methods=["GET", "POST"])
@@ -46,8 +46,7 @@ def show(person_id: int):
 def merge(person_id: int):
     """Merge a duplicate person (by its record number) into this one."""
     survivor = get_or_404(Person, person_id, current_user)
-    if current_user.role not in MERGERS:
-        abort(404)
+    require("merge_people")
     form = MergeForm()
     duplicate = None
     if form.validate_on_submit():

@@ -7,23 +7,20 @@ Scope rules (registered with app.scope, so `visible`/`get_or_404` apply them):
 - a dependency is visible with its successor activity;
 - an evidence file is visible when its area (area scope) or its unit (unit scope) lies in the user's subtree;
 - a district plan is visible to area scopes containing the district.
-Changes:
-- steering and admin edit everything: dependencies, the units linked as lead units, progress;
-- a unit coordinator updates progress and attaches evidence for an activity when a linked lead unit lies in
-  their unit's subtree (their unit leads it, or one of its sub-units does);
-- a coordinator records the plan of a district inside their area scope (steering and admin: any district).
+Changes are actions of app/permissions.py: `see_plans`, `edit_plan` (steering and admin: dependencies and lead
+units), `update_activity` (progress and evidence: steering, admin, or a unit coordinator whose unit subtree holds
+a linked lead unit), `record_district_plan` (a coordinator for a district inside their area scope; steering and
+admin any district).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, exists, false, or_, select
+from sqlalchemy import ColumnElement, false, or_, select
 
 from app.extensions import db
 from app.models import Activity, ActivityDependency, Area, DistrictPlan, Evidence, Phase, Plan, Unit
 from app.models import activity_lead_units as links
-from app.scope import Scope, area_subtree_ids, register_rule, scope_of, unit_subtree_ids
-
-PLAN_ROLES = ("admin", "steering", "coordinator", "viewer")
+from app.scope import Scope, area_subtree_ids, register_rule, unit_subtree_ids
 
 
 def _ids_in_path(path: str | None) -> list[int]:
@@ -74,35 +71,6 @@ def _district_plans(s: Scope) -> ColumnElement[bool]:
 for _model, _rule in ((Plan, _plans), (Phase, _phases), (Activity, _activities),
                       (ActivityDependency, _dependencies), (Evidence, _evidence), (DistrictPlan, _district_plans)):
     register_rule(_model, _rule)
-
-
-def may_see_plans(user) -> bool:
-    return bool(user and user.is_authenticated and user.role in PLAN_ROLES)
-
-
-def may_edit_plan(user) -> bool:
-    """Dependencies and lead-unit links: steering and admin."""
-    return bool(user and user.is_authenticated and user.role in ("admin", "steering"))
-
-
-def may_update_activity(user, activity: Activity) -> bool:
-    """Progress, actual dates and evidence: steering, admin, or a coordinator of a lead unit's subtree."""
-    if may_edit_plan(user):
-        return True
-    if not (user and user.is_authenticated and user.role == "coordinator" and user.scope_unit_id):
-        return False
-    s = scope_of(user)
-    return bool(s.unit_path) and bool(db.session.scalar(select(exists().where(
-        links.c.activity_id == activity.id, links.c.unit_id.in_(unit_subtree_ids(s.unit_path))))))
-
-
-def may_record_district_plan(user, district: Area) -> bool:
-    if may_edit_plan(user):
-        return True
-    if not (user and user.is_authenticated and user.role == "coordinator" and user.scope_area_id):
-        return False
-    s = scope_of(user)
-    return bool(s.area_path) and district.path.startswith(s.area_path)
 
 
 def led_activity_ids(s: Scope):

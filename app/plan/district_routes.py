@@ -13,8 +13,8 @@ from sqlalchemy import select
 from app.errors import OperationError
 from app.extensions import db
 from app.models import Area, DistrictPlan
+from app.permissions import may
 from app.plan import operations, queries
-from app.plan.access import may_record_district_plan
 from app.plan.forms import DistrictPlanForm
 from app.plan.routes import bp
 from app.plan.uploads import store_for_request
@@ -29,7 +29,7 @@ def districts():
     rows = queries.district_rows(current_user)
     issued = sum(1 for r in rows if r.issued_by(today))
     return render_template("plan/districts.html", rows=rows, today=today, issued=issued,
-                           may_record=lambda area: may_record_district_plan(current_user, area))
+                           may_record=lambda area: may(current_user, "record_district_plan", area))
 
 
 @bp.route("/districts/<int:area_id>", methods=["GET", "POST"])
@@ -39,7 +39,7 @@ def district_plan(area_id: int):
     if district.level != "district":
         abort(404)
     plan = db.session.scalar(select(DistrictPlan).where(DistrictPlan.area_id == district.id))
-    can_record = may_record_district_plan(current_user, district)
+    can_record = may(current_user, "record_district_plan", district)
     if request.method == "POST" and not can_record:
         abort(403)
     form = DistrictPlanForm(obj=plan)

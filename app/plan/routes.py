@@ -12,8 +12,8 @@ from flask_login import current_user, login_required
 from app.errors import OperationError
 from app.extensions import db, login_manager
 from app.models import Activity, ActivityDependency, Evidence, Plan
+from app.permissions import may
 from app.plan import operations, queries
-from app.plan.access import may_edit_plan, may_see_plans, may_update_activity
 from app.plan.domain import actuals, load_rows, plan_view, to_domain
 from app.plan.forms import DependencyForm, EvidenceForm, LeadUnitsForm, ProgressForm, choice_list
 from app.plan.gantt import build_gantt
@@ -29,7 +29,7 @@ bp = Blueprint("plan", __name__, url_prefix="/plan")
 def plan_roles_only():
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
-    if not may_see_plans(current_user):
+    if not may(current_user, "see_plans"):
         abort(404)
     return None
 
@@ -62,7 +62,7 @@ def _activity_page(activity: Activity, **forms):
     what_if = {}
     if activity.status != "done":  # how the activities after it would move if it were finished today
         what_if = successors_shift(to_domain(rows), activity.number, today, actuals(rows.activities, today))
-    can_update, can_edit = may_update_activity(current_user, activity), may_edit_plan(current_user)
+    can_update, can_edit = may(current_user, "update_activity", activity), may(current_user, "edit_plan")
     progress_form = forms.get("progress_form") or ProgressForm(
         status=activity.status, progress=activity.progress, started_on=activity.started_on,
         finished_on=activity.finished_on, note=activity.progress_note, formdata=None)
@@ -102,7 +102,7 @@ def _shift_text(before, after, number: int) -> str:
 @login_required
 def update_progress(activity_id: int):
     activity = get_or_404(Activity, activity_id, current_user)
-    if not may_update_activity(current_user, activity):
+    if not may(current_user, "update_activity", activity):
         abort(403)
     form = ProgressForm()
     if form.validate_on_submit():
@@ -125,7 +125,7 @@ def update_progress(activity_id: int):
 @login_required
 def add_dependency(activity_id: int):
     activity = get_or_404(Activity, activity_id, current_user)
-    if not may_edit_plan(current_user):
+    if not may(current_user, "edit_plan"):
         abort(403)
     form = DependencyForm()
     form.predecessor_id.choices = choice_list(queries.other_activities(activity))
@@ -144,7 +144,7 @@ def add_dependency(activity_id: int):
 @login_required
 def remove_dependency(dependency_id: int):
     dependency = get_or_404(ActivityDependency, dependency_id, current_user)
-    if not may_edit_plan(current_user):
+    if not may(current_user, "edit_plan"):
         abort(403)
     back = request.form.get("back_to", type=int) or dependency.successor_id
     operations.remove_dependency(dependency)
@@ -156,7 +156,7 @@ def remove_dependency(dependency_id: int):
 @login_required
 def set_lead_units(activity_id: int):
     activity = get_or_404(Activity, activity_id, current_user)
-    if not may_edit_plan(current_user):
+    if not may(current_user, "edit_plan"):
         abort(403)
     form = LeadUnitsForm()
     form.unit_ids.choices = choice_list(queries.unit_choices())
@@ -175,7 +175,7 @@ def set_lead_units(activity_id: int):
 @login_required
 def add_evidence(activity_id: int):
     activity = get_or_404(Activity, activity_id, current_user)
-    if not may_update_activity(current_user, activity):
+    if not may(current_user, "update_activity", activity):
         abort(403)
     form = EvidenceForm()
     if form.validate_on_submit():

@@ -8,21 +8,16 @@ from flask_login import current_user, login_required
 from app.errors import OperationError
 from app.extensions import db
 from app.models import Area, Report
+from app.permissions import may, require
 from app.reports import operations, queries
 from app.reports.forms import ReportForm
 from app.reports.quarters import Quarter
-from app.scope import can_change, get_or_404
+from app.scope import get_or_404
 from app.timeutil import local_today
 from app.web.choices import choices
 from app.web.lists import paginate
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
-ROLES = {"admin", "steering", "coordinator", "viewer"}
-
-
-def _reader() -> None:
-    if current_user.role not in ROLES:
-        abort(404)
 
 
 def _form() -> ReportForm:
@@ -35,17 +30,15 @@ def _form() -> ReportForm:
 @bp.get("/")
 @login_required
 def index():
-    _reader()
+    require("see_reports")
     return render_template("reports/index.html", form=_form(), page=paginate(queries.archive(current_user)),
-                           can_generate=can_change(current_user) and bool(queries.area_choices(current_user)))
+                           can_generate=may(current_user, "generate_report") and bool(queries.area_choices(current_user)))
 
 
 @bp.post("/generate")
 @login_required
 def generate():
-    _reader()
-    if not can_change(current_user):
-        abort(404)
+    require("generate_report")
     form = _form()
     if form.validate_on_submit():
         try:
@@ -68,7 +61,7 @@ def generate():
 @bp.get("/<int:report_id>/download")
 @login_required
 def download(report_id: int):
-    _reader()
+    require("see_reports")
     report = get_or_404(Report, report_id, current_user)
     path = operations.report_path(report)
     if not path.is_file():

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from app.areas.maps import AreaGraph, working_map
 from app.errors import OperationError
 from app.gaps.queries import counts_by_severity
+from app.permissions import may, require
 from app.targets import denominators
 from app.targets import targets as target_ops
 from app.targets.charts import polyline, x_of
@@ -23,26 +24,20 @@ bp = Blueprint("targets", __name__, url_prefix="/targets")
 STATUS_LABELS = {"green": "Đúng lộ trình", "amber": "Chậm nhẹ", "red": "Chậm", "unknown": "Chưa có mẫu số"}
 
 
-def _no_trainers():
-    if current_user.role == "trainer":
-        abort(404)
-
-
 @bp.get("/")
 @login_required
 def index():
-    _no_trainers()
+    require("see_targets")
     board = dashboard_for(current_user, local_today())
     return render_template("targets/index.html", board=board, labels=STATUS_LABELS, polyline=polyline,
-                           gaps=counts_by_severity(current_user), may_edit=target_ops.may_edit(current_user),
+                           gaps=counts_by_severity(current_user), may_edit=may(current_user, "edit_targets"),
                            estimated=populations_estimated())
 
 
 @bp.route("/<code>/edit", methods=["GET", "POST"])
 @login_required
 def edit(code: str):
-    if not target_ops.may_edit(current_user):
-        abort(404)
+    require("edit_targets")
     target = target_ops.current_targets().get(code)
     if target is None:
         abort(404)
@@ -63,8 +58,7 @@ def edit(code: str):
 @bp.get("/denominators/template.xlsx")
 @login_required
 def denominator_template():
-    if not target_ops.may_edit(current_user):
-        abort(404)
+    require("edit_targets")
     return Response(denominators.template(), headers={"Content-Disposition": "attachment; filename=mau-so-chi-tieu.xlsx"},
                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
@@ -72,8 +66,7 @@ def denominator_template():
 @bp.route("/denominators", methods=["GET", "POST"])
 @login_required
 def denominator_import():
-    if not target_ops.may_edit(current_user):
-        abort(404)
+    require("edit_targets")
     form = DenominatorImportForm()
     errors, checked, written = [], None, None
     if form.validate_on_submit():
@@ -94,7 +87,7 @@ def denominator_import():
 @bp.get("/forecast")
 @login_required
 def forecast():
-    _no_trainers()
+    require("see_targets")
     today = local_today()
     graph = AreaGraph.load()
     day = working_map(current_user) or today

@@ -19,11 +19,12 @@ from app.audit import record
 from app.errors import OperationError
 from app.extensions import db
 from app.models import Target
+from app.permissions import may
 from app.timeutil import utcnow
 from app.training.levels import PLAN_FILE
 from rollout.plan import IndicatorSpec, Plan, load_plan_file
 
-__all__ = ["TargetValue", "plan", "current_targets", "seed_targets", "update_target", "may_edit"]
+__all__ = ["TargetValue", "plan", "current_targets", "seed_targets", "update_target"]
 
 
 @dataclass(frozen=True)
@@ -79,13 +80,9 @@ def seed_targets() -> int:
     return added
 
 
-def may_edit(user) -> bool:
-    return bool(user and user.is_authenticated and user.role in ("steering", "admin"))
-
-
 def update_target(code: str, percent: float, deadline: dt.date, start_on: dt.date, user) -> Target:
     """Store a target's percent, deadline and start; audited. Flushes, never commits."""
-    if not may_edit(user):
+    if not may(user, "edit_targets"):
         raise OperationError("Chỉ Ban Chỉ đạo được sửa chỉ tiêu.")
     if code not in _defaults():
         raise OperationError("Không có chỉ tiêu này trong kế hoạch.")

@@ -1,4 +1,4 @@
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.errors import OperationError
@@ -6,8 +6,9 @@ from app.models import Trainer
 from app.network import operations
 from app.network import queries as network_queries
 from app.network.forms import MENTOR_HINT, MoveForm, TrainerForm
+from app.permissions import may, require
 from app.rankings.queries import trainer_points
-from app.scope import can_change, get_or_404
+from app.scope import get_or_404
 from app.trainers import queries
 from app.training.queries import class_counts
 from app.web.lists import paginate
@@ -43,12 +44,11 @@ def tree(trainer_id: int):
 
 
 def _can_edit() -> bool:
-    return can_change(current_user) and current_user.role != "trainer"
+    return may(current_user, "edit_network")
 
 
 def _editor() -> None:
-    if not _can_edit():
-        abort(404)
+    require("edit_network")
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -9,7 +9,8 @@ from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import Area, Enrollment, Person, Trainer, TrainingClass, Unit
-from app.scope import scope_of, scoped, venue_scope_path, visible
+from app.permissions import may
+from app.scope import scope_of, venue_scope_path, visible
 from app.text import fold
 from app.timeutil import local_today
 from app.training.settings import plan_setting
@@ -46,10 +47,9 @@ def class_ids(user, status: str = "", level: int | None = None):
 
 
 def own_trainer(user) -> Trainer | None:
-    """The trainer record of a trainer account."""
-    if user.role != "trainer":
-        return None
-    return db.session.scalar(scoped(Trainer, user))
+    """The trainer record of a trainer account (only a trainer's scope names one)."""
+    trainer_id = scope_of(user).trainer_id
+    return db.session.get(Trainer, trainer_id) if trainer_id is not None else None
 
 
 def trainer_choices(user) -> list[tuple[int, str]]:
@@ -86,7 +86,7 @@ def venues(user, trainer: Trainer | None, q: str = "", limit: int | None = None)
 def unit_choices(user) -> list[tuple[int, str]]:
     rows = db.session.execute(select(Unit.id, Unit.name).where(visible(Unit, user)).order_by(Unit.search_key)
                               .limit(1000)).all()
-    if not rows and user.role == "trainer":
+    if not rows and may(user, "pick_any_host_unit"):
         rows = db.session.execute(select(Unit.id, Unit.name).order_by(Unit.search_key).limit(1000)).all()
     return [(0, "– Không có –"), *rows]
 

@@ -13,11 +13,12 @@ from flask_login import current_user, login_required
 
 from app.errors import OperationError
 from app.models import TrainingClass
+from app.permissions import require
 from app.scope import get_or_404
 from app.training.forms import LearnerForm, RosterForm
 from app.training.roster import COLUMNS, MAX_BYTES, Checked, RosterFileError, check_row, read_table
 from app.training.roster_load import Outcome, import_steps, load_steps, match_steps
-from app.training.routes import bp, require_change
+from app.training.routes import bp
 from app.web.boundary import end_streamed
 from app.web.templates_xlsx import XLSX_MIMETYPE, import_template
 
@@ -25,8 +26,8 @@ ENROLLING = ("planned", "open", "running")
 
 
 def _class_for_learners(class_id: int) -> TrainingClass:
-    require_change()
     training_class = get_or_404(TrainingClass, class_id, current_user)
+    require("change_class", training_class)
     return training_class
 
 

@@ -1,6 +1,7 @@
 """Class pages: list, registration, the class page with its lifecycle and results, the 2–3 rule.
 
-Who may change a class: its trainer, and coordinators, steering and admin who see it; viewers read.
+Who may change a class: its trainer, and coordinators, steering and admin who see it; viewers read
+(`may(user, "change_class", class)`, app/permissions.py). Views flush; app/web/boundary.py commits once.
 """
 
 from __future__ import annotations
@@ -14,21 +15,18 @@ from app.errors import OperationError
 from app.extensions import db
 from app.models import Area, Certificate, Enrollment, Person, Trainer, TrainingClass
 from app.models.vocab import CLASS_STATUSES
-from app.scope import can_change, get_or_404, scoped
+from app.permissions import may, require
+from app.scope import get_or_404, scoped
 from app.timeutil import local_today
 from app.training import candidates as candidate_ops
 from app.training import operations, queries
 from app.training.forms import ClassForm, TransitionForm, options
 from app.training.levels import level_specs
+from app.web.boundary import discard_changes
 from app.web.lists import paginate
 from rollout.two_three import classify
 
 bp = Blueprint("training", __name__, url_prefix="/classes")
-
-
-def require_change() -> None:
-    if not can_change(current_user):
-        abort(404)
 
 
 @bp.get("/")
@@ -39,7 +37,7 @@ def index():
     page = paginate(queries.class_list(current_user, status, level),
                     ids_stmt=queries.class_ids(current_user, status, level))
     return render_template("training/index.html", page=page, status=status, level=level,
-                           can_register=can_change(current_user))
+                           can_register=may(current_user, "change_class"))
 
 
 def _class_form(trainer: Trainer | None) -> ClassForm:
@@ -57,10 +55,8 @@ def _class_form(trainer: Trainer | None) -> ClassForm:
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
-    require_change()
+    require("register_class")
     own = queries.own_trainer(current_user)
-    if current_user.role == "trainer" and own is None:
-        abort(404)
     form = _class_form(own)
     if form.validate_on_submit():
         trainer = own or db.session.scalar(scoped(Trainer, current_user).where(Trainer.id == form.trainer_id.data))
@@ -71,7 +67,6 @@ def new():
         except OperationError as error:
             error.apply_to(form)
         else:
-            db.session.commit()
             flash("Đã đăng ký lớp học.", "success")
             return redirect(url_for("training.show", class_id=created.id))
     return render_template("training/form.html", form=form, own=own, levels=level_specs(),
@@ -106,7 +101,7 @@ def show(class_id: int):
     ).all())
     venue = db.session.get(Area, training_class.venue_area_id)
     return render_template("training/show.html", c=training_class, trainer=trainer, page=enrollments, venue=venue,
-                           certificates=certificates, editable=can_change(current_user),
+                           certificates=certificates, editable=may(current_user, "change_class", training_class),
                            counts=queries.class_counts(trainer.id), transition_form=TransitionForm(),
                            next_status=operations.NEXT.get(training_class.status))
 
@@ -114,20 +109,19 @@ def show(class_id: int):
 @bp.post("/<int:class_id>/status")
 @login_required
 def change_status(class_id: int):
-    require_change()
     training_class = get_or_404(TrainingClass, class_id, current_user)
+    require("change_class", training_class)
     form = TransitionForm()
     if not form.validate_on_submit():
         abort(400)
     try:
         operations.transition(training_class, form.to.data, local_today(), form.reason.data)
     except OperationError as error:
-        db.session.rollback()
+        discard_changes()
         if error.code == "over_limit":
             return render_template("training/over_limit.html", c=training_class, form=form, message=error.message)
         flash(error.message, "danger")
     else:
-        db.session.commit()
         flash(f"Lớp đã chuyển sang “{CLASS_STATUSES[form.to.data]}”.", "success")
     return redirect(url_for("training.show", class_id=class_id))
 
@@ -135,8 +129,8 @@ def change_status(class_id: int):
 @bp.post("/<int:class_id>/results")
 @login_required
 def results(class_id: int):
-    require_change()
     training_class = get_or_404(TrainingClass, class_id, current_user)
+    require("change_class", training_class)
     changes: dict[int, tuple[str, float | None]] = {}
     try:
         for key, status in request.form.items():
@@ -151,10 +145,9 @@ def results(class_id: int):
     try:
         count = operations.record_results(training_class, changes, local_today())
     except OperationError as error:
-        db.session.rollback()
+        discard_changes()
         flash(error.message, "danger")
     else:
-        db.session.commit()
         flash(f"Đã lưu kết quả của {count} học viên.", "success")
     return redirect(url_for("training.show", class_id=class_id, page=request.args.get("page")))
 
@@ -162,18 +155,17 @@ def results(class_id: int):
 @bp.post("/<int:class_id>/enrollments/<int:enrollment_id>/candidate")
 @login_required
 def candidate(class_id: int, enrollment_id: int):
-    require_change()
     training_class = get_or_404(TrainingClass, class_id, current_user)
+    require("change_class", training_class)
     enrollment = get_or_404(Enrollment, enrollment_id, current_user)
     if enrollment.class_id != training_class.id:
         abort(404)
     try:
         candidate_ops.mark_candidate(enrollment, training_class, request.form.get("flag") == "1", local_today())
     except OperationError as error:
-        db.session.rollback()
+        discard_changes()
         flash(error.message, "danger")
     else:
-        db.session.commit()
         flash("Đã cập nhật đề cử giảng viên.", "success")
     return redirect(url_for("training.show", class_id=class_id))
 
@@ -182,22 +174,20 @@ def candidate(class_id: int, enrollment_id: int):
 @login_required
 def candidates():
     return render_template("training/candidates.html", page=paginate(queries.candidates(current_user)),
-                           can_promote=current_user.role in ("coordinator", "steering", "admin"))
+                           can_promote=may(current_user, "promote_learner"))
 
 
 @bp.post("/enrollments/<int:enrollment_id>/promote")
 @login_required
 def promote(enrollment_id: int):
     enrollment = get_or_404(Enrollment, enrollment_id, current_user)
-    if current_user.role not in ("coordinator", "steering", "admin"):
-        abort(404)
+    require("promote_learner")
     try:
         trainer = candidate_ops.promote_candidate(enrollment, current_user, local_today())
     except OperationError as error:
-        db.session.rollback()
+        discard_changes()
         flash(error.message, "danger")
         return redirect(url_for("training.candidates"))
-    db.session.commit()
     flash("Đã công nhận giảng viên mới.", "success")
     return redirect(url_for("trainers.show", trainer_id=trainer.id))
 

@@ -7,8 +7,14 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from app.models import vocab
+from app.permissions import may
 from app.web.formatting import FILTERS
 from app.web.navigation import nav_for
+
+
+def template_may(action: str, obj=None) -> bool:
+    """`may` for templates, about the signed-in user: `{% if may('edit_clusters') %}`."""
+    return may(current_user, action, obj)
 
 
 def init_app(app: Flask) -> None:
@@ -17,7 +23,7 @@ def init_app(app: Flask) -> None:
     boundary.init_app(app)
     transport.init_app(app)
     app.jinja_env.filters.update(FILTERS)
-    app.jinja_env.globals.update(vocab=vocab)
+    app.jinja_env.globals.update(vocab=vocab, may=template_may)
 
     @app.context_processor
     def navigation():

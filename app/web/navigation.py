@@ -1,27 +1,27 @@
-"""Navigation by role: each entry is shown only to the roles that can use it."""
+"""Navigation: each entry names the action (app/permissions.py) that shows it."""
 
 from __future__ import annotations
 
+from app.permissions import may
+
 NAV = [
-    ("dashboard.home", "Tổng quan", {"admin", "steering", "coordinator", "trainer", "viewer"}),
-    ("areas.index", "Địa bàn", {"admin", "steering", "coordinator", "viewer"}),
-    ("units.index", "Đơn vị", {"admin", "steering", "coordinator", "viewer"}),
-    ("trainers.index", "Giảng viên", {"admin", "steering", "coordinator", "viewer"}),
-    ("network.overview", "Mạng lưới", {"admin", "steering", "coordinator", "viewer"}),
-    ("training.index", "Lớp học", {"admin", "steering", "coordinator", "trainer", "viewer"}),
-    ("people.index", "Học viên", {"admin", "steering", "coordinator", "trainer", "viewer"}),
-    ("assignments.index", "Phân công", {"admin", "steering", "coordinator", "viewer"}),
-    ("rankings.index", "Xếp hạng", {"admin", "steering", "coordinator", "trainer", "viewer"}),
-    ("plan.index", "Kế hoạch", {"admin", "steering", "coordinator", "viewer"}),
-    ("reports.index", "Báo cáo", {"admin", "steering", "coordinator", "viewer"}),
-    ("targets.index", "Chỉ tiêu", {"admin", "steering", "coordinator", "viewer"}),
-    ("gaps.index", "Cảnh báo", {"admin", "steering", "coordinator", "viewer"}),
-    ("admin.users", "Quản trị", {"admin"}),
-    ("jobs.index", "Tác vụ định kỳ", {"admin"}),
+    ("dashboard.home", "Tổng quan", "see_home"),
+    ("areas.index", "Địa bàn", "see_network"),
+    ("units.index", "Đơn vị", "see_network"),
+    ("trainers.index", "Giảng viên", "see_network"),
+    ("network.overview", "Mạng lưới", "see_network"),
+    ("training.index", "Lớp học", "see_classes"),
+    ("people.index", "Học viên", "see_learners"),
+    ("assignments.index", "Phân công", "see_assignments"),
+    ("rankings.index", "Xếp hạng", "see_rankings"),
+    ("plan.index", "Kế hoạch", "see_plans"),
+    ("reports.index", "Báo cáo", "see_reports"),
+    ("targets.index", "Chỉ tiêu", "see_targets"),
+    ("gaps.index", "Cảnh báo", "see_gaps"),
+    ("admin.users", "Quản trị", "admin_users"),
+    ("jobs.index", "Tác vụ định kỳ", "see_jobs"),
 ]
 
 
 def nav_for(user) -> list[tuple[str, str]]:
-    if not getattr(user, "is_authenticated", False):
-        return []
-    return [(endpoint, label) for endpoint, label, roles in NAV if user.role in roles]
+    return [(endpoint, label) for endpoint, label, action in NAV if may(user, action)]
