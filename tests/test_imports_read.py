@@ -179,7 +179,8 @@ def test_every_error_names_row_and_column():
     found = {(e.row, e.column): e.reason for e in parsed.errors}
     assert set(found) == {(3, "Họ và tên"), (3, "Số điện thoại"), (3, "Ngày"), (3, "Số lượng"), (4, "Họ và tên"),
                           (5, "Số điện thoại")}
-    assert found[(4, "Họ và tên")] == "Dài 30 ký tự, tối đa 20." and found[(5, "Số điện thoại")] == "Trùng với dòng 2."
+    assert found[(4, "Họ và tên")] == "Dài 30 ký tự, tối đa 20." and found[(5, "Số điện thoại")] == \
+        "Số điện thoại trùng với dòng 2."
 
 
 @pytest.mark.parametrize("value, reason", [("An\x00", "ký tự điều khiển"), ("=HYPERLINK(\"x\")", "công thức"),

@@ -11,6 +11,7 @@ Rules:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -48,13 +49,21 @@ class Column:
     minimum: int | None = None
     maximum: int | None = None
     lengths: tuple[int, ...] = (9, 12)  # digits: accepted lengths
+    pattern: str | None = None  # text: a regular expression the whole value must match
+    hint: str = ""  # added to every reason of this column, e.g. "Giới tính ghi Nam, Nữ hoặc Khác."
 
     @property
     def template_header(self) -> str:
         return self.header + (" (*)" if self.required else "")
 
     def clean(self, value):
-        """The stored value (None when the cell is empty) or `cells.CellError`."""
+        """The stored value (None when the cell is empty) or `cells.CellError` (with the column's hint)."""
+        try:
+            return self._clean(value)
+        except cells.CellError as error:
+            raise cells.CellError(f"{error} {self.hint}".strip()) from None
+
+    def _clean(self, value):
         if value is None or (isinstance(value, str) and not value.strip()):
             if self.required:
                 raise cells.CellError("Bắt buộc, đang để trống.")
@@ -69,7 +78,10 @@ class Column:
             return cells.to_int(value, self.minimum, self.maximum)
         if self.kind == "choice":
             return cells.to_choice(value, dict(self.choices or {}))
-        return cells.clean_text(value, self.max_length) or None
+        text = cells.clean_text(value, self.max_length)
+        if self.pattern and not re.fullmatch(self.pattern, text):
+            raise cells.CellError(f"“{text}” không hợp lệ.")
+        return text or None
 
 
 @dataclass(frozen=True)

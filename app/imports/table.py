@@ -22,7 +22,7 @@ from app.imports.read import FileError, Sheet, read_upload
 from app.imports.spec import Column, RowError, Spec
 from app.text import fold
 
-__all__ = ["Parsed", "parse", "parse_steps", "header_key", "FileError"]
+__all__ = ["Parsed", "parse", "parse_steps", "clean_row", "header_key", "FileError"]
 
 HEADER_ROWS = 10
 _MARKERS = re.compile(r"\(.*?\)|\[.*?\]|\*")
@@ -99,8 +99,10 @@ def _examples(spec: Spec) -> set[tuple]:
 
 
 def parse_steps(spec: Spec, filename: str, data: bytes, parsed: Parsed, every: int = 5000) -> Iterator[int]:
-    """Parse into `parsed`, yielding the number of rows read every `every` rows (and at the end)."""
+    """Parse into `parsed`, yielding 0 once the header is found, then the number of rows read every `every` rows
+    and at the end. A file-level problem raises `FileError` (before the first yield when it is the header's)."""
     header, rows = _find_header(spec, read_upload(filename, data, spec.max_rows), parsed)
+    yield 0
     lookup = _lookup(spec)
     positions: list[tuple[int, Column]] = []
     taken: set[str] = set()
@@ -125,18 +127,20 @@ def parse_steps(spec: Spec, filename: str, data: bytes, parsed: Parsed, every: i
         if examples and tuple(sorted((k, fold(cells.as_text(v).strip())) for k, v in present.items())) in examples:
             parsed.examples.append(number)
             continue
-        clean = _clean_row(spec, number, raw, taken, parsed.errors)
+        clean = clean_row(spec, number, raw, parsed.errors, taken)
         if clean is not None:
             _unique(spec, clean, seen, parsed)
     yield parsed.total
 
 
-def _clean_row(spec: Spec, number: int, raw: dict, taken: set[str], errors: list[RowError]) -> dict | None:
+def clean_row(spec: Spec, number: int, raw: dict, errors: list[RowError], taken: set[str] | None = None) -> dict | None:
+    """One row's clean values by key (None and its errors appended when any cell or the checker fails).
+    `taken`: the keys the header has (default: every column), a column not in the file is empty."""
     before = len(errors)
     values: dict = {"row": number}
     for column in spec.columns:
         try:
-            values[column.key] = column.clean(raw.get(column.key)) if column.key in taken else None
+            values[column.key] = column.clean(raw.get(column.key)) if taken is None or column.key in taken else None
         except cells.CellError as error:
             errors.append(RowError(number, column.header, str(error)))
     if len(errors) > before:
@@ -151,7 +155,8 @@ def _unique(spec: Spec, values: dict, seen: dict[str, dict], parsed: Parsed) -> 
     for key in spec.unique:
         value = values.get(key)
         if value is not None and value in seen[key]:
-            parsed.errors.append(RowError(number, spec.header(key), f"Trùng với dòng {seen[key][value]}."))
+            parsed.errors.append(RowError(number, spec.header(key),
+                                          f"{spec.header(key)} trùng với dòng {seen[key][value]}."))
             return
     for key in spec.unique:
         if values.get(key) is not None:
