@@ -3,7 +3,8 @@
 Rules:
 - each import declares its columns once; a column's maximum length is the database column's
   (`length_of(Model.attr)`), so nothing longer is ever stored or silently cut;
-- a required column must be in the header row and filled on every row; `one_of` groups need one column present;
+- a required column must be in the header row and filled on every row; `one_of` groups need one column of the
+  group in the header row (a group of one: a column that must be present but may be empty);
 - `check_row(values, error)` adds cross-column rules after every cell of the row is clean;
 - a value of a `unique` column seen twice is an error on the later row ("trùng với dòng N");
 - rows equal to one of the template's `examples` are ignored (and counted), so a template imports back unchanged.
@@ -51,6 +52,7 @@ class Column:
     lengths: tuple[int, ...] = (9, 12)  # digits: accepted lengths
     pattern: str | None = None  # text: a regular expression the whole value must match
     hint: str = ""  # added to every reason of this column, e.g. "Giới tính ghi Nam, Nữ hoặc Khác."
+    message: str = ""  # replaces the reason for a filled cell that is wrong, e.g. "Bậc phải là số từ 1 đến 5."
 
     @property
     def template_header(self) -> str:
@@ -58,16 +60,16 @@ class Column:
 
     def clean(self, value):
         """The stored value (None when the cell is empty) or `cells.CellError` (with the column's hint)."""
-        try:
-            return self._clean(value)
-        except cells.CellError as error:
-            raise cells.CellError(f"{error} {self.hint}".strip()) from None
-
-    def _clean(self, value):
         if value is None or (isinstance(value, str) and not value.strip()):
             if self.required:
                 raise cells.CellError("Bắt buộc, đang để trống.")
             return None
+        try:
+            return self._clean(value)
+        except cells.CellError as error:
+            raise cells.CellError(self.message or f"{error} {self.hint}".strip()) from None
+
+    def _clean(self, value):
         if self.kind == "phone":
             return cells.to_phone(value)
         if self.kind == "digits":

@@ -38,6 +38,7 @@ class Parsed:
     rows: list[dict] = field(default_factory=list)  # clean rows by key, each with "row" (its number)
     errors: list[RowError] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)  # header cells read as no column
+    failed: list[dict] = field(default_factory=list)  # rows with an error: their clean cells (bad ones None)
     examples: list[int] = field(default_factory=list)  # numbers of the template's example rows, skipped
     total: int = 0  # non-empty data rows, examples included
     sheet: str = ""
@@ -127,27 +128,31 @@ def parse_steps(spec: Spec, filename: str, data: bytes, parsed: Parsed, every: i
         if examples and tuple(sorted((k, fold(cells.as_text(v).strip())) for k, v in present.items())) in examples:
             parsed.examples.append(number)
             continue
-        clean = clean_row(spec, number, raw, parsed.errors, taken)
+        clean = clean_row(spec, number, raw, parsed.errors, taken, parsed.failed)
         if clean is not None:
             _unique(spec, clean, seen, parsed)
     yield parsed.total
 
 
-def clean_row(spec: Spec, number: int, raw: dict, errors: list[RowError], taken: set[str] | None = None) -> dict | None:
-    """One row's clean values by key (None and its errors appended when any cell or the checker fails).
-    `taken`: the keys the header has (default: every column), a column not in the file is empty."""
+def clean_row(spec: Spec, number: int, raw: dict, errors: list[RowError], taken: set[str] | None = None,
+              failed: list[dict] | None = None) -> dict | None:
+    """One row's clean values by key (None and its errors appended when any cell or the checker fails; the
+    partly clean values then go to `failed`). `taken`: the keys the header has (default: every column)."""
     before = len(errors)
     values: dict = {"row": number}
     for column in spec.columns:
         try:
             values[column.key] = column.clean(raw.get(column.key)) if taken is None or column.key in taken else None
         except cells.CellError as error:
+            values[column.key] = None
             errors.append(RowError(number, column.header, str(error)))
-    if len(errors) > before:
-        return None
-    if spec.check_row is not None:
+    if len(errors) == before and spec.check_row is not None:
         spec.check_row(values, lambda key, reason: errors.append(RowError(number, spec.header(key), reason)))
-    return values if len(errors) == before else None
+    if len(errors) == before:
+        return values
+    if failed is not None:
+        failed.append(values)
+    return None
 
 
 def _unique(spec: Spec, values: dict, seen: dict[str, dict], parsed: Parsed) -> None:
@@ -157,6 +162,7 @@ def _unique(spec: Spec, values: dict, seen: dict[str, dict], parsed: Parsed) -> 
         if value is not None and value in seen[key]:
             parsed.errors.append(RowError(number, spec.header(key),
                                           f"{spec.header(key)} trùng với dòng {seen[key][value]}."))
+            parsed.failed.append(values)
             return
     for key in spec.unique:
         if values.get(key) is not None:
