@@ -5,19 +5,17 @@ from __future__ import annotations
 
 import io
 import resource
-import struct
 import time
-import unicodedata
 import zipfile
 from datetime import date
 
 import pytest
-import xlsxwriter
 
 from app.imports import cells, read
 from app.imports.read import FileError, read_upload
 from app.imports.spec import Column, Spec
 from app.imports.table import header_key, parse
+from tests.imports_corpus import bomb, cp1258, xlsx
 
 pytestmark = pytest.mark.no_db
 
@@ -26,57 +24,8 @@ SPEC = Spec("bảng thử", (Column("full_name", "Họ và tên", required=True,
                          Column("count", "Số lượng", "int", minimum=0)), unique=("phone",))
 
 
-def cp1258(text: str) -> bytes:
-    """Windows-1258 bytes: precomposed letters where the code page has them, combining tone marks otherwise."""
-    out = b""
-    for ch in text:
-        try:
-            out += ch.encode("cp1258")
-        except UnicodeEncodeError:
-            base, *marks = unicodedata.normalize("NFD", ch)
-            composed = unicodedata.normalize("NFC", base + marks[0]) if len(marks) > 1 else base
-            rest = marks[1:] if len(marks) > 1 else marks
-            try:
-                out += composed.encode("cp1258") + "".join(rest).encode("cp1258")
-            except UnicodeEncodeError:
-                out += base.encode("cp1258") + "".join(marks).encode("cp1258")
-    return out
-
-
 def _rows(filename: str, data: bytes) -> list[list]:
     return [cells for sheet in read_upload(filename, data) for _n, cells in sheet.rows]
-
-
-def xlsx(rows, sheets: dict | None = None) -> bytes:
-    out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
-    for name, sheet_rows in (sheets or {"Trang 1": rows}).items():
-        sheet = book.add_worksheet(name)
-        for r, row in enumerate(sheet_rows):
-            for c, value in enumerate(row):
-                if value is not None:
-                    sheet.write(r, c, value)
-    book.close()
-    return out.getvalue()
-
-
-def bomb(real_mb: int = 1, declared: int = 3 * 2**30) -> bytes:
-    """A small xlsx whose sheet XML (`real_mb` MB of spaces, a few KB compressed) declares `declared` bytes in
-    both its local header and the central directory, as a zip bomb does."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as book:
-        book.writestr("[Content_Types].xml", "<Types/>")
-        book.writestr("xl/workbook.xml", "<workbook/>")
-        book.writestr("xl/worksheets/sheet1.xml", b" " * (real_mb << 20))
-    data = bytearray(out.getvalue())
-    info = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("xl/worksheets/sheet1.xml")
-    size = struct.pack("<I", min(declared, 2**32 - 1))
-    data[info.header_offset + 22:info.header_offset + 26] = size
-    central = data.index(b"PK\x01\x02")
-    while data[central + 46:central + 46 + len(info.filename)] != info.filename.encode():
-        central = data.index(b"PK\x01\x02", central + 4)
-    data[central + 24:central + 28] = size
-    return bytes(data)
 
 
 @pytest.mark.parametrize("text, delimiter_free", [

@@ -6,6 +6,7 @@ Rules:
   and markers such as "(*)"; the sheet is the first whose header row has every required column;
 - header cells that match no column are listed in `ignored`, as is a second column with the same meaning;
 - rows after the header are numbered as in the sheet; empty rows and the template's example rows are skipped;
+  a file with no data row at all (only the header) is refused;
 - every bad cell is a `RowError` (row, column header, reason); the checker runs only on rows whose cells are
   clean; `parse_steps` yields the number of rows read every `every` rows, so a long import shows progress.
 """
@@ -131,6 +132,8 @@ def parse_steps(spec: Spec, filename: str, data: bytes, parsed: Parsed, every: i
         clean = clean_row(spec, number, raw, parsed.errors, taken, parsed.failed)
         if clean is not None:
             _unique(spec, clean, seen, parsed)
+    if parsed.total == 0:
+        raise FileError(f"Tệp chỉ có dòng tiêu đề (dòng {parsed.header_row}), không có dòng dữ liệu nào.")
     yield parsed.total
 
 
