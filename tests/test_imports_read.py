@@ -42,6 +42,11 @@ def test_excel_quoting_with_a_quoted_word_keeps_the_columns():
     assert _rows("a.csv", text.encode("utf-8-sig"))[1] == ['Lê "Tí" An', "a; b, c", "0912345678"]
 
 
+def test_an_unclosed_quote_is_refused_in_vietnamese():
+    with pytest.raises(FileError, match="ngoặc kép"):
+        _rows("a.csv", b'Ho va ten,So\n"An' + b"x" * 200_000 + b"\n")
+
+
 def test_utf16_unicode_text_and_title_rows():
     text = "Danh sách lớp\t\t\nHọ và tên (*)\tSố điện thoại\tCột lạ\nAn\t912345678\tx\n"
     parsed = parse(SPEC, "a.txt", text.encode("utf-16"))

@@ -100,8 +100,9 @@ def _csv_rows(text: str, max_rows: int) -> Iterator[tuple[int, list]]:
             if reader.line_num > max_rows:
                 raise _too_many(max_rows)
             yield reader.line_num, cells
-    except csv.Error as error:
-        raise FileError(f"Dòng {reader.line_num + 1}: không đọc được ({error}). " + SAVE_AS) from None
+    except csv.Error:  # a cell over csv.field_size_limit (128 KB): usually a quote that is never closed
+        raise FileError(f"Dòng {reader.line_num}: một ô quá dài hoặc có dấu ngoặc kép (\") không đóng. "
+                        + SAVE_AS) from None
 
 
 def _check_zip(data: bytes) -> None:
