@@ -24,6 +24,8 @@ from app.text import PhoneError, fold, normalize_phone
 __all__ = ["CellError", "as_text", "clean_text", "to_phone", "to_date", "to_int", "to_digits", "to_choice"]
 
 _SPACES = re.compile(r"\s+")
+_ODD_SPACE = re.compile(r"\s\s|[^\S ]")  # two spaces in a row, or a space other than " "
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # Unicode category Cc
 _TAG = re.compile(r"<\s*[a-zA-Z!/?]")
 _EXCEL_EPOCH = date(1899, 12, 30)
 _WHOLE = re.compile(r"\d+|\d{1,3}([.,\s]\d{3})+")
@@ -49,13 +51,16 @@ def as_text(value) -> str:
 
 
 def clean_text(value, max_length: int | None = None, *, html: bool = False) -> str:
-    text = unicodedata.normalize("NFC", as_text(value))
-    if any(unicodedata.category(ch) == "Cc" and ch != " " for ch in text.strip()):
+    text = (value if type(value) is str else as_text(value)).strip()
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+    if _CONTROL.search(text):
         raise CellError("Có ký tự điều khiển (NUL, xuống dòng, tab…) — hãy xóa rồi gõ lại ô này.")
-    text = _SPACES.sub(" ", text).strip()
-    if text.startswith("="):
+    if _ODD_SPACE.search(text):
+        text = _SPACES.sub(" ", text).strip()
+    if text[:1] == "=":
         raise CellError("Ô chứa công thức; hãy ghi giá trị (dán “chỉ giá trị”).")
-    if not html and _TAG.search(text):
+    if not html and "<" in text and _TAG.search(text):
         raise CellError("Không được chứa thẻ HTML (ký tự “<”).")
     if max_length is not None and len(text) > max_length:
         raise CellError(f"Dài {len(text):,} ký tự, tối đa {max_length}.".replace(",", ".").replace(". tối", ", tối"))

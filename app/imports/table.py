@@ -96,8 +96,20 @@ def _find_header(spec: Spec, sheets: Iterator[Sheet], parsed: Parsed):
 
 def _examples(spec: Spec) -> set[tuple]:
     keys = [c.key for c in spec.columns]
-    return {tuple(sorted((k, fold(cells.as_text(v))) for k, v in zip(keys, row, strict=False) if v not in ("", None)))
+    return {tuple((k, cells.as_text(v).strip()) for k, v in zip(keys, row, strict=False) if v not in ("", None))
             for row in spec.examples}
+
+
+def _present(positions: list[tuple[int, Column]], row: list) -> dict:
+    """The row's non-empty cells by key."""
+    found = {}
+    width = len(row)
+    for index, column in positions:
+        if index < width:
+            value = row[index]
+            if value is not None and value != "" and (not isinstance(value, str) or value.strip()):
+                found[column.key] = value
+    return found
 
 
 def parse_steps(spec: Spec, filename: str, data: bytes, parsed: Parsed, every: int = 5000) -> Iterator[int]:
@@ -117,19 +129,20 @@ def parse_steps(spec: Spec, filename: str, data: bytes, parsed: Parsed, every: i
         taken.add(column.key)
         positions.append((index, column))
     examples = _examples(spec)
+    sizes = {len(e) for e in examples}
     seen: dict[str, dict] = {key: {} for key in spec.unique}
     for number, row in rows:
-        raw = {c.key: row[i] for i, c in positions if i < len(row)}
-        present = {k: v for k, v in raw.items() if cells.as_text(v).strip()}
+        present = _present(positions, row)
         if not present:
             continue
         parsed.total += 1
         if parsed.total % every == 0:
             yield parsed.total
-        if examples and tuple(sorted((k, fold(cells.as_text(v).strip())) for k, v in present.items())) in examples:
+        if len(present) in sizes and tuple((c.key, cells.as_text(present[c.key]).strip()) for c in spec.columns
+                                           if c.key in present) in examples:
             parsed.examples.append(number)
             continue
-        clean = clean_row(spec, number, raw, parsed.errors, taken, parsed.failed)
+        clean = clean_row(spec, number, present, parsed.errors, taken, parsed.failed)
         if clean is not None:
             _unique(spec, clean, seen, parsed)
     if parsed.total == 0:
