@@ -118,10 +118,9 @@ def _named(message: str, files: list[Path]) -> str:
 def _file_errors() -> tuple[type[Exception], ...]:
     from app.areas.operations import MapFileError
     from app.assignments.neighbours import NeighbourFileError
-    from app.training.roster import RosterFileError
-    from app.web.table_files import ImportFileError
+    from app.imports.read import FileError
 
-    return MapFileError, NeighbourFileError, RosterFileError, ImportFileError
+    return MapFileError, NeighbourFileError, FileError
 
 
 def failure_message(error: Exception, files: list[Path]) -> str | None:

@@ -3,7 +3,7 @@
 Budget (DESIGN.md §5): a 100k-row roster workbook validated and loaded under 15 s.
 Each run builds a fresh database with the test world, generates the files (csv with the csv
 module, xlsx with xlsxwriter constant_memory), then times read + check + match + load through
-the same code the import page streams (`read_table`, `import_steps`). Prints medians.
+the same code the import page streams (`import_steps`, reading through `app.imports`). Prints medians.
 """
 
 from __future__ import annotations
@@ -54,7 +54,6 @@ def _one(filename: str, data: bytes) -> tuple[float, int]:
     from app import create_app
     from app.extensions import db
     from app.models import Trainer, TrainingClass
-    from app.training.roster import read_table
     from app.training.roster_load import Outcome, import_steps
     from tests import factories
 
@@ -70,7 +69,7 @@ def _one(filename: str, data: bytes) -> tuple[float, int]:
             db.session.commit()
             started = time.perf_counter()
             outcome = Outcome()
-            for _ in import_steps(training_class, read_table(filename, data), outcome, dry_run=False):
+            for _ in import_steps(training_class, filename, data, outcome, dry_run=False):
                 pass
             db.session.commit()
             elapsed = time.perf_counter() - started

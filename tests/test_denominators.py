@@ -35,7 +35,7 @@ def test_bad_rows_are_listed_and_nothing_is_written(client, login_as, world):
     response = _post(client, text, dry_run=False)
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and "chưa ghi dòng nào" in page
-    assert "không có địa bàn mã XYZ" in page and "phải là năm từ 2000 đến 2100" in page and "bắt buộc" in page
+    assert "Không có địa bàn mã XYZ" in page and "Năm phải từ 2000 đến 2100" in page and "Bắt buộc" in page
     assert db.session.scalar(select(AreaPopulation).where(AreaPopulation.year == 2025)) is None
 
 
@@ -51,6 +51,17 @@ def test_a_dry_run_then_the_import(client, login_as, world):
     row = db.session.scalar(select(AreaPopulation).where(AreaPopulation.year == 2025))
     assert (row.area_id, row.working_age, row.business_owners, row.is_estimate) == (world.dai_tu.id, 120000, 5000, True)
     assert unit.headcount == 75
+
+
+def test_the_template_imports_back_unchanged(client, login_as):
+    login_as("steering")
+    template = client.get("/targets/denominators/template.xlsx").data
+    data = {"file": (io.BytesIO(template), "mau.xlsx")}
+    response = post_form(client, "/targets/denominators", data, content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Bỏ qua dòng ví dụ của tệp mẫu (dòng 2, 3)" in page
+    assert "Đã nhập 0 dòng địa bàn và 0 dòng đơn vị" in page
+    assert db.session.scalar(select(AreaPopulation).where(AreaPopulation.year == 2025)) is None
 
 
 def test_coordinators_cannot_import(client, login_as):

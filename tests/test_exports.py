@@ -14,7 +14,6 @@ from app.network.imports import COLUMNS as TRAINER_COLUMNS
 from app.network.imports import check, read_rows
 from app.scope import visible
 from app.training.roster import COLUMNS as ROSTER_COLUMNS
-from app.training.roster import read_table
 from app.training.roster_load import Outcome, import_steps
 from tests.factories import make_class
 
@@ -95,7 +94,7 @@ def test_class_learners_export_imports_back_into_a_roster_dry_run(client, login_
         target = make_class(world.trainers["Trần Thị Từ"], db.session.get(type(world.dai_tu), source.venue_area_id),
                             status="open")
         outcome = Outcome()
-        for _ in import_steps(target, read_table(f"hoc-vien.{fmt}", data), outcome, dry_run=True):
+        for _ in import_steps(target, f"hoc-vien.{fmt}", data, outcome, dry_run=True):
             pass
         assert outcome.errors == [] and not outcome.file_error, (outcome.errors, outcome.file_error)
         assert outcome.checked.total == len(outcome.checked.rows) == db.session.scalar(select(func.count(Enrollment.id))

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Person, Trainer
-from app.network.imports import COLUMNS
+from app.network.imports import COLUMNS, SPEC
 from tests.conftest import post_form
 
 HEADER = ",".join(label for _, label in COLUMNS)
@@ -30,7 +30,32 @@ def test_template_is_a_workbook_with_the_columns(client, login_as):
     login_as("coord_daitu")
     response = client.get("/network/import/template.xlsx")
     book = CalamineWorkbook.from_filelike(io.BytesIO(response.data))
-    assert book.get_sheet_by_index(0).to_python()[0] == [label for _, label in COLUMNS]
+    assert book.get_sheet_by_index(0).to_python()[0] == SPEC.template_headers
+
+
+def test_the_template_imports_back_unchanged(client, login_as):
+    login_as("coord_daitu")
+    template = client.get("/network/import/template.xlsx").data
+    count = db.session.scalar(select(func.count(Trainer.id)))
+    data = {"file": (io.BytesIO(template), "mau.xlsx"), "action": "check"}
+    html = post_form(client, "/network/import", data, content_type="multipart/form-data").get_data(as_text=True)
+    assert "Bỏ qua dòng ví dụ của tệp mẫu (dòng 2)" in html and "Tệp hợp lệ: 0 dòng" in html
+    data = {"file": (io.BytesIO(template), "mau.xlsx"), "action": "apply"}
+    html = post_form(client, "/network/import", data, content_type="multipart/form-data",
+                     follow_redirects=True).get_data(as_text=True)
+    assert "Đã nhập 0 giảng viên mới" in html
+    assert db.session.scalar(select(func.count(Trainer.id))) == count
+
+
+def test_numeric_phones_title_rows_and_ignored_columns(client, login_as, world):
+    login_as("coord_daitu")
+    code = _commune_code(world)
+    root_phone = db.session.get(Person, world.trainers["Nguyễn Văn Đại"].person_id).phone.replace("+84", "")
+    text = "\n".join(["Danh sách giảng viên xã;;;;;;;;;", HEADER.replace(",", ";") + ";Ghi chú",
+                      f"Số Kiểu Số;981000021;;{root_phone};Giảng viên cơ sở;1;{code};;2025-05-20;x"])
+    data = {"file": (io.BytesIO(text.encode("utf-8-sig")), "a.csv"), "action": "check"}
+    html = post_form(client, "/network/import", data, content_type="multipart/form-data").get_data(as_text=True)
+    assert "Tệp hợp lệ: 1 dòng" in html and "Bỏ qua các cột không dùng: Ghi chú." in html
 
 
 def test_dry_run_lists_every_bad_row_and_import_writes_nothing(client, login_as, world):
@@ -51,9 +76,9 @@ def test_dry_run_lists_every_bad_row_and_import_writes_nothing(client, login_as,
     for action in ("check", "apply"):
         html = _upload(client, "\n".join([HEADER, *rows]), action).get_data(as_text=True)
         assert "chưa ghi gì" in html
-        for expected in ("Số điện thoại không hợp lệ.", "nằm ngoài phạm vi quản lý", "vòng lặp",
+        for expected in ("Số điện thoại “12345” không hợp lệ", "nằm ngoài phạm vi quản lý", "vòng lặp",
                          "Cấp không hợp lệ", "Bậc phải là số từ 1 đến 5.", "Không có địa bàn mã “X99999”",
-                         "Ngày không hợp lệ", "Không có giảng viên nào với số điện thoại 0909999999"):
+                         "Ngày “31/02/2025” không hợp lệ", "Không có giảng viên nào với số điện thoại 0909999999"):
             assert expected in html, expected
         numbers = {int(n) for n in __import__("re").findall(r'<td class="num">(\d+)</td><td>', html)}
         assert numbers == {3, 4, 5, 6, 7, 8}

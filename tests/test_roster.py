@@ -10,8 +10,10 @@ from python_calamine import CalamineWorkbook
 from sqlalchemy import func, select
 
 from app.extensions import db
+from app.imports.read import FileError
+from app.imports.table import parse
 from app.models import Enrollment, Person
-from app.training.roster import RosterFileError, check_table, read_table
+from app.training.roster import SPEC
 from tests.conftest import csrf_from
 from tests.factories import make_class, make_person
 
@@ -45,13 +47,13 @@ def open_class(world):
 
 
 def test_every_bad_row_is_listed_with_row_column_and_reason():
-    checked = check_table(read_table("a.csv", _csv([
+    checked = parse(SPEC, "a.csv", _csv([
         "Nguyễn Văn An,0912 345 678,,1990,Nam,Kinh,",
         ",0912345679,,,,,",
         "Trần Bình,12345,,19x0,Trai,,bad-email",
         "Lê Cúc,0912345678,,,,,",
         "Phạm Dung,,,,,,",
-    ])))
+    ]))
     found = {(e.row, e.column) for e in checked.errors}
     assert (3, "Họ và tên") in found
     assert {(4, "Số điện thoại"), (4, "Năm sinh"), (4, "Giới tính"), (4, "Email")} <= found
@@ -61,12 +63,12 @@ def test_every_bad_row_is_listed_with_row_column_and_reason():
 
 
 def test_file_type_and_headers_are_checked():
-    with pytest.raises(RosterFileError):
-        list(read_table("a.pdf", b"%PDF"))
-    with pytest.raises(RosterFileError):
-        list(read_table("a.xlsx", b"not a zip"))
-    with pytest.raises(RosterFileError, match="Họ và tên"):
-        check_table(read_table("a.csv", b"Ten,So\nA,1\n"))
+    with pytest.raises(FileError):
+        parse(SPEC, "a.pdf", b"%PDF")
+    with pytest.raises(FileError):
+        parse(SPEC, "a.xlsx", b"not a zip")
+    with pytest.raises(FileError, match="Họ và tên"):
+        parse(SPEC, "a.csv", b"Ten,So dien thoai\nA,1\n")
 
 
 def test_template_is_an_xlsx_with_vietnamese_headers(client, login_as):
@@ -75,6 +77,26 @@ def test_template_is_an_xlsx_with_vietnamese_headers(client, login_as):
     assert response.status_code == 200
     sheet = CalamineWorkbook.from_filelike(io.BytesIO(response.data)).get_sheet_by_index(0).to_python()
     assert sheet[0][:3] == ["Họ và tên (*)", "Số điện thoại", "Số định danh"]
+
+
+def test_the_template_imports_back_unchanged(client, login_as, open_class):
+    login_as("trainer_daitu")
+    template = client.get("/classes/roster-template.xlsx").data
+    persons = db.session.scalar(select(func.count(Person.id)))
+    html = _post(client, open_class.id, "mau.xlsx", template, action="dry_run").get_data(as_text=True)
+    assert "Tệp hợp lệ: 0 dòng" in html and "Bỏ qua dòng ví dụ của tệp mẫu (dòng 2)" in html
+    html = _post(client, open_class.id, "mau.xlsx", template).get_data(as_text=True)
+    assert "Đã nhập 0 học viên" in html and "Thiếu cột" not in html
+    assert db.session.scalar(select(func.count(Person.id))) == persons
+
+
+def test_numeric_phones_and_ids_from_a_workbook_keep_their_leading_zero(client, login_as, open_class):
+    login_as("trainer_daitu")
+    data = _xlsx([["Số Kiểu Số", 912345611.0, 19190005555.0, 1990.0, "Nữ"]])
+    html = _post(client, open_class.id, "a.xlsx", data).get_data(as_text=True)
+    assert "Đã nhập 1 học viên" in html, html[-2000:]
+    person = db.session.scalar(select(Person).where(Person.full_name == "Số Kiểu Số"))
+    assert (person.phone, person.national_id, person.birth_year) == ("+84912345611", "019190005555", 1990)
 
 
 def test_dry_run_writes_nothing_and_import_is_all_or_nothing(client, login_as, open_class):

@@ -1,56 +1,82 @@
 """Importing trainers from a workbook (.xlsx) or CSV: a template, a dry run listing every bad row, all or nothing.
 
 Rules:
-- the first row holds the column titles of `COLUMNS` (Vietnamese, diacritics and case ignored); data rows are
-  numbered as in the sheet (the first data row is row 2); empty rows are skipped;
-- each row is checked alone (phone, ID, tier, level, area code of the newest map, unit, date dd/mm/yyyy, scope)
-  and then all mentor links together with `network.links.validate_links`: the mentor (by phone) may be an
-  existing trainer or another row; a second mentor, a loop, an unknown or inactive mentor or a level above the
-  mentor's is reported on the row;
+- the table is declared once (`SPEC`, read by `app.imports`): the header row may sit below title rows, headers
+  match without diacritics or "(*)"; data rows are numbered as in the sheet; empty rows and the template's
+  example row are skipped; phones (also number cells that lost their 0), ID numbers, tier, level 1–5 and dates
+  (dd/mm/yyyy, ISO or a workbook date) are checked cell by cell, texts against their database lengths;
+- each row is then checked against the database (area code of the newest map, unit, scope, existing person) and
+  all mentor links together with `network.links.validate_links`: the mentor (by phone) may be an existing
+  trainer or another row; a second mentor, a loop, an unknown or inactive mentor or a level above the mentor's
+  is reported on the row;
 - a row for a person who is already a trainer under the same mentor changes nothing;
 - nothing is written unless every row is valid; rows are then added mentors first.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
 from app.areas.maps import working_map
 from app.errors import OperationError, message_for
 from app.extensions import db
+from app.imports.read import FileError
+from app.imports.spec import Column, Spec, length_of
+from app.imports.table import Parsed, parse
 from app.models import Area, Person, Trainer, Unit
 from app.models.vocab import TRAINER_TIERS
 from app.network import operations
 from app.scope import visible
-from app.text import PhoneError, fold, normalize_phone
-from app.web.table_files import ImportFileError, cell_text, keyed_rows, read_table
+from app.text import fold
 from app.web.templates_xlsx import import_template
 from network import validate_links
 
-COLUMNS = [("full_name", "Họ và tên"), ("phone", "Số điện thoại"), ("national_id", "Số định danh"),
-           ("mentor_phone", "SĐT người hướng dẫn"), ("tier", "Cấp"), ("max_level", "Bậc được dạy"),
-           ("area_code", "Mã địa bàn"), ("unit", "Đơn vị"), ("certified_on", "Ngày công nhận")]
-LABEL = dict(COLUMNS)
+ImportFileError = FileError
 TIERS = {fold(label): code for code, label in TRAINER_TIERS.items()} | {code: code for code in TRAINER_TIERS}
+EXAMPLE = ("Nguyễn Thị Mẫu", "0912345678", "", "0987654321", TRAINER_TIERS["local"], 1, "W05431", "",
+           "20/05/2025")
+SPEC = Spec("danh sách giảng viên", (
+    Column("full_name", "Họ và tên", max_length=length_of(Person.full_name), aliases=("Họ tên",)),
+    Column("phone", "Số điện thoại", "phone", required=True, aliases=("SĐT",)),
+    Column("national_id", "Số định danh", "digits", aliases=("CCCD", "Số CCCD", "CMND"),
+           hint="Số định danh có 12 chữ số (hoặc CMND 9 số)."),
+    Column("mentor_phone", "SĐT người hướng dẫn", "phone", aliases=("Số điện thoại người hướng dẫn",),
+           message="Số điện thoại người hướng dẫn không hợp lệ."),
+    Column("tier", "Cấp", "choice", required=True, choices=TIERS,
+           message="Cấp không hợp lệ (" + "; ".join(TRAINER_TIERS.values()) + ")."),
+    Column("max_level", "Bậc được dạy", "int", required=True, minimum=1, maximum=5,
+           message="Bậc phải là số từ 1 đến 5."),
+    Column("area_code", "Mã địa bàn", required=True, max_length=length_of(Area.code)),
+    Column("unit", "Đơn vị", max_length=length_of(Unit.name)),
+    Column("certified_on", "Ngày công nhận", "date"),
+), unique=("phone",), one_of=(("full_name",),), examples=(EXAMPLE,))
+COLUMNS = [(c.key, c.header) for c in SPEC.columns]  # key, title (exports start with exactly these)
+LABEL = dict(COLUMNS)
 
 
 @dataclass
 class Row:
     number: int
-    values: dict
-    data: dict = field(default_factory=dict)
+    data: dict  # the clean cells by key (a bad cell is None)
     existing: int | None = None  # trainer id when the person already is a trainer
     temp_id: int = 0
 
 
+class Rows(list):
+    """The file's rows, with what the reader found on the way (cell errors, ignored columns, example rows)."""
+
+    def __init__(self, parsed: Parsed):
+        super().__init__(Row(v["row"], v) for v in sorted(parsed.rows + parsed.failed, key=lambda v: v["row"]))
+        self.cell_errors = list(parsed.errors)
+        self.failed = {v["row"] for v in parsed.failed}
+        self.ignored, self.examples = parsed.ignored, parsed.examples
+
+
 def template() -> bytes:
-    example = ["Nguyễn Thị Mẫu", "0912345678", "", "0987654321", TRAINER_TIERS["local"], 1, "W05431", "",
-               "20/05/2025"]
-    return import_template("Giảng viên", [label for _, label in COLUMNS], [example], notes=[
-        "Mỗi dòng một giảng viên; dòng 2 của trang đầu là ví dụ, hãy xóa trước khi nhập.",
+    return import_template("Giảng viên", SPEC.template_headers, [EXAMPLE], notes=[
+        "Mỗi dòng một giảng viên. Dòng 2 của trang đầu là ví dụ: khi nhập, dòng giống hệt ví dụ được bỏ qua.",
         "Cấp: " + "; ".join(TRAINER_TIERS.values()) + ". Bậc: 1 đến 5.",
         "Người hướng dẫn: số điện thoại của một giảng viên đã có hoặc của một dòng khác trong tệp.",
         "Chỉ giảng viên nòng cốt cấp tỉnh được để trống người hướng dẫn.",
@@ -58,33 +84,19 @@ def template() -> bytes:
     ])
 
 
-def read_rows(filename: str, content: bytes) -> list[Row]:
-    """Rows of the first sheet (xlsx) or of a CSV (UTF-8, comma or semicolon): `app.web.table_files`."""
-    header, rows = keyed_rows(read_table(filename, content), COLUMNS)
-    missing = [LABEL[k] for k in ("full_name", "phone", "tier", "max_level", "area_code") if k not in header]
-    if missing:
-        raise ImportFileError("Thiếu cột: " + ", ".join(missing) + ".")
-    return [Row(number, values) for number, values in rows]
+def read_rows(filename: str, content: bytes) -> Rows:
+    """Every data row of the upload (`app.imports`); `FileError` when the file as a whole is unreadable."""
+    return Rows(parse(SPEC, filename, content))
 
 
-def _date(value) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date) or value in ("", None):
-        return value or None
-    return datetime.strptime(cell_text(value), "%d/%m/%Y").date()
-
-
-def _phone(value) -> str | None:
-    text = cell_text(value)
-    if text and text[0] != "0" and text[0] != "+" and len(text) == 9:
-        text = "0" + text  # Excel drops the leading zero of a number cell
-    return normalize_phone(text)
+def _local(phone: str) -> str:
+    return "0" + phone[3:] if phone.startswith("+84") else phone
 
 
 def check(user, rows: list[Row]) -> list[tuple[int, str, str]]:
     """Every problem as (row number, column title, Vietnamese reason); fills each row's `data` on the way."""
-    problems: list[tuple[int, str, str]] = []
+    problems: list[tuple[int, str, str]] = list(getattr(rows, "cell_errors", []))
+    failed = getattr(rows, "failed", set())
     newest = working_map(user)
     areas = dict(db.session.execute(
         select(Area.code, Area.id).where(Area.valid_from == newest, visible(Area, user))).all())
@@ -93,52 +105,33 @@ def check(user, rows: list[Row]) -> list[tuple[int, str, str]]:
     next_id = (db.session.scalar(select(func.max(Trainer.id))) or 0) + 1
     seen_phones: dict[str, int] = {}
     for row in rows:
-        v, d = row.values, row.data
+        d = row.data
+        d["full_name"] = d.get("full_name") or ""
 
         def bad(key: str, reason: str, row=row) -> None:
             problems.append((row.number, LABEL[key], reason))
 
-        d["full_name"] = cell_text(v.get("full_name"))
-        try:
-            d["phone"] = _phone(v.get("phone"))
-        except PhoneError:
-            bad("phone", "Số điện thoại không hợp lệ.")
-        if not d.get("phone"):
-            if "phone" in d:
-                bad("phone", "Thiếu số điện thoại.")
-        elif d["phone"] in seen_phones:
-            bad("phone", f"Trùng số điện thoại với dòng {seen_phones[d['phone']]}.")
-        else:
+        if d.get("phone") and d["phone"] not in seen_phones:
             seen_phones[d["phone"]] = row.number
-        d["national_id"] = cell_text(v.get("national_id")) or None
-        d["tier"] = TIERS.get(fold(cell_text(v.get("tier"))))
-        if d["tier"] is None:
-            bad("tier", "Cấp không hợp lệ (" + "; ".join(TRAINER_TIERS.values()) + ").")
-        level = cell_text(v.get("max_level"))
-        d["max_level"] = int(level) if level.isdigit() and 1 <= int(level) <= 5 else None
-        if d["max_level"] is None:
-            bad("max_level", "Bậc phải là số từ 1 đến 5.")
-        code = cell_text(v.get("area_code"))
+        code = d.get("area_code")
         d["area_id"] = areas.get(code)
-        if d["area_id"] is None:
+        if code and d["area_id"] is None:
             bad("area_code", message_for("out_of_scope") if code in all_codes else f"Không có địa bàn mã “{code}”.")
-        unit = cell_text(v.get("unit"))
+        unit = d.get("unit")
         d["unit_id"] = units.get(fold(unit)) if unit else None
         if unit and d["unit_id"] is None:
             bad("unit", f"Không có đơn vị “{unit}” trong phạm vi của bạn.")
-        try:
-            d["certified_on"] = _date(v.get("certified_on"))
-        except ValueError:
-            bad("certified_on", "Ngày không hợp lệ (dd/mm/yyyy).")
         person = _person(d, bad)
         if person is not None:
             row.existing = db.session.scalar(select(Trainer.id).where(Trainer.person_id == person.id))
-        elif not d["full_name"]:
+        elif not d.get("full_name") and d.get("phone"):
             bad("full_name", "Thiếu họ và tên.")
         row.temp_id = row.existing or next_id
         next_id += 0 if row.existing else 1
-    problems += _links(user, rows, seen_phones)
-    return sorted(problems, key=lambda p: (p[0], [t for _, t in COLUMNS].index(p[1])))
+    problems += _links(user, [r for r in rows if r.number not in failed], seen_phones,
+                       {r.number: r for r in rows}, failed)
+    order = [t for _, t in COLUMNS]
+    return sorted(set(problems), key=lambda p: (p[0], order.index(p[1]) if p[1] in order else 0, p[2]))
 
 
 def _person(d: dict, bad) -> Person | None:
@@ -150,28 +143,27 @@ def _person(d: dict, bad) -> Person | None:
     return by_phone or by_id
 
 
-def _links(user, rows: list[Row], batch_phones: dict[str, int]) -> list[tuple[int, str, str]]:
+def _links(user, rows: list[Row], batch_phones: dict[str, int], by_row: dict[int, Row],
+           failed: set[int]) -> list[tuple[int, str, str]]:
     """Mentor problems of the whole batch, found by `network.links.validate_links`."""
     problems: list[tuple[int, str, str]] = []
     column = LABEL["mentor_phone"]
-    by_row = {r.number: r for r in rows}
     forest = {r.id: {"mentor_id": r.mentor_id, "status": r.status, "max_level": r.max_level}
               for r in db.session.execute(select(Trainer.id, Trainer.mentor_id, Trainer.status, Trainer.max_level))}
     link_rows, numbers = [], []
     for row in rows:
         d = row.data
-        raw = cell_text(row.values.get("mentor_phone"))
+        phone = d.get("mentor_phone")
         d["mentor_id"] = None
-        if not raw:
+        if not phone:
             if d.get("tier") not in (None, "province"):
                 problems.append((row.number, column, message_for("mentor_required")))
             link_rows.append({"id": row.temp_id, "mentor_id": None, "max_level": d.get("max_level")})
             numbers.append(row.number)
             continue
-        try:
-            phone = _phone(raw)
-        except PhoneError:
-            problems.append((row.number, column, "Số điện thoại người hướng dẫn không hợp lệ."))
+        if batch_phones.get(phone) in failed:
+            problems.append((row.number, column, f"Người hướng dẫn ở dòng {batch_phones[phone]} đang có lỗi; "
+                                                 "hãy sửa dòng đó trước."))
             continue
         if phone in batch_phones:
             d["mentor_id"] = by_row[batch_phones[phone]].temp_id
@@ -180,7 +172,7 @@ def _links(user, rows: list[Row], batch_phones: dict[str, int]) -> list[tuple[in
                                        .join(Person, Person.id == Trainer.person_id)
                                        .where(Person.phone == phone)).first()
             if found is None:
-                problems.append((row.number, column, f"Không có giảng viên nào với số điện thoại {raw}."))
+                problems.append((row.number, column, f"Không có giảng viên nào với số điện thoại {_local(phone)}."))
                 continue
             if not found.ok:
                 problems.append((row.number, column, message_for("out_of_scope")))

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from app.errors import OperationError
 from app.extensions import db
+from app.imports.read import MAX_BYTES
 from app.models import Area, Enrollment, Person, Trainer, TrainingClass
 from app.network import imports, operations, picture, queries, tree
 from app.network.forms import ImportForm, PromoteForm
@@ -95,7 +96,7 @@ def import_roster():
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            rows = imports.read_rows(upload.filename or "", upload.read())
+            rows = imports.read_rows(upload.filename or "", upload.read(MAX_BYTES + 1))
             problems = imports.check(current_user, rows)
             if request.form.get("action") == "apply" and not problems:
                 added = imports.apply(current_user, rows)

@@ -1,6 +1,6 @@
-"""Importing the targets' denominators from an xlsx or CSV file.
+"""Importing the targets' denominators from an xlsx or CSV file (a declared table read by `app.imports`).
 
-Columns (first row = titles, either the Vietnamese title or the key):
+Columns (header = the Vietnamese title or the key, diacritics, case and "(*)" ignored; title rows above are fine):
   ma_dia_ban "Mã địa bàn" | ma_don_vi "Mã đơn vị", nam "Năm", lao_dong "Người trong độ tuổi lao động",
   chu_doanh_nghiep "Chủ DN, HTX, hộ kinh doanh", can_bo "Cán bộ, công chức, viên chức", nguon "Nguồn",
   uoc_tinh "Ước tính" (có/không).
@@ -9,71 +9,60 @@ Rules:
   unit (its id in Lan Tỏa), never both;
 - an area row gives the working-age population and/or the business owners for (area, year), stored in
   `area_populations` (a new row needs the working-age figure); a unit row gives its civil-servant headcount,
-  stored on the unit; figures are whole numbers ≥ 0; the year lies in 2000–2100; the source is required;
-- one (area, year) or unit appears once in a file;
+  stored on the unit; figures are whole numbers ≥ 0 ("120.000" reads as 120000); the year lies in 2000–2100;
+  the source is required and fits its column;
+- one (area, year) or unit appears once in a file; the template's example rows are skipped;
 - `check` lists every bad row (row number, column, Vietnamese reason) and changes nothing; `apply` writes all
   rows only when there is no error (all or nothing), with one audit event.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import select
 
 from app.areas.maps import working_map
 from app.audit import record
 from app.extensions import db
+from app.imports.read import FileError
+from app.imports.spec import Column, RowError, Spec, length_of
+from app.imports.table import Parsed, parse
 from app.models import Area, AreaPopulation, Unit
 from app.text import fold
-from app.web import table_files
-from app.web.table_files import ImportFileError, cell_text, keyed_rows
 from app.web.templates_xlsx import import_template
 
-__all__ = ["COLUMNS", "template", "read_table", "check", "apply", "RowError", "ImportFileError"]
+__all__ = ["SPEC", "COLUMNS", "template", "read_table", "check", "apply", "RowError", "ImportFileError"]
 
-COLUMNS = (("ma_dia_ban", "Mã địa bàn"), ("ma_don_vi", "Mã đơn vị"), ("nam", "Năm"),
-           ("lao_dong", "Người trong độ tuổi lao động"), ("chu_doanh_nghiep", "Chủ DN, HTX, hộ kinh doanh"),
-           ("can_bo", "Cán bộ, công chức, viên chức"), ("nguon", "Nguồn"), ("uoc_tinh", "Ước tính"))
-LABEL = dict(COLUMNS)
+ImportFileError = FileError
 YES = {"co", "x", "1", "true", "yes", "uoc tinh"}
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    message: str
+EXAMPLES = (("D171", "", 2025, 105000, 4200, "", "Cục Thống kê tỉnh", "không"),
+            ("", 12, 2025, "", "", 180, "Sở Nội vụ", "không"))
+_COUNT = {"kind": "int", "minimum": 0, "message": "Phải là số nguyên không âm."}
+SPEC = Spec("mẫu số chỉ tiêu", (
+    Column("ma_dia_ban", "Mã địa bàn", max_length=length_of(Area.code)),
+    Column("ma_don_vi", "Mã đơn vị", "int", minimum=1, message="Mã đơn vị là một số (xem trang Đơn vị)."),
+    Column("nam", "Năm", "int", required=True, minimum=2000, maximum=2100, message="Năm phải từ 2000 đến 2100."),
+    Column("lao_dong", "Người trong độ tuổi lao động", **_COUNT),
+    Column("chu_doanh_nghiep", "Chủ DN, HTX, hộ kinh doanh", **_COUNT),
+    Column("can_bo", "Cán bộ, công chức, viên chức", **_COUNT),
+    Column("nguon", "Nguồn", required=True, max_length=length_of(AreaPopulation.source)),
+    Column("uoc_tinh", "Ước tính", max_length=20),
+), one_of=(("ma_dia_ban", "ma_don_vi"),), examples=EXAMPLES)
+COLUMNS = tuple((c.key, c.header) for c in SPEC.columns)
+LABEL = dict(COLUMNS)
 
 
 def template() -> bytes:
-    examples = (["D171", "", 2025, 105000, 4200, "", "Cục Thống kê tỉnh", "không"],
-                ["", 12, 2025, "", "", 180, "Sở Nội vụ", "không"])
-    return import_template("Mẫu số", [label for _, label in COLUMNS], examples, width=24, notes=[
+    return import_template("Mẫu số", [c.header for c in SPEC.columns], EXAMPLES, width=24, notes=[
         "Mỗi dòng một địa bàn (Mã địa bàn) hoặc một đơn vị (Mã đơn vị, xem trang Đơn vị); không ghi cả hai.",
         "Địa bàn: số người trong độ tuổi lao động (15–60) và/hoặc số chủ doanh nghiệp, HTX, hộ kinh doanh.",
         "Đơn vị: số cán bộ, công chức, viên chức. Năm: năm của số liệu. Nguồn: bắt buộc.",
-        "Ước tính: ghi 'có' nếu là số ước tính. Dòng 2–3 là ví dụ, hãy xóa trước khi nhập.",
+        "Ước tính: ghi 'có' nếu là số ước tính. Dòng 2–3 là ví dụ: dòng giống hệt ví dụ được bỏ qua khi nhập.",
     ])
 
 
-def read_table(filename: str, content: bytes) -> list[tuple[int, dict]]:
-    """(row number, values by key as text) for every non-empty row: `app.web.table_files`."""
-    header, rows = keyed_rows(table_files.read_table(filename, content), COLUMNS)
-    missing = [LABEL[k] for k in ("nam", "nguon") if k not in header]
-    if missing or not {"ma_dia_ban", "ma_don_vi"} & set(header):
-        raise ImportFileError("Thiếu cột: " + ", ".join(missing or ["Mã địa bàn hoặc Mã đơn vị"]) + ".")
-    return [(number, {key: cell_text(cell) for key, cell in values.items()}) for number, values in rows]
-
-
-def _count(values: dict, key: str, number: int, errors: list[RowError]) -> int | None:
-    text = values.get(key, "").replace(".", "").replace(",", "").replace(" ", "")
-    if not text:
-        return None
-    if not text.isdigit():
-        errors.append(RowError(number, LABEL[key], "phải là số nguyên không âm."))
-        return None
-    return int(text)
+def read_table(filename: str, content: bytes) -> Parsed:
+    """The upload read and checked cell by cell (`app.imports`); `FileError` when unreadable as a whole."""
+    return parse(SPEC, filename, content)
 
 
 def _area(code: str) -> Area | None:
@@ -82,44 +71,39 @@ def _area(code: str) -> Area | None:
     return next((a for a in found if a.valid_from == day), found[0] if found else None)
 
 
-def check(rows: list[tuple[int, dict]]) -> tuple[list[RowError], list[dict]]:
-    """Every error, and the checked rows (kind, target id, year, figures, source, estimate)."""
-    errors: list[RowError] = []
+def check(parsed: Parsed) -> tuple[list[RowError], list[dict]]:
+    """Every error (the cells' and the database's), and the checked rows (kind, target id, year, figures, source,
+    estimate)."""
+    errors: list[RowError] = list(parsed.errors)
     checked, seen = [], {}
-    for number, v in rows:
-        before = len(errors)
-        code, unit_text = v.get("ma_dia_ban", ""), v.get("ma_don_vi", "")
-        year = _count(v, "nam", number, errors)
-        if year is None or not 2000 <= year <= 2100:
-            errors.append(RowError(number, LABEL["nam"], "phải là năm từ 2000 đến 2100."))
-        if not v.get("nguon"):
-            errors.append(RowError(number, LABEL["nguon"], "bắt buộc."))
-        working, owners = _count(v, "lao_dong", number, errors), _count(v, "chu_doanh_nghiep", number, errors)
-        headcount = _count(v, "can_bo", number, errors)
-        row = {"year": year, "source": v.get("nguon", "")[:200], "estimate": fold(v.get("uoc_tinh", "")) in YES}
-        if bool(code) == bool(unit_text):
-            errors.append(RowError(number, LABEL["ma_dia_ban"], "ghi mã địa bàn hoặc mã đơn vị (chỉ một)."))
+    for v in parsed.rows:
+        number, before = v["row"], len(errors)
+        code, unit_id, year = v["ma_dia_ban"], v["ma_don_vi"], v["nam"]
+        row = {"year": year, "source": v["nguon"], "estimate": fold(v["uoc_tinh"] or "") in YES}
+        if bool(code) == bool(unit_id):
+            errors.append(RowError(number, LABEL["ma_dia_ban"], "Ghi mã địa bàn hoặc mã đơn vị (chỉ một)."))
         elif code:
             area = _area(code)
             if area is None:
-                errors.append(RowError(number, LABEL["ma_dia_ban"], f"không có địa bàn mã {code}."))
-            elif working is None and owners is None:
-                errors.append(RowError(number, LABEL["lao_dong"], "cần số người lao động hoặc số chủ doanh nghiệp."))
+                errors.append(RowError(number, LABEL["ma_dia_ban"], f"Không có địa bàn mã {code}."))
+            elif v["lao_dong"] is None and v["chu_doanh_nghiep"] is None:
+                errors.append(RowError(number, LABEL["lao_dong"], "Cần số người lao động hoặc số chủ doanh nghiệp."))
             else:
-                row |= {"kind": "area", "id": area.id, "working_age": working, "business_owners": owners}
+                row |= {"kind": "area", "id": area.id, "working_age": v["lao_dong"],
+                        "business_owners": v["chu_doanh_nghiep"]}
         else:
-            unit = db.session.get(Unit, int(unit_text)) if unit_text.isdigit() else None
+            unit = db.session.get(Unit, unit_id)
             if unit is None:
-                errors.append(RowError(number, LABEL["ma_don_vi"], f"không có đơn vị mã {unit_text}."))
-            elif headcount is None:
-                errors.append(RowError(number, LABEL["can_bo"], "cần số cán bộ, công chức, viên chức."))
+                errors.append(RowError(number, LABEL["ma_don_vi"], f"Không có đơn vị mã {unit_id}."))
+            elif v["can_bo"] is None:
+                errors.append(RowError(number, LABEL["can_bo"], "Cần số cán bộ, công chức, viên chức."))
             else:
-                row |= {"kind": "unit", "id": unit.id, "headcount": headcount}
+                row |= {"kind": "unit", "id": unit.id, "headcount": v["can_bo"]}
         if len(errors) == before:
             key = (row["kind"], row["id"], year if row["kind"] == "area" else None)
             if key in seen:
                 errors.append(RowError(number, LABEL["ma_dia_ban" if code else "ma_don_vi"],
-                                       f"trùng với dòng {seen[key]}."))
+                                       f"Trùng với dòng {seen[key]}."))
             else:
                 seen[key] = number
                 checked.append(row | {"row": number})
@@ -128,8 +112,8 @@ def check(rows: list[tuple[int, dict]]) -> tuple[list[RowError], list[dict]]:
         for row in checked:
             if row["kind"] == "area" and row["working_age"] is None and (row["id"], row["year"]) not in existing:
                 errors.append(RowError(row["row"], LABEL["lao_dong"],
-                                       "chưa có số liệu năm này: cần số người trong độ tuổi lao động."))
-    return errors, checked
+                                       "Chưa có số liệu năm này: cần số người trong độ tuổi lao động."))
+    return sorted(errors, key=lambda e: e.row), checked
 
 
 def apply(checked: list[dict]) -> dict[str, int]:

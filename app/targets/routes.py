@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from app.areas.maps import AreaGraph, working_map
 from app.errors import OperationError
 from app.gaps.queries import counts_by_severity
+from app.imports.read import MAX_BYTES
 from app.permissions import may, require
 from app.targets import denominators
 from app.targets import targets as target_ops
@@ -68,20 +69,20 @@ def denominator_template():
 def denominator_import():
     require("edit_targets")
     form = DenominatorImportForm()
-    errors, checked, written = [], None, None
+    errors, checked, written, parsed = [], None, None, None
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            rows = denominators.read_table(upload.filename or "", upload.read())
+            parsed = denominators.read_table(upload.filename or "", upload.read(MAX_BYTES + 1))
         except denominators.ImportFileError as error:
             form.file.errors = [str(error)]
         else:
-            errors, checked = denominators.check(rows)
+            errors, checked = denominators.check(parsed)
             if not errors and not form.dry_run.data:
                 written = denominators.apply(checked)
     status = 400 if errors else 200
     return render_template("targets/denominators.html", form=form, errors=errors, checked=checked,
-                           written=written), status
+                           written=written, parsed=parsed), status
 
 
 @bp.get("/forecast")

@@ -20,16 +20,18 @@ from sqlalchemy import bindparam, insert, or_, select, update
 
 from app.audit import record
 from app.extensions import db
+from app.imports.spec import RowError
+from app.imports.table import Parsed, parse_steps
 from app.models import Enrollment, Person, TrainingClass
 from app.text import fold
-from app.training.roster import HEADER, Checked, RowError, check_steps
+from app.training.roster import HEADER, SPEC
 
 CHUNK = 5000
 
 
 @dataclass
 class Outcome:
-    checked: Checked = field(default_factory=Checked)
+    checked: Parsed = field(default_factory=Parsed)
     created: int = 0
     matched: int = 0
     enrolled: int = 0
@@ -95,10 +97,13 @@ def match_steps(rows: list[dict], errors: list[RowError]) -> Iterator[int]:
         yield min(start + CHUNK, len(rows))
 
 
-def import_steps(training_class: TrainingClass, table: Iterator[list], outcome: Outcome,
+def import_steps(training_class: TrainingClass, filename: str, data: bytes, outcome: Outcome,
                  dry_run: bool) -> Iterator[Progress]:
-    """Check, match and (unless a dry run or any error) load; yield progress along the way."""
-    for n in check_steps(table, outcome.checked):
+    """Check, match and (unless a dry run or any error) load; yield progress along the way.
+
+    The first step comes once the header is found, so a file refused as a whole (`FileError`) is raised
+    by the first `next()`, before anything is streamed."""
+    for n in parse_steps(SPEC, filename, data, outcome.checked):
         yield Progress("check", n, 0)
     rows, errors = outcome.checked.rows, outcome.checked.errors
     for n in match_steps(rows, errors):

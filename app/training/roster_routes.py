@@ -12,11 +12,13 @@ from flask import Response, abort, flash, redirect, render_template, request, st
 from flask_login import current_user, login_required
 
 from app.errors import OperationError
+from app.imports.read import MAX_BYTES, FileError
+from app.imports.table import Parsed
 from app.models import TrainingClass
 from app.permissions import require
 from app.scope import get_or_404
 from app.training.forms import LearnerForm, RosterForm
-from app.training.roster import COLUMNS, MAX_BYTES, Checked, RosterFileError, check_row, read_table
+from app.training.roster import COLUMNS, EXAMPLE, SPEC, check_values
 from app.training.roster_load import Outcome, import_steps, load_steps, match_steps
 from app.training.routes import bp
 from app.web.boundary import end_streamed
@@ -35,10 +37,9 @@ def _class_for_learners(class_id: int) -> TrainingClass:
 @login_required
 def roster_template():
     """The roster template: the Vietnamese headers (required ones marked) and one example row."""
-    headers = [header + (" (*)" if required else "") for _key, header, required in COLUMNS]
-    example = ["Nguyễn Thị Mai", "0912345678", "019190001234", 1990, "Nữ", "Tày", "mai@example.com"]
-    body = import_template("Danh sách học viên", headers, [example], notes=[
-        "(*) bắt buộc. Cần số điện thoại hoặc số định danh. Xóa dòng ví dụ trước khi nhập."])
+    body = import_template("Danh sách học viên", SPEC.template_headers, [EXAMPLE], notes=[
+        "(*) bắt buộc. Cần số điện thoại hoặc số định danh.",
+        "Dòng 2 là ví dụ: khi nhập, dòng giống hệt ví dụ được bỏ qua; hãy ghi đè hoặc xóa nó."])
     return Response(body, mimetype=XLSX_MIMETYPE,
                     headers={"Content-Disposition": "attachment; filename=mau-danh-sach-hoc-vien.xlsx"})
 
@@ -59,23 +60,19 @@ def roster(class_id: int):
         return render_template("training/roster.html", c=training_class, form=form, max_mb=MAX_BYTES // 2**20)
     data = upload.read(MAX_BYTES + 1)
     dry_run = request.form.get("action") != "import"
-    try:
-        table = read_table(upload.filename, data)
-        first = next(table)
-    except (RosterFileError, StopIteration) as error:
-        form.file.errors = [str(error) if isinstance(error, RosterFileError) else "Tệp trống."]
-        return render_template("training/roster.html", c=training_class, form=form, max_mb=MAX_BYTES // 2**20)
-
-    def rows():
-        yield first
-        yield from table
-
     outcome = Outcome()
+    progress = import_steps(training_class, upload.filename, data, outcome, dry_run)
+    try:
+        first = next(progress)
+    except FileError as error:
+        form.file.errors = [str(error)]
+        return render_template("training/roster.html", c=training_class, form=form, max_mb=MAX_BYTES // 2**20)
 
     def steps():
         try:
-            yield from import_steps(training_class, rows(), outcome, dry_run)
-        except RosterFileError as error:
+            yield first
+            yield from progress
+        except FileError as error:
             outcome.file_error = str(error)
         end_streamed(keep=outcome.written)
 
@@ -110,9 +107,9 @@ _FIELD_OF = {header: key for key, header, _ in COLUMNS}
 
 def add_one(training_class: TrainingClass, data: dict) -> Outcome:
     """One learner, through the same checks and matching as a roster row."""
-    checked = Checked()
+    checked = Parsed()
     values = {k: str(data.get(k) or "").strip() for k, _h, _r in COLUMNS}
-    row = check_row(1, values, checked.errors)
+    row = check_values(values, checked.errors)
     if row is not None:
         checked.rows.append(row)
         for _ in match_steps(checked.rows, checked.errors):

@@ -1,7 +1,8 @@
 """Import templates as xlsx: the headers an import reads, example rows, and a sheet of instructions.
 
 One builder for every import (trainers, rosters, denominators), so templates look and read the same:
-bold green headers, text-formatted columns (phone numbers keep their leading 0), examples to delete.
+bold green headers, text-formatted columns (phone numbers keep their leading 0), example rows (the imports
+skip a row equal to one of their declared examples, so a template imports back unchanged).
 """
 
 from __future__ import annotations
