@@ -3,7 +3,7 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from app.models.vocab import ROLES
-from app.web.choices import choices
+from app.web.choices import IdSelectField, choices
 
 
 class UserForm(FlaskForm):
@@ -19,7 +19,7 @@ class UserForm(FlaskForm):
     email = EmailField("Email", validators=[Optional(), Email("Email không hợp lệ."), Length(max=160)])
     password = PasswordField("Mật khẩu", validators=[Optional(), Length(10, 128, "Mật khẩu cần ít nhất 10 ký tự.")])
     role = SelectField("Vai trò", choices=choices(ROLES))
-    scope_area_id = SelectField("Phạm vi địa bàn", coerce=int, default=0)
-    scope_unit_id = SelectField("Phạm vi đơn vị", coerce=int, default=0)
+    scope_area_id = IdSelectField("Phạm vi địa bàn", default=0)
+    scope_unit_id = IdSelectField("Phạm vi đơn vị", default=0)
     person_phone = StringField("Số điện thoại của giảng viên (vai trò Giảng viên)", validators=[Optional()])
     active = BooleanField("Đang hoạt động", default=True)
