@@ -203,6 +203,9 @@ REGISTRY: dict[tuple[str, str], list[Case]] = {
              lambda w: _unit(w, "Trường THPT Đại Từ").id, message="Đơn vị chủ trì nằm ngoài phạm vi của bạn."),
         Case("trainer_daitu", CLASS_NEW, class_data, lambda w: _unit(w, "Hợp tác xã Chè Phú Bình").id,
              lambda w: _unit(w, "Trường THPT Đại Từ").id, message="Đơn vị chủ trì nằm ngoài phạm vi của bạn."),
+        Case("coord_edu", CLASS_NEW, lambda w: class_data(w, trainer_id=str(_trainer(w, "Nguyễn Văn Đại").id)),
+             lambda w: _unit(w, "Hợp tác xã Chè Phú Bình").id, lambda w: _unit(w, "Trường THPT Đại Từ").id,
+             message="Đơn vị chủ trì nằm ngoài phạm vi của bạn.", label="unit scope"),
     ],
     ("app.network.forms.TrainerForm", "area_id"): [
         Case("coord_daitu", "/trainers/new", trainer_data, lambda w: _commune(w.phu_binh).id,
@@ -381,6 +384,7 @@ def test_a_foreign_id_is_refused_and_nothing_is_written(client, login_as, world,
 # ---- query strings ---------------------------------------------------------------------------------------------
 
 QUERY_ARG = re.compile(r"""args\.get(?:list)?\(\s*["'](\w+_ids?)["']""")
+RAW_FORM_ARG = re.compile(r"""request\.form\.get(?:list)?\(\s*["'](\w+_ids?)["']""")
 
 QUERY_IDS = {
     "area_id": [("/trainers/", lambda w: w.phu_binh.id, lambda w: w.dai_tu.id),
@@ -394,6 +398,12 @@ QUERY_IDS = {
 
 def query_id_params() -> set[str]:
     return {m.group(1) for path in APP_DIR.rglob("*.py") for m in QUERY_ARG.finditer(path.read_text("utf-8"))}
+
+
+def test_ids_read_from_the_raw_form_are_fields_of_a_registered_form():
+    """A view that reads an id from `request.form` by hand must read a field the REGISTRY covers."""
+    raw = {m.group(1) for path in APP_DIR.rglob("*.py") for m in RAW_FORM_ARG.finditer(path.read_text("utf-8"))}
+    assert raw <= {name for _form, name in REGISTRY}, sorted(raw - {name for _form, name in REGISTRY})
 
 
 def test_every_query_string_id_is_registered():
@@ -425,3 +435,28 @@ def test_choice_check_reads_no_more_than_the_ids_submitted(world):
     assert not is_choosable([inside, _commune(world.phu_binh).id], allowed)
     assert is_choosable(None, allowed) and is_choosable("", allowed) and is_choosable([], allowed)
     assert not is_choosable("abc", allowed) and not is_choosable(-1, allowed) and not is_choosable(2**40, allowed)
+
+
+def test_choice_check_is_one_query_narrowed_to_the_ids(world):
+    """Hundreds of areas may be chosen (thousands at province scale): one COUNT over the allowed SELECT AND id IN
+    (the ids posted), never the set read into memory."""
+    from sqlalchemy import event
+
+    from app.scope import is_choosable
+
+    allowed = select(Area.id)  # every area of both maps
+    assert db.session.scalar(select(func.count()).select_from(allowed.subquery())) > 300
+    statements = []
+
+    def seen(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    engine = db.session.get_bind()
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        assert is_choosable([_commune(world.dai_tu).id, _commune(world.phu_binh).id], allowed)
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    statements = [s for s in statements if "areas" in s]
+    assert len(statements) == 3  # the two _commune look-ups, then the check
+    assert "count(" in statements[-1].lower() and " IN " in statements[-1].upper()
