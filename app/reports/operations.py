@@ -23,7 +23,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from app.areas.graph import AreaGraph
-from app.areas.maps import programme_root
+from app.areas.maps import programme_root, working_map
 from app.audit import record
 from app.errors import OperationError
 from app.extensions import db
@@ -59,8 +59,6 @@ OUTSIDE = "Địa bàn này nằm ngoài phạm vi của bạn."
 def report_area_ids(user):
     """The areas `user` may choose on the reports page: province, districts and clusters of their working map
     that they see (the form's options)."""
-    from app.areas.maps import working_map
-
     return select(Area.id).where(visible(Area, user), Area.valid_from == working_map(user),
                                  Area.level.in_(REPORT_LEVELS))
 
