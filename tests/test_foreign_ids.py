@@ -383,7 +383,7 @@ def test_a_foreign_id_is_refused_and_nothing_is_written(client, login_as, world,
 
 # ---- query strings ---------------------------------------------------------------------------------------------
 
-QUERY_ARG = re.compile(r"""args\.get(?:list)?\(\s*["'](\w+_ids?)["']""")
+QUERY_ARG = re.compile(r"""args\.get(?:list)?\(\s*["'](\w+_ids?|target)["']""")
 RAW_FORM_ARG = re.compile(r"""request\.form\.get(?:list)?\(\s*["'](\w+_ids?)["']""")
 
 QUERY_IDS = {
@@ -393,6 +393,11 @@ QUERY_IDS = {
                  lambda w: w.units["Trường THPT Đại Từ"].id),
                 ("/exports/trainers.csv", lambda w: w.units["Hợp tác xã Chè Phú Bình"].id,
                  lambda w: w.units["Trường THPT Đại Từ"].id)],
+}
+# query-string ids that only pre-fill a form: a foreign one is ignored (the page shows nothing of it); the
+# lambda gives the value and a text of the foreign object that must not appear
+QUERY_PREFILLS = {
+    "target": [("/assignments/new", lambda w: (f"area:{_commune(w.phu_binh).id}", _commune(w.phu_binh).name))],
 }
 
 
@@ -409,7 +414,18 @@ def test_ids_read_from_the_raw_form_are_fields_of_a_registered_form():
 def test_every_query_string_id_is_registered():
     params = query_id_params()
     assert params >= {"area_id", "unit_id"}
-    assert not params - set(QUERY_IDS), f"query-string ids without a QUERY_IDS entry: {sorted(params - set(QUERY_IDS))}"
+    known = set(QUERY_IDS) | set(QUERY_PREFILLS)
+    assert not params - known, f"query-string ids without a QUERY_IDS entry: {sorted(params - known)}"
+
+
+@pytest.mark.parametrize(("param", "url", "foreign"),
+                         [(p, u, f) for p, rows in sorted(QUERY_PREFILLS.items()) for u, f in rows],
+                         ids=lambda v: v if isinstance(v, str) else None)
+def test_a_foreign_prefill_is_ignored(client, login_as, world, param, url, foreign):
+    login_as("coord_daitu")
+    value, text = foreign(world)
+    response = client.get(f"{url}?{param}={value}")
+    assert response.status_code == 200 and text not in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize(("param", "url", "foreign", "own"),
