@@ -15,8 +15,10 @@ and nothing written: the row count of every table (the audit log included) is th
 entry then posts the same data with an id the user may choose (`own`) and checks that the message is gone, so the
 refusal is the field's, not the base data's.
 
-Query strings: every `args.get("…_id")` in `app/` needs an entry in QUERY_IDS; a foreign id answers 404 (never
-a list from outside the scope, never the id ignored), an own id answers 200.
+Query strings: every `args.get("…_id")` in `app/` needs an entry in QUERY_IDS; a foreign id in a list filter
+answers 404 (never a list from outside the scope, never the filter silently dropped), an own id answers 200; an id
+that only pre-fills a form (`?target=`, QUERY_PREFILLS) is ignored when foreign: nothing of it is shown. Ids read
+from raw form keys (`status_<enrolment id>` on the results form) are tried at the end.
 """
 
 from __future__ import annotations
@@ -379,6 +381,25 @@ def test_a_foreign_id_is_refused_and_nothing_is_written(client, login_as, world,
     assert control.status_code != 404
     if case.outcome == "error":
         assert case.message not in control.get_data(as_text=True), f"{form}.{name}: an own id is refused too"
+
+
+# ---- ids in the names of raw form keys ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("which", ["foreign", "huge", "zero"])
+def test_results_for_an_enrolment_of_another_class_are_refused(client, login_as, world, which):
+    """`/classes/<id>/results` reads enrolment ids from its keys (status_<id>): only the class's own count."""
+    from app.models import Enrollment
+
+    mine = world.classes["Soạn thảo văn bản với AI"]
+    theirs = db.session.scalar(select(Enrollment.id).where(
+        Enrollment.class_id == world.classes["Làm video ngắn với AI"].id))
+    eid = {"foreign": theirs, "huge": HUGE, "zero": 0}[which]
+    login_as("coord_daitu")
+    before = _table_counts()
+    response = post_form(client, f"/classes/{mine.id}/results", {f"status_{eid}": "dropped", f"score_{eid}": ""},
+                         token_page=f"/classes/{mine.id}", follow_redirects=True)
+    assert response.status_code == 200 and "Học viên không thuộc lớp này." in response.get_data(as_text=True)
+    assert _table_counts() == before
 
 
 # ---- query strings ---------------------------------------------------------------------------------------------

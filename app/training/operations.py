@@ -151,12 +151,14 @@ def record_results(training_class: TrainingClass, results: dict[int, tuple[str, 
     """Set status and score per enrolment id; completions issue certificates. Returns rows changed."""
     if training_class.status not in ("running", "completed"):
         raise OperationError("Chỉ ghi kết quả khi lớp đang học hoặc đã kết thúc.", field="results")
+    check_choice(list(results), select(Enrollment.id).where(Enrollment.class_id == training_class.id), "results",
+                 "Học viên không thuộc lớp này.")
     mine = dict(db.session.execute(
-        select(Enrollment.id, Enrollment.status).where(Enrollment.class_id == training_class.id)
-    ).all())
+        select(Enrollment.id, Enrollment.status).where(Enrollment.id.in_(list(results)))
+    ).all()) if results else {}
     changes = []
     for eid, (status, score) in results.items():
-        if eid not in mine:
+        if eid not in mine:  # 0 or a negative number: no enrolment at all
             raise OperationError("Học viên không thuộc lớp này.", field="results")
         if status not in ("enrolled", "completed", "dropped"):
             raise OperationError("Trạng thái không hợp lệ.", field="results")
