@@ -232,6 +232,8 @@ REGISTRY: dict[tuple[str, str], list[Case]] = {
         Case("coord_daitu", "/assignments/new", assign_data, lambda w: _trainer(w, "Phạm Văn Bình").id,
              lambda w: _trainer(w, "Trần Thị Từ").id,
              message="Không tìm thấy giảng viên này trong phạm vi của bạn."),
+        Case("coord_daitu", "/assignments/new", assign_data, "abc", lambda w: _trainer(w, "Trần Thị Từ").id,
+             label="not a number"),
     ],
     ("app.assignments.forms.AssignForm", "target"): [
         Case("coord_daitu", "/assignments/new", assign_data, lambda w: f"area:{_commune(w.phu_binh).id}",
