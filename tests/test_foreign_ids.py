@@ -434,6 +434,17 @@ def test_ids_read_from_the_raw_form_are_fields_of_a_registered_form():
     assert raw <= {name for _form, name in REGISTRY}, sorted(raw - {name for _form, name in REGISTRY})
 
 
+TEMPLATE_INPUT = re.compile(r"""name=["'](\w+_ids?|target)["']""")
+
+
+def test_ids_in_hand_written_inputs_of_templates_are_registered():
+    """An input written by hand in a template (not rendered from a form field) that carries an id."""
+    names = {m.group(1) for path in (APP_DIR.parent / "templates").rglob("*.html")
+             for m in TEMPLATE_INPUT.finditer(path.read_text("utf-8"))}
+    known = {name for _form, name in REGISTRY} | set(QUERY_IDS) | set(QUERY_PREFILLS)
+    assert names and names <= known, sorted(names - known)
+
+
 def test_every_query_string_id_is_registered():
     params = query_id_params()
     assert params >= {"area_id", "unit_id"}
