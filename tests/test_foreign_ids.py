@@ -298,6 +298,8 @@ REGISTRY: dict[tuple[str, str], list[Case]] = {
         Case("coord_daitu", lambda w: f"/people/{w.extra['survivor']}/merge", {}, HUGE,
              lambda w: w.extra["duplicate"], message="Không tìm thấy hồ sơ này trong phạm vi của bạn.",
              setup=_duplicate, label="no such number"),
+        Case("coord_daitu", lambda w: f"/people/{w.extra['survivor']}/merge", {}, "abc",
+             lambda w: w.extra["duplicate"], message="Nhập một số nguyên.", setup=_duplicate, label="not a number"),
     ],
     ("app.admin.forms.UserForm", "scope_area_id"): [
         Case("admin", "/admin/users/new", user_data, lambda w: _missing(Area), lambda w: w.dai_tu.id),

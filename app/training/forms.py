@@ -5,6 +5,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.models.vocab import AUDIENCE_GROUPS, CLASS_MODES, LEVELS
+from app.plan.forms import VnIntegerField
 from app.web.choices import IdSelectField
 
 
@@ -53,5 +54,5 @@ class ReasonForm(FlaskForm):
 
 
 class MergeForm(FlaskForm):
-    duplicate_id = IntegerField("Mã hồ sơ trùng (sẽ được gộp vào hồ sơ này)",
+    duplicate_id = VnIntegerField("Mã hồ sơ trùng (sẽ được gộp vào hồ sơ này)",
                                 validators=[InputRequired("Vui lòng nhập mã hồ sơ trùng.")])
