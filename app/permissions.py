@@ -64,7 +64,6 @@ ACTIONS: dict[str, frozenset[str]] = {
     "change_data": CHANGERS,  # the generic "change what one sees" (gaps, placements)
     "register_class": CHANGERS,
     "change_class": CHANGERS,  # status, results, candidates, learners of a class
-    "pick_any_host_unit": frozenset({TRAINER}),  # a trainer sees no units: the class form offers them all
     "promote_learner": MANAGERS,
     "revoke_certificate": MANAGERS,
     "merge_people": MANAGERS,

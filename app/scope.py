@@ -15,13 +15,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import abort, g, has_request_context
-from sqlalchemy import Select, false, or_, select, true
+from sqlalchemy import Select, false, func, or_, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
+from app.errors import OperationError
 from app.extensions import db
 from app.models import Area, AuditEvent, Certificate, Enrollment, Person, Trainer, TrainingClass, Unit, User
 
-__all__ = ["Scope", "scope_of", "visible", "scoped", "get_or_404", "sees", "area_subtree_ids"]
+__all__ = ["Scope", "scope_of", "visible", "scoped", "get_or_404", "sees", "area_subtree_ids", "check_choice",
+           "choice_or_404", "is_choosable", "OUTSIDE_CHOICES"]
+
+OUTSIDE_CHOICES = "Giá trị không hợp lệ hoặc ngoài phạm vi được giao."
+_MAX_ID = 2**31 - 1  # an INTEGER key; a larger number names nothing (and would overflow on PostgreSQL)
 
 
 @dataclass(frozen=True)
@@ -161,6 +166,8 @@ def scoped(model: type, user) -> Select:
 
 def get_or_404(model: type, ident: int, user):
     """Load one row the user may see, or answer 404."""
+    if _ids(ident) != {ident}:
+        abort(404)  # names no row (0, negative, not a number; a larger one would overflow the database's integer)
     obj = db.session.scalar(scoped(model, user).where(model.id == ident))
     if obj is None:
         abort(404)
@@ -174,6 +181,54 @@ def sees(user, obj) -> bool:
     if s.everything and model not in (User, AuditEvent):
         return True
     return db.session.scalar(select(model.id).where(model.id == obj.id, visible(model, s))) is not None
+
+def _ids(value) -> set[int] | None:
+    """The ids a submitted value names (an int, a digit string, or a list of them); None when one is not an id."""
+    items = value if isinstance(value, (list, tuple, set, frozenset)) else [value]
+    ids = set()
+    for item in items:
+        if item in (None, "", 0, "0"):
+            continue
+        try:
+            ident = int(item)
+        except (TypeError, ValueError):
+            return None
+        if not 0 < ident <= _MAX_ID:
+            return None
+        ids.add(ident)
+    return ids
+
+
+def is_choosable(value, allowed: Select) -> bool:
+    """Whether every id `value` names is one that `allowed` returns.
+
+    `allowed` is a SELECT of one id column: the set the user may choose from (the same statement the form's
+    options are read from). The check is one query narrowed to the ids submitted (`allowed … AND id IN (…)`,
+    counted), so a set of thousands is never loaded. Nothing submitted (None, "", 0, []) is choosable: whether a
+    choice is required is the form's own rule.
+    """
+    ids = _ids(value)
+    if ids is None:
+        return False
+    if not ids:
+        return True
+    column = allowed.selected_columns[0]
+    found = db.session.scalar(select(func.count()).select_from(
+        allowed.where(column.in_(sorted(ids))).distinct().subquery()))
+    return found == len(ids)
+
+
+def check_choice(value, allowed: Select, field: str, message: str = OUTSIDE_CHOICES) -> None:
+    """THE check of an id a user submitted (a form field, a hidden input, a typed record number): refused with
+    a Vietnamese `OperationError` on `field` unless `is_choosable(value, allowed)`. Call it before writing."""
+    if not is_choosable(value, allowed):
+        raise OperationError(message, field=field)
+
+
+def choice_or_404(value, allowed: Select) -> None:
+    """The same check for an id in a query string (a list filter): outside the choosable set answers 404."""
+    if not is_choosable(value, allowed):
+        abort(404)
 
 
 def venue_scope_path(user, trainer: Trainer) -> str | None:

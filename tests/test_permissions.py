@@ -40,7 +40,6 @@ see_audit              x     .        .           .       .
 change_data            x     x        x           x       .
 register_class         x     x        x           x       .
 change_class           x     x        x           x       .
-pick_any_host_unit     .     .        .           x       .
 promote_learner        x     x        x           .       .
 revoke_certificate     x     x        x           .       .
 merge_people           x     x        x           .       .

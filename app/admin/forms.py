@@ -4,7 +4,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from app.auth.passwords import PasswordRule
 from app.models.vocab import ROLES
-from app.web.choices import choices
+from app.web.choices import IdSelectField, choices
 
 
 class UserForm(FlaskForm):
@@ -20,7 +20,7 @@ class UserForm(FlaskForm):
     email = EmailField("Email", validators=[Optional(), Email("Email không hợp lệ."), Length(max=160)])
     password = PasswordField("Mật khẩu", validators=[Optional(), PasswordRule()])
     role = SelectField("Vai trò", choices=choices(ROLES))
-    scope_area_id = SelectField("Phạm vi địa bàn", coerce=int, default=0)
-    scope_unit_id = SelectField("Phạm vi đơn vị", coerce=int, default=0)
+    scope_area_id = IdSelectField("Phạm vi địa bàn", default=0)
+    scope_unit_id = IdSelectField("Phạm vi đơn vị", default=0)
     person_phone = StringField("Số điện thoại của giảng viên (vai trò Giảng viên)", validators=[Optional()])
     active = BooleanField("Đang hoạt động", default=True)

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from app.admin.queries import area_ids, unit_ids
 from app.audit import record, snapshot
 from app.auth.passwords import password_problem
 from app.errors import OperationError
 from app.extensions import db
 from app.models import Person, User
+from app.scope import check_choice
 from app.text import PhoneError, normalize_phone
 
 FIELDS = ["username", "full_name", "email", "role", "scope_area_id", "scope_unit_id", "person_id", "active"]
@@ -42,6 +44,8 @@ def save_user(user: User | None, data: dict) -> User:
         raise OperationError("Tên đăng nhập đã được dùng.", field="username")
     area_id = data.get("scope_area_id") or None
     unit_id = data.get("scope_unit_id") or None
+    check_choice(area_id, area_ids(), "scope_area_id")
+    check_choice(unit_id, unit_ids(), "scope_unit_id")
     if area_id and unit_id:
         raise OperationError("Chỉ chọn một phạm vi: địa bàn hoặc đơn vị.", field="scope_unit_id")
     if data["role"] == "coordinator" and not (area_id or unit_id):

@@ -9,6 +9,16 @@ from app.models import Area, Unit
 from app.web.choices import SelectChoice, choices
 
 
+def area_ids():
+    """What an admin may choose as an account's area scope: any area of any map (the options below)."""
+    return select(Area.id)
+
+
+def unit_ids():
+    """What an admin may choose as an account's unit scope: any unit."""
+    return select(Unit.id)
+
+
 def area_choices() -> list[SelectChoice]:
     rows = db.session.execute(select(Area.id, Area.name, Area.path, Area.valid_from).order_by(Area.path)).all()
     pairs = [(0, "— Không giới hạn theo địa bàn —")]

@@ -85,9 +85,8 @@ def clusters():
 def _cluster_form(top: Area, cluster: Area | None) -> ClusterForm:
     form = ClusterForm(obj=cluster)
     communes = db.session.execute(
-        select(Area.id, Area.name, Area.parent_id).where(
-            Area.path.startswith(top.path), Area.level != "cluster", Area.id != top.id
-        ).order_by(Area.search_key)
+        select(Area.id, Area.name, Area.parent_id).where(Area.id.in_(cluster_ops.member_choices(top)))
+        .order_by(Area.search_key)
     ).all()
     names = {c.id: c.name for c in cluster_ops.clusters_on(top)}
     form.member_ids.choices = choices(

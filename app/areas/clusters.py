@@ -6,7 +6,8 @@ Rules:
   (and their descendants') rewritten, so scope, breadcrumbs and roll-ups need nothing new.
 - A commune belongs to at most one cluster (it is a tree); adding it to a cluster takes it out of
   its previous one. A commune taken out of a cluster goes back under the cluster's parent.
-- Members must be areas of the cluster's map without children of their own, under the same top area.
+- Members must be areas of the cluster's map without children of their own, under the same top area: the ids
+  submitted are checked against `member_choices(top)` (the form's options) with `app.scope.check_choice`.
 - Every change is audited (`areas.cluster`).
 """
 
@@ -18,9 +19,15 @@ from app.audit import record
 from app.errors import OperationError
 from app.extensions import db
 from app.models import Area
+from app.scope import check_choice
 from app.text import fold
 
-__all__ = ["save_cluster", "reparent", "clusters_on", "next_cluster_code"]
+__all__ = ["save_cluster", "reparent", "clusters_on", "next_cluster_code", "member_choices"]
+
+
+def member_choices(top: Area):
+    """The ids a cluster under `top` may take as members: areas of its map below it that are not clusters."""
+    return select(Area.id).where(Area.path.startswith(top.path), Area.level != "cluster", Area.id != top.id)
 
 
 def reparent(area: Area, parent: Area) -> None:
@@ -56,6 +63,7 @@ def next_cluster_code(valid_from) -> str:
 
 
 def _members(member_ids: list[int], top: Area) -> list[Area]:
+    check_choice(member_ids, member_choices(top), "member_ids", "Có xã, phường không thuộc bản đồ của cụm.")
     members = list(db.session.scalars(select(Area).where(Area.id.in_(member_ids))))
     if not members:
         raise OperationError("Hãy chọn ít nhất một xã, phường cho cụm.", field="member_ids")

@@ -21,7 +21,7 @@ from app.audit import record
 from app.errors import OperationError
 from app.extensions import db
 from app.models import Area, AreaCrosswalk, AreaRehoming
-from app.scope import Scope, area_subtree_ids, register_rule, visible
+from app.scope import Scope, area_subtree_ids, check_choice, register_rule, visible
 from app.timeutil import utcnow
 
 __all__ = ["PendingRow", "pending_query", "pending_rows", "describe", "place", "candidates"]
@@ -54,6 +54,11 @@ def pending_query(user=None):
     if user is not None:
         stmt = stmt.where(visible(AreaRehoming, user))
     return stmt.order_by(AreaRehoming.table_name, AreaRehoming.column_name, AreaRehoming.row_id)
+
+
+def target_choices(old_area_id: int):
+    """The ids a record of `old_area_id` may be placed in: the crosswalk targets (the options of `candidates`)."""
+    return select(AreaCrosswalk.new_area_id).where(AreaCrosswalk.old_area_id == old_area_id)
 
 
 def candidates(old_area_ids) -> dict[int, list[tuple[int, str]]]:
@@ -103,9 +108,10 @@ def place(history: AreaRehoming, new_area_id: int | None, actor=None) -> None:
     """Put a split commune's record in the chosen new area. Flushes; the caller commits."""
     if history.new_area_id is not None:
         raise OperationError("Bản ghi này đã được xếp vào xã mới.", field="new_area_id")
-    allowed = {new_id for new_id, _ in candidates([history.old_area_id]).get(history.old_area_id, [])}
-    if new_area_id not in allowed:
-        raise OperationError("Hãy chọn một trong các xã mới mà xã cũ được chia về.", field="new_area_id")
+    message = "Hãy chọn một trong các xã mới mà xã cũ được chia về."
+    if not new_area_id:
+        raise OperationError(message, field="new_area_id")
+    check_choice(new_area_id, target_choices(history.old_area_id), "new_area_id", message)
     entry = area_column(f"{history.table_name}.{history.column_name}")
     if entry is None:
         raise OperationError("Loại bản ghi này không còn được quản lý theo địa bàn.", field="new_area_id")

@@ -2,6 +2,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
+from app.web.choices import IdSelectField
+
 
 class AcceptForm(FlaskForm):
     """One suggestion, posted back from its row."""
@@ -16,7 +18,7 @@ class ConfirmForm(FlaskForm):
 
 
 class AssignForm(FlaskForm):
-    trainer_id = SelectField("Giảng viên (còn chỗ trống)", coerce=int, validate_choice=False)
+    trainer_id = IdSelectField("Giảng viên (còn chỗ trống)")
     target = SelectField("Nơi phân công (xã, phường hoặc đơn vị)", validate_choice=False,
                          validators=[DataRequired("Vui lòng chọn nơi phân công.")])
     classes = IntegerField("Số lớp cần mở", default=1,

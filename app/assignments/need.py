@@ -20,7 +20,7 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import false, func, select
 
 from app.areas.maps import programme_root, working_map
 from app.extensions import db
@@ -76,6 +76,21 @@ def places(today: date) -> tuple[dict[int, tuple[str, int | None]], dict[int, st
     communes = {r.id: (r.name, r.parent_id if r.parent_id in districts else None) for r in rows
                 if r.level == "commune"}
     return communes, districts
+
+
+def place_ids(user, kind: str):
+    """The ids of the places `user` may assign to, as SQL (what `places` lists, in scope): communes of the
+    working map inside the programme's province (kind 'area') or units (kind 'unit')."""
+    if kind == "unit":
+        return select(Unit.id).where(visible(Unit, user))
+    if kind != "area":
+        return select(Area.id).where(false())
+    start = working_map()
+    stmt = select(Area.id).where(Area.valid_from == start, Area.level == "commune", visible(Area, user))
+    root = programme_root(start) if start is not None else None
+    if root is not None:
+        stmt = stmt.where(Area.path.startswith(root.path, autoescape=True))
+    return stmt
 
 
 def _latest_population(area_ids: list[int]) -> dict[int, tuple[int, bool]]:

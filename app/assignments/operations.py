@@ -1,7 +1,8 @@
 """Assignment changes: assign (by hand or from a suggestion), accept all suggestions, end, cancel.
 
 Rules:
-- the trainer and the target must both be in the user's scope (else the same message as a missing one);
+- the trainer and the target must both be in the user's scope (else the same message as a missing one), checked
+  with `app.scope.check_choice` before anything else, for a suggestion accepted from its row too;
   the target is a commune of the working map or a unit; the trainer is active and at level
   `assignment_min_level` or above; the period ends on or after it starts; classes ≥ 1;
 - capacity: running classes + classes of active assignments + the new classes may not exceed
@@ -17,13 +18,13 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
-from app.assignments.need import active_assignment, places
+from app.assignments.need import active_assignment, place_ids
 from app.audit import record, snapshot
 from app.errors import OperationError
 from app.extensions import db
-from app.models import Area, Assignment, Trainer, TrainingClass, Unit
+from app.models import Assignment, Trainer, TrainingClass
 from app.models.vocab import ASSIGNMENT_REASONS
-from app.scope import scoped, visible
+from app.scope import check_choice, scoped, visible
 from app.training.settings import plan_setting
 
 FIELDS = ["trainer_id", "target_kind", "area_id", "unit_id", "classes", "starts_on", "ends_on", "status",
@@ -34,10 +35,21 @@ def default_period(today: date) -> tuple[date, date]:
     return today, today + timedelta(days=plan_setting("assignment_period_days"))
 
 
+NO_TRAINER = "Không tìm thấy giảng viên này trong phạm vi của bạn."
+NO_PLACE = "Không tìm thấy xã hoặc đơn vị này trong phạm vi của bạn."
+
+
+def _check_chosen(user, trainer_id, kind: str, target_id) -> None:
+    check_choice(trainer_id, select(Trainer.id).where(visible(Trainer, user)), "trainer_id", NO_TRAINER)
+    if not target_id:
+        raise OperationError(NO_PLACE, field="target")
+    check_choice(target_id, place_ids(user, kind), "target", NO_PLACE)
+
+
 def _locked_trainer(user, trainer_id: int) -> Trainer:
     trainer = db.session.scalar(scoped(Trainer, user).where(Trainer.id == trainer_id).with_for_update())
     if trainer is None:
-        raise OperationError("Không tìm thấy giảng viên này trong phạm vi của bạn.", field="trainer_id")
+        raise OperationError(NO_TRAINER, field="trainer_id")
     if trainer.status != "active":
         raise OperationError("Giảng viên này không còn hoạt động.", field="trainer_id")
     if trainer.max_level < plan_setting("assignment_min_level"):
@@ -45,20 +57,7 @@ def _locked_trainer(user, trainer_id: int) -> Trainer:
     return trainer
 
 
-def _check_target(user, kind: str, target_id: int, today: date) -> None:
-    if kind == "area":
-        communes, _districts = places(today)
-        ok = target_id in communes and db.session.scalar(
-            select(Area.id).where(Area.id == target_id, visible(Area, user)))
-    elif kind == "unit":
-        ok = db.session.scalar(select(Unit.id).where(Unit.id == target_id, visible(Unit, user)))
-    else:
-        ok = False
-    if not ok:
-        raise OperationError("Không tìm thấy xã hoặc đơn vị này trong phạm vi của bạn.", field="target")
-
-
-def assign(user, trainer_id: int, kind: str, target_id: int, *, classes: int = 1, starts_on: date,
+def assign(user, trainer_id: int, kind: str, target_id: int | str, *, classes: int = 1, starts_on: date,
            ends_on: date, today: date, reason_code: str = "manual", reason: str = "") -> Assignment:
     """Create an active assignment after locking the trainer and checking scope, period and capacity."""
     if classes < 1:
@@ -67,8 +66,8 @@ def assign(user, trainer_id: int, kind: str, target_id: int, *, classes: int = 1
         raise OperationError("Ngày kết thúc phải từ ngày bắt đầu trở đi.", field="ends_on")
     if reason_code not in ASSIGNMENT_REASONS:
         raise OperationError("Lý do phân công không hợp lệ.", field="reason_code")
-    trainer = _locked_trainer(user, trainer_id)
-    _check_target(user, kind, target_id, today)
+    _check_chosen(user, trainer_id, kind, target_id)
+    trainer, target_id = _locked_trainer(user, int(trainer_id)), int(target_id)
     column = Assignment.area_id if kind == "area" else Assignment.unit_id
     if db.session.scalar(select(Assignment.id).where(
             Assignment.trainer_id == trainer.id, column == target_id, active_assignment(today))):
@@ -108,6 +107,7 @@ def accept(user, trainer_id: int, kind: str, target_id: int, classes: int, today
     """Accept one suggestion: re-read it now (the figures may have changed since the page was shown)."""
     from app.assignments.queries import overview
 
+    _check_chosen(user, trainer_id, kind, target_id)
     suggestion = overview(user, today).pair(trainer_id, kind, target_id, classes)
     if suggestion is None or suggestion.classes < 1:
         raise OperationError("Gợi ý này không còn phù hợp: giảng viên đã hết chỗ trống hoặc nơi này đã đủ "

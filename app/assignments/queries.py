@@ -17,11 +17,11 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from app.assignments.explain import explain
-from app.assignments.need import Target, active_assignment, commune_targets, places, unit_targets
+from app.assignments.need import Target, active_assignment, commune_targets, place_ids, places, unit_targets
 from app.assignments.neighbours import neighbour_map
 from app.batch import gc_paused
 from app.extensions import db
-from app.models import Area, Assignment, Person, Trainer, TrainingClass, Unit
+from app.models import Assignment, Person, Trainer, TrainingClass, Unit
 from app.scope import scoped, visible
 from app.training.settings import plan_setting
 from network.assignment import CostModel, Need, TrainerSlot, pair_cost, suggest_assignments
@@ -210,11 +210,12 @@ def trainer_choices(user, today: date) -> list[tuple[int, str]]:
 def target_choices(user, today: date) -> list[tuple[str, str]]:
     """Communes of the working map and units in scope, as 'area:ID' / 'unit:ID'."""
     communes, districts = places(today)
-    ids = set(db.session.scalars(select(Area.id).where(Area.id.in_(list(communes)), visible(Area, user))))
+    ids = set(db.session.scalars(place_ids(user, "area"))) & set(communes)  # what `operations.assign` accepts
     rows = [(f"area:{c}", f"{communes[c][0]} ({districts.get(communes[c][1], '')})".replace(" ()", ""))
             for c in ids]
     rows.sort(key=lambda r: r[1])
-    units = db.session.execute(select(Unit.id, Unit.name).where(visible(Unit, user)).order_by(Unit.name))
+    units = db.session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(place_ids(user, "unit")))
+                               .order_by(Unit.name))
     return rows + [(f"unit:{u.id}", f"Đơn vị: {u.name}") for u in units]
 
 

@@ -99,7 +99,7 @@ def new():
         try:
             if not form.trainer_id.data:
                 raise OperationError("Vui lòng chọn giảng viên.", field="trainer_id")
-            item = operations.assign(current_user, form.trainer_id.data, kind, int(raw_id or 0),
+            item = operations.assign(current_user, form.trainer_id.data, kind, raw_id,
                                      classes=form.classes.data, starts_on=form.starts_on.data,
                                      ends_on=form.ends_on.data, today=today, reason=form.reason.data or "")
         except OperationError as error:

@@ -8,7 +8,7 @@ from wtforms import DateField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.models.vocab import LEVELS, TRAINER_TIERS
-from app.web.choices import choices
+from app.web.choices import IdSelectField, choices
 
 MENTOR_HINT = "Gõ tên hoặc số điện thoại rồi chọn trong danh sách; cũng có thể nhập mã dạng #123."
 
@@ -20,9 +20,8 @@ class TrainerForm(FlaskForm):
     mentor_id = StringField("Người hướng dẫn", validators=[Optional(), Length(max=200)])
     tier = SelectField("Cấp", choices=choices(TRAINER_TIERS), default="local")
     max_level = SelectField("Bậc được dạy", coerce=int, choices=choices(LEVELS), default=1)
-    area_id = SelectField("Địa bàn làm việc", coerce=int,
-                          validators=[DataRequired("Vui lòng chọn địa bàn làm việc.")])
-    unit_id = SelectField("Đơn vị công tác", coerce=int, default=0)
+    area_id = IdSelectField("Địa bàn làm việc", validators=[DataRequired("Vui lòng chọn địa bàn làm việc.")])
+    unit_id = IdSelectField("Đơn vị công tác", default=0)
     certified_on = DateField("Ngày được công nhận", validators=[Optional()])
 
 

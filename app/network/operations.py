@@ -3,6 +3,8 @@
 Rules:
 - a new trainer's path is its mentor's path plus its id, its generation the mentor's plus one (a root:
   '/id/', generation 0); only a province core trainer may have no mentor;
+- the area, unit and mentor ids submitted are checked with `app.scope.check_choice` against what the acting user
+  may choose (`app.network.queries.area_ids` / `unit_ids` / `mentor_ids`) before anything is written;
 - the mentor must be visible to the acting user (else `out_of_scope`), exist, be active, teach at least the
   trainee's level and not be the trainee or one of its descendants (the `network.links` rules);
 - one trainer per person: a person found by phone or national ID who is already a trainer is refused
@@ -23,10 +25,11 @@ from sqlalchemy import String, func, literal, select, update
 from app.audit import record, snapshot
 from app.errors import OperationError, from_network, message_for
 from app.extensions import db
-from app.models import Area, Enrollment, Person, Trainer, TrainingClass, Unit
+from app.models import Enrollment, Person, Trainer, TrainingClass
 from app.network import counters
+from app.network.queries import area_ids, mentor_ids, unit_ids
 from app.network.recompute import recompute_all
-from app.scope import visible
+from app.scope import check_choice, is_choosable, visible
 from app.text import PhoneError, normalize_phone
 from network import (
     NetworkError,
@@ -49,12 +52,6 @@ def _refuse(code: str, field: str | None = None, **params) -> OperationError:
     return OperationError(message_for(code, **params), field=field, code=code)
 
 
-def _visible(model, ident: int, user) -> bool:
-    if user is None:
-        return True
-    return db.session.scalar(select(model.id).where(model.id == ident, visible(model, user))) is not None
-
-
 def _link_rows(*paths: str) -> dict[int, dict]:
     """The trainers on the given lineages, as the rows `network.links` checks."""
     ids = {i for p in paths if p for i in parse_path(p)}
@@ -67,11 +64,12 @@ def _link_rows(*paths: str) -> dict[int, dict]:
 def _mentor(user, mentor_id: int | None, field: str) -> Trainer | None:
     if mentor_id is None:
         return None
-    mentor = db.session.get(Trainer, mentor_id)
+    # a number no row can have (e.g. "#99999999999") names nobody, and would overflow a PostgreSQL integer
+    mentor = db.session.get(Trainer, mentor_id) if is_choosable(mentor_id, select(Trainer.id)) else None
     if mentor is None:
         raise _refuse("unknown_mentor", field, mentor_id=mentor_id)
-    if not _visible(Trainer, mentor_id, user):
-        raise _refuse("out_of_scope", field)
+    if user is not None:
+        check_choice(mentor_id, mentor_ids(user), field, message_for("out_of_scope"))
     return mentor
 
 
@@ -115,10 +113,9 @@ def add_trainer(user, person: Person, *, mentor_id: int | None, tier: str, max_l
         raise _refuse("already_trainer", "phone", trainer_id=existing.id)
     if mentor_id is None and tier != "province":
         raise _refuse("mentor_required", "mentor_id")
-    if area_id is not None and not _visible(Area, area_id, scope_user):
-        raise _refuse("out_of_scope", "area_id")
-    if unit_id is not None and not _visible(Unit, unit_id, scope_user):
-        raise _refuse("out_of_scope", "unit_id")
+    if scope_user is not None:
+        check_choice(area_id, area_ids(scope_user), "area_id", message_for("out_of_scope"))
+        check_choice(unit_id, unit_ids(scope_user), "unit_id", message_for("out_of_scope"))
     mentor = _mentor(scope_user, mentor_id, "mentor_id")
     if mentor is not None:
         try:
@@ -141,8 +138,10 @@ def add_trainer(user, person: Person, *, mentor_id: int | None, tier: str, max_l
 def register_trainer(user, data: dict) -> Trainer:
     """A trainer from the registration form (or an import row): the person matched by phone/ID, else new."""
     area_id, unit_id = data.get("area_id") or None, data.get("unit_id") or None
-    if area_id is not None and not _visible(Area, area_id, user):
-        raise _refuse("out_of_scope", "area_id")
+    if user is not None:  # before the person is matched or created: a refused id writes nothing
+        check_choice(area_id, area_ids(user), "area_id", message_for("out_of_scope"))
+        check_choice(unit_id, unit_ids(user), "unit_id", message_for("out_of_scope"))
+        _mentor(user, data.get("mentor_id") or None, "mentor_id")
     person = match_person(data.get("full_name", ""), data.get("phone"), data.get("national_id"), area_id, unit_id)
     return add_trainer(user, person, mentor_id=data.get("mentor_id") or None, tier=data["tier"],
                        max_level=int(data["max_level"]), area_id=area_id, unit_id=unit_id,
@@ -160,7 +159,8 @@ def promote(user, enrollment_id: int, *, certified_on: date, max_level: int | No
         select(Enrollment, TrainingClass).join(TrainingClass, TrainingClass.id == Enrollment.class_id)
         .where(Enrollment.id == enrollment_id)
     ).first()
-    if row is None or not _visible(TrainingClass, row.TrainingClass.id, user):
+    if row is None or (user is not None and not is_choosable(
+            row.TrainingClass.id, select(TrainingClass.id).where(visible(TrainingClass, user)))):
         raise _refuse("out_of_scope")
     enrollment, training_class = row
     if enrollment.status != "completed":

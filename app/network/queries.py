@@ -69,11 +69,25 @@ def mentor_search(user, q: str, limit: int = 20) -> list[dict]:
     return [{"id": r[0], "label": mentor_label(r[1], r[2], r[0]), "max_level": r[3]} for r in rows]
 
 
+def area_ids(user):
+    """The areas a trainer of `user` may work in: the working map's (`working_map`) areas in the user's scope."""
+    return select(Area.id).where(Area.valid_from == working_map(user), visible(Area, user))
+
+
+def unit_ids(user):
+    """The units a trainer of `user` may belong to: the units in the user's scope."""
+    return select(Unit.id).where(visible(Unit, user))
+
+
+def mentor_ids(user):
+    """The trainers `user` may name as a mentor: those in their scope (activity and level are link rules)."""
+    return select(Trainer.id).where(visible(Trainer, user))
+
+
 def area_choices(user, empty: str | None = None) -> list[SelectChoice]:
     """Areas of the working map (`working_map`) the user may see, in tree order, indented."""
-    newest = working_map(user)
     rows = db.session.execute(
-        select(Area.id, Area.name, Area.path).where(Area.valid_from == newest, visible(Area, user)).order_by(Area.path)
+        select(Area.id, Area.name, Area.path).where(Area.id.in_(area_ids(user))).order_by(Area.path)
     ).all()
     pairs = [(0, empty)] if empty else []
     base = min((p.count("/") for _, _, p in rows), default=0)
@@ -82,7 +96,8 @@ def area_choices(user, empty: str | None = None) -> list[SelectChoice]:
 
 
 def unit_choices(user, empty: str = "— Không thuộc đơn vị —") -> list[SelectChoice]:
-    rows = db.session.execute(select(Unit.id, Unit.name).where(visible(Unit, user)).order_by(Unit.search_key)).all()
+    rows = db.session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(unit_ids(user)))
+                              .order_by(Unit.search_key)).all()
     return choices([(0, empty), *rows])
 
 

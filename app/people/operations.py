@@ -1,7 +1,8 @@
 """Merging duplicate persons (a coordinator's job), audited.
 
 Rules:
-- both persons must be in the coordinator's scope and differ; the survivor keeps its id;
+- both persons must be in the coordinator's scope (the duplicate, typed by its record number, checked with
+  `app.scope.check_choice`) and differ; the survivor keeps its id;
 - enrolments, certificates, points, the trainer record and user accounts of the duplicate are
   re-pointed to the survivor; when both are enrolled in the same class, the survivor's enrolment
   is kept (taking the duplicate's completion, score and candidate mark if it has them) and the
@@ -22,11 +23,21 @@ from app.errors import OperationError
 from app.extensions import db
 from app.models import Certificate, Enrollment, Person, PointEntry, Trainer, User
 from app.rankings import totals
+from app.scope import check_choice, visible
 from app.trainers.keys import copy_name_keys
 
 PERSON_FIELDS = ["full_name", "phone", "national_id", "email", "birth_year", "gender", "ethnic_group",
                  "home_area_id", "unit_id", "audience_group"]
 FILLED = PERSON_FIELDS[1:]
+
+
+def chosen_duplicate(user, person_id) -> Person:
+    """The duplicate record a user typed on the merge form, if it is a person they see."""
+    message = "Không tìm thấy hồ sơ này trong phạm vi của bạn."
+    if not person_id:
+        raise OperationError(message, field="duplicate_id")
+    check_choice(person_id, select(Person.id).where(visible(Person, user)), "duplicate_id", message)
+    return db.session.get(Person, int(person_id))
 
 
 def merge_persons(survivor: Person, duplicate: Person) -> Person:

@@ -6,10 +6,10 @@ from sqlalchemy.orm import joinedload
 from app.errors import OperationError
 from app.extensions import db
 from app.models import Area, Certificate, Enrollment, Person, TrainingClass
-from app.people.operations import merge_persons
+from app.people.operations import chosen_duplicate, merge_persons
 from app.people.queries import person_ids, person_list
 from app.permissions import may, require
-from app.scope import get_or_404, scoped, visible
+from app.scope import get_or_404, visible
 from app.training.forms import MergeForm
 from app.web.lists import paginate, search_text
 
@@ -50,10 +50,8 @@ def merge(person_id: int):
     form = MergeForm()
     duplicate = None
     if form.validate_on_submit():
-        duplicate = db.session.scalar(scoped(Person, current_user).where(Person.id == form.duplicate_id.data))
         try:
-            if duplicate is None:
-                raise OperationError("Không tìm thấy hồ sơ này trong phạm vi của bạn.", field="duplicate_id")
+            duplicate = chosen_duplicate(current_user, form.duplicate_id.data)
             merge_persons(survivor, duplicate)
         except OperationError as error:
             db.session.rollback()

@@ -5,13 +5,13 @@ from wtforms import (
     IntegerField,
     SelectChoice,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.models.vocab import ACTIVITY_STATUSES
+from app.web.choices import IdSelectField, IdSelectMultipleField
 
 
 def choice_list(pairs) -> list[SelectChoice]:
@@ -49,15 +49,14 @@ class ProgressForm(FlaskForm):
 
 
 class DependencyForm(FlaskForm):
-    predecessor_id = SelectField("Phải chờ hoạt động", coerce=int,
-                                 validators=[DataRequired("Chọn hoạt động đứng trước.")])
+    predecessor_id = IdSelectField("Phải chờ hoạt động", validators=[DataRequired("Chọn hoạt động đứng trước.")])
     lag_days = VnIntegerField("Độ trễ (ngày)", default=0, validators=[
         InputRequired("Nhập độ trễ (0 nếu bắt đầu ngay sau)."),
         NumberRange(-3660, 3660, "Độ trễ nằm trong khoảng -3660 đến 3660 ngày.")])
 
 
 class LeadUnitsForm(FlaskForm):
-    unit_ids = SelectMultipleField("Đơn vị chủ trì trong hệ thống", coerce=int, validators=[Optional()])
+    unit_ids = IdSelectMultipleField("Đơn vị chủ trì trong hệ thống", validators=[Optional()])
 
 
 class EvidenceForm(FlaskForm):

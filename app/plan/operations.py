@@ -23,6 +23,7 @@ from app.models import Activity, ActivityDependency, Area, DistrictPlan, Evidenc
 from app.models import activity_lead_units as links
 from app.plan.domain import load_rows, to_domain
 from app.plan.uploads import StoredFile
+from app.scope import check_choice
 from app.timeutil import utcnow
 from rollout.errors import ScheduleCycleError
 from rollout.schedule import activity_graph
@@ -87,9 +88,12 @@ def _check_no_cycle(activity: Activity, triples: list[tuple[int, int, int]], fie
 
 def add_dependency(successor: Activity, predecessor_id: int, lag_days: int) -> ActivityDependency:
     """`successor` starts `lag_days` after `predecessor` finishes; an existing link gets the new lag."""
+    message = "Chọn một hoạt động của cùng kế hoạch."
+    if not predecessor_id:
+        raise OperationError(message, field="predecessor_id")
+    check_choice(predecessor_id, select(Activity.id).where(Activity.plan_id == successor.plan_id), "predecessor_id",
+                 message)
     predecessor = db.session.get(Activity, predecessor_id)
-    if predecessor is None or predecessor.plan_id != successor.plan_id:
-        raise OperationError("Chọn một hoạt động của cùng kế hoạch.", field="predecessor_id")
     if predecessor.id == successor.id:
         raise OperationError("Một hoạt động không thể phụ thuộc chính nó.", field="predecessor_id")
     if not -3660 <= lag_days <= 3660:
@@ -127,9 +131,8 @@ def remove_dependency(dependency: ActivityDependency) -> None:
 
 def set_lead_units(activity: Activity, unit_ids: list[int]) -> None:
     """The organisations (in the system) that lead the activity; their coordinators may update it."""
-    known = set(db.session.scalars(select(Unit.id).where(Unit.id.in_(unit_ids))))
-    if len(known) != len(set(unit_ids)):
-        raise OperationError("Có đơn vị không tồn tại.", field="unit_ids")
+    check_choice(unit_ids, select(Unit.id), "unit_ids")  # steering and admin may choose any unit
+    known = set(unit_ids)
     before = sorted(db.session.scalars(select(links.c.unit_id).where(links.c.activity_id == activity.id)))
     db.session.execute(delete(links).where(links.c.activity_id == activity.id))
     if known:

@@ -23,14 +23,14 @@ from flask import current_app
 from sqlalchemy import select
 
 from app.areas.graph import AreaGraph
-from app.areas.maps import programme_root
+from app.areas.maps import programme_root, working_map
 from app.audit import record
 from app.errors import OperationError
 from app.extensions import db
 from app.models import Area, Report
 from app.reports.quarters import Quarter
 from app.reports.workbook import ReportContext, build_workbook
-from app.scope import scope_of, visible
+from app.scope import check_choice, scope_of, visible
 from app.targets.measures import Where
 from app.text import fold
 from app.timeutil import local_today, utcnow
@@ -52,12 +52,31 @@ def default_area(user=None) -> Area | None:
     return programme_root()
 
 
+REPORT_LEVELS = ("province", "district", "cluster")
+OUTSIDE = "Địa bàn này nằm ngoài phạm vi của bạn."
+
+
+def report_area_ids(user):
+    """The areas `user` may choose on the reports page: province, districts and clusters of their working map
+    that they see (the form's options)."""
+    return select(Area.id).where(visible(Area, user), Area.valid_from == working_map(user),
+                                 Area.level.in_(REPORT_LEVELS))
+
+
+def chosen_area(user, area_id) -> Area | None:
+    """The area chosen on the reports form (None: the default area), if it is one of the user's choices."""
+    if not area_id:
+        return None
+    check_choice(area_id, report_area_ids(user), "area_id", OUTSIDE)
+    return db.session.get(Area, int(area_id))
+
+
 def check_area(area: Area | None, user) -> Area:
     if area is None:
         raise OperationError("Tài khoản của bạn không gắn với địa bàn nào nên không lập được báo cáo quý.",
                              field="area_id")
-    if user is not None and not db.session.scalar(select(Area.id).where(Area.id == area.id, visible(Area, user))):
-        raise OperationError("Địa bàn này nằm ngoài phạm vi của bạn.", field="area_id")
+    if user is not None:
+        check_choice(area.id, select(Area.id).where(visible(Area, user)), "area_id", OUTSIDE)
     return area
 
 

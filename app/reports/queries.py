@@ -7,14 +7,11 @@ from datetime import date
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
-from app.areas.maps import working_map
 from app.extensions import db
 from app.models import Area, Report
-from app.reports.operations import default_area
+from app.reports.operations import default_area, report_area_ids
 from app.reports.quarters import Quarter
-from app.scope import scoped, visible
-
-REPORT_LEVELS = ("province", "district", "cluster")
+from app.scope import scoped
 
 
 def archive(user) -> Select:
@@ -32,7 +29,7 @@ def area_choices(user) -> list[tuple[int, str]]:
     """The user's own area first, then the province, districts and clusters of the working map they see."""
     own = default_area(user)
     rows = db.session.scalars(
-        select(Area).where(visible(Area, user), Area.valid_from == working_map(user), Area.level.in_(REPORT_LEVELS))
+        select(Area).where(Area.id.in_(report_area_ids(user)))
         .order_by(Area.path.startswith(own.path if own else "-").desc(), Area.level != "province", Area.name))
     areas = ([own] if own else []) + [a for a in rows if own is None or a.id != own.id]
     return [(a.id, a.name) for a in areas]

@@ -43,7 +43,7 @@ def generate():
     if form.validate_on_submit():
         try:
             quarter = Quarter.parse(form.quarter.data or "")
-            area = get_or_404(Area, form.area_id.data or 0, current_user) if form.area_id.data else None
+            area = operations.chosen_area(current_user, form.area_id.data)
             if quarter.start > local_today():
                 raise OperationError("Chưa thể lập báo cáo cho quý chưa bắt đầu.", field="quarter")
             report = operations.create_report(quarter, area, current_user)
@@ -55,7 +55,7 @@ def generate():
             flash(f"Đã lập báo cáo {report.period_label} — {db.session.get(Area, report.area_id).name}.", "success")
             return redirect(url_for("reports.index"))
     return render_template("reports/index.html", form=form, page=paginate(queries.archive(current_user)),
-                           can_generate=True), 400
+                           can_generate=True)
 
 
 @bp.get("/<int:report_id>/download")

@@ -7,7 +7,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.models import Area, Person, Trainer, TrainerStats, TrainingClass, Unit
-from app.scope import area_subtree_ids, scoped, unit_subtree_ids, visible
+from app.scope import area_subtree_ids, choice_or_404, scoped, unit_subtree_ids, visible
 from app.web.lists import apply_search
 
 
@@ -30,12 +30,14 @@ def _filters(user, q: str, status: str, tier: str, generation: int | None, area_
         conditions.append(Trainer.tier == tier)
     if generation is not None:
         conditions.append(Trainer.generation == generation)
-    if area_id:
-        path = db.session.scalar(select(Area.path).where(Area.id == area_id, visible(Area, user)))
-        conditions.append(Trainer.area_id.in_(area_subtree_ids(path or "-")))
+    if area_id:  # a filter outside what the user sees answers 404, like an id in the URL
+        choice_or_404(area_id, select(Area.id).where(visible(Area, user)))
+        path = db.session.scalar(select(Area.path).where(Area.id == area_id))
+        conditions.append(Trainer.area_id.in_(area_subtree_ids(path)))
     if unit_id:
-        path = db.session.scalar(select(Unit.path).where(Unit.id == unit_id, visible(Unit, user)))
-        conditions.append(Trainer.unit_id.in_(unit_subtree_ids(path or "-")))
+        choice_or_404(unit_id, select(Unit.id).where(visible(Unit, user)))
+        path = db.session.scalar(select(Unit.path).where(Unit.id == unit_id))
+        conditions.append(Trainer.unit_id.in_(unit_subtree_ids(path)))
     return conditions
 
 

@@ -5,6 +5,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.models.vocab import AUDIENCE_GROUPS, CLASS_MODES, LEVELS
+from app.plan.forms import VnIntegerField
+from app.web.choices import IdSelectField
 
 
 def options(pairs) -> list[SelectChoice]:
@@ -13,13 +15,13 @@ def options(pairs) -> list[SelectChoice]:
 
 
 class ClassForm(FlaskForm):
-    trainer_id = SelectField("Giảng viên phụ trách", coerce=int, validate_choice=False)
+    trainer_id = IdSelectField("Giảng viên phụ trách")
     level = SelectField("Bậc", coerce=int, choices=options(LEVELS.items()))
     topic = StringField("Chủ đề", validators=[DataRequired("Vui lòng nhập chủ đề."), Length(max=200)])
     audience_group = SelectField("Đối tượng", choices=options(AUDIENCE_GROUPS.items()))
     mode = RadioField("Hình thức", choices=options(CLASS_MODES.items()), default="in_person")
-    venue_area_id = SelectField("Xã, phường nơi mở lớp", coerce=int, validate_choice=False)
-    host_unit_id = SelectField("Đơn vị chủ trì", coerce=int, validate_choice=False, default=0)
+    venue_area_id = IdSelectField("Xã, phường nơi mở lớp")
+    host_unit_id = IdSelectField("Đơn vị chủ trì", default=0)
     start_on = DateField("Ngày bắt đầu", validators=[InputRequired("Vui lòng chọn ngày bắt đầu.")])
     end_on = DateField("Ngày kết thúc", validators=[InputRequired("Vui lòng chọn ngày kết thúc.")])
     sessions = IntegerField("Số buổi", validators=[Optional(), NumberRange(1, 200, "Số buổi từ 1 đến 200.")])
@@ -52,5 +54,5 @@ class ReasonForm(FlaskForm):
 
 
 class MergeForm(FlaskForm):
-    duplicate_id = IntegerField("Mã hồ sơ trùng (sẽ được gộp vào hồ sơ này)",
+    duplicate_id = VnIntegerField("Mã hồ sơ trùng (sẽ được gộp vào hồ sơ này)",
                                 validators=[InputRequired("Vui lòng nhập mã hồ sơ trùng.")])

@@ -3,8 +3,9 @@
 Rules:
 - a class is registered as planned by its trainer, or by a coordinator on behalf of a trainer in
   their scope; its level may not exceed the trainer's `max_level`; its venue must lie in the
-  registering user's venue scope (`scope.venue_scope_path`); its host unit, if any, is one the
-  user may choose (`queries.unit_choices`, the units visible to them); the end is not before the start;
+  registering user's venue scope (`scope.venue_scope_path`); its trainer, venue and host unit are
+  ids the user may choose (`queries.trainer_ids`, `venue_ids`, `host_unit_ids`), checked with
+  `app.scope.check_choice` before anything is written; the end is not before the start;
 - status runs planned → open → running → completed, and any but completed may be cancelled;
   each transition stores its date; cancelling needs a reason;
 - the 2–3 rule: starting a class while its trainer already runs `classes_max_running` classes
@@ -26,16 +27,25 @@ from app.audit import record, snapshot
 from app.certificates.operations import issue_for_class
 from app.errors import OperationError
 from app.extensions import db
-from app.models import Area, Enrollment, Trainer, TrainingClass
+from app.models import Enrollment, Trainer, TrainingClass
 from app.rankings.ledger import award, award_many
-from app.scope import venue_scope_path
-from app.training.queries import unit_choices
+from app.scope import check_choice
+from app.training.queries import host_unit_ids, trainer_ids, venue_ids
 from app.training.settings import plan_setting
 
 CLASS_FIELDS = ["trainer_id", "level", "topic", "mode", "audience_group", "venue_area_id", "host_unit_id",
                 "start_on", "end_on", "sessions", "capacity", "status"]
 NEXT = {"planned": "open", "open": "running", "running": "completed"}
 DATE_OF = {"open": "opened_on", "running": "started_on", "completed": "completed_on", "cancelled": "cancelled_on"}
+
+
+def chosen_trainer(user, trainer_id) -> Trainer:
+    """The trainer a coordinator chose on the class form, if they may choose them."""
+    message = "Vui lòng chọn giảng viên trong phạm vi của bạn."
+    if not trainer_id:
+        raise OperationError(message, field="trainer_id")
+    check_choice(trainer_id, trainer_ids(user), "trainer_id", message)
+    return db.session.get(Trainer, int(trainer_id))
 
 
 def check_class_data(data: dict, trainer: Trainer, user) -> None:
@@ -45,15 +55,12 @@ def check_class_data(data: dict, trainer: Trainer, user) -> None:
         raise OperationError(
             f"Giảng viên chỉ được dạy đến Bậc {trainer.max_level}; không thể mở lớp Bậc {data['level']}.",
             field="level")
-    venue = db.session.get(Area, data["venue_area_id"]) if data.get("venue_area_id") else None
-    if venue is None:
+    if not data.get("venue_area_id"):
         raise OperationError("Vui lòng chọn xã, phường nơi mở lớp.", field="venue_area_id")
-    allowed = venue_scope_path(user, trainer)
-    if allowed is not None and not venue.path.startswith(allowed):
-        raise OperationError("Địa điểm này nằm ngoài địa bàn được phép mở lớp.", field="venue_area_id")
-    host = data.get("host_unit_id") or None
-    if host is not None and host not in {i for i, _ in unit_choices(user)}:
-        raise OperationError("Đơn vị chủ trì nằm ngoài phạm vi của bạn.", field="host_unit_id")
+    check_choice(data["venue_area_id"], venue_ids(user, trainer), "venue_area_id",
+                 "Địa điểm này nằm ngoài địa bàn được phép mở lớp.")
+    check_choice(data.get("host_unit_id"), host_unit_ids(user), "host_unit_id",
+                 "Đơn vị chủ trì nằm ngoài phạm vi của bạn.")
     if data.get("start_on") and data.get("end_on") and data["end_on"] < data["start_on"]:
         raise OperationError("Ngày kết thúc không được trước ngày bắt đầu.", field="end_on")
 
@@ -144,12 +151,14 @@ def record_results(training_class: TrainingClass, results: dict[int, tuple[str, 
     """Set status and score per enrolment id; completions issue certificates. Returns rows changed."""
     if training_class.status not in ("running", "completed"):
         raise OperationError("Chỉ ghi kết quả khi lớp đang học hoặc đã kết thúc.", field="results")
+    check_choice(list(results), select(Enrollment.id).where(Enrollment.class_id == training_class.id), "results",
+                 "Học viên không thuộc lớp này.")
     mine = dict(db.session.execute(
-        select(Enrollment.id, Enrollment.status).where(Enrollment.class_id == training_class.id)
-    ).all())
+        select(Enrollment.id, Enrollment.status).where(Enrollment.id.in_(list(results)))
+    ).all()) if results else {}
     changes = []
     for eid, (status, score) in results.items():
-        if eid not in mine:
+        if eid not in mine:  # 0 or a negative number: no enrolment at all
             raise OperationError("Học viên không thuộc lớp này.", field="results")
         if status not in ("enrolled", "completed", "dropped"):
             raise OperationError("Trạng thái không hợp lệ.", field="results")

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import Area, Enrollment, Person, Trainer, TrainingClass, Unit
-from app.permissions import may
 from app.scope import scope_of, venue_scope_path, visible
 from app.text import fold
 from app.timeutil import local_today
@@ -83,11 +82,32 @@ def venues(user, trainer: Trainer | None, q: str = "", limit: int | None = None)
     return [(i, n, d or "") for i, n, d in db.session.execute(stmt).all()]
 
 
+def trainer_ids(user):
+    """The trainers `user` may register a class for (whether they are active is a rule of its own)."""
+    return select(Trainer.id).where(visible(Trainer, user))
+
+
+def venue_ids(user, trainer: Trainer):
+    """The communes where `user` may place a class of `trainer` (`scope.venue_scope_path`)."""
+    stmt = select(Area.id).where(Area.level == "commune")
+    path = venue_scope_path(user, trainer)
+    return stmt.where(Area.path.startswith(path)) if path is not None else stmt
+
+
+def host_unit_ids(user):
+    """The units `user` may name as a class's host: the units they see; a trainer (who sees no unit) the units
+    of the district where they may teach (`scope.venue_scope_path`) and their own unit."""
+    own = own_trainer(user)
+    if own is None:
+        return select(Unit.id).where(visible(Unit, user))
+    path = venue_scope_path(user, own)
+    district = select(Area.id).where(Area.path.startswith(path)) if path is not None else select(Area.id)
+    return select(Unit.id).where(or_(Unit.area_id.in_(district), Unit.id == own.unit_id))
+
+
 def unit_choices(user) -> list[tuple[int, str]]:
-    rows = db.session.execute(select(Unit.id, Unit.name).where(visible(Unit, user)).order_by(Unit.search_key)
-                              .limit(1000)).all()
-    if not rows and may(user, "pick_any_host_unit"):
-        rows = db.session.execute(select(Unit.id, Unit.name).order_by(Unit.search_key).limit(1000)).all()
+    rows = db.session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(host_unit_ids(user)))
+                              .order_by(Unit.search_key).limit(1000)).all()
     return [(0, "– Không có –"), *rows]
 
 

@@ -16,7 +16,7 @@ from app.extensions import db
 from app.models import Area, Certificate, Enrollment, Person, Trainer, TrainingClass
 from app.models.vocab import CLASS_STATUSES
 from app.permissions import may, require
-from app.scope import get_or_404, scoped
+from app.scope import get_or_404
 from app.timeutil import local_today
 from app.training import candidates as candidate_ops
 from app.training import operations, queries
@@ -59,10 +59,8 @@ def new():
     own = queries.own_trainer(current_user)
     form = _class_form(own)
     if form.validate_on_submit():
-        trainer = own or db.session.scalar(scoped(Trainer, current_user).where(Trainer.id == form.trainer_id.data))
         try:
-            if trainer is None:
-                raise OperationError("Vui lòng chọn giảng viên trong phạm vi của bạn.", field="trainer_id")
+            trainer = own or operations.chosen_trainer(current_user, form.trainer_id.data)
             created = operations.register_class(form.data, trainer, current_user)
         except OperationError as error:
             error.apply_to(form)

@@ -4,10 +4,31 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice, SelectField, SelectMultipleField
+
+from app.scope import OUTSIDE_CHOICES
 
 
 def choices(pairs: Mapping | Iterable[tuple]) -> list[SelectChoice]:
     """Options from a {value: label} mapping or (value, label) pairs, in order."""
     items = pairs.items() if isinstance(pairs, Mapping) else pairs
     return [SelectChoice(value, label) for value, label in items]
+
+
+
+class IdSelectField(SelectField):
+    """A select of row ids. Which ids the user may choose is not checked against the options held in memory but
+    by `app.scope.check_choice` against the scoped SELECT the options come from (one narrowed query), where the
+    change is made; a value that is not a number gets the same Vietnamese message."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("coerce", int)
+        super().__init__(label, validators, validate_choice=False, invalid_value_message=OUTSIDE_CHOICES, **kwargs)
+
+
+class IdSelectMultipleField(SelectMultipleField):
+    """Several row ids, checked the same way as `IdSelectField`."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("coerce", int)
+        super().__init__(label, validators, validate_choice=False, invalid_value_message=OUTSIDE_CHOICES, **kwargs)
