@@ -25,7 +25,6 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -33,7 +32,7 @@ from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, select, text, update
+from sqlalchemy import create_engine, select, update
 
 from app import create_app
 from app.extensions import db
@@ -97,36 +96,6 @@ def holding_server():
         yield f"smtp://127.0.0.1:{port}", inbox
     finally:
         controller.stop()
-
-
-@pytest.fixture
-def own_database(tmp_path):
-    """A fresh database with the app's tables: an SQLite file, or a new schema on the test PostgreSQL."""
-    base = os.environ.get("LANTOA_TEST_DATABASE_URL")
-    if not base:
-        url, drop = f"sqlite:///{tmp_path / 'own.db'}", None
-    else:
-        schema = f"k_{uuid.uuid4().hex[:10]}"
-        admin = create_engine(base)
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        url = f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema}"
-
-        def drop() -> None:
-            with admin.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            admin.dispose()
-    own = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "x"})
-    with own.app_context():
-        db.create_all()
-    try:
-        yield own, url
-    finally:
-        with own.app_context():
-            db.session.remove()
-            db.engine.dispose()
-        if drop:
-            drop()
 
 
 def _due_now(engine) -> None:
