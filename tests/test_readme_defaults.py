@@ -79,13 +79,14 @@ def test_every_plan_setting_the_readme_names_has_the_value_stated():
 def test_the_scheduler_and_sender_numbers_in_the_readme_are_the_code_s():
     from app.cli import scheduler_cmd
     from app.jobs.scheduler import MISFIRE_GRACE
-    from app.notifications.sender import MAX_ATTEMPTS, backoff
+    from app.notifications.sender import MAX_ATTEMPTS, STALE_AFTER, backoff
 
     lease = next(p for p in scheduler_cmd.params if p.name == "lease_seconds").default
     assert f"`scheduler [--lease-seconds {lease}]`" in README
     assert f"up to {MISFIRE_GRACE // 3600} hours late" in README
     assert f"({backoff(1).seconds // 60} min doubling, {MAX_ATTEMPTS} attempts)" in README
     assert backoff(2) == 2 * backoff(1)
+    assert f"once the claim is {STALE_AFTER.seconds // 60} minutes old" in README
 
 
 def test_an_evidence_limit_above_20_mb_is_not_cut_by_the_request_limit(tmp_path, monkeypatch):
