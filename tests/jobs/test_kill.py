@@ -10,8 +10,8 @@
   job commits. The database then holds the previous scan's result exactly; the next scan writes the new result
   exactly as a scan that was never interrupted does.
 
-The processes run on their own database (an SQLite file; for the mail, a fresh PostgreSQL schema when
-LANTOA_TEST_DATABASE_URL is set), never the suite's. Each test takes 10–15 s on an idle 2-core machine (mostly
+The processes run on a database of their own (tests/own_database.py: an SQLite file, or a fresh PostgreSQL
+schema when LANTOA_TEST_DATABASE_URL is set), never the suite's. Each test takes 10–15 s on an idle 2-core machine (mostly
 starting processes); every wait has a deadline (40 s), so a hung process fails the test instead of hanging it.
 """
 
@@ -20,7 +20,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -32,12 +31,11 @@ from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, select, update
+from sqlalchemy import select, update
 
-from app import create_app
 from app.extensions import db
 from app.jobs.scheduler import JOBS_TABLE
-from app.models import Gap, GapEvent, IndicatorSnapshot, JobRun, OutboxMessage
+from app.models import Area, Gap, GapEvent, IndicatorSnapshot, JobRun, OutboxMessage
 from app.notifications.outbox import queue
 from app.notifications.sender import STALE_AFTER, deliver
 from app.timeutil import utcnow
@@ -197,69 +195,65 @@ with app.app_context():
 """
 
 
-def _result(url: str) -> dict[str, object]:
-    """What a scan leaves: gaps, their events, the snapshots and the run log (ids and times left out)."""
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            gaps = conn.execute(select(Gap.id, Gap.rule_code, Gap.subject_kind, Gap.subject_id, Gap.area_id,
-                                       Gap.state, Gap.params)).all()
-            subjects = {row.id: (row.rule_code, row.subject_kind, row.subject_id) for row in gaps}
-            return {
-                "gaps": sorted((r.rule_code, r.subject_kind, r.subject_id, r.area_id, r.state, str(r.params))
-                               for r in gaps),
-                "events": sorted(Counter((subjects[g], a) for g, a in conn.execute(
-                    select(GapEvent.gap_id, GapEvent.action))).items()),
-                "snapshots": sorted(conn.execute(select(
-                    IndicatorSnapshot.day, IndicatorSnapshot.indicator_code, IndicatorSnapshot.area_id,
-                    IndicatorSnapshot.numerator, IndicatorSnapshot.denominator)).all()),
-                "runs": sorted(conn.execute(select(JobRun.job_id, JobRun.outcome)).all()),
-            }
-    finally:
-        engine.dispose()
+def _result(conn) -> dict[str, object]:
+    """What a scan leaves: gaps, their events and the snapshots (ids and times left out)."""
+    gaps = conn.execute(select(Gap.id, Gap.rule_code, Gap.subject_kind, Gap.subject_id, Gap.area_id, Gap.state,
+                               Gap.params)).all()
+    subjects = {row.id: (row.rule_code, row.subject_kind, row.subject_id) for row in gaps}
+    return {
+        "gaps": sorted((r.rule_code, r.subject_kind, r.subject_id, r.area_id, r.state, str(r.params)) for r in gaps),
+        "events": sorted(Counter((subjects[g], a) for g, a in conn.execute(
+            select(GapEvent.gap_id, GapEvent.action))).items()),
+        "snapshots": sorted(tuple(row) for row in conn.execute(select(
+            IndicatorSnapshot.day, IndicatorSnapshot.indicator_code, IndicatorSnapshot.area_id,
+            IndicatorSnapshot.numerator, IndicatorSnapshot.denominator))),
+    }
 
 
-def _copy(source: str, target: Path) -> str:
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
-    return f"sqlite:///{target}"
+def _stored(engine) -> tuple[dict[str, object], list]:
+    with engine.connect() as conn:
+        return _result(conn), sorted(tuple(r) for r in conn.execute(select(JobRun.job_id, JobRun.outcome)))
 
 
-def _scan_in_process(url: str, day: date) -> None:
-    other = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "x", "LANTOA_TODAY": day.isoformat()})
-    with other.app_context():
-        from app.jobs.runner import run_job
+def test_killing_the_gap_scan_before_its_commit_leaves_the_previous_result_whole(own_database, tmp_path):
+    from app.areas.operations import load_map, map_period, read_map
+    from app.gaps.scan import scan
+    from app.jobs.runner import run_job
+    from tests.factories import MAP_2024, make_trainer
 
+    own, url = own_database
+    with own.app_context():
+        load_map(read_map(MAP_2024), *map_period(MAP_2024))  # every commune of the map lacks a trainer
+        own.config["LANTOA_TODAY"] = "2025-01-27"
         assert run_job("gap_scan", runner="test").outcome == "ok"
+        commune = db.session.scalar(select(Area).where(Area.level == "commune").order_by(Area.code).limit(1))
+        make_trainer(commune, name="Giảng Viên Mới")  # the next scan resolves that commune's gap
+        db.session.commit()
+        engine = db.engine
+        before, runs = _stored(engine)
+        assert len(before["gaps"]) > 100 and before["snapshots"] and runs == [("gap_scan", "ok")]
+        scan(date(2025, 6, 27))  # what an uninterrupted scan writes, seen in its transaction and rolled back
+        expected = _result(db.session.connection())
+        db.session.rollback()
+        assert expected != before
         db.session.remove()
-        db.engine.dispose()
 
+        log_path = tmp_path / "scan.log"
+        with open(log_path, "w") as log:
+            process = subprocess.Popen([sys.executable, "-c", SLOW_SCAN], cwd=tmp_path, stdout=log,
+                                       stderr=subprocess.STDOUT, env=_env(url, tmp_path, LANTOA_TODAY="2025-06-27"))
+        try:  # "written N" once the new result is flushed, not committed
+            _wait(lambda: "written " in log_path.read_text() or process.poll() is not None, 40, "the scan's writes")
+            written = log_path.read_text()
+            assert written.startswith("written ") and int(written.split()[1]) > 0, written
+            process.send_signal(signal.SIGKILL)
+            process.wait(10)
+        finally:
+            _stop(process)
+        assert _stored(engine) == (before, runs), "the killed scan left part of its result"
 
-def test_killing_the_gap_scan_before_its_commit_leaves_the_previous_result_whole(app, database_url, tmp_path):
-    if not database_url.startswith("sqlite:///"):
-        pytest.skip("the scan's world is copied from the suite's SQLite file (on PostgreSQL the same single "
-                    "transaction is rolled back when the killed process's connection drops)")
-    url = _copy(database_url.removeprefix("sqlite:///"), tmp_path / "scan.db")
-    _scan_in_process(url, date(2025, 1, 27))
-    before = _result(url)
-    assert len(before["gaps"]) > 10 and before["snapshots"]
-    reference = _copy(str(tmp_path / "scan.db"), tmp_path / "reference.db")
-
-    log_path = tmp_path / "scan.log"
-    with open(log_path, "w") as log:
-        process = subprocess.Popen([sys.executable, "-c", SLOW_SCAN], cwd=tmp_path, stdout=log,
-                                   stderr=subprocess.STDOUT, env=_env(url, tmp_path, LANTOA_TODAY="2025-06-27"))
-    try:  # "written N" once the new result is flushed, not committed
-        _wait(lambda: "written " in log_path.read_text() or process.poll() is not None, 40, "the scan's writes")
-        written = log_path.read_text()
-        assert written.startswith("written ") and int(written.split()[1]) > 0, written
-        process.send_signal(signal.SIGKILL)
-        process.wait(10)
-    finally:
-        _stop(process)
-    assert _result(url) == before, "the killed scan left part of its result"
-
-    _scan_in_process(url, date(2025, 6, 27))
-    _scan_in_process(reference, date(2025, 6, 27))
-    after, expected = _result(url), _result(reference)
-    assert after == expected and after != before
+        own.config["LANTOA_TODAY"] = "2025-06-27"
+        assert run_job("gap_scan", runner="test").outcome == "ok"
+        after, runs = _stored(engine)
+        assert after == expected and runs == [("gap_scan", "ok")] * 2
+        db.session.remove()
