@@ -2,13 +2,11 @@
 of them send it.
 
 The race is forced, not hoped for: sender A reads the due messages, and just before A's claim UPDATE of the
-second message runs, sender B (another thread, its own session and connection) runs a whole delivery, claims
-that message, sends it and commits. A's UPDATE then matches nothing. Without the `state = 'pending'` condition
-A would claim the message again and the server would receive it twice.
-
-The second message is the one raced for because on SQLite A's claim of the first message shares the read
-transaction of its SELECT (a shared lock that would block B's commit); the second claim starts a fresh
-transaction, as on PostgreSQL. The test commits for real and deletes its rows at the end.
+first message runs, sender B (another thread, its own session and connection) runs a whole delivery: it claims
+both messages, sends them and commits. A's UPDATEs then match nothing. Without the `state = 'pending'`
+condition A would claim the messages again and the server would receive them twice. (The sender ends its read
+before claiming, so on SQLite B's commit is not blocked by A's shared lock.) The test commits for real and
+deletes its rows at the end.
 """
 
 from __future__ import annotations
@@ -34,9 +32,9 @@ def two_messages(app):
         queue(KEYS[0], "digest", "mot@example.org", "Thư một", "Một")
         queue(KEYS[1], "digest", "hai@example.org", "Thư hai", "Hai")
         db.session.commit()
-        second = db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedup_key == KEYS[1]))
+        first = db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedup_key == KEYS[0]))
         db.session.remove()
-    yield second
+    yield first
     with app.app_context():
         db.session.execute(delete(OutboxMessage).where(OutboxMessage.dedup_key.in_(KEYS)))
         db.session.commit()
@@ -45,7 +43,7 @@ def two_messages(app):
 
 def test_a_message_claimed_by_another_sender_in_between_is_sent_once(app, smtp_server, two_messages):
     now = datetime.now(UTC) + timedelta(minutes=1)
-    second_id = two_messages
+    first_id = two_messages
     raced: dict[str, object] = {}
 
     def other_sender() -> None:
@@ -59,7 +57,7 @@ def test_a_message_claimed_by_another_sender_in_between_is_sent_once(app, smtp_s
         if raced or not statement.lstrip().upper().startswith("UPDATE OUTBOX_MESSAGES"):
             return
         values = parameters.values() if isinstance(parameters, dict) else parameters
-        if second_id not in values or "state" not in statement:
+        if first_id not in values or "state" not in statement:
             return
         raced["started"] = True  # only once, and only in sender A: B runs while A waits here
         thread = threading.Thread(target=other_sender)
@@ -79,10 +77,10 @@ def test_a_message_claimed_by_another_sender_in_between_is_sent_once(app, smtp_s
     assert raced.get("b_finished"), "sender B should have run between A's SELECT and A's claim"
     received = sorted(m["To"] for m in smtp_server.messages)
     assert received == ["hai@example.org", "mot@example.org"], "each message reaches the server exactly once"
-    assert raced["counts"]["sent"] == 1  # B found the first message already sent by A, and took the second
-    assert counts["sent"] == 1 and counts["taken"] == 1, counts
+    assert raced["counts"]["sent"] == 2
+    assert counts["sent"] == 0 and counts["taken"] == 2, counts
     with app.app_context():
         rows = {m.dedup_key: (m.state, m.claimed_by, m.attempts) for m in db.session.scalars(
             select(OutboxMessage).where(OutboxMessage.dedup_key.in_(KEYS)))}
         db.session.remove()
-    assert rows == {KEYS[0]: ("sent", "sender-a", 1), KEYS[1]: ("sent", "sender-b", 1)}
+    assert rows == {KEYS[0]: ("sent", "sender-b", 1), KEYS[1]: ("sent", "sender-b", 1)}
