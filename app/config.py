@@ -13,12 +13,14 @@ from pathlib import Path
 
 ENVIRONMENTS = ("development", "test", "production")
 
-# name -> (default, help). The README's settings table is generated from this.
+# name -> (default, help): what the code does when the variable is unset, as the README's settings table states it
+# (`<instance>` is LANTOA_INSTANCE_PATH, `<project>` the folder holding `app/`); tests/test_readme_defaults.py
+# checks the table, these defaults and `load_settings` against one another.
 SETTINGS: dict[str, tuple[str, str]] = {
     "LANTOA_ENV": ("production", "development, test or production; production requires a secret key"),
     "LANTOA_SECRET_KEY": ("", "session signing key; falls back to instance/secret_key (written by the demo)"),
     "LANTOA_DATABASE_URL": ("sqlite:///<instance>/lantoa.db", "SQLAlchemy URL, e.g. postgresql+psycopg://u@h/db"),
-    "LANTOA_INSTANCE_PATH": ("./instance", "folder for the SQLite file, the secret key and uploads"),
+    "LANTOA_INSTANCE_PATH": ("<project>/instance", "folder for the SQLite file, the secret key and uploads"),
     "LANTOA_SECURE_COOKIES": ("0", "1 sends the session cookie only over HTTPS (set behind TLS)"),
     "LANTOA_PROXY_HOPS": ("0", "number of reverse proxies in front of the app that set X-Forwarded-For/-Proto; "
                                "0 = not behind a proxy, the headers are ignored"),
@@ -28,7 +30,7 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "LANTOA_TIMEZONE": ("Asia/Ho_Chi_Minh", "timezone of the scheduler and of 'today'"),
     "LANTOA_PROVINCE_CODE": ("P19", "code of the programme's province: the root of province-wide boards"),
     "LANTOA_UPLOAD_DIR": ("<instance>/uploads", "folder of uploaded evidence files (stored under random names)"),
-    "LANTOA_UPLOAD_MAX_MB": ("10", "largest evidence file accepted, in megabytes"),
+    "LANTOA_UPLOAD_MAX_MB": ("10", "largest evidence file accepted, in megabytes (requests may be that large)"),
     "LANTOA_REMINDER_DAYS": ("7", "remind lead units this many days before an activity starts or is due"),
     "LANTOA_TODAY": ("", "pins 'today' (YYYY-MM-DD) for demos and tests; refused in production"),
     "LANTOA_REPORTS_DIR": ("<instance>/reports", "folder of the generated quarterly report workbooks (the archive)"),
@@ -60,6 +62,7 @@ def load_settings(instance_path: Path) -> dict:
     hops = _env("LANTOA_PROXY_HOPS") or "0"
     if not hops.isdigit():
         raise RuntimeError(f"LANTOA_PROXY_HOPS must be a whole number of proxies (0 = none), not {hops!r}")
+    upload_max_mb = int(_env("LANTOA_UPLOAD_MAX_MB") or 10)
     pinned_today = _env("LANTOA_TODAY")
     if pinned_today:
         if env == "production":
@@ -81,7 +84,8 @@ def load_settings(instance_path: Path) -> dict:
         "REMEMBER_COOKIE_SECURE": secure,
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
-        "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+        # 20 MB for every request (roster and table imports), more when evidence files may be larger
+        "MAX_CONTENT_LENGTH": max(20, upload_max_mb + 1) * 1024 * 1024,
         "LANTOA_SMTP_URL": _env("LANTOA_SMTP_URL"),
         "LANTOA_MAIL_FROM": _env("LANTOA_MAIL_FROM") or "lantoa@localhost",
         "LANTOA_PROXY_HOPS": int(hops),
@@ -89,7 +93,7 @@ def load_settings(instance_path: Path) -> dict:
         "LANTOA_TIMEZONE": _env("LANTOA_TIMEZONE") or "Asia/Ho_Chi_Minh",
         "LANTOA_PROVINCE_CODE": _env("LANTOA_PROVINCE_CODE") or "P19",
         "LANTOA_UPLOAD_DIR": _env("LANTOA_UPLOAD_DIR") or str(instance_path / "uploads"),
-        "LANTOA_UPLOAD_MAX_MB": int(_env("LANTOA_UPLOAD_MAX_MB") or 10),
+        "LANTOA_UPLOAD_MAX_MB": upload_max_mb,
         "LANTOA_REMINDER_DAYS": int(_env("LANTOA_REMINDER_DAYS") or 7),
         "LANTOA_TODAY": pinned_today,
         "LANTOA_REPORTS_DIR": _env("LANTOA_REPORTS_DIR") or str(instance_path / "reports"),

@@ -21,6 +21,7 @@ os.environ["LANTOA_ENV"] = "test"
 from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
 from tests import factories  # noqa: E402
+from tests.own_database import own_database  # noqa: E402, F401 (a fixture: a database of the test's own)
 
 TEST_PASSWORD = "mat-khau-thu-nghiem"
 

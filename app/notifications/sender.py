@@ -132,6 +132,7 @@ def deliver(smtp_url: str, mail_from: str, runner: str, now: dt.datetime | None 
     ids = list(db.session.scalars(select(OutboxMessage.id).where(
         OutboxMessage.state == "pending", OutboxMessage.next_attempt_at <= now).order_by(OutboxMessage.id)
         .limit(batch)))
+    commit_step()  # end the read: on SQLite a read kept open would deadlock with another sender's claim
     connection = _Connection(parse_smtp_url(smtp_url))
     try:
         for message_id in ids:

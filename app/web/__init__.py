@@ -55,7 +55,12 @@ def init_app(app: Flask) -> None:
                                                "Phương thức này không được hỗ trợ cho trang này."))
     app.register_error_handler(413, error_page(413, "Tệp quá lớn",
                                                "Tệp tải lên vượt quá dung lượng cho phép."))
-    app.register_error_handler(500, error_page(500, "Lỗi hệ thống",
-                                               "Đã có lỗi xảy ra. Vui lòng thử lại sau ít phút."))
+    server_error_page = error_page(500, "Lỗi hệ thống", "Đã có lỗi xảy ra. Vui lòng thử lại sau ít phút.")
+
+    def server_error(error):
+        boundary.release_after_error()  # the failure may be the database itself: draw the page without it
+        return server_error_page(error)
+
+    app.register_error_handler(500, server_error)
     app.register_error_handler(CSRFError, error_page(400, "Phiên làm việc đã hết hạn",
                                                      "Biểu mẫu đã hết hạn. Vui lòng tải lại trang và thử lại."))

@@ -15,18 +15,23 @@ Rules:
   a commit forgets them (the file stays with the row that names it); a request that ends without committing
   runs them at its teardown (a side effect is kept only with a commit);
 - a streamed response's body runs after the response has left this boundary: it ends its own transaction
-  with :func:`end_streamed` (commit when it says so, roll back otherwise).
+  with :func:`end_streamed` (commit when it says so, roll back otherwise);
+- the error page of a failed request is drawn without trusting the database (:func:`release_after_error`):
+  when the failure is the database itself (a dropped connection), the session is unusable until it is let go,
+  and the signed-in user may not have been read yet.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 
 from flask import Flask, g, has_request_context
+from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from app.extensions import db
+from app.extensions import db, login_manager
 
 _UNDO = "lantoa_on_rollback"
 
@@ -87,6 +92,25 @@ def _mark_flushed(session, flush_context) -> None:
 def _changed() -> bool:
     session = db.session
     return bool(g.pop("lantoa_flushed", False) or session.new or session.dirty or session.deleted)
+
+
+def release_after_error() -> None:
+    """Let the failed request's session go, so the error page can be drawn.
+
+    The session is closed, not rolled back: its connection goes back to the pool (a dead one is thrown out), and
+    the objects already read, the user among them, keep their values instead of being expired and read again.
+    A user not read yet is read now on a fresh connection; if the database cannot answer, the page is drawn
+    for an anonymous visitor."""
+    with contextlib.suppress(Exception):
+        db.session.close()
+    if "_login_user" in g:
+        return
+    try:
+        current_user._get_current_object()
+    except Exception:
+        with contextlib.suppress(Exception):
+            db.session.close()
+        g._login_user = login_manager.anonymous_user()
 
 
 def init_app(app: Flask) -> None:
