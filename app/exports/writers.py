@@ -49,7 +49,7 @@ def csv_lines(table: ExportTable) -> Iterator[str]:
         return out
 
     yield "\ufeff" + line(c.header for c in table.columns)
-    for row in table.rows:
+    for row in table.rows():
         yield line(row)
 
 
@@ -67,7 +67,7 @@ def csv_response(table: ExportTable) -> Response:
 def write_xlsx(table: ExportTable, path: str) -> int:
     book = xlsxwriter.Workbook(path, {"constant_memory": True})
     sheet = book.add_worksheet(table.title[:31])
-    count = write_table(sheet, Formats(book), table.columns, table.rows)
+    count = write_table(sheet, Formats(book), table.columns, table.rows())
     book.close()
     return count
 
