@@ -5,7 +5,15 @@ Rules:
   dd/mm/yyyy; it is produced by a generator as the rows are read, so a large export never sits in memory;
 - .xlsx is written with xlsxwriter `constant_memory` to a temporary file (frozen header, autofilter, Vietnamese
   formats), then sent; the file is unlinked as soon as it is open, so nothing stays on disk;
-- the download name is ASCII-safe; the Vietnamese title goes into the sheet name.
+- the download name is ASCII-safe; the Vietnamese title goes into the sheet name;
+- CSV injection (OWASP): a text cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage return is
+  written with a single quote `'` in front, so a spreadsheet shows it as text instead of running it as a
+  formula. The rule looks at the cell's type, not its look: only text values (str) are neutralised; values the
+  database holds as numbers (int, float, Decimal, e.g. -5) and dates are written as they are, since they cannot
+  hold a formula. A phone number or a name such as "-2" is text and gets the quote;
+- .xlsx cells are written by type (`write_string` for text, never `write`: app/reports/tables.py) and the
+  workbook is opened with `strings_to_formulas: False` (and `strings_to_urls: False`: a name is not a link),
+  so a text beginning with `=` stays text; no quote is added there, the cell holds exactly the stored value.
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from datetime import date, datetime
+from decimal import Decimal
 from urllib.parse import quote
 
 import xlsxwriter
@@ -26,6 +35,13 @@ from app.reports.tables import Formats, write_table
 from app.text import fold
 from app.web.formatting import vn_date
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """A text cell as a spreadsheet must show it: a quote in front of a would-be formula."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
 
 def _text(value) -> str:
     if value is None:
@@ -34,7 +50,9 @@ def _text(value) -> str:
         return vn_date(value)
     if isinstance(value, float):
         return f"{value:g}"
-    return str(value)
+    if isinstance(value, int | Decimal):
+        return str(value)
+    return neutralise(str(value))
 
 
 def csv_lines(table: ExportTable) -> Iterator[str]:
@@ -64,8 +82,11 @@ def csv_response(table: ExportTable) -> Response:
                              "Content-Type": "text/csv; charset=utf-8"})
 
 
+WORKBOOK_OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+
+
 def write_xlsx(table: ExportTable, path: str) -> int:
-    book = xlsxwriter.Workbook(path, {"constant_memory": True})
+    book = xlsxwriter.Workbook(path, WORKBOOK_OPTIONS)
     sheet = book.add_worksheet(table.title[:31])
     count = write_table(sheet, Formats(book), table.columns, table.rows())
     book.close()
