@@ -77,6 +77,9 @@ def test_a_large_list_becomes_a_background_file_with_the_same_rows(client, login
     assert export.state == "done" and export.rows_done == export.rows_total > 2 and export.finished_at
     done = client.get("/exports/files/").get_data(as_text=True)
     assert "Tải về" in done and 'http-equiv="refresh"' not in done
+    response = client.get(f"/exports/files/{export.id}")
+    assert response.headers["Content-Disposition"].startswith("attachment; filename=hoc-vien-")
+    response.close()
     from_file = _csv(_body(client, f"/exports/files/{export.id}"))
     monkeypatch.setattr(files, "LARGE_EXPORT", 10_000)
     assert from_file == _csv(_body(client, "/exports/learners.csv"))  # the streamed export of the same list

@@ -35,6 +35,7 @@ from app.extensions import db
 from app.models import ExportFile, User
 from app.text import fold
 from app.timeutil import utcnow
+from app.web.formatting import _local as local_time
 
 LARGE_EXPORT = 100_000  # more rows than this: a background export
 STALE_RUNNING = timedelta(hours=6)
@@ -72,7 +73,8 @@ def queue_export(user, kind: str, fmt: str, args) -> ExportFile:
 
 
 def download_name(export: ExportFile, table_name: str) -> str:
-    return f"{fold(table_name).replace(' ', '-')}-{export.created_at:%Y%m%d-%H%M}.{export.format}"
+    """`hoc-vien-20251203-0845.csv`: the list and when it was asked for, in Vietnam's time."""
+    return f"{fold(table_name).replace(' ', '-')}-{local_time(export.created_at):%Y%m%d-%H%M}.{export.format}"
 
 
 def _claim() -> ExportFile | None:
