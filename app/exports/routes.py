@@ -19,7 +19,7 @@ from werkzeug.datastructures import MultiDict
 
 from app.exports import files
 from app.exports.forms import ExportRequestForm
-from app.exports.tables import TABLES, class_learners
+from app.exports.tables import LIST_FILES, TABLES, class_learners
 from app.exports.writers import csv_response, xlsx_response
 from app.extensions import db
 from app.models import ExportFile, TrainingClass
@@ -81,7 +81,7 @@ def create_file():
 def file_list():
     exports = list(db.session.scalars(select(ExportFile).where(ExportFile.user_id == current_user.id)
                                       .order_by(ExportFile.created_at.desc(), ExportFile.id.desc()).limit(LISTED)))
-    titles = {kind: TITLES.get(kind, kind) for kind in TABLES}
+    titles = {kind: title for kind, (_, title) in LIST_FILES.items()}
     waiting = any(export.state in ("queued", "running") for export in exports)
     return render_template("exports/files.html", exports=exports, titles=titles,
                            refresh=REFRESH_SECONDS if waiting else None, keep_days=files.keep_days())
@@ -100,10 +100,5 @@ def download(export_id: int):
     mimetype = ("text/csv" if export.format == "csv"
                 else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     return send_file(path, as_attachment=True, mimetype=mimetype,
-                     download_name=files.download_name(export, NAMES.get(export.table, export.table)))
+                     download_name=files.download_name(export, LIST_FILES[export.table][0]))
 
-
-TITLES = {"trainers": "Giảng viên", "classes": "Lớp học", "learners": "Học viên", "certificates": "Chứng nhận",
-          "assignments": "Phân công", "gaps": "Cảnh báo"}
-NAMES = {"trainers": "giang-vien", "classes": "lop-hoc", "learners": "hoc-vien", "certificates": "chung-nhan",
-         "assignments": "phan-cong", "gaps": "canh-bao"}

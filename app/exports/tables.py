@@ -50,6 +50,10 @@ from app.training.queries import class_list
 from app.training.roster import COLUMNS as ROSTER_COLUMNS
 
 BATCH = 2000
+# each list's file name (without extension) and sheet title
+LIST_FILES = {"trainers": ("giang-vien", "Giảng viên"), "classes": ("lop-hoc", "Lớp học"),
+              "learners": ("hoc-vien", "Học viên"), "certificates": ("chung-nhan", "Chứng nhận"),
+              "assignments": ("phan-cong", "Phân công"), "gaps": ("canh-bao", "Cảnh báo")}
 
 
 @dataclass
@@ -109,7 +113,7 @@ def trainers(user, args) -> ExportTable:
             .join(Person, Person.id == Trainer.person_id).outerjoin(mentor, mentor.id == Trainer.mentor_id)
             .outerjoin(mentor_person, mentor_person.id == mentor.person_id)
             .outerjoin(Area, Area.id == Trainer.area_id).outerjoin(Unit, Unit.id == Trainer.unit_id))
-    return ExportTable("giang-vien", "Giảng viên", TRAINER_COLUMNS, stmt, Trainer.id, lambda r: [
+    return ExportTable(*LIST_FILES["trainers"], TRAINER_COLUMNS, stmt, Trainer.id, lambda r: [
         r[0], local_phone(r[1]), "", local_phone(r[2]), TRAINER_TIERS[r[3]], r[4], r[5], r[6], r[7], r[8], r[9],
         TRAINER_STATUSES[r[10]], r[11]])
 
@@ -137,7 +141,7 @@ def classes(user, args) -> ExportTable:
             .join(Area, Area.id == TrainingClass.venue_area_id)
             .outerjoin(Unit, Unit.id == TrainingClass.host_unit_id)
             .outerjoin(counts, counts.c.class_id == TrainingClass.id))
-    return ExportTable("lop-hoc", "Lớp học", CLASS_COLUMNS, stmt, TrainingClass.id, lambda r: [
+    return ExportTable(*LIST_FILES["classes"], CLASS_COLUMNS, stmt, TrainingClass.id, lambda r: [
         r[0], r[1], r[2], CLASS_MODES[r[3]], AUDIENCE_GROUPS[r[4]], CLASS_STATUSES[r[5]], r[6], local_phone(r[7]),
         *r[8:17]])
 
@@ -161,7 +165,7 @@ def learners(user, args) -> ExportTable:
     columns = PERSON_COLUMNS + [Column("Đối tượng", width=30), Column("Nơi ở", width=22),
                                 Column("Mã địa bàn", width=10), Column("Đơn vị", width=26),
                                 Column("Mã hồ sơ", "int", 10)]
-    return ExportTable("hoc-vien", "Học viên", columns, stmt, Person.id, lambda r: [
+    return ExportTable(*LIST_FILES["learners"], columns, stmt, Person.id, lambda r: [
         *_person_cells(r), AUDIENCE_GROUPS.get(r[6], "") if r[6] else "", r[7], r[8], r[9], r[10]])
 
 
@@ -190,7 +194,7 @@ def certificates(user, args) -> ExportTable:
                       Certificate.issued_on, Certificate.class_id, TrainingClass.topic, Certificate.revoked_on,
                       Certificate.revoke_reason)
             .join(TrainingClass, TrainingClass.id == Certificate.class_id))
-    return ExportTable("chung-nhan", "Chứng nhận", CERTIFICATE_COLUMNS, stmt, Certificate.id, lambda r: [
+    return ExportTable(*LIST_FILES["certificates"], CERTIFICATE_COLUMNS, stmt, Certificate.id, lambda r: [
         r[0], r[1], r[2], local_phone(r[3]), r[4], r[5], r[6], r[7], "Đã thu hồi" if r[8] else "Còn hiệu lực", r[8],
         r[9] or ""])
 
@@ -215,7 +219,7 @@ def assignments(user, args) -> ExportTable | None:
             .join(Trainer, Trainer.id == Assignment.trainer_id).join(Person, Person.id == Trainer.person_id)
             .outerjoin(target_area, target_area.id == Assignment.area_id)
             .outerjoin(target_unit, target_unit.id == Assignment.unit_id))
-    return ExportTable("phan-cong", "Phân công", ASSIGNMENT_COLUMNS, stmt, Assignment.id, lambda r: [
+    return ExportTable(*LIST_FILES["assignments"], ASSIGNMENT_COLUMNS, stmt, Assignment.id, lambda r: [
         r[0], r[1], local_phone(r[2]), ASSIGNMENT_TARGETS[r[3]], r[4] or r[5], r[6], r[7], r[8],
         ASSIGNMENT_STATUSES[r[9]], ASSIGNMENT_REASONS[r[10]], r[11]])
 
@@ -237,7 +241,7 @@ def gaps(user, args) -> ExportTable:
     stmt = (_reselect(base, Gap.severity, Gap.rule_code, Gap.subject_kind, Gap.subject_id, Gap.area_id, Gap.params,
                       Area.name, Gap.opened_at, Gap.state, Gap.acknowledged_at, Gap.id)
             .outerjoin(Area, Area.id == Gap.area_id))
-    return ExportTable("canh-bao", "Cảnh báo", GAP_COLUMNS, stmt, Gap.id, lambda r: [
+    return ExportTable(*LIST_FILES["gaps"], GAP_COLUMNS, stmt, Gap.id, lambda r: [
         SEVERITIES[r[0]], rule_label(r[1]), message_of(r[1], r[2], r[3], r[4], r[5]), r[6] or "", r[7],
         GAP_STATES[r[8]], r[9], r[10]])
 
