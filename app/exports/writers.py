@@ -47,6 +47,8 @@ def neutralise(text: str) -> str:
 
 
 def _text(value) -> str:
+    if isinstance(value, str):  # most cells: checked first
+        return neutralise(value)
     if value is None:
         return ""
     if isinstance(value, datetime | date):
