@@ -18,6 +18,7 @@ import json
 import os
 import random
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -125,7 +126,7 @@ def main(argv: list[str]) -> None:
     if args.case:  # a child: one case, its figures as JSON on the last line
         print(json.dumps(case(args.db, args.case)))
         return
-    folder = Path(tempfile.mkdtemp(prefix="lantoa-bench-exports-"))
+    folder = None if args.db else Path(tempfile.mkdtemp(prefix="lantoa-bench-exports-"))
     path = args.db or folder / "bench.db"
     env = dict(os.environ, LANTOA_ENV="test")
     if _row_count(path) != args.rows:
@@ -134,14 +135,22 @@ def main(argv: list[str]) -> None:
         subprocess.run([sys.executable, "-c", f"from bench.exports import build; from pathlib import Path; "
                         f"build(Path({str(path)!r}), {args.rows})"], check=True, env=env)
         print(f"built {args.rows:,} learners in {time.perf_counter() - started:.1f} s ({path})")
-    for name in CASES:
-        out = subprocess.run([sys.executable, "-m", "bench.exports", "--db", str(path), "--case", name],
-                             check=True, env=env, capture_output=True, text=True).stdout
-        r = json.loads(out.strip().splitlines()[-1])
-        print(f"{name:16s} {r['rows']:>9,} rows in {r['seconds']:6.2f} s = {r['rows'] / r['seconds']:>9,.0f} rows/s, "
-              f"{r['bytes'] / 2**20:6.1f} MB file, peak RSS {r['peak_rss_mb']:.0f} MB "
-              f"(before the export {r['rss_before_mb']:.0f} MB)", flush=True)
+    try:
+        for name in CASES:
+            _report(path, name, env)
+    finally:
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
 
+
+def _report(path: Path, name: str, env: dict) -> None:
+    """Run one case in a fresh process and print its figures."""
+    out = subprocess.run([sys.executable, "-m", "bench.exports", "--db", str(path), "--case", name],
+                         check=True, env=env, capture_output=True, text=True).stdout
+    r = json.loads(out.strip().splitlines()[-1])
+    print(f"{name:16s} {r['rows']:>9,} rows in {r['seconds']:6.2f} s = {r['rows'] / r['seconds']:>9,.0f} rows/s, "
+          f"{r['bytes'] / 2**20:6.1f} MB file, peak RSS {r['peak_rss_mb']:.0f} MB "
+          f"(before the export {r['rss_before_mb']:.0f} MB)", flush=True)
 
 if __name__ == "__main__":
     main(sys.argv[1:])
