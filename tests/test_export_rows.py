@@ -14,7 +14,6 @@ from app.exports.tables import TABLES
 from app.extensions import db
 from app.models import Gap
 from app.web import boundary
-from app.web.formatting import vn_date
 from tests.factories import make_assignment
 
 KINDS = sorted(TABLES)
@@ -68,8 +67,8 @@ def csv_rows(client, url: str) -> list[list[str]]:
 def _as_csv_text(value) -> str:
     if value is None:
         return ""
-    if isinstance(value, datetime | date):
-        return vn_date(value)
+    if isinstance(value, datetime | date):  # an xlsx date is already Vietnam's time: formatted, not converted again
+        return value.strftime("%d/%m/%Y")
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)
