@@ -34,6 +34,8 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "LANTOA_REMINDER_DAYS": ("7", "remind lead units this many days before an activity starts or is due"),
     "LANTOA_TODAY": ("", "pins 'today' (YYYY-MM-DD) for demos and tests; refused in production"),
     "LANTOA_REPORTS_DIR": ("<instance>/reports", "folder of the generated quarterly report workbooks (the archive)"),
+    "LANTOA_EXPORTS_DIR": ("<instance>/exports", "folder of the large exports made in the background (Tệp xuất)"),
+    "LANTOA_EXPORT_KEEP_DAYS": ("7", "days a background export file is kept before the cleanup job deletes it"),
 }
 
 
@@ -97,4 +99,6 @@ def load_settings(instance_path: Path) -> dict:
         "LANTOA_REMINDER_DAYS": int(_env("LANTOA_REMINDER_DAYS") or 7),
         "LANTOA_TODAY": pinned_today,
         "LANTOA_REPORTS_DIR": _env("LANTOA_REPORTS_DIR") or str(instance_path / "reports"),
+        "LANTOA_EXPORTS_DIR": _env("LANTOA_EXPORTS_DIR") or str(instance_path / "exports"),
+        "LANTOA_EXPORT_KEEP_DAYS": int(_env("LANTOA_EXPORT_KEEP_DAYS") or 7),
     }

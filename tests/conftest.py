@@ -62,6 +62,7 @@ def app(database_url, tmp_path_factory):
         "SERVER_NAME": "lantoa.test",
         "LANTOA_UPLOAD_DIR": str(tmp_path_factory.mktemp("uploads")),
         "LANTOA_REPORTS_DIR": str(tmp_path_factory.mktemp("reports")),
+        "LANTOA_EXPORTS_DIR": str(tmp_path_factory.mktemp("exports")),
     })
     with app.app_context():
         db.create_all()

@@ -47,7 +47,7 @@ def test_every_boundary_listed_exists():
     assert all((ROOT / path).is_file() for path in BOUNDARIES)
 
 
-def test_commit_step_is_used_only_by_the_outbox_sender():
+def test_commit_step_is_used_only_by_the_outbox_sender_and_the_export_worker():
     users = sorted(path.relative_to(ROOT).as_posix() for path in (ROOT / "app").rglob("*.py")
                    if "commit_step()" in path.read_text(encoding="utf-8"))
-    assert users == ["app/jobs/boundary.py", "app/notifications/sender.py"], users
+    assert users == ["app/exports/files.py", "app/jobs/boundary.py", "app/notifications/sender.py"], users

@@ -10,6 +10,17 @@ from app.models import Area, Assignment, Certificate, Enrollment, Person, Report
 from app.scope import visible
 from tests.plan_world import PlanWorld
 
+
+def _phu_binh_export(w) -> int:
+    """A finished export file of Phú Bình's coordinator (only its owner may download it)."""
+    from app.models import ExportFile
+
+    export = ExportFile(user_id=w.users["coord_phubinh"].id, table="learners", format="csv", state="done",
+                        rows_done=1, rows_total=1, path="phu-binh-export.csv")
+    db.session.add(export)
+    db.session.flush()
+    return export.id
+
 # Which of Phú Bình's objects to put in each kind of URL parameter.
 PARAM_OBJECTS = {
     "area_id": lambda w: w.phu_binh.id,
@@ -30,6 +41,7 @@ PARAM_OBJECTS = {
     "dependency_id": lambda w: PlanWorld.load().dependency.id,
     "evidence_id": lambda w: PlanWorld.load().evidence.id,
     "gap_id": lambda w: PlanWorld.load().gap.id,
+    "export_id": _phu_binh_export,
 }
 
 

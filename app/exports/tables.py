@@ -2,7 +2,13 @@
 
 Rules:
 - every table starts from the list page's query builder (same scope, same filters) and only re-selects
-  plain columns from its WHERE clause and ORDER BY, streaming rows (`yield_per`), so exports match the page;
+  plain columns from its WHERE clause and ORDER BY, so exports match the page;
+- a table holds a statement of plain columns (never ORM objects) and reads nothing until its rows are iterated:
+  a streamed CSV body runs after the view has returned and the request boundary (app/web/boundary.py) may have
+  committed or rolled back the session, so a result opened in the view would be read empty, and ORM objects
+  would be expired; `rows()` opens its own result when the body runs (`yield_per`), and `batches()` reads the
+  same rows a batch of keys at a time (the background export commits its progress between batches);
+- `key` is a column unique per row (the listed record's id), used by `count()` and `batches()`;
 - trainers and learners begin with exactly the import templates' columns (app/network/imports.py COLUMNS,
   app/training/roster.py COLUMNS), so an export can be imported again; extra columns come after and imports
   ignore them. Phones are written 0xxxxxxxxx; the national ID number is never exported in full (the project
@@ -12,16 +18,18 @@ Rules:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from array import array
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql.elements import ColumnElement
 
 from app.assignments.queries import assignment_list
 from app.certificates.queries import certificate_filters, certificate_list
 from app.extensions import db
-from app.models import Area, Assignment, Certificate, Enrollment, Person, Trainer, TrainingClass, Unit
+from app.models import Area, Assignment, Certificate, Enrollment, Gap, Person, Trainer, TrainingClass, Unit
 from app.models.vocab import (
     ASSIGNMENT_REASONS,
     ASSIGNMENT_STATUSES,
@@ -43,6 +51,10 @@ from app.training.queries import class_list
 from app.training.roster import COLUMNS as ROSTER_COLUMNS
 
 BATCH = 2000
+# each list's file name (without extension) and sheet title
+LIST_FILES = {"trainers": ("giang-vien", "Giảng viên"), "classes": ("lop-hoc", "Lớp học"),
+              "learners": ("hoc-vien", "Học viên"), "certificates": ("chung-nhan", "Chứng nhận"),
+              "assignments": ("phan-cong", "Phân công"), "gaps": ("canh-bao", "Cảnh báo")}
 
 
 @dataclass
@@ -50,15 +62,30 @@ class ExportTable:
     name: str  # file name without extension
     title: str  # sheet name
     columns: list[Column]
-    rows: Iterable[list]
+    stmt: Select  # plain columns, in the list's order
+    key: ColumnElement  # unique per row
+    cells: Callable[[Sequence], list]  # one result row -> the row's cells
+
+    def rows(self) -> Iterator[list]:
+        """The rows, read only now, `BATCH` at a time from one result."""
+        for row in db.session.execute(self.stmt.execution_options(yield_per=BATCH)):
+            yield self.cells(row)
+
+    def count(self) -> int:
+        return db.session.scalar(select(func.count()).select_from(self.stmt.with_only_columns(self.key).subquery()))
+
+    def batches(self, size: int = BATCH) -> Iterator[list[list]]:
+        """The same rows in the same order, in lists of `size`, each read by its own query (keys read first)."""
+        keys = array("q", db.session.scalars(self.stmt.with_only_columns(self.key)))
+        for start in range(0, len(keys), size):
+            chunk = keys[start:start + size].tolist()
+            found = {row[-1]: row for row in db.session.execute(
+                self.stmt.add_columns(self.key.label("export_key")).where(self.key.in_(chunk)))}
+            yield [self.cells(found[key]) for key in chunk if key in found]
 
 
 def local_phone(phone: str | None) -> str:
     return "0" + phone[3:] if phone and phone.startswith("+84") else (phone or "")
-
-
-def _stream(stmt: Select) -> Iterator:
-    yield from db.session.execute(stmt.execution_options(yield_per=BATCH))
 
 
 def _reselect(list_stmt: Select, *columns) -> Select:
@@ -87,9 +114,9 @@ def trainers(user, args) -> ExportTable:
             .join(Person, Person.id == Trainer.person_id).outerjoin(mentor, mentor.id == Trainer.mentor_id)
             .outerjoin(mentor_person, mentor_person.id == mentor.person_id)
             .outerjoin(Area, Area.id == Trainer.area_id).outerjoin(Unit, Unit.id == Trainer.unit_id))
-    rows = ([r[0], local_phone(r[1]), "", local_phone(r[2]), TRAINER_TIERS[r[3]], r[4], r[5], r[6], r[7], r[8],
-             r[9], TRAINER_STATUSES[r[10]], r[11]] for r in _stream(stmt))
-    return ExportTable("giang-vien", "Giảng viên", TRAINER_COLUMNS, rows)
+    return ExportTable(*LIST_FILES["trainers"], TRAINER_COLUMNS, stmt, Trainer.id, lambda r: [
+        r[0], local_phone(r[1]), "", local_phone(r[2]), TRAINER_TIERS[r[3]], r[4], r[5], r[6], r[7], r[8], r[9],
+        TRAINER_STATUSES[r[10]], r[11]])
 
 
 CLASS_COLUMNS = [
@@ -115,9 +142,9 @@ def classes(user, args) -> ExportTable:
             .join(Area, Area.id == TrainingClass.venue_area_id)
             .outerjoin(Unit, Unit.id == TrainingClass.host_unit_id)
             .outerjoin(counts, counts.c.class_id == TrainingClass.id))
-    rows = ([r[0], r[1], r[2], CLASS_MODES[r[3]], AUDIENCE_GROUPS[r[4]], CLASS_STATUSES[r[5]], r[6],
-             local_phone(r[7]), *r[8:]] for r in _stream(stmt))
-    return ExportTable("lop-hoc", "Lớp học", CLASS_COLUMNS, rows)
+    return ExportTable(*LIST_FILES["classes"], CLASS_COLUMNS, stmt, TrainingClass.id, lambda r: [
+        r[0], r[1], r[2], CLASS_MODES[r[3]], AUDIENCE_GROUPS[r[4]], CLASS_STATUSES[r[5]], r[6], local_phone(r[7]),
+        *r[8:17]])
 
 
 def _roster_kind(key: str) -> str:
@@ -139,9 +166,8 @@ def learners(user, args) -> ExportTable:
     columns = PERSON_COLUMNS + [Column("Đối tượng", width=30), Column("Nơi ở", width=22),
                                 Column("Mã địa bàn", width=10), Column("Đơn vị", width=26),
                                 Column("Mã hồ sơ", "int", 10)]
-    rows = ([*_person_cells(r), AUDIENCE_GROUPS.get(r[6], "") if r[6] else "", r[7], r[8], r[9], r[10]]
-            for r in _stream(stmt))
-    return ExportTable("hoc-vien", "Học viên", columns, rows)
+    return ExportTable(*LIST_FILES["learners"], columns, stmt, Person.id, lambda r: [
+        *_person_cells(r), AUDIENCE_GROUPS.get(r[6], "") if r[6] else "", r[7], r[8], r[9], r[10]])
 
 
 def class_learners(user, training_class: TrainingClass) -> ExportTable:
@@ -150,9 +176,9 @@ def class_learners(user, training_class: TrainingClass) -> ExportTable:
             .order_by(Person.search_key, Enrollment.id))
     columns = PERSON_COLUMNS + [Column("Trạng thái học", width=14), Column("Điểm", "num", 8),
                                 Column("Ngày hoàn thành", "date", 14), Column("Ứng viên giảng viên", width=12)]
-    rows = ([*_person_cells(r), ENROLLMENT_STATUSES[r[6]], r[7], r[8], "Có" if r[9] else ""]
-            for r in _stream(stmt))
-    return ExportTable(f"hoc-vien-lop-{training_class.id}", f"Học viên lớp {training_class.id}", columns, rows)
+    return ExportTable(f"hoc-vien-lop-{training_class.id}", f"Học viên lớp {training_class.id}", columns, stmt,
+                       Enrollment.id, lambda r: [*_person_cells(r), ENROLLMENT_STATUSES[r[6]], r[7], r[8],
+                                                 "Có" if r[9] else ""])
 
 
 CERTIFICATE_COLUMNS = [
@@ -169,9 +195,9 @@ def certificates(user, args) -> ExportTable:
                       Certificate.issued_on, Certificate.class_id, TrainingClass.topic, Certificate.revoked_on,
                       Certificate.revoke_reason)
             .join(TrainingClass, TrainingClass.id == Certificate.class_id))
-    rows = ([r[0], r[1], r[2], local_phone(r[3]), r[4], r[5], r[6], r[7],
-             "Đã thu hồi" if r[8] else "Còn hiệu lực", r[8], r[9] or ""] for r in _stream(stmt))
-    return ExportTable("chung-nhan", "Chứng nhận", CERTIFICATE_COLUMNS, rows)
+    return ExportTable(*LIST_FILES["certificates"], CERTIFICATE_COLUMNS, stmt, Certificate.id, lambda r: [
+        r[0], r[1], r[2], local_phone(r[3]), r[4], r[5], r[6], r[7], "Đã thu hồi" if r[8] else "Còn hiệu lực", r[8],
+        r[9] or ""])
 
 
 ASSIGNMENT_COLUMNS = [
@@ -194,9 +220,9 @@ def assignments(user, args) -> ExportTable | None:
             .join(Trainer, Trainer.id == Assignment.trainer_id).join(Person, Person.id == Trainer.person_id)
             .outerjoin(target_area, target_area.id == Assignment.area_id)
             .outerjoin(target_unit, target_unit.id == Assignment.unit_id))
-    rows = ([r[0], r[1], local_phone(r[2]), ASSIGNMENT_TARGETS[r[3]], r[4] or r[5], r[6], r[7], r[8],
-             ASSIGNMENT_STATUSES[r[9]], ASSIGNMENT_REASONS[r[10]], r[11]] for r in _stream(stmt))
-    return ExportTable("phan-cong", "Phân công", ASSIGNMENT_COLUMNS, rows)
+    return ExportTable(*LIST_FILES["assignments"], ASSIGNMENT_COLUMNS, stmt, Assignment.id, lambda r: [
+        r[0], r[1], local_phone(r[2]), ASSIGNMENT_TARGETS[r[3]], r[4] or r[5], r[6], r[7], r[8],
+        ASSIGNMENT_STATUSES[r[9]], ASSIGNMENT_REASONS[r[10]], r[11]])
 
 
 GAP_COLUMNS = [
@@ -208,15 +234,17 @@ GAP_COLUMNS = [
 
 def gaps(user, args) -> ExportTable:
     """The gaps page's list (its state and rule filters), each gap's message written out."""
-    from app.gaps.queries import ACTIVE, RULE_LABELS, gaps_stmt, message, rule_label
+    from app.gaps.queries import ACTIVE, RULE_LABELS, gaps_stmt, message_of, rule_label
     from app.models.vocab import GAP_STATES, SEVERITIES
 
     state, rule = args.get("state", "active"), args.get("rule", "")
-    stmt = gaps_stmt(user, (state,) if state in GAP_STATES else ACTIVE, rule if rule in RULE_LABELS else None)
-    rows = ([SEVERITIES[g.severity], rule_label(g.rule_code), message(g), g.area.name if g.area else "",
-             g.opened_at, GAP_STATES[g.state], g.acknowledged_at, g.id]
-            for g in db.session.scalars(stmt.execution_options(yield_per=BATCH)))
-    return ExportTable("canh-bao", "Cảnh báo", GAP_COLUMNS, rows)
+    base = gaps_stmt(user, (state,) if state in GAP_STATES else ACTIVE, rule if rule in RULE_LABELS else None)
+    stmt = (_reselect(base, Gap.severity, Gap.rule_code, Gap.subject_kind, Gap.subject_id, Gap.area_id, Gap.params,
+                      Area.name, Gap.opened_at, Gap.state, Gap.acknowledged_at, Gap.id)
+            .outerjoin(Area, Area.id == Gap.area_id))
+    return ExportTable(*LIST_FILES["gaps"], GAP_COLUMNS, stmt, Gap.id, lambda r: [
+        SEVERITIES[r[0]], rule_label(r[1]), message_of(r[1], r[2], r[3], r[4], r[5]), r[6] or "", r[7],
+        GAP_STATES[r[8]], r[9], r[10]])
 
 
 TABLES: dict[str, Callable] = {

@@ -4,8 +4,18 @@ Rules:
 - CSV is UTF-8 with a byte-order mark (Excel then opens Vietnamese correctly), comma-separated, dates
   dd/mm/yyyy; it is produced by a generator as the rows are read, so a large export never sits in memory;
 - .xlsx is written with xlsxwriter `constant_memory` to a temporary file (frozen header, autofilter, Vietnamese
-  formats), then sent; the file is unlinked as soon as it is open, so nothing stays on disk;
-- the download name is ASCII-safe; the Vietnamese title goes into the sheet name.
+  formats), then sent; the file is unlinked as soon as it is open, so nothing stays on disk; past Excel's
+  1,048,576 rows a sheet (`SHEET_ROWS`, header included) the rows go on in a second sheet "<title> (2)", and so
+  on, each with the header;
+- the download name is ASCII-safe; the Vietnamese title goes into the sheet name;
+- CSV injection (OWASP): a text cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage return is
+  written with a single quote `'` in front, so a spreadsheet shows it as text instead of running it as a
+  formula. The rule looks at the cell's type, not its look: only text values (str) are neutralised; values the
+  database holds as numbers (int, float, Decimal, e.g. -5) and dates are written as they are, since they cannot
+  hold a formula. A phone number or a name such as "-2" is text and gets the quote;
+- .xlsx cells are written by type (`write_string` for text, never `write`: app/reports/tables.py) and the
+  workbook is opened with `strings_to_formulas: False` (and `strings_to_urls: False`: a name is not a link),
+  so a text beginning with `=` stays text; no quote is added there, the cell holds exactly the stored value.
 """
 
 from __future__ import annotations
@@ -14,8 +24,10 @@ import csv
 import io
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
+from decimal import Decimal
+from itertools import chain, islice
 from urllib.parse import quote
 
 import xlsxwriter
@@ -26,18 +38,29 @@ from app.reports.tables import Formats, write_table
 from app.text import fold
 from app.web.formatting import vn_date
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """A text cell as a spreadsheet must show it: a quote in front of a would-be formula."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
 
 def _text(value) -> str:
+    if isinstance(value, str):  # most cells: checked first
+        return neutralise(value)
     if value is None:
         return ""
     if isinstance(value, datetime | date):
         return vn_date(value)
     if isinstance(value, float):
         return f"{value:g}"
-    return str(value)
+    if isinstance(value, int | Decimal):
+        return str(value)
+    return neutralise(str(value))
 
 
-def csv_lines(table: ExportTable) -> Iterator[str]:
+def csv_lines(table: ExportTable, rows: Iterable[list] | None = None) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
 
@@ -49,7 +72,7 @@ def csv_lines(table: ExportTable) -> Iterator[str]:
         return out
 
     yield "\ufeff" + line(c.header for c in table.columns)
-    for row in table.rows:
+    for row in table.rows() if rows is None else rows:
         yield line(row)
 
 
@@ -64,10 +87,35 @@ def csv_response(table: ExportTable) -> Response:
                              "Content-Type": "text/csv; charset=utf-8"})
 
 
-def write_xlsx(table: ExportTable, path: str) -> int:
-    book = xlsxwriter.Workbook(path, {"constant_memory": True})
-    sheet = book.add_worksheet(table.title[:31])
-    count = write_table(sheet, Formats(book), table.columns, table.rows)
+SHEET_ROWS = 1_048_576  # Excel's rows per sheet
+WORKBOOK_OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+
+
+def sheet_names(title: str) -> Iterator[str]:
+    """"Học viên", "Học viên (2)", … each within Excel's 31 characters."""
+    yield title[:31]
+    number = 2
+    while True:
+        suffix = f" ({number})"
+        yield title[:31 - len(suffix)] + suffix
+        number += 1
+
+
+def write_xlsx(table: ExportTable, path: str, rows: Iterable[list] | None = None) -> int:
+    """The table's rows (or `rows`) into a workbook at `path`; past SHEET_ROWS rows (header included) the rows
+    continue on a new sheet with its own header. Returns the number of rows written."""
+    book = xlsxwriter.Workbook(path, WORKBOOK_OPTIONS)
+    formats = Formats(book)
+    stream = iter(table.rows() if rows is None else rows)
+    per_sheet, names, count = SHEET_ROWS - 1, sheet_names(table.title), 0
+    first = next(stream, None)
+    while True:
+        sheet = book.add_worksheet(next(names))
+        chunk = chain([first], islice(stream, per_sheet - 1)) if first is not None else iter(())
+        count += write_table(sheet, formats, table.columns, chunk)
+        first = next(stream, None)
+        if first is None:
+            break
     book.close()
     return count
 

@@ -47,13 +47,18 @@ def gaps_stmt(user, states=ACTIVE, rule_code: str | None = None, severity_code: 
 
 def message(gap: Gap) -> str:
     """The rule's message filled from the stored params (the code itself for a rule no longer known)."""
-    if gap.rule_code not in REGISTRY:
-        return gap.rule_code
-    finding = Finding(gap.rule_code, gap.subject_kind, gap.subject_id, gap.area_id, gap.params or {})
+    return message_of(gap.rule_code, gap.subject_kind, gap.subject_id, gap.area_id, gap.params)
+
+
+def message_of(rule_code: str, subject_kind: str, subject_id, area_id, params) -> str:
+    """`message` from a gap's plain columns (exports read columns, not Gap objects)."""
+    if rule_code not in REGISTRY:
+        return rule_code
+    finding = Finding(rule_code, subject_kind, subject_id, area_id, params or {})
     try:
         return render_message(finding)
     except (KeyError, IndexError, ValueError):
-        return REGISTRY[gap.rule_code].message
+        return REGISTRY[rule_code].message
 
 
 def why(gap: Gap) -> str:

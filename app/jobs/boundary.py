@@ -10,7 +10,9 @@ Rules:
 - :func:`commit_step` is the one exception inside a job: a step that must be durable before something
   happens outside the database. The outbox sender (`app/notifications/sender.py`) commits each claim before
   the SMTP send (another sender's claim then fails, so a message is never sent twice) and each outcome right
-  after it (a crash after the send leaves 'sending', which is never re-sent). Nothing else may use it.
+  after it (a crash after the send leaves 'sending', which is never re-sent); the background export worker
+  (`app/exports/files.py`) commits its claim of a queued export (two processes never take the same one) and
+  its progress after each batch (the page a user watches reads `rows_done`). Nothing else may use it.
 """
 
 from __future__ import annotations

@@ -105,6 +105,25 @@ def quarterly_report(ctx: JobContext) -> str:
     return generate_quarterly(ctx.today.year, quarter) or f"Đã lập báo cáo quý {quarter}/{ctx.today.year}."
 
 
+def exports(ctx: JobContext) -> str:
+    from app.exports.files import run_queued
+
+    finished = run_queued()
+    if not finished:
+        raise JobSkipped("Không có tệp xuất nào đang chờ.")
+    done = [export for export in finished if export.state == "done"]
+    rows = sum(export.rows_done for export in done)
+    return f"Đã xuất {len(done)}/{len(finished)} tệp ({rows:,} dòng).".replace(",", ".")
+
+
+def export_cleanup(ctx: JobContext) -> str:
+    from app.exports.files import clean_old
+
+    days = int(ctx.config.get("LANTOA_EXPORT_KEEP_DAYS", 7))
+    deleted, stale = clean_old(days, ctx.now)
+    return f"Đã xóa {deleted} tệp xuất cũ hơn {days} ngày; {stale} tệp bị gián đoạn được đánh dấu lỗi."
+
+
 JOBS: tuple[JobSpec, ...] = (
     JobSpec("gap_scan", "Rà soát cảnh báo", "Chạy mọi quy tắc cảnh báo (mạng lưới, lớp học, đơn vị, "
             "kế hoạch, dữ liệu); mở, cập nhật hoặc tự đóng cảnh báo; lưu số liệu chỉ tiêu trong ngày.", "Hằng ngày lúc 06:00",
@@ -122,6 +141,11 @@ JOBS: tuple[JobSpec, ...] = (
     JobSpec("quarterly_report", "Báo cáo quý", "Lập báo cáo quý gửi Ban Chỉ đạo.",
             "Ngày cuối quý lúc 18:00",
             lambda tz: CronTrigger(month="3,6,9,12", day="last", hour=18, minute=0, timezone=tz), quarterly_report),
+    JobSpec("exports", "Tệp xuất", "Xuất các danh sách lớn mà người dùng đã yêu cầu (trang Tệp xuất), theo từng "
+            "đợt, trong phạm vi của người yêu cầu.", "Mỗi phút",
+            lambda tz: IntervalTrigger(minutes=1, timezone=tz), exports),
+    JobSpec("export_cleanup", "Dọn tệp xuất", "Xóa các tệp xuất cũ hơn LANTOA_EXPORT_KEEP_DAYS ngày.",
+            "Hằng ngày lúc 03:00", lambda tz: CronTrigger(hour=3, minute=0, timezone=tz), export_cleanup),
 )
 
 

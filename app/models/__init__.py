@@ -5,6 +5,7 @@ from app.models.assignment import AreaNeighbour, Assignment
 from app.models.audit import AuditEvent
 from app.models.certificate import Certificate
 from app.models.evidence import DistrictPlan, Evidence
+from app.models.export import ExportFile
 from app.models.gap import Gap, GapEvent
 from app.models.jobs import JobRun, OutboxMessage, SchedulerLease
 from app.models.map_change import AreaCrosswalk, AreaRehoming
@@ -23,7 +24,7 @@ from app.models.user import User
 __all__ = [
     "Area", "AreaCrosswalk", "AreaNeighbour", "AreaPopulation", "AreaRehoming", "Assignment", "AuditEvent",
     "Certificate", "Enrollment", "NetworkRollup", "NetworkSnapshot", "Person", "PointEntry", "PointTotal", "RateHit",
-    "Report", "Setting",
+    "Report", "Setting", "ExportFile",
     "Trainer", "TrainerStats", "TrainingClass", "Unit", "User",
     # the rollout plan, gaps, periodic jobs and mail
     "Activity", "ActivityDependency", "DistrictPlan", "Evidence", "Gap", "GapEvent", "JobRun", "OutboxMessage", "Phase",
