@@ -1,0 +1,20 @@
+"""The API for the programme's other systems (`/api/v1`) and its admin pages (`/admin/api-clients`).
+
+`register(app)` wires the API blueprint (its read, indicator, ingest and documentation routes) and the admin
+blueprint, and declares the scope rules of the API's models.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from app.api import access  # noqa: F401  (registers the scope rules)
+
+
+def register(app: Flask) -> None:
+    from app.api import doc_routes, indicator_routes  # noqa: F401  (routes on the API blueprint)
+    from app.api.admin_routes import bp as admin_bp
+    from app.api.routes import bp
+
+    app.register_blueprint(bp)
+    app.register_blueprint(admin_bp)
