@@ -12,7 +12,7 @@ from app.api import access  # noqa: F401  (registers the scope rules)
 
 
 def register(app: Flask) -> None:
-    from app.api import doc_routes, indicator_routes  # noqa: F401  (routes on the API blueprint)
+    from app.api import doc_routes, indicator_routes, ingest  # noqa: F401  (routes on the API blueprint)
     from app.api.admin_routes import bp as admin_bp
     from app.api.routes import bp
 

@@ -160,3 +160,30 @@ UnitPage = page_of(UnitOut, "UnitPage")
 TrainerPage = page_of(TrainerOut, "TrainerPage")
 ClassPage = page_of(ClassOut, "ClassPage")
 GapPage = page_of(GapOut, "GapPage")
+
+
+BATCH_MAX = 10_000
+
+
+class LearningRecordIn(Closed):
+    """One learner's day on an online platform."""
+    platform: str = Field(min_length=1, max_length=40, description="The platform's name, e.g. LuyenAI.vn")
+    external_id: str = Field(min_length=1, max_length=64, description="The learner's id on the platform")
+    phone: str = Field(min_length=1, max_length=20, description="Vietnamese phone (0…, 84…, +84…)")
+    date: dt.date = Field(description="The day learnt (YYYY-MM-DD)")
+    minutes: int = Field(ge=0, le=1440)
+    lessons: int = Field(ge=0, le=1000)
+    score: float | None = Field(None, ge=0, le=100, description="The day's automatic score, 0–100")
+    level: int = Field(ge=1, le=5, description="Course level (Bậc 1–5)")
+
+
+class LearningBatchIn(Closed):
+    records: list[LearningRecordIn] = Field(min_length=1, max_length=BATCH_MAX)
+
+
+class IngestResult(BaseModel):
+    received: int
+    inserted: int = Field(description="New records stored")
+    duplicates: int = Field(description="Already stored (same platform, external_id, date): skipped")
+    matched: int = Field(description="New records matched to a person by phone")
+    held: int = Field(description="New records held for review: no person with this phone in the scope")
