@@ -16,6 +16,7 @@ NAV = [
     ("reports.index", "Báo cáo", {"admin", "steering", "coordinator", "viewer"}),
     ("targets.index", "Chỉ tiêu", {"admin", "steering", "coordinator", "viewer"}),
     ("gaps.index", "Cảnh báo", {"admin", "steering", "coordinator", "viewer"}),
+    ("learning.review", "Học trực tuyến", {"admin", "steering", "coordinator"}),
     ("admin.users", "Quản trị", {"admin"}),
     ("jobs.index", "Tác vụ định kỳ", {"admin"}),
 ]
