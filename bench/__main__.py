@@ -15,6 +15,7 @@ MODULES = {
     "network_db": "bench.network_db",
     "gap_scan": "bench.gap_scan",
     "quarterly": "bench.quarterly_report",
+    "api_ingest": "bench.api_ingest",
 }
 
 

@@ -94,18 +94,27 @@ def match(phones: list[str]) -> dict[str, int]:
     return found
 
 
-def store(records: list[s.LearningRecordIn], phones: list[str], people: dict[str, int], client_id: int) -> list:
-    """Insert the records not stored yet; returns (id, person_id) of the inserted ones."""
+def store(records: list[s.LearningRecordIn], phones: list[str], people: dict[str, int],
+          client_id: int) -> tuple[int, int]:
+    """Insert the records not stored yet; returns (inserted, of which matched).
+
+    Core INSERT … ON CONFLICT DO NOTHING RETURNING id, once for the matched rows and once for the held rows (Core,
+    not the ORM's bulk insert, which splices RETURNING rows one by one: 20 times slower)."""
     now = utcnow()
-    rows = [{"platform": r.platform, "external_id": r.external_id, "record_date": r.date, "phone": phone,
-             "minutes": r.minutes, "lessons": r.lessons, "score": r.score, "level": r.level,
-             "state": "matched" if phone in people else "held", "person_id": people.get(phone),
-             "client_id": client_id, "received_at": now} for r, phone in zip(records, phones, strict=True)]
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    stmt = (dialect.insert(LearningRecord).on_conflict_do_nothing(
-        index_elements=["platform", "external_id", "record_date"])
-        .returning(LearningRecord.id, LearningRecord.person_id))
-    return db.session.execute(stmt, rows).all() if rows else []
+    rows = {"matched": [], "held": []}
+    for r, phone in zip(records, phones, strict=True):
+        state = "matched" if phone in people else "held"
+        rows[state].append({"platform": r.platform, "external_id": r.external_id, "record_date": r.date,
+                            "phone": phone, "minutes": r.minutes, "lessons": r.lessons, "score": r.score,
+                            "level": r.level, "state": state, "person_id": people.get(phone),
+                            "client_id": client_id, "received_at": now})
+    connection = db.session.connection()
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    table = LearningRecord.__table__
+    stmt = dialect.insert(table).on_conflict_do_nothing(
+        index_elements=["platform", "external_id", "record_date"]).returning(table.c.id)
+    counts = {state: len(connection.execute(stmt, batch).all()) if batch else 0 for state, batch in rows.items()}
+    return counts["matched"] + counts["held"], counts["matched"]
 
 
 @bp.post("/learning-records")
@@ -117,8 +126,7 @@ def learning_records(payload: bytes):
     records = parse(payload)
     phones = check_rows(records)
     people = match(phones)
-    inserted = store(records, phones, people, g.api_client.id)
-    g.api_records = len(inserted)
-    matched = sum(1 for _id, person_id in inserted if person_id is not None)
-    return s.IngestResult(received=len(records), inserted=len(inserted), duplicates=len(records) - len(inserted),
-                          matched=matched, held=len(inserted) - matched)
+    inserted, matched = store(records, phones, people, g.api_client.id)
+    g.api_records = inserted
+    return s.IngestResult(received=len(records), inserted=inserted, duplicates=len(records) - inserted,
+                          matched=matched, held=inserted - matched)
