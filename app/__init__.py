@@ -75,3 +75,6 @@ def _register_blueprints(app: Flask) -> None:
 
     for bp in (reports_bp, exports_bp):
         app.register_blueprint(bp)
+    from app.api import register as register_api
+
+    register_api(app)

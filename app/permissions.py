@@ -79,6 +79,7 @@ ACTIONS: dict[str, frozenset[str]] = {
     "switch_map": ADMINS,  # move the data to a new administrative map
     "admin_users": ADMINS,
     "run_jobs": ADMINS,
+    "review_learning_records": MANAGERS,  # online learning records held for review, and matching them again
 }
 
 

@@ -16,6 +16,7 @@ MODULES = {
     "gap_scan": "bench.gap_scan",
     "quarterly": "bench.quarterly_report",
     "exports": "bench.exports",
+    "api_ingest": "bench.api_ingest",
 }
 
 

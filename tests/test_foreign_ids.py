@@ -154,6 +154,10 @@ def assign_data(w, **kw):
             "ends_on": "2025-08-01", "reason": "", **kw}
 
 
+def client_data(w, **kw):
+    return {"name": "Nền tảng thử", "scope_area_id": str(w.dai_tu.id), "scope_unit_id": "0", "can_read": "y", **kw}
+
+
 def user_data(w, **kw):
     return {"username": "dp.phamvi", "full_name": "Điều phối thử", "email": "", "password": "mat-khau-du-dai",
             "role": "coordinator", "scope_area_id": str(w.dai_tu.id), "scope_unit_id": "0", "person_phone": "",
@@ -303,6 +307,14 @@ REGISTRY: dict[tuple[str, str], list[Case]] = {
     ],
     ("app.admin.forms.UserForm", "scope_area_id"): [
         Case("admin", "/admin/users/new", user_data, lambda w: _missing(Area), lambda w: w.dai_tu.id),
+    ],
+    ("app.api.forms.ApiClientForm", "scope_area_id"): [
+        Case("admin", "/admin/api-clients/new", lambda w: client_data(w), lambda w: _missing(Area),
+             lambda w: w.dai_tu.id),
+    ],
+    ("app.api.forms.ApiClientForm", "scope_unit_id"): [
+        Case("admin", "/admin/api-clients/new", lambda w: client_data(w, scope_area_id="0"), lambda w: _missing(Unit),
+             lambda w: _unit(w, "Trường THPT Đại Từ").id),
     ],
     ("app.admin.forms.UserForm", "scope_unit_id"): [
         Case("admin", "/admin/users/new", lambda w: user_data(w, scope_area_id="0"), lambda w: _missing(Unit),

@@ -55,6 +55,7 @@ edit_targets           x     x        .           .       .
 switch_map             x     .        .           .       .
 admin_users            x     .        .           .       .
 run_jobs               x     .        .           .       .
+review_learning_records x    x        x           .       .
 """
 
 
@@ -147,7 +148,7 @@ def test_navigation_names_actions(world):
     assert {"admin.users", "jobs.index"} <= nav["admin"]
     assert not {"admin.users", "jobs.index"} & (nav["steering"] | nav["viewer"] | nav["coordinator"])
     assert nav["trainer"] == {"dashboard.home", "training.index", "people.index", "rankings.index"}
-    assert nav["viewer"] == nav["coordinator"] == nav["steering"]
+    assert nav["coordinator"] == nav["steering"] == nav["viewer"] | {"learning.review"}
     assert nav_for(AnonymousUserMixin()) == []
 
 

@@ -6,7 +6,19 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Area, Assignment, Certificate, Enrollment, Person, Report, TrainingClass, Unit, User
+from app.models import (
+    ApiClient,
+    ApiToken,
+    Area,
+    Assignment,
+    Certificate,
+    Enrollment,
+    Person,
+    Report,
+    TrainingClass,
+    Unit,
+    User,
+)
 from app.scope import visible
 from tests.plan_world import PlanWorld
 
@@ -42,7 +54,28 @@ PARAM_OBJECTS = {
     "evidence_id": lambda w: PlanWorld.load().evidence.id,
     "gap_id": lambda w: PlanWorld.load().gap.id,
     "export_id": _phu_binh_export,
+    # the API (tests/api_helpers.py): Phú Bình's client and its token; the API routes are called with the token
+    # of a client scoped to Đại Từ (a client scoped to Đại Từ gets 404 for Phú Bình's objects)
+    "api_client_id": lambda w: _phu_binh_client(w)[0].id,
+    "token_id": lambda w: _phu_binh_client(w)[1].id,
 }
+
+
+def _phu_binh_client(w):
+    from tests.api_helpers import make_client
+
+    found = db.session.scalar(select(ApiClient).where(ApiClient.name == "Hệ thống Phú Bình"))
+    if found is None:
+        return make_client(w.phu_binh, name="Hệ thống Phú Bình")[:2]
+    return found, db.session.scalar(select(ApiToken).where(ApiToken.client_id == found.id))
+
+
+def _api_headers(w, rule: str) -> dict:
+    from tests.api_helpers import bearer, make_client
+
+    if not rule.startswith("/api/"):
+        return {}
+    return bearer(make_client(w.dai_tu, name="Hệ thống Đại Từ", ingest=True)[2])
 
 
 def id_routes(app):
@@ -78,10 +111,11 @@ def test_dai_tu_coordinator_gets_404_for_phu_binh_ids(app, client, login_as, wor
     token_page = client.get("/", follow_redirects=True).get_data(as_text=True)  # every page has a token
     from tests.conftest import csrf_from
 
+    headers = _api_headers(world, rule)
     if method == "GET":
-        response = client.get(url)
+        response = client.get(url, headers=headers)
     else:
-        response = client.open(url, method=method, data={"csrf_token": csrf_from(token_page)})
+        response = client.open(url, method=method, data={"csrf_token": csrf_from(token_page)}, headers=headers)
     assert response.status_code == 404, f"{method} {url} answered {response.status_code}"
 
 

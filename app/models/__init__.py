@@ -1,5 +1,6 @@
 """ORM models. Import from here: `from app.models import Area, Trainer`."""
 
+from app.models.api import ApiClient, ApiToken, LearningRecord
 from app.models.area import Area
 from app.models.assignment import AreaNeighbour, Assignment
 from app.models.audit import AuditEvent
@@ -31,4 +32,6 @@ __all__ = [
     "Plan", "SchedulerLease", "activity_lead_units",
     # targets and their daily measures
     "IndicatorSnapshot", "Target",
+    # the API: clients, tokens and the learning records they send
+    "ApiClient", "ApiToken", "LearningRecord",
 ]

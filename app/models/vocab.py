@@ -141,3 +141,9 @@ ASSIGNMENT_REASONS = {
     "elsewhere": "Nơi khác",
     "manual": "Phân công trực tiếp",
 }
+
+# -- the API's learning records (app/models/api.py) -----------------------------------------------------------
+
+LEARNING_RECORD_STATES = {"matched": "Đã khớp người học", "held": "Chờ xem xét (chưa khớp số điện thoại)"}
+
+API_PERMISSIONS = {"read": "Đọc dữ liệu", "ingest": "Gửi kết quả học trực tuyến"}

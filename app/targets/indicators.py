@@ -16,7 +16,9 @@ Rules (what counts, indicator by indicator):
 - working_age_trained_online: denominator: `area_populations.working_age` (latest year per area);
   numerator: distinct persons at their home area aged `working_age_min`–`working_age_max` (15–60) on `today`
   by their birth year, enrolled (not dropped) in a Bậc 1 class taught online, or blended while the plan setting
-  `t5_counts_blended` is 1 (the plan: "học các lớp AI cơ bản trực tuyến");
+  `t5_counts_blended` is 1 (the plan: "học các lớp AI cơ bản trực tuyến"), or with a Bậc 1 day on an online
+  platform matched to them (`learning_records`, sent through the API) on or before `today`: a person counts once
+  however many classes and days they have;
 - working_age_unknown_age: the same learners whose birth year is unknown, counted apart (not in T5) and shown;
 - working_age_basic_skills: same denominator; numerator: distinct persons who completed a Bậc 1 class
   (a Bậc 1 completion counts as "can use basic AI skills");
@@ -30,11 +32,20 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from app.areas.maps import AreaGraph, count_on_map, rollup, rows_on_map
 from app.extensions import db
-from app.models import AreaPopulation, DistrictPlan, Enrollment, Person, Trainer, TrainingClass, Unit
+from app.models import (
+    AreaPopulation,
+    DistrictPlan,
+    Enrollment,
+    LearningRecord,
+    Person,
+    Trainer,
+    TrainingClass,
+    Unit,
+)
 from app.training.settings import plan_setting
 
 __all__ = ["CORE_GROUP_UNIT_KINDS", "MEASURED", "Measure", "measure_all", "totals", "by_child",
@@ -126,6 +137,12 @@ def _level_one(completed: bool, as_of: dt.date | None, modes: tuple[str, ...] | 
                                               Enrollment.status.in_(("enrolled", "completed")))
 
 
+def online_level_one(as_of: dt.date | None) -> object:
+    """Persons with a matched Bậc 1 day on an online platform by `as_of` (read by ix_learning_records_person_day)."""
+    stmt = select(LearningRecord.person_id).where(LearningRecord.state == "matched", LearningRecord.level == 1)
+    return stmt.where(LearningRecord.record_date <= as_of) if as_of else stmt
+
+
 def t5_modes() -> tuple[str, ...]:
     """The class modes T5 counts: online, and blended unless the plan setting `t5_counts_blended` is 0."""
     return ("online", "blended") if plan_setting("t5_counts_blended") else ("online",)
@@ -170,9 +187,9 @@ def measure_all(day: dt.date, today: dt.date, core_group_min: int, graph: AreaGr
     working = _image_sum(_latest_populations(AreaPopulation.working_age), graph, day)
     # T5 as the plan words it: persons aged 15–60 on the measurement day in an online (or blended) basic class
     modes, aged = t5_modes(), working_age(today)
-    took = count_on_map("persons.home_area_id", day, [Person.id.in_(_level_one(False, today, modes)), *aged], graph)
-    unknown_age = count_on_map("persons.home_area_id", day, [Person.id.in_(_level_one(False, today, modes)),
-                                                             Person.birth_year.is_(None)], graph)
+    online = or_(Person.id.in_(_level_one(False, today, modes)), Person.id.in_(online_level_one(today)))
+    took = count_on_map("persons.home_area_id", day, [online, *aged], graph)
+    unknown_age = count_on_map("persons.home_area_id", day, [online, Person.birth_year.is_(None)], graph)
     skilled = count_on_map("persons.home_area_id", day, [Person.id.in_(_level_one(True, today))], graph)
     out["working_age_trained_online"] = Measure("working_age_trained_online", took, working, bool(working))
     out["working_age_unknown_age"] = Measure("working_age_unknown_age", unknown_age, Counter(), False)

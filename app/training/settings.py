@@ -44,6 +44,9 @@ DEFAULTS: dict[str, tuple[int, str]] = {
     "working_age_min": (15, "Tuổi thấp nhất của người trong độ tuổi lao động (chỉ tiêu T5)"),
     "working_age_max": (60, "Tuổi cao nhất của người trong độ tuổi lao động (chỉ tiêu T5)"),
     "t5_counts_blended": (1, "Chỉ tiêu T5 tính cả lớp kết hợp (1) hay chỉ lớp trực tuyến (0)"),
+    # the API (app/api/guard.py): calls per token (and failed sign-ins per address) within the window
+    "api_limit": (600, "Số lượt gọi API tối đa của một mã truy cập trong khung thời gian"),
+    "api_window_minutes": (1, "Khung thời gian đếm lượt gọi API (phút)"),
     "activity_start_grace_days": (7, "Số ngày sau thời điểm bắt đầu dự kiến mà hoạt động chưa bắt đầu thì cảnh báo"),
 }
 

@@ -14,6 +14,10 @@ Rules:
   an exception, :func:`discard_changes`, a failed commit) runs the registered callbacks, newest first, once;
   a commit forgets them (the file stays with the row that names it); a request that ends without committing
   runs them at its teardown (a side effect is kept only with a commit);
+- what a request records about itself (an API token's use, a rate-limit hit) is kept whatever its answer: the
+  code registers it with :func:`keep_record`; the callback (given the response) runs after the outcome is
+  settled, just before the commit of a kept request, or right after the rollback of a refused one, whose
+  record is then committed on its own (a refused or failed call still counts and is still audited);
 - a streamed response's body runs after the response has left this boundary: it ends its own transaction
   with :func:`end_streamed` (commit when it says so, roll back otherwise);
 - the error page of a failed request is drawn without trusting the database (:func:`release_after_error`):
@@ -34,6 +38,7 @@ from sqlalchemy.orm import Session
 from app.extensions import db, login_manager
 
 _UNDO = "lantoa_on_rollback"
+_KEPT = "lantoa_keep_record"
 
 
 def on_rollback(callback: Callable[[], None]) -> None:
@@ -41,6 +46,19 @@ def on_rollback(callback: Callable[[], None]) -> None:
     if not has_request_context():
         raise RuntimeError("on_rollback() needs a request: outside one there is no boundary to run it")
     g.setdefault(_UNDO, []).append(callback)
+
+
+def keep_record(callback: Callable[[object], None]) -> None:
+    """Run `callback(response)` at the end of this request and commit what it adds, even if the request's own
+    changes are rolled back."""
+    g.setdefault(_KEPT, []).append(callback)
+
+
+def _write_kept(response) -> bool:
+    kept = g.pop(_KEPT, [])
+    for callback in kept:
+        callback(response)
+    return bool(kept)
 
 
 def discard_changes() -> None:
@@ -119,7 +137,9 @@ def init_app(app: Flask) -> None:
         discard = g.pop("lantoa_discard", False)
         if response.status_code >= 400 or discard:
             _rollback()
-        elif _changed():
+            if _write_kept(response):
+                _commit()
+        elif _write_kept(response) | _changed():
             _commit()
         return response
 

@@ -18,6 +18,7 @@ NAV = [
     ("reports.index", "Báo cáo", "see_reports"),
     ("targets.index", "Chỉ tiêu", "see_targets"),
     ("gaps.index", "Cảnh báo", "see_gaps"),
+    ("learning.review", "Học trực tuyến", "review_learning_records"),
     ("admin.users", "Quản trị", "admin_users"),
     ("jobs.index", "Tác vụ định kỳ", "see_jobs"),
 ]

@@ -1,0 +1,84 @@
+"""Read endpoints: scoped to the client (404 outside), cursor paging, ETag / If-None-Match, public verify."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Area, Certificate
+from tests.api_helpers import bearer, make_client
+
+
+@pytest.fixture
+def dai_tu(world):
+    return make_client(world.dai_tu)[2]
+
+
+def test_lists_hold_only_the_clients_scope(client, world, dai_tu):
+    trainers = client.get("/api/v1/trainers", headers=bearer(dai_tu)).json["items"]
+    names = {t["name"] for t in trainers}
+    assert "Nguyễn Văn Đại" in names and "Phạm Văn Bình" not in names
+    root = next(t for t in trainers if t["name"] == "Nguyễn Văn Đại")
+    assert root["generation"] == 0 and root["mentor_id"] is None
+    assert all(t["mentor_id"] for t in trainers if t["generation"] > 0)
+    classes = client.get("/api/v1/classes", headers=bearer(dai_tu)).json["items"]
+    assert "Làm video ngắn với AI" not in {c["topic"] for c in classes} and classes
+    areas = client.get("/api/v1/areas?map=2024", headers=bearer(dai_tu)).json["items"]
+    assert world.dai_tu.id in {a["id"] for a in areas} and world.phu_binh.id not in {a["id"] for a in areas}
+    units = client.get("/api/v1/units", headers=bearer(dai_tu)).json["items"]
+    assert "Hợp tác xã Chè Phú Bình" not in {u["name"] for u in units}
+
+
+def test_an_unknown_map_is_a_bad_request(client, dai_tu):
+    response = client.get("/api/v1/areas?map=1999", headers=bearer(dai_tu))
+    assert response.status_code == 400 and response.headers["Content-Type"] == "application/problem+json"
+
+
+def test_cursor_pages_walk_the_whole_list_once(client, world):
+    secret = make_client(db.session.scalar(select(Area).where(Area.code == "P19", Area.parent_id.is_(None))
+                                           .order_by(Area.valid_from)))[2]
+    seen, cursor, pages = [], None, 0
+    while True:
+        url = "/api/v1/areas?map=2024&limit=50" + (f"&cursor={cursor}" if cursor else "")
+        body = client.get(url, headers=bearer(secret)).json
+        seen += [a["id"] for a in body["items"]]
+        pages += 1
+        cursor = body["next_cursor"]
+        if cursor is None:
+            break
+    assert pages > 2 and len(seen) == len(set(seen)) == 1 + 9 + 172
+    assert seen == sorted(seen)
+
+
+def test_a_bad_cursor_or_limit_is_400(client, dai_tu):
+    assert client.get("/api/v1/trainers?cursor=bm9wZQ", headers=bearer(dai_tu)).status_code == 400
+    response = client.get("/api/v1/trainers?limit=501", headers=bearer(dai_tu))
+    assert response.status_code == 400 and response.json["errors"][0]["field"] == "limit"
+
+
+def test_etag_answers_304_until_the_data_changes(client, world, dai_tu):
+    first = client.get("/api/v1/trainers", headers=bearer(dai_tu))
+    tag = first.headers["ETag"]
+    again = client.get("/api/v1/trainers", headers={**bearer(dai_tu), "If-None-Match": tag})
+    assert again.status_code == 304 and again.get_data() == b"" and again.headers["ETag"] == tag
+    trainer = world.trainers["Nguyễn Văn Đại"]
+    trainer.max_level = 4
+    db.session.commit()
+    changed = client.get("/api/v1/trainers", headers={**bearer(dai_tu), "If-None-Match": tag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != tag
+
+
+def test_indicators_of_an_area(client, world, dai_tu):
+    body = client.get(f"/api/v1/areas/{world.dai_tu.id}/indicators?date=2025-06-01", headers=bearer(dai_tu)).json
+    assert body["map"] == "2024" and body["date"] == "2025-06-01"
+    codes = {i["code"] for i in body["indicators"]}
+    assert "working_age_trained_online" in codes and "communes_with_trainer" in codes
+
+
+def test_certificate_verify_is_public(client, world):
+    cert = db.session.scalar(select(Certificate).where(Certificate.code == "PBKT000001"))
+    body = client.get(f"/api/v1/certificates/verify/{cert.code}").json
+    assert body["valid"] is True and body["level"] == cert.level
+    missing = client.get("/api/v1/certificates/verify/ZZZZZZZZZZ")
+    assert missing.status_code == 404 and missing.json["detail_vi"]
