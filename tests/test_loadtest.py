@@ -72,6 +72,10 @@ def _signed_in_app() -> Flask:
         session["user"] = request.form["username"]
         return redirect("/private")
 
+    @app.get("/")
+    def home():
+        return redirect("/private")
+
     @app.get("/private")
     def private():
         return ("hello " + session["user"]) if "user" in session else redirect("/login")
@@ -100,6 +104,11 @@ def test_virtual_users_sign_in_once_and_keep_their_session_for_a_second_of_load(
     assert elapsed >= 1.0
     by_status = {status: sum(s.status == status for s in samples) for status in {s.status for s in samples}}
     assert set(by_status) == {200, 302} and by_status[200] > 10 and by_status[302] > 5
+    signed_in = VirtualUser("127.0.0.1", served)
+    signed_in.login("gv", "pw")
+    assert signed_in.destination("/") == "/private"
+    assert anonymous.destination("/") == "/private"  # whose own redirect to /login is not followed
+    signed_in.close()
     refused = VirtualUser("127.0.0.1", served)
     with pytest.raises(LoginFailed):
         refused.login("gv", "wrong")

@@ -16,6 +16,7 @@ import os
 import secrets
 import sys
 import time
+from collections import Counter
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -80,9 +81,12 @@ def main(argv: list[str]) -> int:
     with Gunicorn("wsgi:app", settings, env, run_dir / "lantoa.log", ready_path="/login") as server:
         sessions = {account: users(server.port, args.clients, account) for account in {p.account for p in pages}}
         for page in pages:
-            samples, elapsed = run_load(sessions[page.account], page.path, args.duration, args.warmup)
-            rows.append((f"{page.label} {page.path}", samples, elapsed))
-            print(f"  {page.label}: {len(samples)} requests", flush=True)
+            path = sessions[page.account][0].destination(page.path)
+            samples, elapsed = run_load(sessions[page.account], path, args.duration, args.warmup)
+            rows.append((f"{page.label} {path}", samples, elapsed))
+            statuses = Counter(s.status for s in samples)
+            print(f"  {page.label} {path}: {len(samples)} requests, statuses {dict(sorted(statuses.items()))}",
+                  flush=True)
     after = floor(settings, args, run_dir, "hello-world floor (after)")
     floor_p50 = (before.p50_ms + after.p50_ms) / 2 if before.p50_ms and after.p50_ms else None
     summaries = [summarize(label, samples, elapsed, floor_p50) for label, samples, elapsed in rows]

@@ -4,7 +4,9 @@ Rules: a virtual user is one thread with one `http.client.HTTPConnection` (HTTP/
 server closes the connection, as gunicorn's sync worker does after every answer, the next request reconnects,
 and that reconnection counts in the request's time). A signed-in page needs a session: each virtual user
 signs in once per account (GET /login for the CSRF token, POST the form, keep the cookies it sets) and reuses
-the cookie for every later request. Users send their next request as soon as the answer is read (a closed
+the cookie for every later request. A page that redirects (a coordinator's home → their area, /plan/ → the
+plan) is measured at its destination (`destination`: same-host redirects followed, never to /login), since a
+redirect counts as an error. Users send their next request as soon as the answer is read (a closed
 loop: N users = at most N requests in flight). Samples of the warm-up are thrown away; the measured window
 starts for every user at the same moment and each request started in it is counted with its full time.
 """
@@ -16,7 +18,7 @@ import re
 import threading
 import time
 from http.cookies import SimpleCookie
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from bench.loadtest.stats import Sample
 
@@ -43,8 +45,10 @@ class VirtualUser:
     def __init__(self, host: str, port: int, timeout: float = 60.0):
         self.connection = http.client.HTTPConnection(host, port, timeout=timeout)
         self.cookies: dict[str, str] = {}
+        self.netloc = f"{host}:{port}"
 
-    def request(self, method: str, path: str, body: str | None = None) -> tuple[int, str]:
+    def request(self, method: str, path: str, body: str | None = None) -> tuple[int, str, str]:
+        """(status, body, Location header); status 0 when no answer came."""
         headers = {"Accept-Encoding": "identity"}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
@@ -56,27 +60,40 @@ class VirtualUser:
             content = response.read()
         except (OSError, http.client.HTTPException):
             self.connection.close()  # a fresh connection next time
-            return 0, ""
+            return 0, "", ""
         for header in response.headers.get_all("Set-Cookie") or []:
             for name, morsel in SimpleCookie(header).items():
                 self.cookies[name] = morsel.value
-        return response.status, content.decode("utf-8", "replace")
+        return response.status, content.decode("utf-8", "replace"), response.getheader("Location") or ""
 
     def get(self, path: str) -> Sample:
         started = time.perf_counter()
-        status, _ = self.request("GET", path)
+        status, _, _ = self.request("GET", path)
         return Sample(status, time.perf_counter() - started)
 
     def login(self, username: str, password: str) -> None:
         """Sign in through the real form (CSRF token included); raises LoginFailed unless redirected."""
-        status, html = self.request("GET", "/login")
+        status, html, _ = self.request("GET", "/login")
         if status != 200:
             raise LoginFailed(f"GET /login answered {status}")
         body = urlencode({"csrf_token": csrf_token(html), "username": username, "password": password,
                           "next": ""})
-        status, _ = self.request("POST", "/login", body)
+        status, _, _ = self.request("POST", "/login", body)
         if status != 302:
             raise LoginFailed(f"signing in as {username} answered {status} (302 expected)")
+
+    def destination(self, path: str, hops: int = 3) -> str:
+        """`path`, or where its same-host redirects lead (at most `hops`; a redirect to /login is not followed)."""
+        for _ in range(hops):
+            status, _, location = self.request("GET", path)
+            target = urlsplit(location)
+            if status not in (301, 302, 303, 307, 308) or target.netloc not in ("", self.netloc):
+                break
+            following = target.path + (f"?{target.query}" if target.query else "")
+            if following.startswith("/login"):
+                break
+            path = following
+        return path
 
     def close(self) -> None:
         self.connection.close()
