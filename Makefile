@@ -57,7 +57,7 @@ bench: install
 
 ## make loadtest [DB=pg] [LOADTEST_ARGS="--duration 5 --clients 8 ..."]: the main pages under gunicorn (2 workers)
 ## against a hello-world floor; the province demo is built once per code version (instance/loadtest/ or lantoa_load)
-DB ?= sqlite
+DB ?= $(or $(LOADTEST_DB),sqlite)
 LOADTEST_ARGS ?=
 loadtest: install $(if $(filter pg,$(DB)),postgres)
 	$(BIN)/python -m bench.loadtest --db $(DB) $(LOADTEST_ARGS)
