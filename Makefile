@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 DEMO_ENV := LANTOA_ENV=development
 
-.PHONY: install demo demo-data serve test test-sqlite test-pg test-browser browser postgres lint bench clean
+.PHONY: install demo demo-data serve test test-sqlite test-pg test-browser browser postgres lint bench loadtest clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,13 @@ lint: install
 
 bench: install
 	$(BIN)/python -m bench
+
+## make loadtest [DB=pg] [LOADTEST_ARGS="--duration 5 --clients 8 ..."]: the main pages under gunicorn (2 workers)
+## against a hello-world floor; the province demo is built once per code version (instance/loadtest/ or lantoa_load)
+DB ?= $(or $(LOADTEST_DB),sqlite)
+LOADTEST_ARGS ?=
+loadtest: install $(if $(filter pg,$(DB)),postgres)
+	$(BIN)/python -m bench.loadtest --db $(DB) $(LOADTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache

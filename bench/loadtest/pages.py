@@ -1,0 +1,87 @@
+"""The pages of `make loadtest`: the main page of each role, as the demo account of that role sees it.
+
+Rules: a page is (label, account, path); the account None is an anonymous visitor. The ids in paths are chosen
+from the database as the account sees them (through `app.scope`), the same way on every run of the same data:
+the first-generation trainer with the largest subtree (a heavy profile), the coordinator's completed class with
+the most learners, the first certificate that is not revoked. `prepare` also lifts the verification limiter for
+the run (setting `verify_limit`, otherwise 30 lookups per 10 minutes per IP: every later lookup would be a 429)
+and empties its counter table, so runs are alike; a lookup still writes its row, as in production.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+STEERING, COORDINATOR, TRAINER = "bcd", "dp.daitu", "gv.daitu"
+PASSWORD = "lantoa-2025"  # app/demo/accounts.py
+VERIFY_LIMIT = 1_000_000_000
+
+PAGES = [
+    ("home (steering)", STEERING, "/"),
+    ("home (coordinator)", COORDINATOR, "/"),
+    ("home (trainer)", TRAINER, "/"),
+    ("trainers list", STEERING, "/trainers/"),
+    ("a trainer", STEERING, "/trainers/{trainer_id}"),
+    ("classes list (coordinator)", COORDINATOR, "/classes/"),
+    ("classes list (trainer)", TRAINER, "/classes/"),
+    ("a class", COORDINATOR, "/classes/{class_id}"),
+    ("learners list", COORDINATOR, "/people/"),
+    ("network overview", STEERING, "/network/"),
+    ("targets", STEERING, "/targets/"),
+    ("gaps", STEERING, "/gaps/"),
+    ("plan", STEERING, "/plan/"),
+    ("reports", STEERING, "/reports/"),
+    ("certificate verification", None, "/verify/{code}"),
+]
+
+
+@dataclass(frozen=True)
+class Page:
+    label: str
+    account: str | None
+    path: str
+
+
+def prepare(url: str, only: list[str] | None = None) -> list[Page]:
+    """Lift the verification limit in the database at `url` and return the pages with their ids filled in
+    (only those whose label contains one of `only`, when given)."""
+    os.environ.setdefault("LANTOA_ENV", "development")
+    from sqlalchemy import delete, func, select
+
+    from app import create_app
+    from app.extensions import db
+    from app.models import Certificate, Enrollment, RateHit, Trainer, TrainerStats, TrainingClass, User
+    from app.scope import visible
+    from app.training.settings import set_setting
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "loadtest"})
+    with app.app_context():
+        user = {name: db.session.scalar(select(User).where(User.username == name))
+                for name in (STEERING, COORDINATOR, TRAINER)}
+        missing = [name for name, found in user.items() if found is None]
+        if missing:
+            raise SystemExit(f"the demo accounts {missing} are missing from the database")
+        ids = {
+            "trainer_id": db.session.scalar(
+                select(Trainer.id).join(TrainerStats, TrainerStats.trainer_id == Trainer.id)
+                .where(Trainer.generation == 1, visible(Trainer, user[STEERING]))
+                .order_by(TrainerStats.subtree_size.desc(), Trainer.id).limit(1)),
+            "class_id": db.session.scalar(
+                select(TrainingClass.id).join(Enrollment, Enrollment.class_id == TrainingClass.id)
+                .where(TrainingClass.status == "completed", visible(TrainingClass, user[COORDINATOR]))
+                .group_by(TrainingClass.id).order_by(func.count().desc(), TrainingClass.id).limit(1)),
+            "code": db.session.scalar(
+                select(Certificate.code).where(Certificate.revoked_on.is_(None)).order_by(Certificate.id)
+                .limit(1)),
+        }
+        if None in ids.values():
+            raise SystemExit(f"the demo lacks a page's object: {ids}")
+        set_setting("verify_limit", VERIFY_LIMIT)
+        db.session.execute(delete(RateHit))
+        db.session.commit()
+        db.engine.dispose()
+    pages = [Page(label, account, path.format(**ids)) for label, account, path in PAGES]
+    if only:
+        pages = [p for p in pages if any(word in p.label for word in only)]
+    return pages
