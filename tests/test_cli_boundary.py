@@ -3,8 +3,6 @@ on stderr with exit code 1 (never a traceback)."""
 
 from __future__ import annotations
 
-import unicodedata
-
 import click
 import pytest
 from click.testing import CliRunner
@@ -14,6 +12,7 @@ from app.cli_boundary import BoundCommand, BoundGroup, InputFile
 from app.errors import OperationError
 from app.extensions import db
 from app.models import Area, AreaCrosswalk, AreaNeighbour, Plan, Setting
+from tests.imports_corpus import cp1258
 
 
 def _count(model) -> int:
@@ -29,29 +28,6 @@ def _refused(result, *fragments: str) -> str:
     for fragment in fragments:
         assert fragment in result.stderr, result.stderr
     return result.stderr
-
-
-def windows_1258(text: str) -> bytes:
-    """`text` as Vietnamese Windows writes it in Windows-1258: a precomposed letter where the code page has one
-    (ê, ơ, ư, ă, đ…), the tone as a combining mark (Python's cp1258 codec does not compose)."""
-    out = b""
-    for char in text:
-        try:
-            out += char.encode("cp1258")
-            continue
-        except UnicodeEncodeError:
-            pass
-        base, *marks = unicodedata.normalize("NFD", char)
-        for i, mark in enumerate(marks):
-            composed = unicodedata.normalize("NFC", base + mark)
-            try:
-                out += composed.encode("cp1258") + "".join(marks[:i] + marks[i + 1:]).encode("cp1258")
-                break
-            except UnicodeEncodeError:
-                continue
-        else:
-            out += (base + "".join(marks)).encode("cp1258")
-    return out
 
 
 def _kept(key: str) -> bool:
@@ -141,7 +117,7 @@ def test_every_project_command_runs_inside_the_boundary(app):
 MAP_HEADER = "code,name,division_type,level,parent_code\n"
 
 
-@pytest.mark.parametrize("encode", [windows_1258, lambda text: text.encode("cp1252")], ids=["cp1258", "cp1252"])
+@pytest.mark.parametrize("encode", [cp1258, lambda text: text.encode("cp1252")], ids=["cp1258", "cp1252"])
 def test_areas_load_of_a_non_utf8_file_names_the_file_and_line(app, tmp_path, encode):
     path = tmp_path / "ban-do-windows.csv"
     path.write_bytes(encode(MAP_HEADER + "P98,Tinh Thu,tinh,province,\nW98,Xã Bình Thành,xa,commune,P98\n"))
@@ -189,7 +165,7 @@ def test_areas_crosswalk_of_a_bad_file_names_file_and_row(app, tmp_path, body, e
 
 def test_areas_crosswalk_of_a_non_utf8_file(app, tmp_path):
     path = tmp_path / "bang-chuyen.csv"
-    path.write_bytes(windows_1258(CROSSWALK_HEADER + "W01834,Phường Nguyễn Thị Minh Khai,W01840,Phường Đức Xuân,no\n"))
+    path.write_bytes(cp1258(CROSSWALK_HEADER + "W01834,Phường Nguyễn Thị Minh Khai,W01840,Phường Đức Xuân,no\n"))
     before = _count(AreaCrosswalk)
     result = app.test_cli_runner().invoke(args=["areas", "crosswalk", str(path), "--old-map", "2024-12-01",
                                                 "--new-map", "2025-07-01"])
@@ -209,7 +185,7 @@ def test_a_refused_neighbours_file_writes_none_of_its_good_rows(app, tmp_path):
 @pytest.mark.parametrize(("name", "content", "expected"), [
     ("hong.yaml", "number: 1\nactivities: [\n  - a: b\n", "Tệp hong.yaml sai cú pháp YAML ở dòng"),
     ("hong.json", '{"number": 1,,}', "Tệp hong.json sai cú pháp JSON ở dòng 1, cột 14."),
-    ("windows.yaml", windows_1258("number: 1\ntitle: Kế hoạch\n"), "windows.yaml không phải văn bản UTF-8 (dòng 2"),
+    ("windows.yaml", cp1258("number: 1\ntitle: Kế hoạch\n"), "windows.yaml không phải văn bản UTF-8 (dòng 2"),
 ])
 def test_plan_load_of_a_bad_file_names_it(app, tmp_path, name, content, expected):
     path = tmp_path / name
