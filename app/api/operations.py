@@ -1,22 +1,24 @@
 """Changes to API clients and tokens: create a client, issue a token, revoke it. Each is audited; flush only.
 
 Rules: a client's name is unique; it has exactly one scope (an area or a unit) and at least one permission;
-a token lives `days` days (1–730) from its issue; revoking is final and keeps the row (its uses stay audited).
+a token lives `days` days (1–730) from its issue; revoking is final and keeps the row (its uses stay audited);
+"Khớp lại" (`rematch`) links the held learning records a user sees to the persons the user sees with the same
+normalised phone, never creating a person.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.admin.queries import area_ids, unit_ids
 from app.api.tokens import PREFIX_LENGTH, hash_secret, new_secret
 from app.audit import record, snapshot
 from app.errors import OperationError
 from app.extensions import db
-from app.models import ApiClient, ApiToken
-from app.scope import check_choice
+from app.models import ApiClient, ApiToken, LearningRecord, Person
+from app.scope import check_choice, visible
 
 CLIENT_FIELDS = ["name", "scope_area_id", "scope_unit_id", "can_read", "can_ingest", "active"]
 TOKEN_DAYS_MAX = 730
@@ -70,3 +72,18 @@ def revoke_token(token: ApiToken, now: datetime) -> None:
         raise OperationError("Mã truy cập này đã bị thu hồi.")
     token.revoked_at = now
     record("api_token.revoke", token, before={"revoked_at": None}, after={"revoked_at": now.isoformat()})
+
+
+def rematch(user) -> int:
+    """Match the held records `user` sees to the persons `user` sees by phone; flushes; returns the count."""
+    people = (select(Person.id).where(Person.phone == LearningRecord.phone, visible(Person, user))
+              .limit(1).scalar_subquery())
+    held_ids = select(LearningRecord.id).where(visible(LearningRecord, user), LearningRecord.state == "held",
+                                               LearningRecord.phone.in_(select(Person.phone).where(
+                                                   visible(Person, user))))
+    result = db.session.execute(update(LearningRecord).where(LearningRecord.id.in_(held_ids))
+                                .values(person_id=people, state="matched")
+                                .execution_options(synchronize_session=False))
+    matched = result.rowcount or 0
+    record("learning_records.rematch", entity="learning_records", after={"matched": matched})
+    return matched

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
+from app.api import operations
 from app.api.forms import ConfirmForm
-from app.audit import record
 from app.extensions import db
-from app.models import ApiClient, LearningRecord, Person
+from app.models import ApiClient, LearningRecord
 from app.permissions import require
-from app.scope import scoped, visible
+from app.scope import scoped
 from app.web.lists import paginate
 
 bp = Blueprint("learning", __name__, url_prefix="/learning-records")
@@ -38,28 +38,13 @@ def review():
     return render_template("api/review.html", page=page, clients=clients, form=ConfirmForm())
 
 
-def rematch(user) -> int:
-    """Match the held records `user` sees to the persons `user` sees by phone; flushes; returns the count."""
-    people = (select(Person.id).where(Person.phone == LearningRecord.phone, visible(Person, user))
-              .limit(1).scalar_subquery())
-    held_ids = select(LearningRecord.id).where(visible(LearningRecord, user), LearningRecord.state == "held",
-                                               LearningRecord.phone.in_(select(Person.phone).where(
-                                                   visible(Person, user))))
-    result = db.session.execute(update(LearningRecord).where(LearningRecord.id.in_(held_ids))
-                                .values(person_id=people, state="matched")
-                                .execution_options(synchronize_session=False))
-    matched = result.rowcount or 0
-    record("learning_records.rematch", entity="learning_records", after={"matched": matched})
-    return matched
-
-
 @bp.post("/rematch")
 @login_required
 def rematch_view():
     require("review_learning_records")
     if not ConfirmForm().validate_on_submit():
         abort(404)
-    matched = rematch(current_user)
+    matched = operations.rematch(current_user)
     flash(f"Đã khớp {matched} kết quả học với người học theo số điện thoại." if matched
           else "Chưa khớp thêm được kết quả nào: chưa có người học với các số điện thoại này.", "success")
     return redirect(url_for("learning.review"))
