@@ -52,7 +52,7 @@ def test_numeric_phones_title_rows_and_ignored_columns(client, login_as, world):
     code = _commune_code(world)
     root_phone = db.session.get(Person, world.trainers["Nguyễn Văn Đại"].person_id).phone.replace("+84", "")
     text = "\n".join(["Danh sách giảng viên xã;;;;;;;;;", HEADER.replace(",", ";") + ";Ghi chú",
-                      f"Số Kiểu Số;981000021;;{root_phone};Giảng viên cơ sở;1;{code};;2025-05-20;x"])
+                      f"Số Kiểu Số;981000021;;{root_phone};Giảng viên cơ sở;1;{code};;2025-05-20;;;x"])
     data = {"file": (io.BytesIO(text.encode("utf-8-sig")), "a.csv"), "action": "check"}
     html = post_form(client, "/network/import", data, content_type="multipart/form-data").get_data(as_text=True)
     assert "Tệp hợp lệ: 1 dòng" in html and "Bỏ qua các cột không dùng: Ghi chú." in html

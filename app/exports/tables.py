@@ -97,26 +97,26 @@ def _reselect(list_stmt: Select, *columns) -> Select:
 
 
 def _date_kind(key: str) -> str:
-    return "date" if key == "certified_on" else ("int" if key == "max_level" else "text")
+    return "date" if key == "certified_on" else (
+        "int" if key in ("max_level", "trainer_code", "mentor_code") else "text")
 
 
 TRAINER_COLUMNS = [Column(header, _date_kind(key), 20) for key, header in TRAINER_IMPORT_COLUMNS] + [
-    Column("Tên địa bàn", width=24), Column("Thế hệ", "int", 8), Column("Trạng thái", width=14),
-    Column("Mã giảng viên", "int", 10)]
+    Column("Tên địa bàn", width=24), Column("Thế hệ", "int", 8), Column("Trạng thái", width=14)]
 
 
 def trainers(user, args) -> ExportTable:
     base = trainer_list(user, **trainer_filters(args))
     mentor, mentor_person = aliased(Trainer), aliased(Person)
     stmt = (_reselect(base, Person.full_name, Person.phone, mentor_person.phone, Trainer.tier, Trainer.max_level,
-                      Area.code, Unit.name, Trainer.certified_on, Area.name, Trainer.generation, Trainer.status,
-                      Trainer.id)
+                      Area.code, Unit.name, Trainer.certified_on, Trainer.id, Trainer.mentor_id, Area.name,
+                      Trainer.generation, Trainer.status)
             .join(Person, Person.id == Trainer.person_id).outerjoin(mentor, mentor.id == Trainer.mentor_id)
             .outerjoin(mentor_person, mentor_person.id == mentor.person_id)
             .outerjoin(Area, Area.id == Trainer.area_id).outerjoin(Unit, Unit.id == Trainer.unit_id))
     return ExportTable(*LIST_FILES["trainers"], TRAINER_COLUMNS, stmt, Trainer.id, lambda r: [
         r[0], local_phone(r[1]), "", local_phone(r[2]), TRAINER_TIERS[r[3]], r[4], r[5], r[6], r[7], r[8], r[9],
-        TRAINER_STATUSES[r[10]], r[11]])
+        r[10], r[11], TRAINER_STATUSES[r[12]]])
 
 
 CLASS_COLUMNS = [

@@ -5,17 +5,26 @@ Rules:
   match without diacritics or "(*)"; data rows are numbered as in the sheet; empty rows and the template's
   example row are skipped; phones (also number cells that lost their 0), ID numbers, tier, level 1–5 and dates
   (dd/mm/yyyy, ISO or a workbook date) are checked cell by cell, texts against their database lengths;
-- each row is then checked against the database (area code of the newest map, unit, scope, existing person) and
-  all mentor links together with `network.links.validate_links`: the mentor (by phone) may be an existing
-  trainer or another row; a second mentor, a loop, an unknown or inactive mentor or a level above the mentor's
-  is reported on the row;
-- a row for a person who is already a trainer under the same mentor changes nothing;
-- nothing is written unless every row is valid; rows are then added mentors first.
+- a row is an existing trainer when it carries its trainer code ("Mã giảng viên", as the trainer list exports it;
+  the code must be a trainer the user sees) or the phone / ID number of a person who is a trainer; a row without
+  a code needs a phone;
+- new rows are checked against the database (area code of the newest map, unit, scope, existing person) and all
+  mentor links together with `network.links.validate_links`: the mentor (by trainer code, "Mã người hướng
+  dẫn", or by phone) may be an existing trainer or another row; a second mentor, a loop, an unknown or inactive
+  mentor or a level above the mentor's is reported on the row;
+- an existing trainer's row is unchanged or an update: an area, unit or mentor equal to the trainer's own is
+  never refused (even outside the user's scope, as for a unit coordinator's trainers living in any commune);
+  an empty cell changes nothing; a changed tier, level, area (in scope), unit (in scope) or certification date
+  is an update (`operations.update_trainer`), a missing phone is filled; another mentor is refused (moving a
+  trainer is its own action, with a reason);
+- so the trainer list's export imports back with no error, as "không đổi";
+- nothing is written unless every row is valid; rows are then added mentors first, then updates.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -36,10 +45,18 @@ from network import validate_links
 ImportFileError = FileError
 TIERS = {fold(label): code for code, label in TRAINER_TIERS.items()} | {code: code for code in TRAINER_TIERS}
 EXAMPLE = ("Nguyễn Thị Mẫu", "0912345678", "", "0987654321", TRAINER_TIERS["local"], 1, "W05431", "",
-           "20/05/2025")
+           "20/05/2025", "", "")
+CHUNK = 900  # ids per IN (...) lookup
+
+
+def _check_row(values: dict, error) -> None:
+    if not values.get("phone") and not values.get("trainer_code"):
+        error("phone", "Bắt buộc, đang để trống (trừ dòng có mã giảng viên).")
+
+
 SPEC = Spec("danh sách giảng viên", (
     Column("full_name", "Họ và tên", max_length=length_of(Person.full_name), aliases=("Họ tên",)),
-    Column("phone", "Số điện thoại", "phone", required=True, aliases=("SĐT",)),
+    Column("phone", "Số điện thoại", "phone", aliases=("SĐT",)),
     Column("national_id", "Số định danh", "digits", aliases=("CCCD", "Số CCCD", "CMND"),
            hint="Số định danh có 12 chữ số (hoặc CMND 9 số)."),
     Column("mentor_phone", "SĐT người hướng dẫn", "phone", aliases=("Số điện thoại người hướng dẫn",),
@@ -51,7 +68,11 @@ SPEC = Spec("danh sách giảng viên", (
     Column("area_code", "Mã địa bàn", required=True, max_length=length_of(Area.code)),
     Column("unit", "Đơn vị", max_length=length_of(Unit.name)),
     Column("certified_on", "Ngày công nhận", "date"),
-), unique=("phone",), one_of=(("full_name",),), examples=(EXAMPLE,))
+    Column("trainer_code", "Mã giảng viên", "int", minimum=1, message="Mã giảng viên là một số (xem danh sách)."),
+    Column("mentor_code", "Mã người hướng dẫn", "int", minimum=1,
+           message="Mã người hướng dẫn là một số (mã giảng viên của người đó)."),
+), check_row=_check_row, unique=("phone", "trainer_code"), one_of=(("full_name",), ("phone",)),
+    examples=(EXAMPLE,))
 COLUMNS = [(c.key, c.header) for c in SPEC.columns]  # key, title (exports start with exactly these)
 LABEL = dict(COLUMNS)
 
@@ -60,8 +81,10 @@ LABEL = dict(COLUMNS)
 class Row:
     number: int
     data: dict  # the clean cells by key (a bad cell is None)
-    existing: int | None = None  # trainer id when the person already is a trainer
+    existing: int | None = None  # trainer id when the row is an existing trainer
     temp_id: int = 0
+    changes: dict = field(default_factory=dict)  # an existing trainer's updated fields
+    fill_phone: str | None = None  # a phone given to an existing trainer's person who had none
 
 
 class Rows(list):
@@ -73,14 +96,23 @@ class Rows(list):
         self.failed = {v["row"] for v in parsed.failed}
         self.ignored, self.examples = parsed.ignored, parsed.examples
 
+    @property
+    def counts(self) -> dict[str, int]:
+        """How many rows are new trainers, unchanged trainers and updates (after `check`)."""
+        new = sum(1 for r in self if not r.existing)
+        updated = sum(1 for r in self if r.existing and (r.changes or r.fill_phone))
+        return {"new": new, "updated": updated, "unchanged": len(self) - new - updated}
+
 
 def template() -> bytes:
     return import_template("Giảng viên", SPEC.template_headers, [EXAMPLE], notes=[
         "Mỗi dòng một giảng viên. Dòng 2 của trang đầu là ví dụ: khi nhập, dòng giống hệt ví dụ được bỏ qua.",
         "Cấp: " + "; ".join(TRAINER_TIERS.values()) + ". Bậc: 1 đến 5.",
-        "Người hướng dẫn: số điện thoại của một giảng viên đã có hoặc của một dòng khác trong tệp.",
+        "Người hướng dẫn: số điện thoại hoặc mã giảng viên của một giảng viên đã có, "
+        "hoặc số điện thoại của một dòng khác trong tệp.",
         "Chỉ giảng viên nòng cốt cấp tỉnh được để trống người hướng dẫn.",
         "Mã địa bàn: mã xã/huyện theo bản đồ hiện hành. Ngày: dd/mm/yyyy.",
+        "Mã giảng viên: để trống cho giảng viên mới; dòng có mã (như tệp xuất danh sách) cập nhật giảng viên đó.",
     ])
 
 
@@ -93,6 +125,46 @@ def _local(phone: str) -> str:
     return "0" + phone[3:] if phone.startswith("+84") else phone
 
 
+def _chunks(values) -> list[list]:
+    values = list(values)
+    return [values[i:i + CHUNK] for i in range(0, len(values), CHUNK)]
+
+
+@dataclass
+class _Known:
+    """What the rows name, read from the database in a few IN (...) queries."""
+
+    trainers: dict[int, Any] = field(default_factory=dict)  # trainer id -> its row (code, name, ok, ...)
+    by_phone: dict[str, tuple] = field(default_factory=dict)  # phone -> (person id, national id, trainer id)
+    by_national_id: dict[str, tuple] = field(default_factory=dict)
+
+
+def _known(user, rows: list[Row]) -> _Known:
+    known = _Known()
+    phones = {p for r in rows for p in (r.data.get("phone"), r.data.get("mentor_phone")) if p}
+    ids = {r.data["national_id"] for r in rows if r.data.get("national_id")}
+    person_cols = (Person.id, Person.national_id, Person.phone, Trainer.id.label("trainer_id"))
+    for chunk in _chunks(phones):
+        for p in db.session.execute(select(*person_cols).outerjoin(Trainer, Trainer.person_id == Person.id)
+                                    .where(Person.phone.in_(chunk))):
+            known.by_phone[p.phone] = (p.id, p.national_id, p.trainer_id)
+    for chunk in _chunks(ids):
+        for p in db.session.execute(select(*person_cols).outerjoin(Trainer, Trainer.person_id == Person.id)
+                                    .where(Person.national_id.in_(chunk))):
+            known.by_national_id[p.national_id] = (p.id, p.phone, p.trainer_id)
+    codes = {r.data.get(k) for r in rows for k in ("trainer_code", "mentor_code")} - {None}
+    codes |= {t for t in (v[2] for v in (*known.by_phone.values(), *known.by_national_id.values())) if t}
+    for chunk in _chunks(codes):
+        for t in db.session.execute(
+                select(Trainer.id, Trainer.person_id, Trainer.mentor_id, Trainer.tier, Trainer.max_level,
+                       Trainer.area_id, Area.code, Trainer.unit_id, Unit.name, Trainer.certified_on, Person.phone,
+                       Person.national_id, visible(Trainer, user).label("ok"), Trainer.status)
+                .join(Person, Person.id == Trainer.person_id).outerjoin(Area, Area.id == Trainer.area_id)
+                .outerjoin(Unit, Unit.id == Trainer.unit_id).where(Trainer.id.in_(chunk))):
+            known.trainers[t.id] = t
+    return known
+
+
 def check(user, rows: list[Row]) -> list[tuple[int, str, str]]:
     """Every problem as (row number, column title, Vietnamese reason); fills each row's `data` on the way."""
     problems: list[tuple[int, str, str]] = list(getattr(rows, "cell_errors", []))
@@ -100,8 +172,9 @@ def check(user, rows: list[Row]) -> list[tuple[int, str, str]]:
     newest = working_map(user)
     areas = dict(db.session.execute(
         select(Area.code, Area.id).where(Area.valid_from == newest, visible(Area, user))).all())
-    all_codes = set(db.session.scalars(select(Area.code).where(Area.valid_from == newest)))
+    all_codes = dict(db.session.execute(select(Area.code, Area.id).where(Area.valid_from == newest)).all())
     units = {fold(name): i for i, name in db.session.execute(select(Unit.id, Unit.name).where(visible(Unit, user))).all()}
+    known = _known(user, rows)
     next_id = (db.session.scalar(select(func.max(Trainer.id))) or 0) + 1
     seen_phones: dict[str, int] = {}
     for row in rows:
@@ -113,38 +186,124 @@ def check(user, rows: list[Row]) -> list[tuple[int, str, str]]:
 
         if d.get("phone") and d["phone"] not in seen_phones:
             seen_phones[d["phone"]] = row.number
-        code = d.get("area_code")
-        d["area_id"] = areas.get(code)
-        if code and d["area_id"] is None:
-            bad("area_code", message_for("out_of_scope") if code in all_codes else f"Không có địa bàn mã “{code}”.")
-        unit = d.get("unit")
-        d["unit_id"] = units.get(fold(unit)) if unit else None
-        if unit and d["unit_id"] is None:
-            bad("unit", f"Không có đơn vị “{unit}” trong phạm vi của bạn.")
-        person = _person(d, bad)
-        if person is not None:
-            row.existing = db.session.scalar(select(Trainer.id).where(Trainer.person_id == person.id))
-        elif not d.get("full_name") and d.get("phone"):
-            bad("full_name", "Thiếu họ và tên.")
+        trainer = _existing(row, known, bad)
+        if trainer is not None:
+            row.existing = trainer.id
+            _changes(row, trainer, areas, all_codes, units, known, bad)
+        else:
+            _new(row, areas, all_codes, units, bad)
+            if row.number not in failed and not d.get("full_name") and d.get("phone"):
+                bad("full_name", "Thiếu họ và tên.")
         row.temp_id = row.existing or next_id
         next_id += 0 if row.existing else 1
     problems += _links(user, [r for r in rows if r.number not in failed], seen_phones,
-                       {r.number: r for r in rows}, failed)
+                       {r.number: r for r in rows}, failed, known)
     order = [t for _, t in COLUMNS]
     return sorted(set(problems), key=lambda p: (p[0], order.index(p[1]) if p[1] in order else 0, p[2]))
 
 
-def _person(d: dict, bad) -> Person | None:
-    by_phone = db.session.scalar(select(Person).where(Person.phone == d["phone"])) if d.get("phone") else None
-    by_id = db.session.scalar(select(Person).where(Person.national_id == d["national_id"])) \
-        if d.get("national_id") else None
-    if by_phone and by_id and by_phone.id != by_id.id:
+def _existing(row: Row, known: _Known, bad):
+    """The trainer this row is (by code, else by phone or ID number), or None for a new trainer."""
+    d = row.data
+    phone_hit = known.by_phone.get(d.get("phone")) if d.get("phone") else None
+    id_hit = known.by_national_id.get(d.get("national_id")) if d.get("national_id") else None
+    code = d.get("trainer_code")
+    if code:
+        trainer = known.trainers.get(code)
+        if trainer is None or not trainer.ok:
+            bad("trainer_code", f"Không có giảng viên mã {code} trong phạm vi của bạn.")
+            return None
+        if d.get("phone") and trainer.phone and trainer.phone != d["phone"]:
+            bad("phone", f"Giảng viên mã {code} có số điện thoại khác ({_local(trainer.phone)}).")
+        elif d.get("phone") and not trainer.phone and phone_hit:
+            bad("phone", message_for("duplicate_person"))
+        elif d.get("phone") and not trainer.phone:
+            row.fill_phone = d["phone"]
+        if d.get("national_id") and trainer.national_id and trainer.national_id != d["national_id"]:
+            bad("national_id", f"Giảng viên mã {code} có số định danh khác.")
+        return trainer
+    if phone_hit and id_hit and phone_hit[0] != id_hit[0]:
         bad("national_id", message_for("duplicate_person"))
-    return by_phone or by_id
+        return None
+    hit = phone_hit or id_hit
+    if hit is None or hit[2] is None:
+        return None
+    trainer = known.trainers.get(hit[2])
+    if not trainer.ok:  # the person already trains, outside the user's scope: never a second trainer
+        bad("phone", message_for("already_trainer"))
+        return None
+    return trainer
+
+
+def _new(row: Row, areas: dict, all_codes: dict, units: dict, bad) -> None:
+    d = row.data
+    code = d.get("area_code")
+    d["area_id"] = areas.get(code)
+    if code and d["area_id"] is None:
+        bad("area_code", message_for("out_of_scope") if code in all_codes else f"Không có địa bàn mã “{code}”.")
+    unit = d.get("unit")
+    d["unit_id"] = units.get(fold(unit)) if unit else None
+    if unit and d["unit_id"] is None:
+        bad("unit", f"Không có đơn vị “{unit}” trong phạm vi của bạn.")
+
+
+def _changes(row: Row, trainer, areas: dict, all_codes: dict, units: dict, known: _Known, bad) -> None:
+    """An existing trainer's row: what it changes (only in scope), nothing for cells equal to or empty."""
+    d, changes = row.data, {}
+    code = d.get("area_code")
+    d["area_id"] = trainer.area_id
+    if code and code != trainer.code:
+        if areas.get(code) is None:
+            bad("area_code", message_for("out_of_scope") if code in all_codes else f"Không có địa bàn mã “{code}”.")
+        else:
+            changes["area_id"] = d["area_id"] = areas[code]
+    unit = d.get("unit")
+    d["unit_id"] = trainer.unit_id
+    if unit and fold(unit) != fold(trainer.name or ""):
+        if units.get(fold(unit)) is None:
+            bad("unit", f"Không có đơn vị “{unit}” trong phạm vi của bạn.")
+        else:
+            changes["unit_id"] = d["unit_id"] = units[fold(unit)]
+    for key, current in (("tier", trainer.tier), ("max_level", trainer.max_level),
+                         ("certified_on", trainer.certified_on)):
+        if d.get(key) is not None and d[key] != current:
+            changes[key] = d[key]
+    row.changes = changes
+
+
+def _mentor_of(row: Row, batch_phones: dict[str, int], by_row: dict[int, Row], failed: set[int], known: _Known,
+               problems: list) -> tuple[bool, int | None, bool]:
+    """(named, mentor id or None, visible) for the row's mentor cells; problems appended when they cannot name one."""
+    d, column = row.data, LABEL["mentor_phone"]
+    code, phone = d.get("mentor_code"), d.get("mentor_phone")
+    if code:
+        mentor = known.trainers.get(code)
+        if mentor is None:
+            problems.append((row.number, LABEL["mentor_code"], f"Không có giảng viên mã {code}."))
+            return True, None, False
+        if phone and mentor.phone and mentor.phone != phone:
+            problems.append((row.number, column, f"Không khớp với người hướng dẫn mã {code} "
+                                                 f"(số {_local(mentor.phone)})."))
+            return True, None, False
+        return True, mentor.id, bool(mentor.ok)
+    if not phone:
+        return False, None, True
+    if batch_phones.get(phone) in failed:
+        problems.append((row.number, column, f"Người hướng dẫn ở dòng {batch_phones[phone]} đang có lỗi; "
+                                             "hãy sửa dòng đó trước."))
+        return True, None, False
+    if phone in batch_phones:
+        return True, by_row[batch_phones[phone]].temp_id, True
+    hit = known.by_phone.get(phone)
+    mentor = known.trainers.get(hit[2]) if hit and hit[2] else None
+    if mentor is None:
+        problems.append((row.number, column, f"Không có giảng viên nào với số điện thoại {_local(phone)}."))
+        return True, None, False
+    return True, mentor.id, bool(mentor.ok)
 
 
 def _links(user, rows: list[Row], batch_phones: dict[str, int], by_row: dict[int, Row],
-           failed: set[int]) -> list[tuple[int, str, str]]:
+           failed: set[int], known: _Known) -> list[tuple[int, str, str]]:
     """Mentor problems of the whole batch, found by `network.links.validate_links`."""
     problems: list[tuple[int, str, str]] = []
     column = LABEL["mentor_phone"]
@@ -153,32 +312,29 @@ def _links(user, rows: list[Row], batch_phones: dict[str, int], by_row: dict[int
     link_rows, numbers = [], []
     for row in rows:
         d = row.data
-        phone = d.get("mentor_phone")
-        d["mentor_id"] = None
-        if not phone:
-            if d.get("tier") not in (None, "province"):
-                problems.append((row.number, column, message_for("mentor_required")))
-            link_rows.append({"id": row.temp_id, "mentor_id": None, "max_level": d.get("max_level")})
+        before = len(problems)
+        named, mentor_id, ok = _mentor_of(row, batch_phones, by_row, failed, known, problems)
+        if len(problems) > before:
+            continue
+        existing = known.trainers.get(row.existing) if row.existing else None
+        if existing is not None and (not named or mentor_id == existing.mentor_id):
+            d["mentor_id"] = existing.mentor_id  # unchanged: never refused, even outside the scope
+            link_rows.append({"id": row.temp_id, "mentor_id": existing.mentor_id,
+                              "max_level": d.get("max_level") or existing.max_level})
             numbers.append(row.number)
             continue
-        if batch_phones.get(phone) in failed:
-            problems.append((row.number, column, f"Người hướng dẫn ở dòng {batch_phones[phone]} đang có lỗi; "
-                                                 "hãy sửa dòng đó trước."))
+        if existing is not None:
+            problems.append((row.number, column, message_for("second_mentor") +
+                             " Hãy dùng “Chuyển người hướng dẫn” trên trang giảng viên."))
             continue
-        if phone in batch_phones:
-            d["mentor_id"] = by_row[batch_phones[phone]].temp_id
-        else:
-            found = db.session.execute(select(Trainer.id, visible(Trainer, user).label("ok"))
-                                       .join(Person, Person.id == Trainer.person_id)
-                                       .where(Person.phone == phone)).first()
-            if found is None:
-                problems.append((row.number, column, f"Không có giảng viên nào với số điện thoại {_local(phone)}."))
-                continue
-            if not found.ok:
-                problems.append((row.number, column, message_for("out_of_scope")))
-                continue
-            d["mentor_id"] = found.id
-        link_rows.append({"id": row.temp_id, "mentor_id": d["mentor_id"], "max_level": d.get("max_level")})
+        d["mentor_id"] = mentor_id
+        if mentor_id is None:
+            if d.get("tier") not in (None, "province"):
+                problems.append((row.number, column, message_for("mentor_required")))
+        elif not ok:
+            problems.append((row.number, column, message_for("out_of_scope")))
+            continue
+        link_rows.append({"id": row.temp_id, "mentor_id": mentor_id, "max_level": d.get("max_level")})
         numbers.append(row.number)
     for problem in validate_links(forest, link_rows):
         problems.append((numbers[problem.row], column, message_for(problem.code, **problem.params)))
@@ -186,7 +342,8 @@ def _links(user, rows: list[Row], batch_phones: dict[str, int], by_row: dict[int
 
 
 def apply(user, rows: list[Row]) -> int:
-    """Add every new trainer, mentors first; returns how many were added. Call only after `check` is clean."""
+    """Add every new trainer, mentors first, then update the changed ones; returns how many were added.
+    Call only after `check` is clean."""
     temp = {r.temp_id: r for r in rows}
     done: set[int] = set()
     added = 0
@@ -212,4 +369,12 @@ def apply(user, rows: list[Row]) -> int:
 
     for row in rows:
         add(row)
+    for row in rows:
+        if row.existing and (row.changes or row.fill_phone):
+            try:
+                operations.update_trainer(user, db.session.get(Trainer, row.existing), row.changes,
+                                          phone=row.fill_phone)
+            except OperationError as error:
+                raise OperationError(f"Dòng {row.number}: {error.message}", field=error.field,
+                                     code=error.code) from None
     return added

@@ -41,7 +41,8 @@ from network import (
     subtree_pattern,
 )
 
-__all__ = ["add_trainer", "register_trainer", "promote", "move_trainer", "match_person", "recompute_all"]
+__all__ = ["add_trainer", "register_trainer", "update_trainer", "promote", "move_trainer", "match_person",
+           "recompute_all"]
 
 FIELDS = ["person_id", "tier", "mentor_id", "origin_class_id", "max_level", "status", "certified_on",
           "area_id", "unit_id", "path", "generation"]
@@ -146,6 +147,49 @@ def register_trainer(user, data: dict) -> Trainer:
     return add_trainer(user, person, mentor_id=data.get("mentor_id") or None, tier=data["tier"],
                        max_level=int(data["max_level"]), area_id=area_id, unit_id=unit_id,
                        certified_on=data.get("certified_on"))
+
+
+UPDATABLE = ("tier", "max_level", "area_id", "unit_id", "certified_on")
+
+
+def update_trainer(user, trainer: Trainer, changes: dict, *, phone: str | None = None) -> None:
+    """Change a trainer's tier, level, area, unit or certification date (and give its person a missing phone).
+
+    A new area or unit must be one `user` may choose; a level may not exceed the mentor's nor fall below a
+    trainee's; a province core trainer without a mentor keeps the province tier. Audited as `trainer.update`."""
+    changes = {k: v for k, v in changes.items() if k in UPDATABLE and getattr(trainer, k) != v}
+    if user is not None:
+        if "area_id" in changes:
+            check_choice(changes["area_id"], area_ids(user), "area_id", message_for("out_of_scope"))
+        if "unit_id" in changes:
+            check_choice(changes["unit_id"], unit_ids(user), "unit_id", message_for("out_of_scope"))
+    if changes.get("tier", "province") != "province" and trainer.mentor_id is None:
+        raise _refuse("mentor_required", "tier")
+    level = changes.get("max_level")
+    if level is not None:
+        mentor = db.session.get(Trainer, trainer.mentor_id) if trainer.mentor_id else None
+        if mentor is not None and mentor.max_level < level:
+            raise OperationError(f"Bậc {level} cao hơn bậc người hướng dẫn được dạy ({mentor.max_level}).",
+                                 field="max_level")
+        highest = db.session.scalar(select(func.max(Trainer.max_level)).where(Trainer.mentor_id == trainer.id))
+        if highest is not None and highest > level:
+            raise OperationError(f"Có người được hướng dẫn dạy bậc {highest}, cao hơn bậc {level}.",
+                                 field="max_level")
+    person_change = {}
+    if phone:
+        person = db.session.get(Person, trainer.person_id)
+        if person.phone is None:
+            if db.session.scalar(select(Person.id).where(Person.phone == phone)) is not None:
+                raise _refuse("duplicate_person", "phone")
+            person.phone, person_change = phone, {"phone": phone}
+    if not changes and not person_change:
+        return
+    before = snapshot(trainer, list(changes))
+    for key, value in changes.items():
+        setattr(trainer, key, value)
+    db.session.flush()
+    record("trainer.update", trainer, before=before | ({"phone": None} if person_change else {}),
+           after=snapshot(trainer, list(changes)) | person_change)
 
 
 def promote(user, enrollment_id: int, *, certified_on: date, max_level: int | None = None,

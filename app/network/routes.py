@@ -99,8 +99,10 @@ def import_roster():
             rows = imports.read_rows(upload.filename or "", upload.read(MAX_BYTES + 1))
             problems = imports.check(current_user, rows)
             if request.form.get("action") == "apply" and not problems:
-                added = imports.apply(current_user, rows)
-                flash(f"Đã nhập {added} giảng viên mới ({len(rows) - added} dòng đã có sẵn).", "success")
+                counts = rows.counts
+                imports.apply(current_user, rows)
+                flash(f"Đã nhập {counts['new']} giảng viên mới, cập nhật {counts['updated']}, "
+                      f"{counts['unchanged']} không đổi.", "success")
                 return redirect(url_for("trainers.index"))
         except imports.ImportFileError as error:
             form.file.errors = [str(error)]
