@@ -71,7 +71,7 @@ SPEC = Spec("danh sách giảng viên", (
     Column("trainer_code", "Mã giảng viên", "int", minimum=1, message="Mã giảng viên là một số (xem danh sách)."),
     Column("mentor_code", "Mã người hướng dẫn", "int", minimum=1,
            message="Mã người hướng dẫn là một số (mã giảng viên của người đó)."),
-), check_row=_check_row, unique=("phone", "trainer_code"), one_of=(("full_name",), ("phone",)),
+), check_row=_check_row, unique=("phone", "trainer_code"), one_of=(("full_name",), ("phone", "trainer_code")),
     examples=(EXAMPLE,))
 COLUMNS = [(c.key, c.header) for c in SPEC.columns]  # key, title (exports start with exactly these)
 LABEL = dict(COLUMNS)
