@@ -9,12 +9,12 @@ import re
 
 import openpyxl
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import AuditEvent, Person, Trainer, Unit
+from app.models import AuditEvent, Enrollment, Person, Trainer, Unit
 from tests.conftest import post_form
-from tests.factories import make_trainer, make_unit
+from tests.factories import enrol, make_class, make_person, make_trainer, make_unit
 
 
 def _export(client, fmt: str) -> bytes:
@@ -118,3 +118,39 @@ def test_a_trainer_code_outside_the_scope_is_not_found(client, login_as, world):
     rows = ["Mã giảng viên,Họ và tên,Cấp,Bậc được dạy,Mã địa bàn", f"{other.id},Hoàng Thị Phú,Nòng cốt cấp huyện,3,X"]
     html = _dry_run(client, "\n".join(rows).encode("utf-8"), "csv")
     assert f"Không có giảng viên mã {other.id} trong phạm vi của bạn." in html
+
+
+def _roster_dry_run(client, training_class, data: bytes, fmt: str) -> str:
+    form = {"file": (io.BytesIO(data), f"hoc-vien.{fmt}"), "action": "check"}
+    response = post_form(client, f"/classes/{training_class.id}/roster", form, content_type="multipart/form-data",
+                         token_page=f"/classes/{training_class.id}/roster")
+    return response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("username", ["trainer_daitu", "coord_daitu"])
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_class_roster_export_with_phoneless_learners_imports_back(client, login_as, world, username, fmt):
+    source = world.classes["Soạn thảo văn bản với AI"]
+    venue = db.session.get(type(world.dai_tu), source.venue_area_id)
+    for name in ("Lò Thị Không Số", "Sầm Văn Không Số"):
+        enrol(source, make_person(name, venue, phone=None))
+    target = make_class(world.trainers["Nguyễn Văn Đại"], venue, status="open", topic="Lớp tiếp theo")
+    login_as(username)
+    response = client.get(f"/exports/classes/{source.id}/learners.{fmt}")
+    assert response.status_code == 200
+    data = response.data
+    response.close()
+    html = _roster_dry_run(client, target, data, fmt)
+    assert "Tệp hợp lệ" in html, re.findall(r"<td>(.*?)</td></tr>", html)[:10]
+    learners = db.session.scalar(select(func.count(Enrollment.id)).where(Enrollment.class_id == source.id))
+    assert f"{learners} dòng; 0 người mới, {learners} người đã có hồ sơ" in html
+
+
+def test_a_person_code_outside_the_scope_is_refused(client, login_as, world):
+    source = world.classes["Soạn thảo văn bản với AI"]
+    venue = db.session.get(type(world.dai_tu), source.venue_area_id)
+    stranger = make_person("Người Phú Bình", world.phu_binh, phone=None)
+    target = make_class(world.trainers["Nguyễn Văn Đại"], venue, status="open", topic="Lớp tiếp theo")
+    login_as("trainer_daitu")
+    html = _roster_dry_run(client, target, f"Họ và tên,Mã hồ sơ\nNgười Phú Bình,{stranger.id}\n".encode(), "csv")
+    assert f"Không có học viên mã hồ sơ {stranger.id} trong phạm vi của bạn." in html

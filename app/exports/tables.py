@@ -148,26 +148,26 @@ def classes(user, args) -> ExportTable:
 
 
 def _roster_kind(key: str) -> str:
-    return "int" if key == "birth_year" else "text"
+    return "int" if key in ("birth_year", "person_code") else "text"
 
 
 PERSON_COLUMNS = [Column(header, _roster_kind(key), 20) for key, header, _ in ROSTER_COLUMNS]
-PERSON_FIELDS = (Person.full_name, Person.phone, Person.birth_year, Person.gender, Person.ethnic_group, Person.email)
+PERSON_FIELDS = (Person.full_name, Person.phone, Person.birth_year, Person.gender, Person.ethnic_group, Person.email,
+                 Person.id)
 
 
 def _person_cells(r) -> list:
-    return [r[0], local_phone(r[1]), "", r[2], GENDERS.get(r[3], "") if r[3] else "", r[4] or "", r[5] or ""]
+    return [r[0], local_phone(r[1]), "", r[2], GENDERS.get(r[3], "") if r[3] else "", r[4] or "", r[5] or "", r[6]]
 
 
 def learners(user, args) -> ExportTable:
     base = person_list(user, (args.get("q") or "").strip()[:100])
-    stmt = (_reselect(base, *PERSON_FIELDS, Person.audience_group, Area.name, Area.code, Unit.name, Person.id)
+    stmt = (_reselect(base, *PERSON_FIELDS, Person.audience_group, Area.name, Area.code, Unit.name)
             .outerjoin(Area, Area.id == Person.home_area_id).outerjoin(Unit, Unit.id == Person.unit_id))
     columns = PERSON_COLUMNS + [Column("Đối tượng", width=30), Column("Nơi ở", width=22),
-                                Column("Mã địa bàn", width=10), Column("Đơn vị", width=26),
-                                Column("Mã hồ sơ", "int", 10)]
+                                Column("Mã địa bàn", width=10), Column("Đơn vị", width=26)]
     return ExportTable(*LIST_FILES["learners"], columns, stmt, Person.id, lambda r: [
-        *_person_cells(r), AUDIENCE_GROUPS.get(r[6], "") if r[6] else "", r[7], r[8], r[9], r[10]])
+        *_person_cells(r), AUDIENCE_GROUPS.get(r[7], "") if r[7] else "", r[8], r[9], r[10]])
 
 
 def class_learners(user, training_class: TrainingClass) -> ExportTable:
@@ -177,8 +177,8 @@ def class_learners(user, training_class: TrainingClass) -> ExportTable:
     columns = PERSON_COLUMNS + [Column("Trạng thái học", width=14), Column("Điểm", "num", 8),
                                 Column("Ngày hoàn thành", "date", 14), Column("Ứng viên giảng viên", width=12)]
     return ExportTable(f"hoc-vien-lop-{training_class.id}", f"Học viên lớp {training_class.id}", columns, stmt,
-                       Enrollment.id, lambda r: [*_person_cells(r), ENROLLMENT_STATUSES[r[6]], r[7], r[8],
-                                                 "Có" if r[9] else ""])
+                       Enrollment.id, lambda r: [*_person_cells(r), ENROLLMENT_STATUSES[r[7]], r[8], r[9],
+                                                 "Có" if r[10] else ""])
 
 
 CERTIFICATE_COLUMNS = [

@@ -1,7 +1,8 @@
 """The class roster as a declared table (`app.imports`): its columns, its row rules, its template.
 
 Rules:
-- "Họ và tên" is required, and a phone or an ID number (so a person is never created twice); phones are
+- "Họ và tên" is required, and a phone, an ID number or the person's code ("Mã hồ sơ", as the learner exports
+  carry it) so a person is never created twice; phones are
   normalised to +84… (a number cell that lost its leading 0 is restored); ID numbers have 9 or 12 digits; birth
   years 1900–2100; "Giới tính" is Nam/Nữ/Khác; e-mail addresses look like one; every text fits its column in
   `persons` (longer is an error, never cut);
@@ -20,11 +21,11 @@ from app.models import Person
 __all__ = ["SPEC", "COLUMNS", "HEADER", "EXAMPLE", "Parsed", "check_values"]
 
 GENDERS = {"nam": "male", "nu": "female", "khac": "other"}
-EXAMPLE = ("Nguyễn Thị Mai", "0912345678", "019190001234", 1990, "Nữ", "Tày", "mai@example.com")
+EXAMPLE = ("Nguyễn Thị Mai", "0912345678", "019190001234", 1990, "Nữ", "Tày", "mai@example.com", "")
 
 
 def _check(values: dict, error) -> None:
-    if not values["phone"] and not values["national_id"]:
+    if not values["phone"] and not values["national_id"] and not values.get("person_code"):
         error("phone", "Cần số điện thoại hoặc số định danh để tránh trùng người.")
 
 
@@ -39,7 +40,8 @@ SPEC = Spec("danh sách học viên", (
     Column("ethnic_group", "Dân tộc", max_length=length_of(Person.ethnic_group)),
     Column("email", "Email", max_length=length_of(Person.email), aliases=("Thư điện tử",),
            pattern=r"[^@\s]+@[^@\s]+\.[^@\s]+", hint="Email ví dụ ten@example.com."),
-), check_row=_check, unique=("phone", "national_id"), examples=(EXAMPLE,))
+    Column("person_code", "Mã hồ sơ", "int", minimum=1, message="Mã hồ sơ là một số (xem danh sách học viên)."),
+), check_row=_check, unique=("phone", "national_id", "person_code"), examples=(EXAMPLE,))
 
 COLUMNS = [(c.key, c.header, c.required) for c in SPEC.columns]  # key, header, required (exports reuse them)
 HEADER = {c.key: c.header for c in SPEC.columns}

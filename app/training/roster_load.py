@@ -1,9 +1,10 @@
 """Matching roster rows to existing persons and loading them into a class, all or nothing.
 
 Rules:
-- a row is the existing person whose phone or ID number it carries, so one person never
-  becomes two; a row whose phone belongs to one person and ID number to another, or whose
-  phone belongs to a person with a different ID number (or the reverse), is an error;
+- a row is the existing person whose code ("Mã hồ sơ", as exported; only a person the importing user sees),
+  phone or ID number it carries, so one person never becomes two; a row whose code, phone and ID number
+  name different persons, or whose phone belongs to a person with a different ID number (or the reverse), is
+  an error; an unknown code is an error;
 - a matched person's missing phone, ID number, e-mail or birth year is filled from the row;
 - new persons live in the class's commune and audience group; persons already in the class are
   counted, not enrolled twice;
@@ -16,13 +17,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, insert, or_, select, update
+from sqlalchemy import bindparam, insert, or_, select, true, update
 
 from app.audit import record
 from app.extensions import db
 from app.imports.spec import RowError
 from app.imports.table import Parsed, parse_steps
 from app.models import Enrollment, Person, TrainingClass
+from app.scope import visible
 from app.text import fold
 from app.training.roster import HEADER, SPEC
 
@@ -55,22 +57,43 @@ class Progress:
         return int(100 * self.done / self.total) if self.total else 100
 
 
-def match_steps(rows: list[dict], errors: list[RowError]) -> Iterator[int]:
-    """Set row["person_id"] (or None for a new person) and row["fill"]; yield rows matched so far."""
+def match_steps(rows: list[dict], errors: list[RowError], user=None) -> Iterator[int]:
+    """Set row["person_id"] (or None for a new person) and row["fill"]; yield rows matched so far.
+    A person code is looked up among the persons `user` sees (all persons for the system, `user=None`)."""
     row_of_person: dict[int, int] = {}
     for start in range(0, len(rows), CHUNK):
         chunk = rows[start:start + CHUNK]
         phones = [r["phone"] for r in chunk if r["phone"]]
         ids = [r["national_id"] for r in chunk if r["national_id"]]
+        codes = [r["person_code"] for r in chunk if r.get("person_code")]
+        columns = (Person.id, Person.phone, Person.national_id, Person.email, Person.birth_year)
         found = db.session.execute(
-            select(Person.id, Person.phone, Person.national_id, Person.email, Person.birth_year)
-            .where(or_(Person.phone.in_(phones), Person.national_id.in_(ids)))
+            select(*columns).where(or_(Person.phone.in_(phones), Person.national_id.in_(ids)))
         ).all()
+        by_code = {p.id: p for p in db.session.execute(
+            select(*columns).where(Person.id.in_(codes), visible(Person, user) if user is not None else true()))
+        } if codes else {}
         by_phone = {p.phone: p for p in found if p.phone}
         by_id = {p.national_id: p for p in found if p.national_id}
         for row in chunk:
             a, b = by_phone.get(row["phone"]), by_id.get(row["national_id"])
             row["person_id"], row["fill"] = None, {}
+            code = row.get("person_code")
+            if code:
+                coded = by_code.get(code)
+                if coded is None:
+                    errors.append(RowError(row["row"], HEADER["person_code"],
+                                           f"Không có học viên mã hồ sơ {code} trong phạm vi của bạn."))
+                    continue
+                if (a and a.id != coded.id) or (b and b.id != coded.id):
+                    errors.append(RowError(row["row"], HEADER["phone" if a and a.id != coded.id else "national_id"],
+                                           f"Thuộc về một người khác, không phải mã hồ sơ {code}."))
+                    continue
+                if row["phone"] and coded.phone and coded.phone != row["phone"]:
+                    errors.append(RowError(row["row"], HEADER["phone"],
+                                           f"Học viên mã hồ sơ {code} có số điện thoại khác."))
+                    continue
+                a = a or coded
             if a and b and a.id != b.id:
                 errors.append(RowError(row["row"], HEADER["national_id"],
                                        "Số điện thoại và số định danh thuộc về hai người khác nhau đã có."))
@@ -98,7 +121,7 @@ def match_steps(rows: list[dict], errors: list[RowError]) -> Iterator[int]:
 
 
 def import_steps(training_class: TrainingClass, filename: str, data: bytes, outcome: Outcome,
-                 dry_run: bool) -> Iterator[Progress]:
+                 dry_run: bool, user=None) -> Iterator[Progress]:
     """Check, match and (unless a dry run or any error) load; yield progress along the way.
 
     The first step comes once the header is found, so a file refused as a whole (`FileError`) is raised
@@ -106,7 +129,7 @@ def import_steps(training_class: TrainingClass, filename: str, data: bytes, outc
     for n in parse_steps(SPEC, filename, data, outcome.checked):
         yield Progress("check", n, 0)
     rows, errors = outcome.checked.rows, outcome.checked.errors
-    for n in match_steps(rows, errors):
+    for n in match_steps(rows, errors, user):
         yield Progress("match", n, len(rows))
     errors.sort(key=lambda e: e.row)
     if errors or dry_run:

@@ -61,7 +61,7 @@ def roster(class_id: int):
     data = upload.read(MAX_BYTES + 1)
     dry_run = request.form.get("action") != "import"
     outcome = Outcome()
-    progress = import_steps(training_class, upload.filename, data, outcome, dry_run)
+    progress = import_steps(training_class, upload.filename, data, outcome, dry_run, current_user)
     try:
         first = next(progress)
     except FileError as error:
