@@ -31,11 +31,13 @@ def test_bad_rows_are_listed_and_nothing_is_written(client, login_as, world):
     unit = world.units["Sở Giáo dục và Đào tạo"]
     text = KEYS + (f"D171;;2025;120000;5000;;Cục Thống kê;không\n"
                    f"XYZ;;2025;1000;;;Cục Thống kê;\n"
-                   f";{unit.id};20x5;;;;;\n")
+                   f";{unit.id};20x5;;;;;\n"
+                   f"D173;;2025;1000;;;;\n")
     response = _post(client, text, dry_run=False)
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and "chưa ghi dòng nào" in page
-    assert "Không có địa bàn mã XYZ" in page and "Năm phải từ 2000 đến 2100" in page and "Bắt buộc" in page
+    assert "Không có địa bàn mã XYZ" in page and "Năm phải từ 2000 đến 2100" in page
+    assert "<td>5</td><td>Nguồn</td><td>Bắt buộc, đang để trống.</td>" in page
     assert db.session.scalar(select(AreaPopulation).where(AreaPopulation.year == 2025)) is None
 
 

@@ -154,3 +154,34 @@ def test_a_person_code_outside_the_scope_is_refused(client, login_as, world):
     login_as("trainer_daitu")
     html = _roster_dry_run(client, target, f"Họ và tên,Mã hồ sơ\nNgười Phú Bình,{stranger.id}\n".encode(), "csv")
     assert f"Không có học viên mã hồ sơ {stranger.id} trong phạm vi của bạn." in html
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_denominator_export_imports_back_unchanged(client, login_as, world, fmt):
+    from app.models import AreaPopulation
+
+    db.session.add(AreaPopulation(area_id=world.dai_tu.id, year=2025, working_age=105000, business_owners=4200,
+                                  source="Cục Thống kê", is_estimate=True))
+    db.session.flush()
+    login_as("steering")
+    response = client.get(f"/exports/denominators.{fmt}")
+    assert response.status_code == 200
+    data = response.data
+    response.close()
+    before = [(p.area_id, p.year, p.working_age, p.business_owners, p.source, p.is_estimate)
+              for p in db.session.scalars(select(AreaPopulation).order_by(AreaPopulation.id))]
+    headcounts = [(u.id, u.headcount) for u in db.session.scalars(select(Unit).order_by(Unit.id))]
+    form = {"file": (io.BytesIO(data), f"mau-so.{fmt}")}
+    html = post_form(client, "/targets/denominators", form, content_type="multipart/form-data").get_data(as_text=True)
+    units = sum(1 for _, h in headcounts if h is not None)
+    assert f"Đã nhập {len(before)} dòng địa bàn và {units} dòng đơn vị." in html, re.findall(
+        r"<td>(\d+)</td><td>(.*?)</td><td>(.*?)</td>", html)[:5]
+    db.session.expire_all()
+    assert before == [(p.area_id, p.year, p.working_age, p.business_owners, p.source, p.is_estimate)
+                      for p in db.session.scalars(select(AreaPopulation).order_by(AreaPopulation.id))]
+    assert headcounts == [(u.id, u.headcount) for u in db.session.scalars(select(Unit).order_by(Unit.id))]
+
+
+def test_the_denominator_export_is_for_those_who_edit_targets(client, login_as):
+    login_as("coord_daitu")
+    assert client.get("/exports/denominators.csv").status_code == 404

@@ -46,6 +46,7 @@ from app.network.imports import COLUMNS as TRAINER_IMPORT_COLUMNS
 from app.people.queries import person_list
 from app.permissions import may
 from app.reports.tables import Column
+from app.scope import visible
 from app.trainers.queries import trainer_filters, trainer_list
 from app.training.queries import class_list
 from app.training.roster import COLUMNS as ROSTER_COLUMNS
@@ -247,7 +248,42 @@ def gaps(user, args) -> ExportTable:
         GAP_STATES[r[8]], r[9], r[10]])
 
 
+def denominators(user, args) -> ExportTable | None:
+    """The targets' denominators in the import's columns (app/targets/denominators.py): every area figure whose
+    code the import resolves to that same area (the working map, else the newest map with the code), then every
+    unit with a headcount. Units keep no year or source, so those cells stay empty on unit rows."""
+    from sqlalchemy import exists, literal, null, or_, union_all
+
+    from app.areas.maps import working_map
+    from app.models import AreaPopulation
+    from app.targets.denominators import COLUMNS as DENOMINATOR_COLUMNS
+    from app.targets.denominators import YES_LABEL
+
+    if not may(user, "edit_targets"):
+        return None
+    day = working_map(user)
+    other = aliased(Area)
+    shadowed = exists().where(other.code == Area.code, other.id != Area.id,
+                              or_(other.valid_from == day, other.valid_from > Area.valid_from))
+    areas = (select(literal(0).label("kind"), AreaPopulation.id.label("key"), Area.code.label("code"),
+                    null().label("unit_id"), AreaPopulation.year.label("year"), AreaPopulation.working_age.label("wa"),
+                    AreaPopulation.business_owners.label("bo"), null().label("hc"), AreaPopulation.source.label("src"),
+                    AreaPopulation.is_estimate.label("est"), Area.name.label("name"))
+             .join(Area, Area.id == AreaPopulation.area_id)
+             .where(visible(Area, user), or_(Area.valid_from == day, ~shadowed)))
+    units = (select(literal(1), Unit.id, null(), Unit.id, null(), null(), null(), Unit.headcount, null(), null(),
+                    Unit.name).where(Unit.headcount.is_not(None), visible(Unit, user)))
+    both = union_all(areas, units).subquery()
+    stmt = select(both).order_by(both.c.kind, both.c.code, both.c.year, both.c.name, both.c.key)
+    key = both.c.kind * 2**40 + both.c.key
+    columns = [Column(header, "text" if k in ("ma_dia_ban", "nguon", "uoc_tinh") else "int", 16)
+               for k, header in DENOMINATOR_COLUMNS] + [Column("Tên địa bàn / đơn vị", width=36)]
+    return ExportTable("mau-so-chi-tieu", "Mẫu số", columns, stmt, key,
+                       lambda r: [r.code or "", r.unit_id, r.year, r.wa, r.bo, r.hc, r.src or "",
+                                  (YES_LABEL if r.est else "không") if r.kind == 0 else "", r.name])
+
+
 TABLES: dict[str, Callable] = {
     "trainers": trainers, "classes": classes, "learners": learners, "certificates": certificates,
-    "assignments": assignments, "gaps": gaps,
+    "assignments": assignments, "gaps": gaps, "denominators": denominators,
 }

@@ -10,7 +10,8 @@ Rules:
 - an area row gives the working-age population and/or the business owners for (area, year), stored in
   `area_populations` (a new row needs the working-age figure); a unit row gives its civil-servant headcount,
   stored on the unit; figures are whole numbers ≥ 0 ("120.000" reads as 120000); the year lies in 2000–2100;
-  the source is required and fits its column;
+  an area row needs its year and its source (fitting its column); a unit keeps no year or source, so a unit row
+  may leave them empty (the export, `/exports/denominators.<xlsx|csv>`, does);
 - one (area, year) or unit appears once in a file; the template's example rows are skipped;
 - `check` lists every bad row (row number, column, Vietnamese reason) and changes nothing; `apply` writes all
   rows only when there is no error (all or nothing), with one audit event.
@@ -34,19 +35,20 @@ __all__ = ["SPEC", "COLUMNS", "template", "read_table", "check", "apply", "RowEr
 
 ImportFileError = FileError
 YES = {"co", "x", "1", "true", "yes", "uoc tinh"}
+YES_LABEL = "có"
 EXAMPLES = (("D171", "", 2025, 105000, 4200, "", "Cục Thống kê tỉnh", "không"),
             ("", 12, 2025, "", "", 180, "Sở Nội vụ", "không"))
 _COUNT = {"kind": "int", "minimum": 0, "message": "Phải là số nguyên không âm."}
 SPEC = Spec("mẫu số chỉ tiêu", (
     Column("ma_dia_ban", "Mã địa bàn", max_length=length_of(Area.code)),
     Column("ma_don_vi", "Mã đơn vị", "int", minimum=1, message="Mã đơn vị là một số (xem trang Đơn vị)."),
-    Column("nam", "Năm", "int", required=True, minimum=2000, maximum=2100, message="Năm phải từ 2000 đến 2100."),
+    Column("nam", "Năm", "int", minimum=2000, maximum=2100, message="Năm phải từ 2000 đến 2100."),
     Column("lao_dong", "Người trong độ tuổi lao động", **_COUNT),
     Column("chu_doanh_nghiep", "Chủ DN, HTX, hộ kinh doanh", **_COUNT),
     Column("can_bo", "Cán bộ, công chức, viên chức", **_COUNT),
-    Column("nguon", "Nguồn", required=True, max_length=length_of(AreaPopulation.source)),
+    Column("nguon", "Nguồn", max_length=length_of(AreaPopulation.source)),
     Column("uoc_tinh", "Ước tính", max_length=20),
-), one_of=(("ma_dia_ban", "ma_don_vi"),), examples=EXAMPLES)
+), one_of=(("ma_dia_ban", "ma_don_vi"), ("nam",), ("nguon",)), examples=EXAMPLES)
 COLUMNS = tuple((c.key, c.header) for c in SPEC.columns)
 LABEL = dict(COLUMNS)
 
@@ -55,7 +57,7 @@ def template() -> bytes:
     return import_template("Mẫu số", [c.header for c in SPEC.columns], EXAMPLES, width=24, notes=[
         "Mỗi dòng một địa bàn (Mã địa bàn) hoặc một đơn vị (Mã đơn vị, xem trang Đơn vị); không ghi cả hai.",
         "Địa bàn: số người trong độ tuổi lao động (15–60) và/hoặc số chủ doanh nghiệp, HTX, hộ kinh doanh.",
-        "Đơn vị: số cán bộ, công chức, viên chức. Năm: năm của số liệu. Nguồn: bắt buộc.",
+        "Đơn vị: số cán bộ, công chức, viên chức. Năm (của số liệu) và Nguồn: bắt buộc với dòng địa bàn.",
         "Ước tính: ghi 'có' nếu là số ước tính. Dòng 2–3 là ví dụ: dòng giống hệt ví dụ được bỏ qua khi nhập.",
     ])
 
@@ -84,7 +86,12 @@ def check(parsed: Parsed) -> tuple[list[RowError], list[dict]]:
             errors.append(RowError(number, LABEL["ma_dia_ban"], "Ghi mã địa bàn hoặc mã đơn vị (chỉ một)."))
         elif code:
             area = _area(code)
-            if area is None:
+            for key, value in (("nam", year), ("nguon", v["nguon"])):
+                if value is None:
+                    errors.append(RowError(number, LABEL[key], "Bắt buộc, đang để trống."))
+            if len(errors) > before:
+                pass
+            elif area is None:
                 errors.append(RowError(number, LABEL["ma_dia_ban"], f"Không có địa bàn mã {code}."))
             elif v["lao_dong"] is None and v["chu_doanh_nghiep"] is None:
                 errors.append(RowError(number, LABEL["lao_dong"], "Cần số người lao động hoặc số chủ doanh nghiệp."))
