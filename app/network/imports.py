@@ -18,22 +18,26 @@ Rules:
   is an update (`operations.update_trainer`), a missing phone is filled; another mentor is refused (moving a
   trainer is its own action, with a reason);
 - so the trainer list's export imports back with no error, as "không đổi";
-- nothing is written unless every row is valid; rows are then added mentors first, then updates.
+- nothing is written unless every row is valid; rows are then added mentors first, then updates;
+- `import_steps` yields `Progress` (rows read, checked, written) so the page streams it on a long import.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
 
 from app.areas.maps import working_map
+from app.audit import record
 from app.errors import OperationError, message_for
 from app.extensions import db
+from app.imports.progress import Progress
 from app.imports.read import FileError
 from app.imports.spec import Column, Spec, length_of
-from app.imports.table import Parsed, parse
+from app.imports.table import Parsed, parse, parse_steps
 from app.models import Area, Person, Trainer, Unit
 from app.models.vocab import TRAINER_TIERS
 from app.network import operations
@@ -114,6 +118,33 @@ def template() -> bytes:
         "Mã địa bàn: mã xã/huyện theo bản đồ hiện hành. Ngày: dd/mm/yyyy.",
         "Mã giảng viên: để trống cho giảng viên mới; dòng có mã (như tệp xuất danh sách) cập nhật giảng viên đó.",
     ])
+
+
+@dataclass
+class Outcome:
+    rows: Rows | None = None
+    problems: list[tuple[int, str, str]] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    written: bool = False
+    error: str = ""  # a refusal met while writing (everything is then rolled back)
+
+
+def import_steps(user, filename: str, data: bytes, outcome: Outcome, write: bool) -> Iterator[Progress]:
+    """Read, check and (when `write` and no row is in error) write; yield progress along the way. A file refused
+    as a whole raises `FileError` at the first `next()`, before anything is streamed."""
+    parsed = Parsed()
+    for n in parse_steps(SPEC, filename, data, parsed):
+        yield Progress("check", n, 0)
+    rows = outcome.rows = Rows(parsed)
+    yield Progress("match", 0, len(rows))
+    outcome.problems = check(user, rows)
+    outcome.counts = rows.counts
+    if write and not outcome.problems:
+        for n in apply_steps(user, rows):
+            yield Progress("load", n, len(rows))
+        outcome.written = True
+        record("trainer.import", entity="trainers", after=outcome.counts | {"rows": len(rows)})
+    yield Progress("done", len(rows), len(rows))
 
 
 def read_rows(filename: str, content: bytes) -> Rows:
@@ -344,12 +375,17 @@ def _links(user, rows: list[Row], batch_phones: dict[str, int], by_row: dict[int
 def apply(user, rows: list[Row]) -> int:
     """Add every new trainer, mentors first, then update the changed ones; returns how many were added.
     Call only after `check` is clean."""
+    for _ in apply_steps(user, rows):
+        pass
+    return sum(1 for r in rows if not r.existing)
+
+
+def apply_steps(user, rows: list[Row], every: int = 200) -> Iterator[int]:
+    """`apply`, yielding the number of rows written every `every` rows and at the end."""
     temp = {r.temp_id: r for r in rows}
     done: set[int] = set()
-    added = 0
 
     def add(row: Row) -> None:
-        nonlocal added
         if row.temp_id in done:
             return
         done.add(row.temp_id)
@@ -365,11 +401,9 @@ def apply(user, rows: list[Row]) -> int:
         except OperationError as error:
             raise OperationError(f"Dòng {row.number}: {error.message}", field=error.field, code=error.code) from None
         row.data["trainer_id"] = trainer.id
-        added += 1
 
-    for row in rows:
+    for n, row in enumerate(rows, 1):
         add(row)
-    for row in rows:
         if row.existing and (row.changes or row.fill_phone):
             try:
                 operations.update_trainer(user, db.session.get(Trainer, row.existing), row.changes,
@@ -377,4 +411,6 @@ def apply(user, rows: list[Row]) -> int:
             except OperationError as error:
                 raise OperationError(f"Dòng {row.number}: {error.message}", field=error.field,
                                      code=error.code) from None
-    return added
+        if n % every == 0:
+            yield n
+    yield len(rows)

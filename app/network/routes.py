@@ -3,7 +3,18 @@ the roster import and promoting a learner."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    stream_template,
+    url_for,
+)
 from flask_login import current_user, login_required
 
 from app.errors import OperationError
@@ -15,6 +26,7 @@ from app.network.forms import ImportForm, PromoteForm
 from app.permissions import require
 from app.scope import get_or_404
 from app.timeutil import local_today
+from app.web.boundary import end_streamed
 
 bp = Blueprint("network", __name__, url_prefix="/network")
 
@@ -92,24 +104,31 @@ def mentors():
 @login_required
 def import_roster():
     require("edit_network")
-    form, problems, rows = ImportForm(), None, None
-    if form.validate_on_submit():
-        upload = form.file.data
+    form = ImportForm()
+    if not form.validate_on_submit():
+        return render_template("network/import.html", form=form)
+    upload = form.file.data
+    outcome = imports.Outcome()
+    write = request.form.get("action") == "apply"
+    progress = imports.import_steps(current_user, upload.filename or "", upload.read(MAX_BYTES + 1), outcome, write)
+    try:
+        first = next(progress)
+    except imports.ImportFileError as error:
+        form.file.errors = [str(error)]
+        return render_template("network/import.html", form=form)
+
+    def steps():
         try:
-            rows = imports.read_rows(upload.filename or "", upload.read(MAX_BYTES + 1))
-            problems = imports.check(current_user, rows)
-            if request.form.get("action") == "apply" and not problems:
-                counts = rows.counts
-                imports.apply(current_user, rows)
-                flash(f"Đã nhập {counts['new']} giảng viên mới, cập nhật {counts['updated']}, "
-                      f"{counts['unchanged']} không đổi.", "success")
-                return redirect(url_for("trainers.index"))
-        except imports.ImportFileError as error:
-            form.file.errors = [str(error)]
+            yield first
+            yield from progress
         except OperationError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-    return render_template("network/import.html", form=form, problems=problems, rows=rows)
+            outcome.error = error.message
+        except imports.ImportFileError as error:
+            outcome.error = str(error)
+        end_streamed(keep=outcome.written and not outcome.error)
+
+    return stream_template("network/import_result.html", steps=steps(),
+                           outcome=outcome, write=write, filename=upload.filename)
 
 
 @bp.get("/import/template.xlsx")

@@ -21,6 +21,7 @@ from sqlalchemy import bindparam, insert, or_, select, true, update
 
 from app.audit import record
 from app.extensions import db
+from app.imports.progress import Progress
 from app.imports.spec import RowError
 from app.imports.table import Parsed, parse_steps
 from app.models import Enrollment, Person, TrainingClass
@@ -44,17 +45,6 @@ class Outcome:
     @property
     def errors(self) -> list[RowError]:
         return self.checked.errors
-
-
-@dataclass
-class Progress:
-    stage: str  # "check" | "match" | "load" | "done"
-    done: int
-    total: int
-
-    @property
-    def percent(self) -> int:
-        return int(100 * self.done / self.total) if self.total else 100
 
 
 def match_steps(rows: list[dict], errors: list[RowError], user=None) -> Iterator[int]:
