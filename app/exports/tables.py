@@ -55,7 +55,8 @@ BATCH = 2000
 # each list's file name (without extension) and sheet title
 LIST_FILES = {"trainers": ("giang-vien", "Giảng viên"), "classes": ("lop-hoc", "Lớp học"),
               "learners": ("hoc-vien", "Học viên"), "certificates": ("chung-nhan", "Chứng nhận"),
-              "assignments": ("phan-cong", "Phân công"), "gaps": ("canh-bao", "Cảnh báo")}
+              "assignments": ("phan-cong", "Phân công"), "gaps": ("canh-bao", "Cảnh báo"),
+              "units": ("don-vi", "Đơn vị")}
 
 
 @dataclass
@@ -283,7 +284,35 @@ def denominators(user, args) -> ExportTable | None:
                                   (YES_LABEL if r.est else "không") if r.kind == 0 else "", r.name])
 
 
+def _unit_kind(key: str) -> str:
+    return {"ma_don_vi": "int", "ma_cap_tren": "int", "nhan_su": "int", "nam": "int", "tu_ngay": "date"}.get(key, "text")
+
+
+def units(user, args) -> ExportTable | None:
+    """The unit list (its search, kind, area and state filters) in the unit import's columns
+    (app/units/imports.py), then the parent's and the area's names and the closing date (ignored on import)."""
+    from app.models.vocab import UNIT_KINDS
+    from app.timeutil import local_today
+    from app.units.imports import COLUMNS as UNIT_IMPORT_COLUMNS
+    from app.units.queries import unit_filters, unit_list
+
+    if not may(user, "see_network"):
+        return None
+    base = unit_list(user, local_today(), **unit_filters(args))
+    parent = aliased(Unit)
+    stmt = (_reselect(base, Unit.id, Unit.name, Unit.short_name, Unit.kind, Unit.parent_id, Area.code,
+                      Unit.headcount, Unit.headcount_year, Unit.headcount_source, Unit.contact, Unit.valid_from,
+                      parent.name, Area.name, Unit.valid_to)
+            .join(Area, Area.id == Unit.area_id).outerjoin(parent, parent.id == Unit.parent_id))
+    columns = [Column(header, _unit_kind(key), 20) for key, header in UNIT_IMPORT_COLUMNS] + [
+        Column("Tên đơn vị cấp trên", width=30), Column("Tên địa bàn", width=24),
+        Column("Hoạt động đến ngày", "date", 14)]
+    return ExportTable(*LIST_FILES["units"], columns, stmt, Unit.id, lambda r: [
+        r[0], r[1], r[2] or "", UNIT_KINDS[r[3]], r[4], r[5], r[6], r[7], r[8] or "", r[9] or "", r[10],
+        r[11] or "", r[12], r[13]])
+
+
 TABLES: dict[str, Callable] = {
     "trainers": trainers, "classes": classes, "learners": learners, "certificates": certificates,
-    "assignments": assignments, "gaps": gaps, "denominators": denominators,
+    "assignments": assignments, "gaps": gaps, "denominators": denominators, "units": units,
 }
