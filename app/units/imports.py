@@ -107,7 +107,7 @@ def check(user, parsed: Parsed, today: date) -> tuple[list[RowError], list[dict]
         select(Unit).where(Unit.id.in_(sorted(ids)), queries.managed(user)))} if ids else {}
     areas = _areas({v["ma_dia_ban"] for v in parsed.rows}, user)
     area_codes = dict(db.session.execute(select(Area.id, Area.code).where(
-        Area.id.in_(sorted({u.area_id for u in units.values()}))))) if units else {}
+        Area.id.in_(sorted({u.area_id for u in units.values()})))).all()) if units else {}
     checked, siblings, names = [], {}, {}
     for v in parsed.rows:
         number, unit = v["row"], units.get(v["ma_don_vi"])
