@@ -87,7 +87,7 @@ def read_table(filename: str, content: bytes) -> Parsed:
     return parse(SPEC, filename, content)
 
 
-def _areas(codes: set[str], user) -> dict[str, int]:
+def areas_by_code(codes: set[str], user) -> dict[str, int]:
     """Code → area id: the working map's area, else the newest map's with that code."""
     day = working_map(user)
     found: dict[str, tuple] = {}
@@ -105,7 +105,7 @@ def check(user, parsed: Parsed, today: date) -> tuple[list[RowError], list[dict]
     ids = {v["ma_don_vi"] for v in parsed.rows if v["ma_don_vi"]}
     units = {u.id: u for u in db.session.scalars(
         select(Unit).where(Unit.id.in_(sorted(ids)), queries.managed(user)))} if ids else {}
-    areas = _areas({v["ma_dia_ban"] for v in parsed.rows}, user)
+    areas = areas_by_code({v["ma_dia_ban"] for v in parsed.rows}, user)
     area_codes = dict(db.session.execute(select(Area.id, Area.code).where(
         Area.id.in_(sorted({u.area_id for u in units.values()})))).all()) if units else {}
     checked, siblings, names = [], {}, {}
