@@ -24,8 +24,8 @@ def units_cli() -> None:
 
 
 def _kind(value: str) -> str:
-    from app.units.imports import KINDS
     from app.text import fold
+    from app.units.imports import KINDS
 
     kind = KINDS.get(fold(value)) or KINDS.get(value)
     if kind is None:
