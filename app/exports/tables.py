@@ -252,7 +252,7 @@ def gaps(user, args) -> ExportTable:
 def denominators(user, args) -> ExportTable | None:
     """The targets' denominators in the import's columns (app/targets/denominators.py): every area figure whose
     code the import resolves to that same area (the working map, else the newest map with the code), then every
-    unit with a headcount. Units keep no year or source, so those cells stay empty on unit rows."""
+    unit with a headcount, with the year and source of that headcount when the unit has them."""
     from sqlalchemy import exists, literal, null, or_, union_all
 
     from app.areas.maps import working_map
@@ -272,8 +272,8 @@ def denominators(user, args) -> ExportTable | None:
                     AreaPopulation.is_estimate.label("est"), Area.name.label("name"))
              .join(Area, Area.id == AreaPopulation.area_id)
              .where(visible(Area, user), or_(Area.valid_from == day, ~shadowed)))
-    units = (select(literal(1), Unit.id, null(), Unit.id, null(), null(), null(), Unit.headcount, null(), null(),
-                    Unit.name).where(Unit.headcount.is_not(None), visible(Unit, user)))
+    units = (select(literal(1), Unit.id, null(), Unit.id, Unit.headcount_year, null(), null(), Unit.headcount,
+                    Unit.headcount_source, null(), Unit.name).where(Unit.headcount.is_not(None), visible(Unit, user)))
     both = union_all(areas, units).subquery()
     stmt = select(both).order_by(both.c.kind, both.c.code, both.c.year, both.c.name, both.c.key)
     key = both.c.kind * 2**40 + both.c.key
