@@ -143,6 +143,24 @@ def test_the_unit_export_follows_the_list_filters_and_scope(client, login_as, wo
     assert text.splitlines()[0].startswith(HEADER.replace("Số cán bộ, nhân sự", '"Số cán bộ, nhân sự"'))
 
 
+def test_a_parent_outside_the_scope_is_not_named(client, login_as, world):
+    from tests.factories import area, make_unit
+
+    edu, coop = world.units["Sở Giáo dục và Đào tạo"], world.units["Hợp tác xã Chè Phú Bình"]
+    edu.parent_id, edu.path = coop.id, f"{coop.path}{edu.id}/"
+    school = world.units["Trường THPT Đại Từ"]
+    school.path = f"{edu.path}{school.id}/"
+    make_unit("Tổ Thử", area("D171"), parent=school)
+    db.session.flush()
+    login_as("coord_edu")
+    text = _export(client, "csv").decode("utf-8-sig")
+    assert coop.name not in text and f"{edu.id},Sở Giáo dục và Đào tạo,,Cơ quan, sở, ngành,{coop.id}," in text.replace(
+        '"', "")
+    assert coop.name not in client.get("/units/").get_data(as_text=True)
+    status, html = _post(client, _export(client, "csv"), dry_run=True)  # its parent comes back unchanged
+    assert status == 200 and "0 đơn vị mới, 0 cập nhật, 3 không đổi" in html
+
+
 def test_a_trainer_exports_no_units(client, login_as):
     login_as("trainer_daitu")
     assert client.get("/exports/units.csv").status_code == 404

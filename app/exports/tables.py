@@ -22,7 +22,7 @@ from array import array
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -290,7 +290,8 @@ def _unit_kind(key: str) -> str:
 
 def units(user, args) -> ExportTable | None:
     """The unit list (its search, kind, area and state filters) in the unit import's columns
-    (app/units/imports.py), then the parent's and the area's names and the closing date (ignored on import)."""
+    (app/units/imports.py), then the parent's name (when the user sees the parent), the area's name and the last
+    day in force (ignored on import)."""
     from app.models.vocab import UNIT_KINDS
     from app.timeutil import local_today
     from app.units.imports import COLUMNS as UNIT_IMPORT_COLUMNS
@@ -302,7 +303,8 @@ def units(user, args) -> ExportTable | None:
     parent = aliased(Unit)
     stmt = (_reselect(base, Unit.id, Unit.name, Unit.short_name, Unit.kind, Unit.parent_id, Area.code,
                       Unit.headcount, Unit.headcount_year, Unit.headcount_source, Unit.contact, Unit.valid_from,
-                      parent.name, Area.name, Unit.valid_to)
+                      case((parent.id.in_(select(Unit.id).where(visible(Unit, user))), parent.name)), Area.name,
+                      Unit.valid_to)
             .join(Area, Area.id == Unit.area_id).outerjoin(parent, parent.id == Unit.parent_id))
     columns = [Column(header, _unit_kind(key), 20) for key, header in UNIT_IMPORT_COLUMNS] + [
         Column("Tên đơn vị cấp trên", width=30), Column("Tên địa bàn", width=24),

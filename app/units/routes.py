@@ -13,7 +13,7 @@ from app.extensions import db
 from app.imports.read import MAX_BYTES
 from app.models import Area, Trainer, Unit, UnitName
 from app.permissions import may, require
-from app.scope import get_or_404, scope_of, scoped
+from app.scope import get_or_404, scope_of, scoped, visible
 from app.timeutil import local_today
 from app.units import imports, operations, queries
 from app.units.forms import CloseForm, UnitForm, UnitImportForm
@@ -35,7 +35,10 @@ def index():
     trainer_counts = dict(db.session.execute(
         select(Trainer.unit_id, func.count(Trainer.id)).where(Trainer.unit_id.in_(ids)).group_by(Trainer.unit_id)
     ).all()) if ids else {}
-    return render_template("units/index.html", page=page, filters=filters, trainer_counts=trainer_counts,
+    parents = {u.parent_id for u in page.items if u.parent_id}
+    shown = set(db.session.scalars(select(Unit.id).where(Unit.id.in_(parents), visible(Unit, current_user)))) \
+        if parents else set()  # a parent outside the user's scope is not named
+    return render_template("units/index.html", page=page, filters=filters, trainer_counts=trainer_counts, shown=shown,
                            areas=queries.filter_area_choices(current_user), states=queries.STATES,
                            may_manage=may(current_user, "manage_units"))
 
