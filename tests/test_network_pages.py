@@ -198,3 +198,21 @@ def test_mentor_search_reads_the_trainers_name_key_in_order_and_wildcards_are_li
     assert [m["id"] for m in found] == [t.id for t in expected] and len(names) >= 2
     assert client.get("/network/mentors.json?q=%25").get_json() == []
     assert client.get("/network/mentors.json?q=_").get_json() == []
+
+
+def test_a_branch_wholly_outside_the_scope_shows_no_arrow(client, login_as, world):
+    from tests.factories import make_trainer
+
+    child = world.trainers["Trần Thị Từ"]
+    far = db.session.get(type(world.phu_binh), world.trainers["Phạm Văn Bình"].area_id)
+    make_trainer(far, mentor=child, name="Ở Phú Bình")
+    recompute_all(TODAY)
+    root = world.trainers["Nguyễn Văn Đại"]
+    from app.network.tree import children
+
+    assert children(root, world.users["steering"])["children"][0]["has_children"]  # steering sees the trainee
+    login_as("coord_daitu")
+    node = client.get(f"/network/trainers/{root.id}/children.json").get_json()["children"][0]
+    assert node["name"] == "Trần Thị Từ" and node["direct_trainees"] == 1 and not node["has_children"]
+    page = client.get(f"/trainers/{child.id}/tree").get_data(as_text=True)
+    assert 'class="tree-toggle"' not in page and "nằm ngoài phạm vi của bạn" in page

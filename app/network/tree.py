@@ -2,7 +2,9 @@
 
 Rules: only children the user may see are listed (scope); they come biggest branch first, a page of
 `PAGE` at a time (`offset`), so a trainer with thousands of descendants opens instantly. Counts come
-from `trainer_stats` (kept exact by the operations, refreshed by the recompute).
+from `trainer_stats` (kept exact by the operations, refreshed by the recompute). A node can be opened
+(`has_children`) only when it has a trainee the user may see, so a leaf, or a branch wholly outside the
+user's scope, shows no arrow.
 """
 
 from __future__ import annotations
@@ -17,7 +19,15 @@ from app.scope import visible
 PAGE = 100
 
 
-def node(row) -> dict:
+def with_visible_trainees(ids, user) -> set[int]:
+    """The trainers among `ids` that have at least one trainee `user` may see."""
+    if not ids:
+        return set()
+    return set(db.session.scalars(select(Trainer.mentor_id).where(Trainer.mentor_id.in_(list(ids)),
+                                                                   visible(Trainer, user)).distinct()))
+
+
+def node(row, has_children: bool = True) -> dict:
     return {
         "id": row.id,
         "name": row.full_name,
@@ -27,6 +37,7 @@ def node(row) -> dict:
         "direct_trainees": row.direct_trainees or 0,
         "subtree_size": row.subtree_size or 1,
         "subtree_learners": row.subtree_learners or 0,
+        "has_children": has_children,
         "url": url_for("trainers.show", trainer_id=row.id),
         "children_url": url_for("network.children", trainer_id=row.id),
     }
@@ -43,5 +54,7 @@ def children(trainer: Trainer, user, offset: int = 0) -> dict:
         .where(*where)
         .order_by(TrainerStats.subtree_size.desc(), Trainer.id).offset(offset).limit(PAGE)
     ).all()
-    return {"id": trainer.id, "total": total, "offset": offset, "children": [node(r) for r in rows],
+    parents = with_visible_trainees([r.id for r in rows], user)
+    return {"id": trainer.id, "total": total, "offset": offset,
+            "children": [node(r, r.id in parents) for r in rows],
             "more": offset + len(rows) < total}

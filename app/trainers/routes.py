@@ -40,7 +40,10 @@ def show(trainer_id: int):
 @login_required
 def tree(trainer_id: int):
     trainer = get_or_404(Trainer, trainer_id, current_user)
-    return render_template("trainers/tree.html", trainer=trainer, **queries.profile(trainer, current_user))
+    from app.network.tree import with_visible_trainees
+
+    return render_template("trainers/tree.html", trainer=trainer, **queries.profile(trainer, current_user),
+                           has_children=trainer.id in with_visible_trainees([trainer.id], current_user))
 
 
 def _can_edit() -> bool:

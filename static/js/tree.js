@@ -13,7 +13,7 @@
   function nodeItem(child) {
     var li = el("li", "tree-node");
     li.dataset.childrenUrl = child.children_url;
-    if (child.direct_trainees > 0) {
+    if (child.has_children) {
       var button = el("button", "tree-toggle", "▸");
       button.type = "button";
       button.setAttribute("aria-expanded", "false");
