@@ -221,3 +221,17 @@ def test_rule_page_does_not_flag_a_trainer_promoted_today_but_one_past_the_grace
     html = client.get("/classes/rule").get_data(as_text=True)
     assert "Lê Văn Lâu Rồi" in html and "Lê Văn Mới Lên" not in html
     assert "Lớp đang học lúc này" in html and "Lớp đã mở (từ khi là giảng viên)" in html
+
+
+def test_an_empty_class_says_so_once_and_offers_no_empty_export(client, login_as, world):
+    from tests.factories import make_class
+
+    root = world.trainers["Nguyễn Văn Đại"]
+    empty = make_class(root, db.session.get(type(world.dai_tu), root.area_id), status="open", topic="Lớp trống")
+    login_as("trainer_daitu")
+    html = client.get(f"/classes/{empty.id}").get_data(as_text=True)
+    assert html.count('class="empty"') == 1 and "Lớp chưa có học viên." in html
+    assert "Không có dữ liệu phù hợp" not in html and "learners.xlsx" not in html and "learners.csv" not in html
+    full = world.classes["Soạn thảo văn bản với AI"]
+    html = client.get(f"/classes/{full.id}").get_data(as_text=True)
+    assert "learners.xlsx" in html and 'id="no-learners"' not in html
