@@ -137,3 +137,22 @@ def test_ranking_pages_render_for_each_role(client, login_as):
         assert "Vinh danh" in client.get("/rankings/honours?quarter=2025-Q2").get_data(as_text=True)
         post_form(client, "/logout", {}, token_page="/")
     _ = func
+
+
+def test_the_leaderboard_offers_the_quarters_that_have_points(client, login_as, world, today):
+    from app.rankings.ledger import award
+    from app.rankings.queries import quarters_with_points
+
+    trainer = world.trainers["Nguyễn Văn Đại"]
+    for n, day in enumerate((date(2025, 2, 3), date(2025, 5, 2), date(2025, 8, 2))):
+        award("class_opened", 800_101 + n, trainer.person_id, day, trainer_id=trainer.id, area_id=trainer.area_id)
+    db.session.flush()
+    first = min(db.session.scalar(select(func.min(PointEntry.earned_on))), date(2025, 2, 3))
+    quarters = quarters_with_points(date(2025, 6, 15))
+    assert quarters[0] == "2025-Q2" and quarters[-1] == f"{first.year}-Q{(first.month - 1) // 3 + 1}"
+    assert "2025-Q1" in quarters and "2025-Q3" not in quarters  # nothing after today
+    login_as("steering")
+    html = client.get("/rankings/?quarter=2025-Q1").get_data(as_text=True)
+    assert '<select name="quarter"' in html and '<option value="2025-Q1" selected>Quý 1/2025</option>' in html
+    assert 'type="text" name="quarter"' not in html and "Trong quý 1/2025." in html
+    assert "Trong quý" not in client.get("/rankings/?quarter=1999-Q1").get_data(as_text=True)  # not offered

@@ -54,6 +54,24 @@ def quarter_of(day: date) -> str:
     return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
 
 
+def quarters_with_points(today: date) -> list[str]:
+    """Every quarter from the first point earned to today's, newest first (the leaderboard's choices)."""
+    from sqlalchemy import func, select
+
+    from app.extensions import db
+    from app.models import PointEntry
+
+    first, last = db.session.execute(select(func.min(PointEntry.earned_on), func.max(PointEntry.earned_on))).one()
+    if first is None:
+        return []
+    last = min(last, today)
+    quarters, year, q = [], first.year, (first.month - 1) // 3 + 1
+    while (year, q) <= (last.year, (last.month - 1) // 3 + 1):
+        quarters.append(f"{year}-Q{q}")
+        year, q = (year + 1, 1) if q == 4 else (year, q + 1)
+    return quarters[::-1]
+
+
 def board_scopes(user) -> dict[str, Area]:
     """The areas the user's boards may cover, narrowest first."""
     base_id = None

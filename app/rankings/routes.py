@@ -19,14 +19,15 @@ def index():
     if key not in scopes:
         key = next(iter(scopes), "")
     area = scopes.get(key)
+    choices = queries.quarters_with_points(local_today())
     quarter = request.args.get("quarter", "")
-    period = queries.quarter_bounds(quarter)
+    period = queries.quarter_bounds(quarter) if quarter in choices else None
     trainers = queries.trainer_board(area, period) if area else []
     return render_template(
         "rankings/index.html", scopes=scopes, scope=key, area=area, quarter=quarter if period else "",
         trainers=trainers, linkable=queries.visible_trainer_ids(current_user, [t[0] for t in trainers]),
         areas=queries.area_board(area, period) if area else [],
-        labels=queries.SCOPES, this_quarter=queries.quarter_of(local_today()),
+        labels=queries.SCOPES, quarters=choices,
     )
 
 
