@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from app.errors import OperationError
 from app.extensions import db
-from app.models import Area, AuditEvent, Certificate, Enrollment, PointEntry, TrainingClass, User
+from app.models import Area, AuditEvent, Certificate, Enrollment, Person, PointEntry, TrainingClass, User
 from app.training import operations
 from app.training.settings import set_setting
 from tests.conftest import post_form
@@ -235,3 +235,24 @@ def test_an_empty_class_says_so_once_and_offers_no_empty_export(client, login_as
     full = world.classes["Soạn thảo văn bản với AI"]
     html = client.get(f"/classes/{full.id}").get_data(as_text=True)
     assert "learners.xlsx" in html and 'id="no-learners"' not in html
+
+
+def test_a_coordinator_finds_the_trainer_by_search_not_a_capped_list(client, login_as, world):
+    from tests.test_foreign_ids import class_data
+
+    login_as("coord_daitu")
+    page = client.get("/classes/new").get_data(as_text=True)
+    assert 'list="trainer-options"' in page and "js/mentor-search.js" in page
+    assert '<select id="trainer_id"' not in page and '<select name="trainer_id"' not in page
+    tu = world.trainers["Trần Thị Từ"]
+    suggestions = client.get("/network/mentors.json?q=tran thi").get_json()
+    label = next(s["label"] for s in suggestions if s["id"] == tu.id)
+    phone = db.session.scalar(select(Person.phone).where(Person.id == tu.person_id))
+    for value, topic in ((label, "Chọn từ gợi ý"), (phone.replace("+84", "0"), "Chọn theo số điện thoại")):
+        response = post_form(client, "/classes/new", class_data(world, trainer_id=value, topic=topic),
+                             token_page="/classes/new")
+        assert response.status_code == 302, response.get_data(as_text=True)[-1500:]
+        assert db.session.scalar(select(TrainingClass.trainer_id).where(TrainingClass.topic == topic)) == tu.id
+    html = post_form(client, "/classes/new", class_data(world, trainer_id="Không Có Ai", topic="Không ai"),
+                     token_page="/classes/new").get_data(as_text=True)
+    assert "Vui lòng chọn giảng viên trong phạm vi của bạn." in html

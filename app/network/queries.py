@@ -25,6 +25,14 @@ _ID = re.compile(r"#(\d+)\)?\s*$")
 
 def resolve_mentor(text: str | None) -> int | None:
     """The trainer id a mentor field names; raises OperationError when it names nobody."""
+    return resolve_trainer(text, "mentor_id",
+                           "Không tìm thấy người hướng dẫn: chọn trong danh sách gợi ý hoặc nhập số điện thoại.")
+
+
+def resolve_trainer(text: str | None, field: str, message: str) -> int | None:
+    """The trainer id a search field names ("Tên — Địa bàn (#id)", "#id", an id or a phone); None when empty;
+    OperationError(`message`, `field`) when it names nobody. Whether the user may choose it is the caller's
+    check (`scope.check_choice`)."""
     text = (text or "").strip()
     if not text:
         return None
@@ -37,13 +45,12 @@ def resolve_mentor(text: str | None) -> int | None:
         phone = normalize_phone(text)
     except PhoneError:
         phone = None
-    mentor = db.session.scalar(
+    found = db.session.scalar(
         select(Trainer.id).join(Person, Person.id == Trainer.person_id).where(Person.phone == phone)
     ) if phone else None
-    if mentor is None:
-        raise OperationError("Không tìm thấy người hướng dẫn: chọn trong danh sách gợi ý hoặc nhập số điện thoại.",
-                             field="mentor_id", code="unknown_mentor")
-    return mentor
+    if found is None:
+        raise OperationError(message, field=field, code="unknown_mentor" if field == "mentor_id" else None)
+    return found
 
 
 def mentor_label(name: str, area: str | None, trainer_id: int) -> str:

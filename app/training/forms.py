@@ -15,7 +15,7 @@ def options(pairs) -> list[SelectChoice]:
 
 
 class ClassForm(FlaskForm):
-    trainer_id = IdSelectField("Giảng viên phụ trách")
+    trainer_id = StringField("Giảng viên phụ trách", validators=[Optional(), Length(max=200)])
     level = SelectField("Bậc", coerce=int, choices=options(LEVELS.items()))
     topic = StringField("Chủ đề", validators=[DataRequired("Vui lòng nhập chủ đề."), Length(max=200)])
     audience_group = SelectField("Đối tượng", choices=options(AUDIENCE_GROUPS.items()))

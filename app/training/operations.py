@@ -40,8 +40,12 @@ DATE_OF = {"open": "opened_on", "running": "started_on", "completed": "completed
 
 
 def chosen_trainer(user, trainer_id) -> Trainer:
-    """The trainer a coordinator chose on the class form, if they may choose them."""
+    """The trainer a coordinator chose on the class form (searched by name or phone: "Tên — Địa bàn (#id)", an id
+    or a phone), if they may choose them."""
+    from app.network.queries import resolve_trainer
+
     message = "Vui lòng chọn giảng viên trong phạm vi của bạn."
+    trainer_id = resolve_trainer(str(trainer_id) if trainer_id is not None else "", "trainer_id", message)
     if not trainer_id:
         raise OperationError(message, field="trainer_id")
     check_choice(trainer_id, trainer_ids(user), "trainer_id", message)

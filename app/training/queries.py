@@ -51,15 +51,6 @@ def own_trainer(user) -> Trainer | None:
     return db.session.get(Trainer, trainer_id) if trainer_id is not None else None
 
 
-def trainer_choices(user) -> list[tuple[int, str]]:
-    rows = db.session.execute(
-        select(Trainer.id, Person.full_name, Trainer.max_level).join(Person, Person.id == Trainer.person_id)
-        .where(visible(Trainer, user), Trainer.status == "active").order_by(Trainer.search_key, Trainer.id)
-        .limit(2000)
-    ).all()
-    return [(tid, f"{name} (đến Bậc {level})") for tid, name, level in rows]
-
-
 def venue_path(user, trainer: Trainer | None) -> str | None:
     if trainer is not None:
         return venue_scope_path(user, trainer)

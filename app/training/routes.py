@@ -42,8 +42,6 @@ def index():
 
 def _class_form(trainer: Trainer | None) -> ClassForm:
     form = ClassForm()
-    if trainer is None:
-        form.trainer_id.choices = options(queries.trainer_choices(current_user))
     form.venue_area_id.choices = options([(0, "– Chọn xã, phường –")] + [
         (i, f"{n} ({d})" if d else n) for i, n, d in queries.venues(current_user, trainer)])
     form.host_unit_id.choices = options(queries.unit_choices(current_user))
