@@ -16,7 +16,9 @@ Rules:
   - `update_activity`: steering and admin any activity; a unit coordinator the activities that a lead unit of
     their unit's subtree leads (an area coordinator none);
   - `record_district_plan`: steering and admin any district; an area coordinator the districts inside their
-    area subtree (a unit coordinator none).
+    area subtree (a unit coordinator none);
+  - `see_unit_targets`: those who see every unit, and users scoped to a unit (not an area coordinator, whose
+    figures are the area dashboard's).
 - `home_for(user)` says which page is a role's home (dashboard).
 Refusals answer 404 where the page does not exist for the role (like an id outside one's scope); the plan and
 gap pages answer 403 for a visible object one may not change — the views keep their status codes.
@@ -57,6 +59,7 @@ ACTIONS: dict[str, frozenset[str]] = {
     "see_plans": READERS,
     "see_reports": READERS,
     "see_targets": READERS,
+    "see_unit_targets": READERS,  # the unit indicator page (rule below)
     "see_gaps": READERS,
     "see_jobs": ADMINS,
     "see_audit": ADMINS,
@@ -113,6 +116,11 @@ def _district_in_area(user, district) -> bool:
     return user.role == COORDINATOR and bool(s.area_path) and district.path.startswith(s.area_path)
 
 
+def _sees_units(user, obj) -> bool:
+    s = scope_of(user)
+    return s.everything or bool(s.unit_path)
+
+
 RULES: dict[str, Callable[[object, object], bool]] = {
     "change_data": _in_scope,
     "change_class": _in_scope,
@@ -120,6 +128,7 @@ RULES: dict[str, Callable[[object, object], bool]] = {
     "register_class": _has_trainer_record,
     "update_activity": _leads_activity,
     "record_district_plan": _district_in_area,
+    "see_unit_targets": _sees_units,
 }
 
 
