@@ -138,6 +138,9 @@ def test_the_learner_form_is_prefilled_with_the_host_unit_and_checks_the_workpla
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "class.learner_add")
                                .order_by(AuditEvent.id.desc())).first()
     assert event.after["unit_id"] == units["noi_vu"].id
+    person_id = db.session.scalar(select(Person.id).where(Person.phone == "+84987100043"))
+    assert "<dt>Đơn vị công tác</dt><dd>Phòng Nội vụ Đại Từ</dd>" in client.get(f"/people/{person_id}").get_data(
+        as_text=True)
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
