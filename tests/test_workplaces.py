@@ -161,3 +161,25 @@ def test_the_class_export_carries_workplaces_back_even_outside_the_choices(clien
         "csrf_token": token, "action": "check", "file": (io.BytesIO(data), f"x.{fmt}")}).get_data(as_text=True)
     assert "Tệp hợp lệ: 2 dòng; 0 người mới, 2 người đã có hồ sơ" in html, _errors(html)
     assert "người đổi sang" not in html
+
+
+def test_the_learner_list_export_with_workplaces_imports_back(client, login_as, host_class, units, world):
+    make_person("Ở Nội Vụ", world.dai_tu, unit=units["noi_vu"], phone="+84987100061")
+    make_person("Ở Phú Bình", world.dai_tu, unit=world.units["Hợp tác xã Chè Phú Bình"], phone="+84987100062")
+    login_as("coord_daitu")
+    response = client.get("/exports/learners.csv")
+    data = response.data
+    response.close()
+    assert label(units["noi_vu"].id, "Phòng Nội vụ Đại Từ") in data.decode("utf-8-sig")
+    token = csrf_from(client.get(f"/classes/{host_class.id}/roster").get_data(as_text=True))
+    html = client.post(f"/classes/{host_class.id}/roster", content_type="multipart/form-data", data={
+        "csrf_token": token, "action": "check", "file": (io.BytesIO(data), "x.csv")}).get_data(as_text=True)
+    assert "Tệp hợp lệ" in html and "0 người mới" in html, _errors(html)
+
+
+def test_a_column_headed_ma_don_vi_is_the_workplace(client, login_as, host_class, units):
+    login_as("trainer_daitu")
+    html = _post(client, host_class.id, [f"Người Theo Mã,0987100071,{units['school'].id}"],
+                 header="Họ và tên,Số điện thoại,Mã đơn vị\n")
+    assert "Đã nhập 1 học viên" in html, _errors(html)
+    assert _unit_of("+84987100071") == units["school"].id
