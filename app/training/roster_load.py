@@ -150,9 +150,14 @@ def count_workplaces(rows: list[dict], outcome: Outcome) -> None:
     outcome.workplace_changed = sum(1 for r in rows if r.get("unit_change") == "change")
 
 
+AUDITED_CHANGES = 5000
+
+
 def workplace_changes(rows: list[dict]) -> list[list[int | None]]:
-    """[person id, unit before, unit after] for every matched person whose workplace the import wrote."""
-    return [[r["person_id"], r.get("own_unit_id"), r["unit_id"]] for r in rows if r.get("unit_change")]
+    """[person id, unit before, unit after] for the matched persons whose workplace the import wrote, the first
+    `AUDITED_CHANGES` of them (the event's counts hold them all; a 100k-row file stays a readable event)."""
+    return [[r["person_id"], r.get("own_unit_id"), r["unit_id"]] for r in rows if r.get("unit_change")][
+        :AUDITED_CHANGES]
 
 
 def load_steps(training_class: TrainingClass, rows: list[dict], outcome: Outcome) -> Iterator[int]:
