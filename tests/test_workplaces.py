@@ -73,14 +73,17 @@ def test_ambiguous_and_unknown_workplaces_are_row_errors_and_nothing_is_written(
     html = _post(client, host_class.id, ["Người Một,0987100011,Phòng Văn hóa",
                                         "Người Hai,0987100012,Hợp tác xã Chè Phú Bình",
                                         "Người Ba,0987100013,999999",
-                                        "Người Bốn,0987100014,"])
+                                        "Người Bốn,0987100014,",
+                                        f"Người Năm,0987100015,{world.units['Hợp tác xã Chè Phú Bình'].id}"])
     errors = _errors(html)
     ids = sorted((units["van_hoa"].id, units["van_hoa_2"].id))
     assert ("2", "Đơn vị công tác",
             f"“Phòng Văn hóa” trùng tên với 2 đơn vị (mã {ids[0]}, {ids[1]}); hãy ghi mã đơn vị.") in errors
     assert ("3", "Đơn vị công tác", "Không có đơn vị “Hợp tác xã Chè Phú Bình” trong phạm vi của bạn.") in errors
     assert ("4", "Đơn vị công tác", "Không có đơn vị mã 999999 trong phạm vi của bạn.") in errors
-    assert len(errors) == 3
+    far = world.units["Hợp tác xã Chè Phú Bình"].id
+    assert ("6", "Đơn vị công tác", f"Không có đơn vị mã {far} trong phạm vi của bạn.") in errors  # another district's
+    assert len(errors) == 4
     assert db.session.scalar(select(Enrollment.id).where(Enrollment.class_id == host_class.id)) is None
 
 
