@@ -5,8 +5,8 @@ Rules:
   exports write it: "Sở Nội vụ (mã 12)"), or its name or short name compared without diacritics, case or
   repeated spaces (`app.text.fold`);
 - it is looked up only among the units the user may choose for this class (`choosable_units`: those they may
-  name as a class's host, `queries.host_unit_ids`, and the class's own host unit), plus the unit the matched
-  person already works in, so an export always imports back;
+  name as a class's host, `queries.host_unit_ids`, not closed, and the class's own host unit), plus the unit
+  the matched person already works in, so an export always imports back;
 - a name that two choosable units share (after folding) is ambiguous unless one of them is the person's own
   unit; an unknown code or name is a row error naming the row and the column;
 - an empty value of a class whose audience is civil servants (`civil_servant`) and that has a host unit is the
@@ -27,6 +27,7 @@ from app.extensions import db
 from app.imports.spec import RowError
 from app.models import Unit
 from app.text import fold
+from app.timeutil import local_today
 from app.training.queries import host_unit_ids
 
 __all__ = ["CIVIL_SERVANT", "Workplaces", "choosable_units", "default_unit", "label", "parse", "resolve"]
@@ -34,8 +35,9 @@ __all__ = ["CIVIL_SERVANT", "Workplaces", "choosable_units", "default_unit", "la
 CIVIL_SERVANT = "civil_servant"
 _CODE = re.compile(r"(?:#|mã\s*)?(\d{1,9})", re.IGNORECASE)
 _TRAILING_CODE = re.compile(r"\((?:mã|ma)\s*(\d{1,9})\)\s*$", re.IGNORECASE)
-# a short name, where the unit registry keeps one
+# a short name and a closing day, where the unit registry keeps them
 _NAME_COLUMNS = tuple(c for c in (Unit.name, getattr(Unit, "short_name", None)) if c is not None)
+_unit_valid_to = getattr(Unit, "valid_to", None)
 
 
 def label(unit_id: int, name: str) -> str:
@@ -56,8 +58,11 @@ def parse(value: str) -> tuple[int | None, str]:
 
 
 def choosable_units(user, training_class):
-    """The ids of the units `user` may give as a learner's workplace in `training_class` (a select)."""
+    """The ids of the units `user` may give as a learner's workplace in `training_class` (a select): not
+    closed before today, where units are closed."""
     allowed = select(Unit.id).where(Unit.id.in_(host_unit_ids(user))) if user is not None else select(Unit.id)
+    if _unit_valid_to is not None:
+        allowed = allowed.where(or_(_unit_valid_to.is_(None), _unit_valid_to >= local_today()))
     if training_class.host_unit_id:
         allowed = select(Unit.id).where(or_(Unit.id.in_(allowed), Unit.id == training_class.host_unit_id))
     return allowed
