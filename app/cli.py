@@ -289,8 +289,10 @@ def settings_set(key: str, value: int) -> None:
 def _commands() -> tuple[click.Command, ...]:
     from app.network.cli import network_cli
     from app.reports.cli import reports_cli
+    from app.units.cli import units_cli
 
-    return (areas_cli, demo_cmd, users_cli, settings_cli, network_cli, plan_cli, jobs_cli, scheduler_cmd, reports_cli)
+    return (areas_cli, demo_cmd, users_cli, settings_cli, network_cli, plan_cli, jobs_cli, scheduler_cmd, reports_cli,
+            units_cli)
 
 
 def register(app: Flask) -> None:

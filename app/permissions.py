@@ -18,7 +18,9 @@ Rules:
   - `record_district_plan`: steering and admin any district; an area coordinator the districts inside their
     area subtree (a unit coordinator none);
   - `see_unit_targets`: those who see every unit, and users scoped to a unit (not an area coordinator, whose
-    figures are the area dashboard's).
+    figures are the area dashboard's);
+  - `manage_units`: steering and admin the whole unit tree; a unit coordinator the units of their own subtree
+    (their own unit included); an area coordinator none (they see the units placed in their area, read only).
 - `home_for(user)` says which page is a role's home (dashboard).
 Refusals answer 404 where the page does not exist for the role (like an id outside one's scope); the plan and
 gap pages answer 403 for a visible object one may not change — the views keep their status codes.
@@ -82,7 +84,8 @@ ACTIONS: dict[str, frozenset[str]] = {
     "switch_map": ADMINS,  # move the data to a new administrative map
     "admin_users": ADMINS,
     "run_jobs": ADMINS,
-    "review_learning_records": MANAGERS,  # online learning records held for review, and matching them again
+    "review_learning_records": MANAGERS,
+    "manage_units": MANAGERS,  # create, edit, close units; the unit import (rule below)  # online learning records held for review, and matching them again
 }
 
 
@@ -121,7 +124,17 @@ def _sees_units(user, obj) -> bool:
     return s.everything or bool(s.unit_path)
 
 
+def _manages_unit(user, unit) -> bool:
+    s = scope_of(user)
+    if s.everything:
+        return True
+    if user.role != COORDINATOR or not s.unit_path:
+        return False
+    return unit is None or unit.path.startswith(s.unit_path)
+
+
 RULES: dict[str, Callable[[object, object], bool]] = {
+    "manage_units": _manages_unit,
     "change_data": _in_scope,
     "change_class": _in_scope,
     "place_area": _in_scope,

@@ -7,8 +7,11 @@ account. Each case then runs in its own fresh process, so its peak resident memo
 the figure printed next to it is that peak and the process's resident memory before the export started.
 
     python -m bench.exports [--rows 200000] [--db PATH]
+    python -m bench.exports --demo PATH      # an existing demo database, e.g. `lantoa demo --size province`
 
-`--db PATH` keeps the built database at PATH and reuses it when it already has the rows.
+`--db PATH` keeps the built database at PATH and reuses it when it already has the rows. `--demo PATH` times the
+background CSV and xlsx of the whole learner list of a demo database (steering account `bcd`): at province scale
+the real path for the 1.14M learners, which a request may not stream (a worker is stopped after 30 s).
 """
 
 from __future__ import annotations
@@ -80,7 +83,7 @@ def _row_count(path: Path) -> int:
             return -1
 
 
-def case(path: Path, name: str) -> dict:
+def case(path: Path, name: str, username: str = "bench_steering") -> dict:
     """One export, timed, in this (fresh) process."""
     from sqlalchemy import select
 
@@ -92,7 +95,7 @@ def case(path: Path, name: str) -> dict:
     with app.app_context():
         files.LARGE_EXPORT = 10**9  # the request path streams whatever the size
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        user = db.session.scalar(select(User).where(User.username == "bench_steering"))
+        user = db.session.scalar(select(User).where(User.username == username))
         started = time.perf_counter()
         if name == "stream_csv":
             client = app.test_client()
@@ -121,14 +124,19 @@ def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="bench.exports")
     parser.add_argument("--rows", type=int, default=200_000)
     parser.add_argument("--db", type=Path)
+    parser.add_argument("--demo", type=Path)
     parser.add_argument("--case", choices=CASES)
     args = parser.parse_args(argv)
     if args.case:  # a child: one case, its figures as JSON on the last line
-        print(json.dumps(case(args.db, args.case)))
+        print(json.dumps(case(args.demo or args.db, args.case, "bcd" if args.demo else "bench_steering")))
+        return
+    env = dict(os.environ, LANTOA_ENV="test")
+    if args.demo:
+        for name in CASES[1:]:
+            _report(args.demo, name, env, demo=True)
         return
     folder = None if args.db else Path(tempfile.mkdtemp(prefix="lantoa-bench-exports-"))
     path = args.db or folder / "bench.db"
-    env = dict(os.environ, LANTOA_ENV="test")
     if _row_count(path) != args.rows:
         path.unlink(missing_ok=True)
         started = time.perf_counter()
@@ -143,10 +151,10 @@ def main(argv: list[str]) -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def _report(path: Path, name: str, env: dict) -> None:
+def _report(path: Path, name: str, env: dict, demo: bool = False) -> None:
     """Run one case in a fresh process and print its figures."""
-    out = subprocess.run([sys.executable, "-m", "bench.exports", "--db", str(path), "--case", name],
-                         check=True, env=env, capture_output=True, text=True).stdout
+    out = subprocess.run([sys.executable, "-m", "bench.exports", "--demo" if demo else "--db", str(path),
+                          "--case", name], check=True, env=env, capture_output=True, text=True).stdout
     r = json.loads(out.strip().splitlines()[-1])
     print(f"{name:16s} {r['rows']:>9,} rows in {r['seconds']:6.2f} s = {r['rows'] / r['seconds']:>9,.0f} rows/s, "
           f"{r['bytes'] / 2**20:6.1f} MB file, peak RSS {r['peak_rss_mb']:.0f} MB "

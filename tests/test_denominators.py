@@ -52,7 +52,12 @@ def test_a_dry_run_then_the_import(client, login_as, world):
     assert "Đã nhập 1 dòng địa bàn và 1 dòng đơn vị" in response.get_data(as_text=True)
     row = db.session.scalar(select(AreaPopulation).where(AreaPopulation.year == 2025))
     assert (row.area_id, row.working_age, row.business_owners, row.is_estimate) == (world.dai_tu.id, 120000, 5000, True)
-    assert unit.headcount == 75
+    assert (unit.headcount, unit.headcount_year, unit.headcount_source) == (75, 2025, "Sở Nội vụ")
+    exported = client.get("/exports/denominators.csv")
+    assert f",{unit.id},2025,,,75,Sở Nội vụ,," in exported.get_data(as_text=True)  # written back with the headcount
+    exported.close()
+    _post(client, KEYS + f";{unit.id};;;;80;;\n", dry_run=False)  # a row without year and source keeps them
+    assert (unit.headcount, unit.headcount_year, unit.headcount_source) == (80, 2025, "Sở Nội vụ")
 
 
 def test_the_template_imports_back_unchanged(client, login_as):

@@ -164,6 +164,12 @@ def user_data(w, **kw):
             "active": "y", **kw}
 
 
+def unit_data(w, **kw):
+    return {"name": "Trường thử phạm vi", "short_name": "", "kind": "school", "area_id": str(_commune(w.dai_tu).id),
+            "parent_id": str(_unit(w, "Sở Giáo dục và Đào tạo").id), "headcount": "", "headcount_year": "",
+            "headcount_source": "", "contact": "", "valid_from": "2025-09-01", **kw}
+
+
 @dataclass
 class Case:
     """Post `data` with `foreign` in the field as `user` to `url`; then with `own` (a choice the user has)."""
@@ -188,7 +194,9 @@ def _value(spec, w):
 
 CLASS_NEW = "/classes/new"
 OUT_OF_SCOPE = message_for("out_of_scope")
-HUGE = "99999999999999999999"  # no row has it; unchecked, it overflows the database's integer (a 500)
+HUGE = "99999999999999999999"
+UNIT_PARENT = "Đơn vị cấp trên không có hoặc nằm ngoài phạm vi quản lý của bạn."
+UNIT_AREA = "Địa bàn không có trên bản đồ đang dùng."  # no row has it; unchecked, it overflows the database's integer (a 500)
 REGISTRY: dict[tuple[str, str], list[Case]] = {
     ("app.training.forms.ClassForm", "trainer_id"): [
         Case("coord_daitu", CLASS_NEW, coord_class_data, lambda w: _trainer(w, "Phạm Văn Bình").id,
@@ -304,6 +312,22 @@ REGISTRY: dict[tuple[str, str], list[Case]] = {
              setup=_duplicate, label="no such number"),
         Case("coord_daitu", lambda w: f"/people/{w.extra['survivor']}/merge", {}, "abc",
              lambda w: w.extra["duplicate"], message="Nhập một số nguyên.", setup=_duplicate, label="not a number"),
+    ],
+    ("app.units.forms.UnitForm", "parent_id"): [
+        Case("coord_edu", "/units/new", unit_data, lambda w: _unit(w, "Hợp tác xã Chè Phú Bình").id,
+             lambda w: _unit(w, "Sở Giáo dục và Đào tạo").id, message=UNIT_PARENT),
+        Case("steering", "/units/new", unit_data, HUGE, lambda w: _unit(w, "Sở Giáo dục và Đào tạo").id,
+             message=UNIT_PARENT, label="no such number"),
+        Case("coord_edu", lambda w: f"/units/{_unit(w, 'Trường THPT Đại Từ').id}/edit",
+             lambda w: unit_data(w, name="Trường THPT Đại Từ", headcount="50", valid_from="2024-12-01"),
+             lambda w: _unit(w, "Hợp tác xã Chè Phú Bình").id, lambda w: _unit(w, "Sở Giáo dục và Đào tạo").id,
+             message=UNIT_PARENT, label="edit"),
+    ],
+    ("app.units.forms.UnitForm", "area_id"): [
+        Case("steering", "/units/new", unit_data, lambda w: _loose_commune(_newest_top()).id,
+             lambda w: _commune(w.dai_tu).id, message=UNIT_AREA, label="another map"),
+        Case("coord_edu", "/units/new", unit_data, lambda w: _missing(Area), lambda w: _commune(w.dai_tu).id,
+             message=UNIT_AREA),
     ],
     ("app.admin.forms.UserForm", "scope_area_id"): [
         Case("admin", "/admin/users/new", user_data, lambda w: _missing(Area), lambda w: w.dai_tu.id),
@@ -425,7 +449,9 @@ RAW_FORM_ARG = re.compile(r"""request\.form\.get(?:list)?\(\s*["'](\w+_ids?)["']
 
 QUERY_IDS = {
     "area_id": [("/trainers/", lambda w: w.phu_binh.id, lambda w: w.dai_tu.id),
-                ("/exports/trainers.csv", lambda w: w.phu_binh.id, lambda w: w.dai_tu.id)],
+                ("/exports/trainers.csv", lambda w: w.phu_binh.id, lambda w: w.dai_tu.id),
+                ("/units/", lambda w: w.phu_binh.id, lambda w: w.dai_tu.id),
+                ("/exports/units.csv", lambda w: w.phu_binh.id, lambda w: w.dai_tu.id)],
     "unit_id": [("/trainers/", lambda w: w.units["Hợp tác xã Chè Phú Bình"].id,
                  lambda w: w.units["Trường THPT Đại Từ"].id),
                 ("/exports/trainers.csv", lambda w: w.units["Hợp tác xã Chè Phú Bình"].id,

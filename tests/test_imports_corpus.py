@@ -19,12 +19,13 @@ from app.models import Area, AreaPopulation, AuditEvent, Enrollment, Person, Tra
 from app.network.imports import SPEC as TRAINER_SPEC
 from app.targets.denominators import SPEC as DENOMINATOR_SPEC
 from app.training.roster import SPEC as ROSTER_SPEC
+from app.units.imports import SPEC as UNIT_SPEC
 from tests.conftest import post_form
 from tests.factories import make_class
 from tests.imports_corpus import bad_cells, bad_files, good_files
 
 DATA = Path(__file__).parent / "data" / "imports"
-IMPORTS = ("roster", "trainers", "denominators")
+IMPORTS = ("roster", "trainers", "denominators", "units")
 
 
 @dataclass
@@ -54,13 +55,17 @@ def case(request, world) -> Case:
                     {"full_name": 'Giảng Viên "Kho"', "phone": "0981000031", "mentor_phone": root_phone,
                      "tier": "Giảng viên cơ sở", "max_level": 1, "area_code": code, "certified_on": "20/05/2025"},
                     "full_name")
+    if request.param == "units":
+        return Case("steering", "/units/import", {}, {"dry_run": "y"}, UNIT_SPEC,
+                    {"ten": 'Trường "Kho" Thử', "loai": "Trường học", "ma_dia_ban": "D171", "nhan_su": 40, "nam": 2025,
+                     "nguon": "Sở GD", "tu_ngay": "01/09/2025"}, "ten")
     return Case("steering", "/targets/denominators", {}, {"dry_run": "y"}, DENOMINATOR_SPEC,
                 {"ma_dia_ban": "D171", "nam": 2031, "lao_dong": 120000, "nguon": 'Cục "Thống kê" tỉnh'}, "nguon")
 
 
 def _state(app) -> tuple:
     counts = tuple(db.session.scalar(select(func.count()).select_from(m))
-                   for m in (Person, Trainer, Enrollment, AreaPopulation, AuditEvent))
+                   for m in (Person, Trainer, Enrollment, AreaPopulation, AuditEvent, Unit))
     headcounts = db.session.scalar(select(func.coalesce(func.sum(Unit.headcount), 0)))
     folder = Path(app.config["LANTOA_UPLOAD_DIR"])
     return counts, headcounts, sorted(p.name for p in folder.rglob("*"))

@@ -102,3 +102,24 @@ def test_a_clean_file_imports_mentors_first(client, login_as, world):
     child, grandchild = by_phone["+84981000011"], by_phone["+84981000012"]
     assert child.mentor_id == root.id and grandchild.mentor_id == child.id
     assert grandchild.path == f"{root.path}{child.id}/{grandchild.id}/" and grandchild.generation == 2
+
+
+def test_link_errors_name_rows_and_mentors_never_internal_ids(client, login_as, world):
+    login_as("coord_daitu")
+    code = _commune_code(world)
+    root = world.trainers["Nguyễn Văn Đại"]
+    root_person = db.session.get(Person, root.person_id)
+    root_phone = root_person.phone.replace("+84", "0")
+    root.max_level = 1
+    db.session.flush()
+    rows = [
+        f"Cao Hơn Thầy,0981000021,,{root_phone},Giảng viên cơ sở,2,{code},,",  # row 2: above the mentor's level
+        f"Vòng Một,0981000024,,0981000025,Giảng viên cơ sở,1,{code},,",  # rows 3-4: a loop in the batch
+        f"Vòng Hai,0981000025,,0981000024,Giảng viên cơ sở,1,{code},,",
+    ]
+    html = _upload(client, "\n".join([HEADER, *rows]), "check").get_data(as_text=True)
+    assert (f"Bậc giảng dạy (2) cao hơn bậc của người hướng dẫn {root_person.full_name} ({root_phone}) (1)."
+            in html)
+    assert "vòng lặp trong mạng lưới: dòng 3 (Vòng Một) → dòng 4 (Vòng Hai) → dòng 3 (Vòng Một)" in html or \
+        "vòng lặp trong mạng lưới: dòng 4 (Vòng Hai) → dòng 3 (Vòng Một) → dòng 4 (Vòng Hai)" in html
+    assert "(mã " not in html

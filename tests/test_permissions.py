@@ -57,6 +57,7 @@ switch_map             x     .        .           .       .
 admin_users            x     .        .           .       .
 run_jobs               x     .        .           .       .
 review_learning_records x    x        x           .       .
+manage_units           x     x        .           .       .
 """
 
 

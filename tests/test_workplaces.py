@@ -186,3 +186,21 @@ def test_a_column_headed_ma_don_vi_is_the_workplace(client, login_as, host_class
                  header="Họ và tên,Số điện thoại,Mã đơn vị\n")
     assert "Đã nhập 1 học viên" in html, _errors(html)
     assert _unit_of("+84987100071") == units["school"].id
+
+
+def test_a_short_name_matches_and_a_closed_unit_is_not_chosen(client, login_as, host_class, units, world):
+    from datetime import date
+
+    units["noi_vu"].set_name("Phòng Nội vụ Đại Từ", "PNV Đại Từ")
+    closed = make_unit("Phòng Công Thương Đại Từ", world.dai_tu)
+    closed.valid_to = date(2025, 6, 30)
+    db.session.flush()
+    login_as("trainer_daitu")
+    html = _post(client, host_class.id, ["Người Viết Tắt,0987100091,pnv dai tu",
+                                        "Người Đơn Vị Đóng,0987100092,Phòng Công Thương Đại Từ",
+                                        f"Người Mã Đóng,0987100093,{closed.id}"], action="check")
+    assert _errors(html) == [
+        ("3", "Đơn vị công tác", "Không có đơn vị “Phòng Công Thương Đại Từ” trong phạm vi của bạn."),
+        ("4", "Đơn vị công tác", f"Không có đơn vị mã {closed.id} trong phạm vi của bạn.")]
+    assert "Đã nhập 1 học viên" in _post(client, host_class.id, ["Người Viết Tắt,0987100091,pnv dai tu"])
+    assert _unit_of("+84987100091") == units["noi_vu"].id

@@ -22,7 +22,7 @@ from app.demo.accounts import ensure_accounts
 from app.demo.assignments import load_demo_neighbours, seed_assignments
 from app.demo.cascade import SIZES, Cascade, District
 from app.demo.plan import seed_plan
-from app.demo.units import PROVINCE_SEAT, UNITS
+from app.demo.units import HEADCOUNT_SOURCE, HEADCOUNT_YEAR, PROVINCE_SEAT, SHORT_NAMES, UNITS
 from app.extensions import db
 from app.models import (
     Area,
@@ -36,7 +36,6 @@ from app.models import (
     Unit,
 )
 from app.rankings import totals
-from app.text import fold
 from app.timeutil import local_today
 from app.web.formatting import vn_number
 
@@ -118,8 +117,9 @@ def _units(valid_from) -> list[dict]:
         if name in existing:
             continue
         district = areas[district_code or PROVINCE_SEAT]
-        unit = Unit(name=name, search_key=fold(name), kind=kind, area_id=district.id, headcount=headcount,
-                    parent_id=existing[parent].id if parent else None, path="")
+        unit = Unit(kind=kind, area_id=district.id, headcount=headcount, headcount_year=HEADCOUNT_YEAR,
+                    headcount_source=HEADCOUNT_SOURCE, parent_id=existing[parent].id if parent else None, path="")
+        unit.set_name(name, SHORT_NAMES.get(name))
         db.session.add(unit)
         db.session.flush()
         unit.path = (existing[parent].path if parent else "/") + f"{unit.id}/"

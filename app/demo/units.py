@@ -1,7 +1,24 @@
 """Realistic organisations of Thái Nguyên for the demo (synthetic headcounts).
 
 Each entry: (name, kind, district code or None for the province seat, headcount, parent name or None).
+Units are in force from the registry's first day (1/12/2024, the oldest map); their headcounts are illustrative,
+recorded as such (`HEADCOUNT_YEAR`, `HEADCOUNT_SOURCE`); `SHORT_NAMES` are the names in common use.
 """
+
+HEADCOUNT_YEAR = 2025
+HEADCOUNT_SOURCE = "Số liệu minh họa (dữ liệu mẫu)"
+SHORT_NAMES = {
+    "Sở Lao động - Thương binh và Xã hội": "Sở LĐ-TB&XH",
+    "Sở Thông tin và Truyền thông": "Sở TT&TT",
+    "Sở Giáo dục và Đào tạo": "Sở GD&ĐT",
+    "Sở Khoa học và Công nghệ": "Sở KH&CN",
+    "Văn phòng UBND tỉnh": "VP UBND tỉnh",
+    "Ban Quản lý các khu công nghiệp": "BQL các KCN",
+    "Đài Phát thanh - Truyền hình tỉnh": "Đài PT-TH tỉnh",
+    "Liên đoàn Lao động tỉnh": "LĐLĐ tỉnh",
+    "Liên minh Hợp tác xã tỉnh": "LM HTX tỉnh",
+    "Đại học Thái Nguyên": "ĐHTN",
+}
 
 PROVINCE_SEAT = "D164"  # Thành phố Thái Nguyên
 

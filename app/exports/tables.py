@@ -22,7 +22,7 @@ from array import array
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -56,7 +56,8 @@ BATCH = 2000
 # each list's file name (without extension) and sheet title
 LIST_FILES = {"trainers": ("giang-vien", "Giảng viên"), "classes": ("lop-hoc", "Lớp học"),
               "learners": ("hoc-vien", "Học viên"), "certificates": ("chung-nhan", "Chứng nhận"),
-              "assignments": ("phan-cong", "Phân công"), "gaps": ("canh-bao", "Cảnh báo")}
+              "assignments": ("phan-cong", "Phân công"), "gaps": ("canh-bao", "Cảnh báo"),
+              "units": ("don-vi", "Đơn vị")}
 
 
 @dataclass
@@ -257,7 +258,7 @@ def gaps(user, args) -> ExportTable:
 def denominators(user, args) -> ExportTable | None:
     """The targets' denominators in the import's columns (app/targets/denominators.py): every area figure whose
     code the import resolves to that same area (the working map, else the newest map with the code), then every
-    unit with a headcount. Units keep no year or source, so those cells stay empty on unit rows."""
+    unit with a headcount, with the year and source of that headcount when the unit has them."""
     from sqlalchemy import exists, literal, null, or_, union_all
 
     from app.areas.maps import working_map
@@ -277,8 +278,8 @@ def denominators(user, args) -> ExportTable | None:
                     AreaPopulation.is_estimate.label("est"), Area.name.label("name"))
              .join(Area, Area.id == AreaPopulation.area_id)
              .where(visible(Area, user), or_(Area.valid_from == day, ~shadowed)))
-    units = (select(literal(1), Unit.id, null(), Unit.id, null(), null(), null(), Unit.headcount, null(), null(),
-                    Unit.name).where(Unit.headcount.is_not(None), visible(Unit, user)))
+    units = (select(literal(1), Unit.id, null(), Unit.id, Unit.headcount_year, null(), null(), Unit.headcount,
+                    Unit.headcount_source, null(), Unit.name).where(Unit.headcount.is_not(None), visible(Unit, user)))
     both = union_all(areas, units).subquery()
     stmt = select(both).order_by(both.c.kind, both.c.code, both.c.year, both.c.name, both.c.key)
     key = both.c.kind * 2**40 + both.c.key
@@ -289,7 +290,37 @@ def denominators(user, args) -> ExportTable | None:
                                   (YES_LABEL if r.est else "không") if r.kind == 0 else "", r.name])
 
 
+def _unit_kind(key: str) -> str:
+    return {"ma_don_vi": "int", "ma_cap_tren": "int", "nhan_su": "int", "nam": "int", "tu_ngay": "date"}.get(key, "text")
+
+
+def units(user, args) -> ExportTable | None:
+    """The unit list (its search, kind, area and state filters) in the unit import's columns
+    (app/units/imports.py), then the parent's name (when the user sees the parent), the area's name and the last
+    day in force (ignored on import)."""
+    from app.models.vocab import UNIT_KINDS
+    from app.timeutil import local_today
+    from app.units.imports import COLUMNS as UNIT_IMPORT_COLUMNS
+    from app.units.queries import unit_filters, unit_list
+
+    if not may(user, "see_network"):
+        return None
+    base = unit_list(user, local_today(), **unit_filters(args))
+    parent = aliased(Unit)
+    stmt = (_reselect(base, Unit.id, Unit.name, Unit.short_name, Unit.kind, Unit.parent_id, Area.code,
+                      Unit.headcount, Unit.headcount_year, Unit.headcount_source, Unit.contact, Unit.valid_from,
+                      case((parent.id.in_(select(Unit.id).where(visible(Unit, user))), parent.name)), Area.name,
+                      Unit.valid_to)
+            .join(Area, Area.id == Unit.area_id).outerjoin(parent, parent.id == Unit.parent_id))
+    columns = [Column(header, _unit_kind(key), 20) for key, header in UNIT_IMPORT_COLUMNS] + [
+        Column("Tên đơn vị cấp trên", width=30), Column("Tên địa bàn", width=24),
+        Column("Hoạt động đến ngày", "date", 14)]
+    return ExportTable(*LIST_FILES["units"], columns, stmt, Unit.id, lambda r: [
+        r[0], r[1], r[2] or "", UNIT_KINDS[r[3]], r[4], r[5], r[6], r[7], r[8] or "", r[9] or "", r[10],
+        r[11] or "", r[12], r[13]])
+
+
 TABLES: dict[str, Callable] = {
     "trainers": trainers, "classes": classes, "learners": learners, "certificates": certificates,
-    "assignments": assignments, "gaps": gaps, "denominators": denominators,
+    "assignments": assignments, "gaps": gaps, "denominators": denominators, "units": units,
 }

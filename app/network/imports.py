@@ -367,9 +367,52 @@ def _links(user, rows: list[Row], batch_phones: dict[str, int], by_row: dict[int
             continue
         link_rows.append({"id": row.temp_id, "mentor_id": mentor_id, "max_level": d.get("max_level")})
         numbers.append(row.number)
-    for problem in validate_links(forest, link_rows):
-        problems.append((numbers[problem.row], column, message_for(problem.code, **problem.params)))
+    found = validate_links(forest, link_rows)
+    if found:
+        who = _names(found, by_row, known)
+        for problem in found:
+            first = problem.params.get("first_row")
+            problems.append((numbers[problem.row], column,
+                             _link_message(problem, who, numbers[first] if first is not None else None)))
     return problems
+
+
+def _names(found, by_row: dict[int, Row], known: _Known) -> dict[int, str]:
+    """Each trainer named by a link problem, as the user knows them: a row of the file ("dòng N, …") or an
+    existing trainer by name and phone, never by an internal id."""
+    ids = {v for p in found for k, v in p.params.items() if k in ("trainer_id", "mentor_id")}
+    ids |= {i for p in found for i in p.params.get("cycle", ())}
+    names: dict[int, str] = {}
+    for row in by_row.values():
+        if row.temp_id in ids and not row.existing:
+            phone = row.data.get("phone")
+            names[row.temp_id] = f"dòng {row.number} ({row.data.get('full_name') or _local(phone or '')})"
+    rest = ids - set(names)
+    for chunk in _chunks(rest):
+        for t in db.session.execute(select(Trainer.id, Person.full_name, Person.phone)
+                                    .join(Person, Person.id == Trainer.person_id).where(Trainer.id.in_(chunk))):
+            names[t.id] = t.full_name + (f" ({_local(t.phone)})" if t.phone else "")
+    return names
+
+
+def _link_message(problem, who: dict[int, str], first_row: int | None) -> str:
+    p = problem.params
+    mentor = who.get(p.get("mentor_id"), "người hướng dẫn này")
+    if problem.code == "unknown_mentor":
+        return f"Không tìm thấy người hướng dẫn {mentor}."
+    if problem.code == "inactive_mentor":
+        return f"Người hướng dẫn {mentor} không còn hoạt động."
+    if problem.code == "mentor_level":
+        return (f"Bậc giảng dạy ({p['trainee_level']}) cao hơn bậc của người hướng dẫn {mentor} "
+                f"({p['mentor_level']}).")
+    if problem.code == "second_mentor":
+        return "Giảng viên này đã có người hướng dẫn khác" + (f" ở dòng {first_row}." if first_row else ".")
+    if problem.code == "cycle":
+        loop = " → ".join(who.get(i, "?") for i in (*p["cycle"], p["cycle"][0]))
+        return f"Liên kết này tạo thành vòng lặp trong mạng lưới: {loop}."
+    if problem.code == "self_mentor":
+        return message_for("self_mentor")
+    return message_for(problem.code, **p)
 
 
 def apply(user, rows: list[Row]) -> int:

@@ -10,8 +10,9 @@ Rules:
 - an area row gives the working-age population and/or the business owners for (area, year), stored in
   `area_populations` (a new row needs the working-age figure); a unit row gives its civil-servant headcount,
   stored on the unit; figures are whole numbers ≥ 0 ("120.000" reads as 120000); the year lies in 2000–2100;
-  an area row needs its year and its source (fitting its column); a unit keeps no year or source, so a unit row
-  may leave them empty (the export, `/exports/denominators.<xlsx|csv>`, does);
+  an area row needs its year and its source (fitting its column); a unit row may leave them empty (a unit's
+  headcount keeps the year and source it had), and when given they are stored with the headcount
+  (`units.headcount_year`, `headcount_source`; the export, `/exports/denominators.<xlsx|csv>`, writes them back);
 - one (area, year) or unit appears once in a file; the template's example rows are skipped;
 - `check` lists every bad row (row number, column, Vietnamese reason) and changes nothing; `apply` writes all
   rows only when there is no error (all or nothing), with one audit event.
@@ -129,7 +130,12 @@ def apply(checked: list[dict]) -> dict[str, int]:
     counts = {"areas": 0, "units": 0}
     for row in checked:
         if row["kind"] == "unit":
-            db.session.get(Unit, row["id"]).headcount = row["headcount"]
+            unit = db.session.get(Unit, row["id"])
+            unit.headcount = row["headcount"]
+            if row["year"] is not None:
+                unit.headcount_year = row["year"]
+            if row["source"]:
+                unit.headcount_source = row["source"]
             counts["units"] += 1
             continue
         population = existing.get((row["id"], row["year"]))

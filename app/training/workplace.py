@@ -35,9 +35,6 @@ __all__ = ["CIVIL_SERVANT", "Workplaces", "choosable_units", "default_unit", "la
 CIVIL_SERVANT = "civil_servant"
 _CODE = re.compile(r"(?:#|mã\s*)?(\d{1,9})", re.IGNORECASE)
 _TRAILING_CODE = re.compile(r"\((?:mã|ma)\s*(\d{1,9})\)\s*$", re.IGNORECASE)
-# a short name and a closing day, where the unit registry keeps them
-_NAME_COLUMNS = tuple(c for c in (Unit.name, getattr(Unit, "short_name", None)) if c is not None)
-_unit_valid_to = getattr(Unit, "valid_to", None)
 
 
 def label(unit_id: int, name: str) -> str:
@@ -58,11 +55,10 @@ def parse(value: str) -> tuple[int | None, str]:
 
 
 def choosable_units(user, training_class):
-    """The ids of the units `user` may give as a learner's workplace in `training_class` (a select): not
-    closed before today, where units are closed."""
+    """The ids of the units `user` may give as a learner's workplace in `training_class` (a select): those
+    not closed before today."""
     allowed = select(Unit.id).where(Unit.id.in_(host_unit_ids(user))) if user is not None else select(Unit.id)
-    if _unit_valid_to is not None:
-        allowed = allowed.where(or_(_unit_valid_to.is_(None), _unit_valid_to >= local_today()))
+    allowed = allowed.where(or_(Unit.valid_to.is_(None), Unit.valid_to >= local_today()))
     if training_class.host_unit_id:
         allowed = select(Unit.id).where(or_(Unit.id.in_(allowed), Unit.id == training_class.host_unit_id))
     return allowed
@@ -79,7 +75,7 @@ class Workplaces:
     """The choosable units by code and by folded name (and short name), read once per import."""
 
     def __init__(self, user, training_class, own_units: Iterable[int] = ()):
-        rows = db.session.execute(select(Unit.id, *_NAME_COLUMNS).where(
+        rows = db.session.execute(select(Unit.id, Unit.name, Unit.short_name).where(
             or_(Unit.id.in_(choosable_units(user, training_class)), Unit.id.in_(set(own_units))))).all()
         self.ids = {r[0] for r in rows}
         self.by_name: dict[str, set[int]] = {}

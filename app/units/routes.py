@@ -1,12 +1,24 @@
-from flask import Blueprint, render_template, request
+"""The unit registry pages: the list (search, kind, area, state, paging), a unit's page, create, edit, close, and
+the import (template, dry run, all or nothing). Thin views: reads in `queries`, changes in `operations`."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
+from app.errors import OperationError
 from app.extensions import db
-from app.models import Trainer, Unit
-from app.models.vocab import UNIT_KINDS
-from app.scope import get_or_404, scoped
-from app.web.lists import apply_search, paginate, search_text
+from app.imports.read import MAX_BYTES
+from app.models import Area, Trainer, Unit, UnitName
+from app.permissions import may, require
+from app.scope import get_or_404, scope_of, scoped, visible
+from app.timeutil import local_today
+from app.units import imports, operations, queries
+from app.units.forms import CloseForm, UnitForm, UnitImportForm
+from app.web.lists import paginate
+from app.web.templates_xlsx import XLSX_MIMETYPE
 
 bp = Blueprint("units", __name__, url_prefix="/units")
 
@@ -14,28 +26,154 @@ bp = Blueprint("units", __name__, url_prefix="/units")
 @bp.get("/")
 @login_required
 def index():
-    q = search_text()
-    kind = request.args.get("kind", "")
-    stmt = scoped(Unit, current_user).order_by(Unit.name)
-    if q:
-        stmt = apply_search(stmt, Unit.search_key, q)
-    if kind in UNIT_KINDS:
-        stmt = stmt.where(Unit.kind == kind)
+    require("see_network")
+    filters = queries.unit_filters(request.args)
+    stmt = queries.unit_list(current_user, local_today(), **filters).options(
+        selectinload(Unit.area), selectinload(Unit.parent))
     page = paginate(stmt)
     ids = [u.id for u in page.items]
     trainer_counts = dict(db.session.execute(
         select(Trainer.unit_id, func.count(Trainer.id)).where(Trainer.unit_id.in_(ids)).group_by(Trainer.unit_id)
     ).all()) if ids else {}
-    return render_template("units/index.html", page=page, q=q, kind=kind, trainer_counts=trainer_counts)
+    parents = {u.parent_id for u in page.items if u.parent_id}
+    shown = set(db.session.scalars(select(Unit.id).where(Unit.id.in_(parents), visible(Unit, current_user)))) \
+        if parents else set()  # a parent outside the user's scope is not named
+    return render_template("units/index.html", page=page, filters=filters, trainer_counts=trainer_counts, shown=shown,
+                           areas=queries.filter_area_choices(current_user), states=queries.STATES,
+                           may_manage=may(current_user, "manage_units"))
 
 
 @bp.get("/<int:unit_id>")
 @login_required
 def show(unit_id: int):
     unit = get_or_404(Unit, unit_id, current_user)
-    children = list(db.session.scalars(scoped(Unit, current_user).where(Unit.parent_id == unit.id)))
+    area = db.session.get(Area, unit.area_id)
+    parent = db.session.scalar(scoped(Unit, current_user).where(Unit.id == unit.parent_id)) if unit.parent_id else None
+    children = list(db.session.scalars(scoped(Unit, current_user).where(Unit.parent_id == unit.id)
+                                       .order_by(Unit.search_key, Unit.id)))
+    names = list(db.session.scalars(select(UnitName).where(UnitName.unit_id == unit.id)
+                                    .order_by(UnitName.valid_from.desc(), UnitName.id.desc())))
     trainers = list(db.session.execute(
         select(Trainer.id, Trainer.tier, Trainer.status, Trainer.generation)
         .where(Trainer.unit_id == unit.id).order_by(Trainer.id).limit(100)
     ))
-    return render_template("units/show.html", unit=unit, children=children, trainers=trainers)
+    return render_template("units/show.html", unit=unit, area=area, parent=parent, children=children, names=names,
+                           trainers=trainers, may_manage=may(current_user, "manage_units", unit),
+                           today=local_today())
+
+
+def _form_choices(form: UnitForm, unit: Unit | None = None) -> None:
+    today = local_today()
+    required = not scope_of(current_user).everything and (unit is None or unit.parent_id is not None)
+    form.parent_id.choices = queries.parent_choices(current_user, today, required)
+    form.area_id.choices = queries.area_choices(current_user)
+    if unit is not None:  # its own parent and area are offered even outside the choices
+        from app.web.choices import choices
+
+        own = []
+        if unit.parent_id and unit.parent_id not in {c.value for c in form.parent_id.choices}:
+            own.append((unit.parent_id, db.session.get(Unit, unit.parent_id).name))
+        form.parent_id.choices += choices(own)
+        if unit.area_id not in {c.value for c in form.area_id.choices}:
+            form.area_id.choices += choices([(unit.area_id, db.session.get(Area, unit.area_id).name)])
+
+
+def _fields(form: UnitForm) -> operations.UnitFields:
+    def text(value):
+        return (value or "").strip() or None
+
+    return operations.UnitFields(
+        name=(form.name.data or "").strip(), short_name=text(form.short_name.data), kind=form.kind.data,
+        parent_id=form.parent_id.data or None, area_id=form.area_id.data, headcount=form.headcount.data,
+        headcount_year=form.headcount_year.data, headcount_source=text(form.headcount_source.data),
+        contact=text(form.contact.data), valid_from=form.valid_from.data)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    require("manage_units")
+    form = UnitForm()
+    _form_choices(form)
+    if request.method == "GET":
+        form.valid_from.data = local_today()
+        parent = request.args.get("parent", 0, type=int)
+        if parent and any(c.value == parent for c in form.parent_id.choices):
+            form.parent_id.data = parent
+    if form.validate_on_submit():
+        try:
+            unit = operations.create_unit(current_user, _fields(form), local_today())
+        except OperationError as error:
+            error.apply_to(form)
+        else:
+            flash(f"Đã thêm đơn vị {unit.name}.", "success")
+            return redirect(url_for("units.show", unit_id=unit.id))
+    return render_template("units/form.html", form=form, unit=None)
+
+
+@bp.route("/<int:unit_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(unit_id: int):
+    unit = get_or_404(Unit, unit_id, current_user)
+    require("manage_units", unit)
+    form = UnitForm()
+    _form_choices(form, unit)
+    if request.method == "GET":
+        form.fill(unit)
+    if form.validate_on_submit():
+        try:
+            changed = operations.edit_unit(current_user, unit, _fields(form), local_today())
+        except OperationError as error:
+            error.apply_to(form)
+        else:
+            flash("Đã lưu đơn vị." if changed else "Không có gì thay đổi.", "success")
+            return redirect(url_for("units.show", unit_id=unit.id))
+    return render_template("units/form.html", form=form, unit=unit)
+
+
+@bp.route("/<int:unit_id>/close", methods=["GET", "POST"])
+@login_required
+def close(unit_id: int):
+    unit = get_or_404(Unit, unit_id, current_user)
+    require("manage_units", unit)
+    form = CloseForm()
+    if request.method == "GET":
+        form.valid_to.data = local_today()
+    if form.validate_on_submit():
+        try:
+            operations.close_unit(current_user, unit, form.valid_to.data)
+        except OperationError as error:
+            error.apply_to(form)
+        else:
+            flash(f"Đã ghi nhận đơn vị {unit.name} ngừng hoạt động.", "success")
+            return redirect(url_for("units.show", unit_id=unit.id))
+    return render_template("units/close.html", form=form, unit=unit)
+
+
+@bp.get("/import/template.xlsx")
+@login_required
+def import_template():
+    require("manage_units")
+    return Response(imports.template(), mimetype=XLSX_MIMETYPE,
+                    headers={"Content-Disposition": "attachment; filename=mau-don-vi.xlsx"})
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@login_required
+def import_units():
+    require("manage_units")
+    form = UnitImportForm()
+    errors, checked, written, parsed = [], None, None, None
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            parsed = imports.read_table(upload.filename or "", upload.read(MAX_BYTES + 1))
+        except imports.ImportFileError as error:
+            form.file.errors = [str(error)]
+        else:
+            errors, checked = imports.check(current_user, parsed, local_today())
+            if not errors and not form.dry_run.data:
+                written = imports.apply(current_user, checked, local_today())
+    return render_template("units/import.html", form=form, errors=errors, checked=checked, written=written,
+                           parsed=parsed, summary=imports.summary(checked) if checked else None), \
+        400 if errors else 200
