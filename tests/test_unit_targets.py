@@ -94,6 +94,8 @@ def test_a_unit_coordinator_gets_their_unit_page_from_the_menu(client, login_as,
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/targets/units/{parent.id}")
     page = client.get(f"/targets/units/{department.id}").get_data(as_text=True)
     assert "UBND huyện Đại Từ" in page  # the way back up
+    home = client.get("/", follow_redirects=True).get_data(as_text=True)  # their home: the unit's page
+    assert f'href="/targets/units/{parent.id}"' in home
     assert client.get(f"/targets/units/{world.units['Sở Giáo dục và Đào tạo'].id}").status_code == 404
 
 
