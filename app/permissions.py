@@ -17,6 +17,8 @@ Rules:
     their unit's subtree leads (an area coordinator none);
   - `record_district_plan`: steering and admin any district; an area coordinator the districts inside their
     area subtree (a unit coordinator none);
+  - `see_unit_targets`: those who see every unit, and users scoped to a unit (not an area coordinator, whose
+    figures are the area dashboard's);
   - `manage_units`: steering and admin the whole unit tree; a unit coordinator the units of their own subtree
     (their own unit included); an area coordinator none (they see the units placed in their area, read only).
 - `home_for(user)` says which page is a role's home (dashboard).
@@ -59,6 +61,7 @@ ACTIONS: dict[str, frozenset[str]] = {
     "see_plans": READERS,
     "see_reports": READERS,
     "see_targets": READERS,
+    "see_unit_targets": READERS,  # the unit indicator page (rule below)
     "see_gaps": READERS,
     "see_jobs": ADMINS,
     "see_audit": ADMINS,
@@ -116,6 +119,11 @@ def _district_in_area(user, district) -> bool:
     return user.role == COORDINATOR and bool(s.area_path) and district.path.startswith(s.area_path)
 
 
+def _sees_units(user, obj) -> bool:
+    s = scope_of(user)
+    return s.everything or bool(s.unit_path)
+
+
 def _manages_unit(user, unit) -> bool:
     s = scope_of(user)
     if s.everything:
@@ -133,6 +141,7 @@ RULES: dict[str, Callable[[object, object], bool]] = {
     "register_class": _has_trainer_record,
     "update_activity": _leads_activity,
     "record_district_plan": _district_in_area,
+    "see_unit_targets": _sees_units,
 }
 
 

@@ -58,6 +58,10 @@ def test_cascade_is_realistic(districts):
     persons = {p["id"]: p for p in rows.persons}
     assert all(t["search_key"] == persons[t["person_id"]]["search_key"] for t in rows.trainers)
     assert 50_000 < len(rows.enrollments) < 200_000
+    hosted = {c["id"]: c["host_unit_id"] for c in rows.classes
+              if c["audience_group"] == "civil_servant" and c["host_unit_id"]}
+    staff = [(e["class_id"], persons[e["person_id"]]["unit_id"]) for e in rows.enrollments if e["class_id"] in hosted]
+    assert staff and all(unit_id == hosted[class_id] for class_id, unit_id in staff), "learners work at the host"
 
 
 def test_cascade_is_deterministic(districts):

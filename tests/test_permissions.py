@@ -34,6 +34,7 @@ see_assignments        x     x        x           .       x
 see_plans              x     x        x           .       x
 see_reports            x     x        x           .       x
 see_targets            x     x        x           .       x
+see_unit_targets       x     x        .           .       x
 see_gaps               x     x        x           .       x
 see_jobs               x     .        .           .       .
 see_audit              x     .        .           .       .
@@ -149,7 +150,8 @@ def test_navigation_names_actions(world):
     assert {"admin.users", "jobs.index"} <= nav["admin"]
     assert not {"admin.users", "jobs.index"} & (nav["steering"] | nav["viewer"] | nav["coordinator"])
     assert nav["trainer"] == {"dashboard.home", "training.index", "people.index", "rankings.index"}
-    assert nav["coordinator"] == nav["steering"] == nav["viewer"] | {"learning.review"}
+    assert nav["coordinator"] | {"targets.units"} == nav["steering"] == nav["viewer"] | {"learning.review"}
+    assert "targets.units" in {endpoint for endpoint, _ in nav_for(world.users["coord_edu"])}  # a unit coordinator
     assert nav_for(AnonymousUserMixin()) == []
 
 

@@ -202,7 +202,9 @@ class Cascade:
         if training_class["status"] in ("planned", "cancelled"):
             return
         for _ in range(rng.randint(*self.size.learners)):
-            person = self.person(training_class["venue_area_id"], training_class["audience_group"], None)
+            # a civil-servant class's learners work at its host unit, as the roster import's empty cell says
+            workplace = training_class["host_unit_id"] if training_class["audience_group"] == "civil_servant" else None
+            person = self.person(training_class["venue_area_id"], training_class["audience_group"], workplace)
             completed = training_class["status"] == "completed" and rng.random() < 0.86
             self.rows.enrollments.append({
                 "id": self._id("enrollments"), "class_id": training_class["id"], "person_id": person["id"],

@@ -50,6 +50,7 @@ from app.scope import visible
 from app.trainers.queries import trainer_filters, trainer_list
 from app.training.queries import class_list
 from app.training.roster import COLUMNS as ROSTER_COLUMNS
+from app.training.workplace import label as workplace_label
 
 BATCH = 2000
 # each list's file name (without extension) and sheet title
@@ -155,32 +156,37 @@ def _roster_kind(key: str) -> str:
 
 PERSON_COLUMNS = [Column(header, _roster_kind(key), 20) for key, header, _ in ROSTER_COLUMNS]
 PERSON_FIELDS = (Person.full_name, Person.phone, Person.birth_year, Person.gender, Person.ethnic_group, Person.email,
-                 Person.id)
+                 Person.id, Unit.id, Unit.name)
+_PERSON_WIDTH = len(PERSON_FIELDS)
 
 
 def _person_cells(r) -> list:
-    return [r[0], local_phone(r[1]), "", r[2], GENDERS.get(r[3], "") if r[3] else "", r[4] or "", r[5] or "", r[6]]
+    """The roster's columns, the workplace as "name (mã N)" (`app.training.workplace.label`)."""
+    return [r[0], local_phone(r[1]), "", r[2], GENDERS.get(r[3], "") if r[3] else "", r[4] or "", r[5] or "", r[6],
+            workplace_label(r[7], r[8]) if r[7] else ""]
 
 
 def learners(user, args) -> ExportTable:
     base = person_list(user, (args.get("q") or "").strip()[:100])
-    stmt = (_reselect(base, *PERSON_FIELDS, Person.audience_group, Area.name, Area.code, Unit.name)
+    stmt = (_reselect(base, *PERSON_FIELDS, Person.audience_group, Area.name, Area.code)
             .outerjoin(Area, Area.id == Person.home_area_id).outerjoin(Unit, Unit.id == Person.unit_id))
     columns = PERSON_COLUMNS + [Column("Đối tượng", width=30), Column("Nơi ở", width=22),
-                                Column("Mã địa bàn", width=10), Column("Đơn vị", width=26)]
+                                Column("Mã địa bàn", width=10)]
+    w = _PERSON_WIDTH
     return ExportTable(*LIST_FILES["learners"], columns, stmt, Person.id, lambda r: [
-        *_person_cells(r), AUDIENCE_GROUPS.get(r[7], "") if r[7] else "", r[8], r[9], r[10]])
+        *_person_cells(r), AUDIENCE_GROUPS.get(r[w], "") if r[w] else "", r[w + 1], r[w + 2]])
 
 
 def class_learners(user, training_class: TrainingClass) -> ExportTable:
     stmt = (select(*PERSON_FIELDS, Enrollment.status, Enrollment.score, Enrollment.completed_on, Enrollment.candidate)
-            .join(Person, Person.id == Enrollment.person_id).where(Enrollment.class_id == training_class.id)
-            .order_by(Person.search_key, Enrollment.id))
+            .join(Person, Person.id == Enrollment.person_id).outerjoin(Unit, Unit.id == Person.unit_id)
+            .where(Enrollment.class_id == training_class.id).order_by(Person.search_key, Enrollment.id))
     columns = PERSON_COLUMNS + [Column("Trạng thái học", width=14), Column("Điểm", "num", 8),
                                 Column("Ngày hoàn thành", "date", 14), Column("Ứng viên giảng viên", width=12)]
     return ExportTable(f"hoc-vien-lop-{training_class.id}", f"Học viên lớp {training_class.id}", columns, stmt,
-                       Enrollment.id, lambda r: [*_person_cells(r), ENROLLMENT_STATUSES[r[7]], r[8], r[9],
-                                                 "Có" if r[10] else ""])
+                       Enrollment.id, lambda r: [*_person_cells(r), ENROLLMENT_STATUSES[r[_PERSON_WIDTH]],
+                                                 *r[_PERSON_WIDTH + 1:_PERSON_WIDTH + 3],
+                                                 "Có" if r[_PERSON_WIDTH + 3] else ""])
 
 
 CERTIFICATE_COLUMNS = [

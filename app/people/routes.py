@@ -5,7 +5,7 @@ from sqlalchemy.orm import joinedload
 
 from app.errors import OperationError
 from app.extensions import db
-from app.models import Area, Certificate, Enrollment, Person, TrainingClass
+from app.models import Area, Certificate, Enrollment, Person, TrainingClass, Unit
 from app.people.operations import chosen_duplicate, merge_persons
 from app.people.queries import person_ids, person_list
 from app.permissions import may, require
@@ -37,7 +37,9 @@ def show(person_id: int):
         .order_by(Certificate.level)
     ))
     home_area = db.session.get(Area, person.home_area_id) if person.home_area_id else None
+    workplace = db.session.get(Unit, person.unit_id) if person.unit_id else None
     return render_template("people/show.html", person=person, enrollments=enrollments, home_area=home_area,
+                           workplace=workplace,
                            certificates=certificates, can_merge=may(current_user, "merge_people"))
 
 

@@ -24,6 +24,12 @@ Rules (what counts, indicator by indicator):
   (a Bậc 1 completion counts as "can use basic AI skills");
 - communes_with_trainer: communes of the map; numerator: those with at least one active trainer working there.
 The two "improved" indicators (civil servants, business owners) have no source yet and are not measured.
+
+Per unit (`measure_units`, the unit indicator page): T2 and T3 by the same rules, keyed by unit id instead of
+area: each unit that must form a core group counts 1 in T2's denominator (1 in its numerator with a core group);
+T3 counts its own persons (`persons.unit_id`, the learner's workplace) with a completed enrolment over its own
+headcount. `unit_totals` rolls a unit's subtree up the unit tree (`units.path`): a unit's own figures plus those
+of every unit below it, so a department's learners count for it, its parents and (by its area) the province.
 """
 
 from __future__ import annotations
@@ -49,11 +55,13 @@ from app.models import (
 from app.training.settings import plan_setting
 
 __all__ = ["CORE_GROUP_UNIT_KINDS", "MEASURED", "Measure", "measure_all", "totals", "by_child",
-           "trained_by_unit", "core_group_units", "populations_estimated"]
+           "trained_by_unit", "core_group_units", "populations_estimated", "UNIT_MEASURED", "measure_units",
+           "unit_totals"]
 
 CORE_GROUP_UNIT_KINDS = ("agency", "political_social", "school", "university")
 MEASURED = ("districts_plan_issued", "units_with_core_group", "civil_servants_trained", "business_owners_trained",
             "working_age_trained_online", "working_age_basic_skills", "communes_with_trainer")
+UNIT_MEASURED = ("units_with_core_group", "civil_servants_trained")
 
 
 @dataclass(frozen=True)
@@ -215,6 +223,32 @@ def by_child(measure: Measure, area_id: int, graph: AreaGraph) -> dict[int, tupl
     dens = rollup(measure.denominators, area_id, graph).by_child
     return {child: (nums.get(child, 0), dens.get(child, 0) if measure.has_denominator else None)
             for child in set(nums) | set(dens)}
+
+
+def measure_units(today: dt.date, core_group_min: int) -> dict[str, Measure]:
+    """T2 and T3 with counters keyed by unit id (each unit's own figures, not its subtree's), as of `today`."""
+    units = dict(db.session.execute(select(Unit.id, Unit.headcount).where(Unit.kind.in_(CORE_GROUP_UNIT_KINDS))).all())
+    grouped = set(db.session.scalars(core_group_units(core_group_min, today)))
+    headcount = Counter({u: h for u, h in units.items() if h})
+    return {
+        "units_with_core_group": Measure("units_with_core_group", Counter({u: 1 for u in units if u in grouped}),
+                                         Counter(dict.fromkeys(units, 1)), bool(units)),
+        "civil_servants_trained": Measure("civil_servants_trained", Counter(trained_by_unit(today)), headcount,
+                                          bool(headcount)),
+    }
+
+
+def unit_totals(measure: Measure, paths: dict[int, str]) -> dict[int, tuple[int, int | None]]:
+    """(numerator, denominator) of every unit's subtree: each unit's own figures added to it and to every unit
+    on its `path` ('/3/17/'); denominator None when never imported anywhere."""
+    nums: Counter = Counter()
+    dens: Counter = Counter()
+    for counter, out in ((measure.numerators, nums), (measure.denominators, dens)):
+        for unit_id, value in counter.items():
+            for part in (paths.get(unit_id) or f"/{unit_id}/").strip("/").split("/"):
+                if part:
+                    out[int(part)] += value
+    return {u: (nums.get(u, 0), dens.get(u, 0) if measure.has_denominator else None) for u in set(nums) | set(dens)}
 
 
 def populations_estimated() -> bool:

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from app.areas.maps import AreaGraph, working_map
 from app.errors import OperationError
+from app.extensions import db
 from app.gaps.queries import counts_by_severity
 from app.imports.read import MAX_BYTES
+from app.models import Unit
 from app.permissions import may, require
+from app.scope import get_or_404, visible
 from app.targets import denominators
 from app.targets import targets as target_ops
 from app.targets.charts import polyline, x_of
@@ -18,6 +22,7 @@ from app.targets.forecast import current_cascade, run_forecast
 from app.targets.forms import DenominatorImportForm, TargetForm, WhatIfForm
 from app.targets.indicators import populations_estimated
 from app.targets.targets import current_targets
+from app.targets.unit_board import unit_board
 from app.timeutil import local_today
 
 bp = Blueprint("targets", __name__, url_prefix="/targets")
@@ -33,6 +38,28 @@ def index():
     return render_template("targets/index.html", board=board, labels=STATUS_LABELS, polyline=polyline,
                            gaps=counts_by_severity(current_user), may_edit=may(current_user, "edit_targets"),
                            estimated=populations_estimated())
+
+
+@bp.get("/units/")
+@login_required
+def units():
+    """T2/T3 by unit: a unit coordinator's own unit, else the top of the unit tree."""
+    require("see_unit_targets")
+    if current_user.scope_unit_id:
+        return redirect(url_for("targets.unit", unit_id=current_user.scope_unit_id))
+    return render_template("targets/units.html", board=unit_board(current_user, None, local_today()),
+                           labels=STATUS_LABELS, parent=None)
+
+
+@bp.get("/units/<int:unit_id>")
+@login_required
+def unit(unit_id: int):
+    require("see_unit_targets")
+    shown = get_or_404(Unit, unit_id, current_user)
+    parent = db.session.scalar(select(Unit).where(Unit.id == shown.parent_id, visible(Unit, current_user))) \
+        if shown.parent_id else None
+    return render_template("targets/units.html", board=unit_board(current_user, shown, local_today()),
+                           labels=STATUS_LABELS, parent=parent)
 
 
 @bp.route("/<code>/edit", methods=["GET", "POST"])

@@ -43,6 +43,7 @@ class LearnerForm(FlaskForm):
         [("", "–"), ("Nam", "Nam"), ("Nữ", "Nữ"), ("Khác", "Khác")]))
     ethnic_group = StringField("Dân tộc")
     email = StringField("Email")
+    workplace = StringField("Đơn vị công tác")
 
 
 class RosterForm(FlaskForm):

@@ -7,6 +7,8 @@ Rules:
   years 1900–2100; "Giới tính" is Nam/Nữ/Khác; e-mail addresses look like one; every text fits its column in
   `persons` (longer is an error, never cut);
 - the same phone or ID number twice in one file is an error on the later row;
+- "Đơn vị công tác" is the learner's workplace: a unit code or name, matched by `app.training.workplace` among
+  the units the importing user may choose (empty in a civil-servant class with a host unit: the host unit);
 - the template's example row is ignored on import, so the template imports back unchanged;
 - every bad cell is reported as (row number as the user sees it, column header, reason); nothing is written
   while any error remains (`app.training.roster_load`).
@@ -16,12 +18,12 @@ from __future__ import annotations
 
 from app.imports.spec import Column, Spec, length_of
 from app.imports.table import Parsed, clean_row
-from app.models import Person
+from app.models import Person, Unit
 
 __all__ = ["SPEC", "COLUMNS", "HEADER", "EXAMPLE", "Parsed", "check_values"]
 
 GENDERS = {"nam": "male", "nu": "female", "khac": "other"}
-EXAMPLE = ("Nguyễn Thị Mai", "0912345678", "019190001234", 1990, "Nữ", "Tày", "mai@example.com", "")
+EXAMPLE = ("Nguyễn Thị Mai", "0912345678", "019190001234", 1990, "Nữ", "Tày", "mai@example.com", "", "")
 
 
 def _check(values: dict, error) -> None:
@@ -41,6 +43,8 @@ SPEC = Spec("danh sách học viên", (
     Column("email", "Email", max_length=length_of(Person.email), aliases=("Thư điện tử",),
            pattern=r"[^@\s]+@[^@\s]+\.[^@\s]+", hint="Email ví dụ ten@example.com."),
     Column("person_code", "Mã hồ sơ", "int", minimum=1, message="Mã hồ sơ là một số (xem danh sách học viên)."),
+    Column("workplace", "Đơn vị công tác", max_length=length_of(Unit.name) + 20,
+           aliases=("Đơn vị", "Mã đơn vị", "Cơ quan", "Cơ quan công tác", "Nơi công tác")),
 ), check_row=_check, unique=("phone", "national_id", "person_code"), examples=(EXAMPLE,))
 
 COLUMNS = [(c.key, c.header, c.required) for c in SPEC.columns]  # key, header, required (exports reuse them)

@@ -8,6 +8,9 @@ Rules:
 - a matched person's missing phone, ID number, e-mail or birth year is filled from the row;
 - new persons live in the class's commune and audience group; persons already in the class are
   counted, not enrolled twice;
+- the workplace ("Đơn vị công tác") is resolved after the persons are matched (`app.training.workplace`:
+  a new person gets it, a matched person without one gets it filled, a different unit named by the row
+  replaces theirs); the counts of filled and changed workplaces are shown and audited;
 - `import_steps` yields progress events and writes only when no row is in error; the load uses
   SQLAlchemy Core executemany (with RETURNING for new ids), never ORM add_all; the caller commits.
 """
@@ -28,6 +31,7 @@ from app.models import Enrollment, Person, TrainingClass
 from app.scope import visible
 from app.text import fold
 from app.training.roster import HEADER, SPEC
+from app.training.workplace import resolve
 
 CHUNK = 5000
 
@@ -39,6 +43,8 @@ class Outcome:
     matched: int = 0
     enrolled: int = 0
     already: int = 0
+    workplace_filled: int = 0
+    workplace_changed: int = 0
     written: bool = False
     file_error: str = ""
 
@@ -56,7 +62,7 @@ def match_steps(rows: list[dict], errors: list[RowError], user=None) -> Iterator
         phones = [r["phone"] for r in chunk if r["phone"]]
         ids = [r["national_id"] for r in chunk if r["national_id"]]
         codes = [r["person_code"] for r in chunk if r.get("person_code")]
-        columns = (Person.id, Person.phone, Person.national_id, Person.email, Person.birth_year)
+        columns = (Person.id, Person.phone, Person.national_id, Person.email, Person.birth_year, Person.unit_id)
         found = db.session.execute(
             select(*columns).where(or_(Person.phone.in_(phones), Person.national_id.in_(ids)))
         ).all()
@@ -67,7 +73,7 @@ def match_steps(rows: list[dict], errors: list[RowError], user=None) -> Iterator
         by_id = {p.national_id: p for p in found if p.national_id}
         for row in chunk:
             a, b = by_phone.get(row["phone"]), by_id.get(row["national_id"])
-            row["person_id"], row["fill"] = None, {}
+            row["person_id"], row["fill"], row["own_unit_id"] = None, {}, None
             code = row.get("person_code")
             if code:
                 coded = by_code.get(code)
@@ -104,7 +110,7 @@ def match_steps(rows: list[dict], errors: list[RowError], user=None) -> Iterator
                                        f"Cùng một người với dòng {row_of_person[person.id]}."))
                 continue
             row_of_person[person.id] = row["row"]
-            row["person_id"] = person.id
+            row["person_id"], row["own_unit_id"] = person.id, person.unit_id
             row["fill"] = {k: row[k] for k in ("phone", "national_id", "email", "birth_year")
                            if row[k] and getattr(person, k) is None}
         yield min(start + CHUNK, len(rows))
@@ -121,10 +127,12 @@ def import_steps(training_class: TrainingClass, filename: str, data: bytes, outc
     rows, errors = outcome.checked.rows, outcome.checked.errors
     for n in match_steps(rows, errors, user):
         yield Progress("match", n, len(rows))
+    resolve(rows, errors, HEADER["workplace"], user, training_class)
     errors.sort(key=lambda e: e.row)
     if errors or dry_run:
         outcome.created = sum(1 for r in rows if r.get("person_id") is None)
         outcome.matched = len(rows) - outcome.created
+        count_workplaces(rows, outcome)
         yield Progress("done", len(rows), len(rows))
         return
     for n in load_steps(training_class, rows, outcome):
@@ -132,8 +140,24 @@ def import_steps(training_class: TrainingClass, filename: str, data: bytes, outc
     outcome.written = True
     record("class.roster_import", training_class, after={
         "rows": len(rows), "created": outcome.created, "matched": outcome.matched,
-        "enrolled": outcome.enrolled, "already": outcome.already})
+        "enrolled": outcome.enrolled, "already": outcome.already, "workplace_filled": outcome.workplace_filled,
+        "workplace_changed": outcome.workplace_changed, "workplace_changes": workplace_changes(rows)})
     yield Progress("done", len(rows), len(rows))
+
+
+def count_workplaces(rows: list[dict], outcome: Outcome) -> None:
+    outcome.workplace_filled = sum(1 for r in rows if r.get("unit_change") == "fill")
+    outcome.workplace_changed = sum(1 for r in rows if r.get("unit_change") == "change")
+
+
+AUDITED_CHANGES = 5000
+
+
+def workplace_changes(rows: list[dict]) -> list[list[int | None]]:
+    """[person id, unit before, unit after] for the matched persons whose workplace the import wrote, the first
+    `AUDITED_CHANGES` of them (the event's counts hold them all; a 100k-row file stays a readable event)."""
+    return [[r["person_id"], r.get("own_unit_id"), r["unit_id"]] for r in rows if r.get("unit_change")][
+        :AUDITED_CHANGES]
 
 
 def load_steps(training_class: TrainingClass, rows: list[dict], outcome: Outcome) -> Iterator[int]:
@@ -145,7 +169,7 @@ def load_steps(training_class: TrainingClass, rows: list[dict], outcome: Outcome
             "full_name": r["full_name"], "search_key": fold(r["full_name"]), "phone": r["phone"],
             "email": r["email"], "national_id": r["national_id"], "birth_year": r["birth_year"],
             "gender": r["gender"], "ethnic_group": r["ethnic_group"], "home_area_id": training_class.venue_area_id,
-            "unit_id": None, "audience_group": training_class.audience_group,
+            "unit_id": r.get("unit_id"), "audience_group": training_class.audience_group,
         } for r in chunk]
         ids = db.session.scalars(insert(persons).returning(persons.c.id, sort_by_parameter_order=True), values).all()
         for r, pid in zip(chunk, ids, strict=True):
@@ -158,6 +182,11 @@ def load_steps(training_class: TrainingClass, rows: list[dict], outcome: Outcome
         if fills:
             db.session.execute(update(persons).where(persons.c.id == bindparam("pid"))
                                .values({key: bindparam("val")}), fills)
+    moved = [{"pid": r["person_id"], "val": r["unit_id"]} for r in rows if r.get("unit_change")]
+    if moved:
+        db.session.execute(update(persons).where(persons.c.id == bindparam("pid"))
+                           .values(unit_id=bindparam("val")), moved)
+    count_workplaces(rows, outcome)
     present = set(db.session.scalars(select(Enrollment.person_id).where(Enrollment.class_id == training_class.id)))
     enrol = [{"class_id": training_class.id, "person_id": r["person_id"], "status": "enrolled", "candidate": False}
              for r in rows if r["person_id"] not in present]

@@ -17,6 +17,7 @@ NAV = [
     ("plan.index", "Kế hoạch", "see_plans"),
     ("reports.index", "Báo cáo", "see_reports"),
     ("targets.index", "Chỉ tiêu", "see_targets"),
+    ("targets.units", "Chỉ tiêu đơn vị", "see_unit_targets"),
     ("gaps.index", "Cảnh báo", "see_gaps"),
     ("learning.review", "Học trực tuyến", "review_learning_records"),
     ("admin.users", "Quản trị", "admin_users"),
