@@ -226,7 +226,17 @@ def test_accept_all_and_hand_assignment_pages(client, login_as, world):
 
     before = queries.overview(coord, local_today())
     assert before.suggestions
-    response = post_form(client, "/assignments/accept-all", {}, token_page="/assignments/")
+    index = client.get("/assignments/").get_data(as_text=True)
+    assert 'href="/assignments/accept-all"' in index and 'action="/assignments/accept-all"' not in index
+    page = client.get("/assignments/accept-all").get_data(as_text=True)
+    n = len(before.suggestions)
+    assert f"Bạn sắp chấp nhận <strong>{n} gợi ý</strong>" in page
+    refused = post_form(client, "/assignments/accept-all", {"expected": str(n + 1)},
+                        token_page="/assignments/accept-all", follow_redirects=True).get_data(as_text=True)
+    assert f"Danh sách gợi ý đã thay đổi: nay có {n} gợi ý" in refused
+    assert db.session.scalar(select(func.count(Assignment.id)).where(Assignment.created_by_id == coord.id)) == 0
+    assert post_form(client, "/assignments/accept-all", {}, token_page="/assignments/accept-all").status_code == 400
+    response = post_form(client, "/assignments/accept-all", {"expected": str(n)}, token_page="/assignments/accept-all")
     assert response.status_code == 302
     made = db.session.scalar(select(func.count(Assignment.id)).where(Assignment.created_by_id == coord.id))
     assert made == len(before.suggestions)
@@ -303,3 +313,21 @@ def test_neighbours_file_loads_once(tmp_path, ctx):
     bad.write_text("code_a,code_b\nD164,D999\n", encoding="utf-8")
     with pytest.raises(NeighbourFileError, match="dòng 2: không có huyện mã D999"):
         load_neighbours(bad)
+
+
+def test_suggestions_are_paged_and_grouped_by_place(client, login_as, world, monkeypatch):
+    from app.assignments import routes
+
+    monkeypatch.setattr(routes, "SUGGESTIONS_PER_PAGE", 1)
+    login_as("coord_daitu")
+    coord = db.session.scalar(select(User).where(User.username == "coord_daitu"))
+    from app.timeutil import local_today
+
+    shown = routes.by_place(queries.overview(coord, local_today()).suggestions)
+    assert len(shown) >= 2
+    first = client.get("/assignments/").get_data(as_text=True)
+    second = client.get("/assignments/?page=2").get_data(as_text=True)
+    assert f'data-target="{shown[0].target.name}"' in first and 'aria-label="Phân trang"' in first
+    assert f"Chấp nhận: {shown[1].trainer_name} về {shown[1].target.name}" in second
+    assert f"Chấp nhận: {shown[1].trainer_name} về {shown[1].target.name}" not in first
+    assert 'class="group-heading"' in first and shown[0].target.place in first

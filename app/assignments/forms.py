@@ -14,7 +14,14 @@ class AcceptForm(FlaskForm):
 
 
 class ConfirmForm(FlaskForm):
-    """A bare POST (accept all, end, cancel): only the CSRF token."""
+    """A bare POST (end, cancel): only the CSRF token."""
+
+
+class AcceptAllForm(FlaskForm):
+    """Accepting every suggestion, confirmed on its own page: the count the user was shown comes back, and the
+    suggestions are accepted only if there are still exactly that many."""
+
+    expected = IntegerField(validators=[InputRequired(), NumberRange(min=1)])
 
 
 class AssignForm(FlaskForm):

@@ -93,14 +93,19 @@ def assign(user, trainer_id: int, kind: str, target_id: int | str, *, classes: i
     return item
 
 
-def accept_all(user, today: date) -> list[Assignment]:
-    """Accept every current suggestion in the user's scope, recomputed now (all or nothing)."""
+def accept_all(user, today: date, expected: int | None = None) -> list[Assignment]:
+    """Accept every current suggestion in the user's scope, recomputed now (all or nothing). With `expected`
+    (the count the confirmation page stated), refused unless there are still exactly that many."""
     from app.assignments.queries import overview
 
+    suggestions = overview(user, today).suggestions
+    if expected is not None and len(suggestions) != expected:
+        raise OperationError(f"Danh sách gợi ý đã thay đổi: nay có {len(suggestions)} gợi ý, không phải "
+                             f"{expected} như khi bạn xác nhận. Hãy xem lại rồi xác nhận lần nữa.")
     starts_on, ends_on = default_period(today)
     return [assign(user, s.trainer_id, s.target.kind, s.target.id, classes=s.classes, starts_on=starts_on,
                    ends_on=ends_on, today=today, reason_code=s.reason_code, reason=s.why)
-            for s in overview(user, today).suggestions]
+            for s in suggestions]
 
 
 def accept(user, trainer_id: int, kind: str, target_id: int, classes: int, today: date) -> Assignment:

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from app.assignments import operations, queries
-from app.assignments.forms import AcceptForm, AssignForm, ConfirmForm
+from app.assignments.forms import AcceptAllForm, AcceptForm, AssignForm, ConfirmForm
 from app.errors import OperationError
 from app.extensions import db
 from app.models import Area, Assignment, Unit
@@ -15,7 +15,7 @@ from app.permissions import may, require
 from app.scope import get_or_404
 from app.timeutil import local_today
 from app.web.choices import choices
-from app.web.lists import paginate
+from app.web.lists import paginate, paginate_list
 
 bp = Blueprint("assignments", __name__, url_prefix="/assignments")
 
@@ -40,11 +40,20 @@ def trainer_assignments(trainer_id: int):
     return queries.visible_trainer_assignments(trainer_id, current_user)
 
 
+SUGGESTIONS_PER_PAGE = 50
+
+
+def by_place(suggestions: list) -> list:
+    """The suggestions grouped by district (communes) or area (units), places without a trainer first."""
+    return sorted(suggestions, key=lambda v: (v.target.place, v.target.covered, v.target.name, v.trainer_name))
+
+
 @bp.get("/")
 @coordinating
 def index():
     view = queries.overview(current_user, local_today())
-    return render_template("assignments/index.html", view=view, accept=AcceptForm(), confirm=ConfirmForm(),
+    page = paginate_list(by_place(view.suggestions), SUGGESTIONS_PER_PAGE)
+    return render_template("assignments/index.html", view=view, page=page, accept=AcceptForm(),
                            can_change=may(current_user, "assign_trainers"), show_all=request.args.get("all") == "1")
 
 
@@ -68,19 +77,34 @@ def accept():
     return redirect(url_for("assignments.index"))
 
 
-@bp.post("/accept-all")
+@bp.route("/accept-all", methods=["GET", "POST"])
 @coordinating
 def accept_all():
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        items = operations.accept_all(current_user, local_today())
-    except OperationError as error:
-        db.session.rollback()
-        flash(f"Chưa phân công được: {error.message} Không có phân công nào được lưu.", "danger")
-    else:
-        flash(f"Đã chấp nhận {len(items)} gợi ý phân công.", "success")
-    return redirect(url_for("assignments.index"))
+    """A confirmation page that states the count (GET), then accepting exactly those suggestions (POST)."""
+    require("assign_trainers")
+    form = AcceptAllForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            items = operations.accept_all(current_user, local_today(), expected=form.expected.data)
+        except OperationError as error:
+            db.session.rollback()
+            flash(f"Chưa phân công được: {error.message} Không có phân công nào được lưu.", "danger")
+        else:
+            flash(f"Đã chấp nhận {len(items)} gợi ý phân công.", "success")
+        return redirect(url_for("assignments.index"))
+    suggestions = by_place(queries.overview(current_user, local_today()).suggestions)
+    if not suggestions:
+        flash("Không còn gợi ý nào để chấp nhận.", "info")
+        return redirect(url_for("assignments.index"))
+    places: dict[str, int] = {}
+    for s in suggestions:
+        places[s.target.place] = places.get(s.target.place, 0) + 1
+    form.expected.data = len(suggestions)
+    return render_template("assignments/accept_all.html", form=form, suggestions=suggestions, places=places,
+                           classes=sum(s.classes for s in suggestions),
+                           targets=len({s.target.key for s in suggestions}))
 
 
 @bp.route("/new", methods=["GET", "POST"])

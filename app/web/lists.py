@@ -7,7 +7,7 @@ from sqlalchemy import Select, func, select
 
 from app.extensions import db
 from app.text import fold
-from app.web.paging import IdPagination
+from app.web.paging import IdPagination, ListPagination
 
 
 def search_text() -> str:
@@ -42,3 +42,10 @@ def paginate(stmt: Select, count_stmt: Select | None = None, ids_stmt: Select | 
     if count_stmt is not None:
         pagination.total = db.session.scalar(count_stmt)
     return pagination
+
+
+def paginate_list(items: list, per_page: int | None = None) -> ListPagination:
+    """A page (`?page=`) of a list computed in memory."""
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    return ListPagination(page=page, per_page=per_page or current_app.config["LANTOA_PAGE_SIZE"], max_per_page=200,
+                          error_out=False, items=items)

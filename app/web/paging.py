@@ -44,6 +44,18 @@ class IdPagination(Pagination):
         return self._query_args["total"]
 
 
+class ListPagination(Pagination):
+    """A page of a list already in memory (e.g. the assignment suggestions, computed, not queried): the same
+    pager as every list."""
+
+    def _query_items(self) -> list:
+        items = self._query_args["items"]
+        return items[self._query_offset:self._query_offset + self.per_page]
+
+    def _query_count(self) -> int:
+        return len(self._query_args["items"])
+
+
 def page_ids(ids_stmt: Select, offset: int, limit: int, total: int) -> list:
     """The ids at positions offset … offset + limit − 1 of the `total` ids of `ids_stmt` (a plain SELECT of
     one key column: its FROM, WHERE and ORDER BY are kept, nothing else)."""
