@@ -13,6 +13,7 @@ from app.models import Area, Assignment, Unit
 from app.models.vocab import ASSIGNMENT_STATUSES
 from app.permissions import may, require
 from app.scope import get_or_404
+from app.text import fold
 from app.timeutil import local_today
 from app.web.choices import choices
 from app.web.lists import paginate, paginate_list
@@ -40,12 +41,13 @@ def trainer_assignments(trainer_id: int):
     return queries.visible_trainer_assignments(trainer_id, current_user)
 
 
-SUGGESTIONS_PER_PAGE = 50
+SUGGESTIONS_PER_PAGE = 20
 
 
 def by_place(suggestions: list) -> list:
     """The suggestions grouped by district (communes) or area (units), places without a trainer first."""
-    return sorted(suggestions, key=lambda v: (v.target.place, v.target.covered, v.target.name, v.trainer_name))
+    return sorted(suggestions, key=lambda v: (fold(v.target.place), v.target.covered, fold(v.target.name),
+                                              fold(v.trainer_name)))
 
 
 @bp.get("/")
