@@ -75,7 +75,62 @@ def test_audit_page_lists_changes(client, login_as, world):
     login_as("admin")
     _new_user(client, scope_area_id=str(world.dai_tu.id))
     html = client.get("/admin/audit").get_data(as_text=True)
-    assert "user.create" in html and "admin" in html
+    table = html[html.index('id="audit-log"'):]
+    assert "<td>Tạo tài khoản</td>" in table and "user.create" not in table and "admin" in table
+
+
+def test_the_audit_log_reads_as_vietnamese_with_links_and_changes(client, login_as, world):
+    from app.audit import record
+
+    trainer = world.trainers["Trần Thị Từ"]
+    record("trainer.update", trainer, before={"max_level": 3, "tier": "district"},
+           after={"max_level": 2, "tier": "district", "phone": "+84977000111"})
+    klass = world.classes["Soạn thảo văn bản với AI"]
+    record("class.completed", klass, before={"status": "running"}, after={"status": "completed",
+                                                                              "completed_on": "2025-05-30"})
+    record("setting.set", entity="settings", before={"ghi_chu": "Đầu tiên"}, after={"ghi_chu": "Đổi lại"})
+    db.session.flush()
+    login_as("admin")
+    html = client.get("/admin/audit").get_data(as_text=True)
+    html = html[html.index('id="audit-log"'):]
+    assert "\\u" not in html and "&#34;" not in html
+    assert "Sửa thông tin giảng viên" in html and "Kết thúc lớp học" in html and "Đổi thiết lập" in html
+    assert f'<a href="/trainers/{trainer.id}">Trần Thị Từ</a>' in html
+    assert f'<a href="/classes/{klass.id}">Soạn thảo văn bản với AI</a>' in html
+    assert "Bậc được dạy:</span> 3 → 2" in html and "Ngày hoàn thành:</span> 30/05/2025" in html
+    assert "ghi_chu:</span> Đầu tiên → Đổi lại" in html and "Cấp:" not in html  # unchanged fields are left out
+    def table(url: str) -> str:
+        page = client.get(url).get_data(as_text=True)
+        return page.split('id="audit-log"', 1)[1] if 'id="audit-log"' in page else ""
+
+    only = table("/admin/audit?action=trainer.update")
+    assert "Sửa thông tin giảng viên" in only and "Kết thúc lớp học" not in only
+    by_object = table(f"/admin/audit?entity=training_classes&entity_id={klass.id}")
+    assert "Kết thúc lớp học" in by_object and "Sửa thông tin giảng viên" not in by_object
+    assert "Kết thúc lớp học" not in table("/admin/audit?until=2000-01-01")
+    export = client.get("/exports/audit.csv?action=trainer.update")
+    text = export.data.decode("utf-8-sig")
+    export.close()
+    assert "Sửa thông tin giảng viên" in text and "Bậc được dạy: 3 → 2" in text and "Kết thúc lớp học" not in text
+    assert '""tier"": ""district""' in text and "\\u" not in text
+
+
+def test_every_recorded_action_has_a_vietnamese_label():
+    import re
+    from pathlib import Path
+
+    from app.admin.audit_log import ACTIONS
+
+    app_dir = Path(__file__).resolve().parent.parent / "app"
+    found = set()
+    for path in app_dir.rglob("*.py"):
+        text = path.read_text("utf-8")
+        found |= set(re.findall(r'record\(\s*"([a-z_]+\.[a-z_]+)"', text))
+        found |= set(re.findall(r'else "([a-z_]+\.[a-z_]+)"', text))
+        found |= set(re.findall(r'AuditEvent\(action="([a-z_]+\.[a-z_]+)"', text))
+    found |= {f"class.{status}" for status in ("open", "running", "completed", "cancelled")}  # f"class.{to}"
+    found |= {"assignment.end", "assignment.cancel"}  # f"assignment.{…}"
+    assert found and not found - set(ACTIONS), sorted(found - set(ACTIONS))
 
 
 def test_non_admins_do_not_see_admin_pages(client, login_as):

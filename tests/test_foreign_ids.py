@@ -462,6 +462,12 @@ QUERY_IDS = {
 QUERY_PREFILLS = {
     "target": [("/assignments/new", lambda w: (f"area:{_commune(w.phu_binh).id}", _commune(w.phu_binh).name))],
 }
+# query-string ids that only filter a list read whole by the few who may read it at all (the audit log:
+# `see_audit`): no id there is foreign to them, and anyone else gets 404 for the page whatever the id
+QUERY_FILTERS = {
+    "actor_id": [("/admin/audit", "admin")],
+    "entity_id": [("/admin/audit", "admin")],
+}
 
 
 def query_id_params() -> set[str]:
@@ -481,15 +487,27 @@ def test_ids_in_hand_written_inputs_of_templates_are_registered():
     """An input written by hand in a template (not rendered from a form field) that carries an id."""
     names = {m.group(1) for path in (APP_DIR.parent / "templates").rglob("*.html")
              for m in TEMPLATE_INPUT.finditer(path.read_text("utf-8"))}
-    known = {name for _form, name in REGISTRY} | set(QUERY_IDS) | set(QUERY_PREFILLS)
+    known = {name for _form, name in REGISTRY} | set(QUERY_IDS) | set(QUERY_PREFILLS) | set(QUERY_FILTERS)
     assert names and names <= known, sorted(names - known)
 
 
 def test_every_query_string_id_is_registered():
     params = query_id_params()
     assert params >= {"area_id", "unit_id"}
-    known = set(QUERY_IDS) | set(QUERY_PREFILLS)
+    known = set(QUERY_IDS) | set(QUERY_PREFILLS) | set(QUERY_FILTERS)
     assert not params - known, f"query-string ids without a QUERY_IDS entry: {sorted(params - known)}"
+
+
+@pytest.mark.parametrize(("param", "url", "reader"),
+                         [(p, u, r) for p, rows in sorted(QUERY_FILTERS.items()) for u, r in rows],
+                         ids=lambda v: v if isinstance(v, str) else None)
+def test_a_filter_id_opens_nothing_to_others(client, login_as, world, param, url, reader):
+    login_as("coord_daitu")
+    assert client.get(f"{url}?{param}=1").status_code == 404
+    post_form(client, "/logout", {}, token_page="/")
+    login_as(reader)
+    for value in ("1", HUGE, "abc", "0"):
+        assert client.get(f"{url}?{param}={value}").status_code == 200
 
 
 @pytest.mark.parametrize(("param", "url", "foreign"),

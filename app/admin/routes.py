@@ -3,16 +3,16 @@
 Views flush through `operations`; app/web/boundary.py commits once per request.
 """
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from app.admin import operations, queries
+from app.admin import audit_log, operations, queries
 from app.admin.forms import UserForm
 from app.errors import OperationError
 from app.extensions import db
-from app.models import AuditEvent, Person, User
+from app.models import Person, User
 from app.permissions import permission_required
 from app.scope import get_or_404, scoped
 from app.web.lists import apply_search, paginate, search_text
@@ -70,8 +70,11 @@ def edit_user(user_id: int):
 @bp.get("/audit")
 @permission_required("see_audit")
 def audit():
-    stmt = scoped(AuditEvent, current_user).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-    page = paginate(stmt)
+    filters = audit_log.Filters.from_args(request.args)
+    page = paginate(audit_log.events(current_user, filters))
     actor_ids = {e.actor_id for e in page.items if e.actor_id}
     actors = dict(db.session.execute(select(User.id, User.username).where(User.id.in_(actor_ids))).all())
-    return render_template("admin/audit.html", page=page, actors=actors)
+    return render_template("admin/audit.html", page=page, rows=audit_log.rows(page.items, actors), filters=filters,
+                           actions=sorted(audit_log.ACTIONS.items(), key=lambda kv: kv[1]),
+                           entities=sorted(((k, e.label) for k, e in audit_log.ENTITIES.items()), key=lambda kv: kv[1]),
+                           actor_choices=audit_log.actor_choices())

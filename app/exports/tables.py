@@ -320,7 +320,36 @@ def units(user, args) -> ExportTable | None:
         r[11] or "", r[12], r[13]])
 
 
+AUDIT_COLUMNS = [
+    Column("Thời điểm", width=17), Column("Người thực hiện", width=18), Column("Thao tác", width=30),
+    Column("Đối tượng", width=18), Column("Mã đối tượng", "int", 10), Column("Thay đổi", width=60),
+    Column("Trước (JSON)", width=40), Column("Sau (JSON)", width=40),
+]
+
+
+def audit(user, args) -> ExportTable | None:
+    """The audit log page's rows (its filters), actions and objects in Vietnamese, changes as "cũ → mới"."""
+    from app.admin import audit_log
+    from app.models import AuditEvent, User
+    from app.web.formatting import vn_datetime
+
+    if not may(user, "see_audit"):
+        return None
+    base = audit_log.events(user, audit_log.Filters.from_args(args))
+    stmt = (_reselect(base, AuditEvent.at, User.username, AuditEvent.action, AuditEvent.entity, AuditEvent.entity_id,
+                      AuditEvent.before, AuditEvent.after)
+            .outerjoin(User, User.id == AuditEvent.actor_id))
+
+    def cells(r) -> list:
+        changed = "; ".join(f"{label}: {new}" if old is None else f"{label}: {old} → {new}"
+                            for label, old, new in audit_log.changes(r[5], r[6]))
+        return [vn_datetime(r[0]), r[1] or "Hệ thống", audit_log.action_label(r[2]), audit_log.entity_label(r[3]),
+                r[4], changed, audit_log.json_text(r[5]), audit_log.json_text(r[6])]
+
+    return ExportTable("nhat-ky-thay-doi", "Nhật ký", AUDIT_COLUMNS, stmt, AuditEvent.id, cells)
+
+
 TABLES: dict[str, Callable] = {
     "trainers": trainers, "classes": classes, "learners": learners, "certificates": certificates,
-    "assignments": assignments, "gaps": gaps, "denominators": denominators, "units": units,
+    "assignments": assignments, "gaps": gaps, "denominators": denominators, "audit": audit, "units": units,
 }
