@@ -32,6 +32,7 @@ from app.models import (
     Area,
     AuditEvent,
     Certificate,
+    DistrictPlan,
     Person,
     Report,
     Trainer,
@@ -161,7 +162,10 @@ FIELDS: dict[str, str] = {
     "status_code": "Mã trả lời", "records": "Số bản ghi", "prefix": "Tiền tố mã", "expires_at": "Hết hạn",
     "revoked_at": "Thu hồi lúc", "can_read": "Quyền đọc", "can_ingest": "Quyền gửi", "table": "Danh sách",
     "format": "Định dạng", "filters": "Bộ lọc", "year": "Năm", "quarter": "Quý", "areas": "Số địa bàn",
-    "units": "Số đơn vị", "file_name": "Tệp",
+    "units": "Số đơn vị", "file_name": "Tệp", "number": "Số văn bản", "launched_on": "Ngày triển khai",
+    "started_on": "Ngày bắt đầu thực hiện", "finished_on": "Ngày hoàn thành", "progress": "Tiến độ",
+    "progress_note": "Ghi chú tiến độ", "title": "Tên", "short_title": "Tên ngắn", "opened_on": "Ngày mở lớp",
+    "cancelled_on": "Ngày hủy", "search_key": "Khóa tìm kiếm",
 }
 
 
@@ -229,10 +233,11 @@ _NAMES: dict[str, Select] = {
     "api_clients": select(ApiClient.id, ApiClient.name),
     "reports": select(Report.id, Report.file_name),
     "plan_activities": select(Activity.id, func.coalesce(Activity.short_title, Activity.title)),
+    "district_plans": select(DistrictPlan.id, Area.name).join(Area, Area.id == DistrictPlan.area_id),
 }
 _KEYS = {"trainers": Trainer.id, "training_classes": TrainingClass.id, "persons": Person.id, "units": Unit.id,
          "areas": Area.id, "users": User.id, "certificates": Certificate.id, "api_clients": ApiClient.id,
-         "reports": Report.id, "plan_activities": Activity.id}
+         "reports": Report.id, "plan_activities": Activity.id, "district_plans": DistrictPlan.id}
 
 
 def object_names(events) -> dict[tuple[str, int], str]:
