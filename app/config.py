@@ -36,6 +36,8 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "LANTOA_REPORTS_DIR": ("<instance>/reports", "folder of the generated quarterly report workbooks (the archive)"),
     "LANTOA_EXPORTS_DIR": ("<instance>/exports", "folder of the large exports made in the background (Tệp xuất)"),
     "LANTOA_EXPORT_KEEP_DAYS": ("7", "days a background export file is kept before the cleanup job deletes it"),
+    "LANTOA_BASE_URL": ("", "the address users open (https://lantoa.example.vn): links in e-mails start with it; "
+                            "empty writes them as paths"),
 }
 
 
@@ -101,4 +103,5 @@ def load_settings(instance_path: Path) -> dict:
         "LANTOA_REPORTS_DIR": _env("LANTOA_REPORTS_DIR") or str(instance_path / "reports"),
         "LANTOA_EXPORTS_DIR": _env("LANTOA_EXPORTS_DIR") or str(instance_path / "exports"),
         "LANTOA_EXPORT_KEEP_DAYS": int(_env("LANTOA_EXPORT_KEEP_DAYS") or 7),
+        "LANTOA_BASE_URL": _env("LANTOA_BASE_URL").rstrip("/"),
     }

@@ -65,6 +65,7 @@ ACTIONS: dict[str, frozenset[str]] = {
     "see_gaps": READERS,
     "see_jobs": ADMINS,
     "see_audit": ADMINS,
+    "receive_digest": frozenset({STEERING, COORDINATOR}),  # the e-mail digest (app/notifications/digest.py)
     # changes
     "change_data": CHANGERS,  # the generic "change what one sees" (gaps, placements)
     "register_class": CHANGERS,

@@ -112,3 +112,27 @@ def test_the_admin_form_and_the_cli_keep_the_same_rule(ctx, world):
     with pytest.raises(OperationError) as refused:
         save_user(None, {"username": "mat-khau-ngan", "role": "viewer", "password": "ngan"})
     assert refused.value.field == "password" and refused.value.message == "Mật khẩu cần ít nhất 10 ký tự."
+
+
+def test_a_coordinator_chooses_how_often_the_digest_comes(client, login_as, world):
+    from app.models import AuditEvent, User
+
+    login_as("coord_daitu")
+    page = client.get("/account").get_data(as_text=True)
+    assert "Bản tin qua e-mail" in page and 'value="weekly"' in page
+    assert re.search(r'<input checked[^>]*value="daily"', page)
+    response = post_form(client, "/account/digest", {"digest_frequency": "weekly"}, token_page="/account",
+                         follow_redirects=True)
+    assert "Đã lưu" in response.get_data(as_text=True)
+    user = db.session.scalar(select(User).where(User.username == "coord_daitu"))
+    assert user.digest_frequency == "weekly"
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.digest_frequency"))
+    assert event.before == {"digest_frequency": "daily"} and event.after == {"digest_frequency": "weekly"}
+    post_form(client, "/account/digest", {"digest_frequency": "hourly"}, token_page="/account")
+    assert user.digest_frequency == "weekly"  # not a choice: nothing changes
+    assert client.post("/account/digest", data={"digest_frequency": "none"}).status_code == 400  # no CSRF token
+
+
+def test_trainers_get_no_digest_choice(client, login_as):
+    login_as("trainer_daitu")
+    assert "Bản tin qua e-mail" not in client.get("/account").get_data(as_text=True)

@@ -58,6 +58,7 @@ admin_users            x     .        .           .       .
 run_jobs               x     .        .           .       .
 review_learning_records x    x        x           .       .
 manage_units           x     x        .           .       .
+receive_digest         .     x        x           .       .
 """
 
 

@@ -101,6 +101,7 @@ ACTIONS: dict[str, str] = {
     "unit.edit": "Sửa đơn vị",
     "unit.import": "Nhập danh sách đơn vị",
     "user.create": "Tạo tài khoản",
+    "user.digest_frequency": "Đổi tần suất nhận bản tin",
     "user.password_change": "Đổi mật khẩu",
     "user.update": "Sửa tài khoản",
 }
@@ -162,7 +163,7 @@ FIELDS: dict[str, str] = {
     "status_code": "Mã trả lời", "records": "Số bản ghi", "prefix": "Tiền tố mã", "expires_at": "Hết hạn",
     "revoked_at": "Thu hồi lúc", "can_read": "Quyền đọc", "can_ingest": "Quyền gửi", "table": "Danh sách",
     "format": "Định dạng", "filters": "Bộ lọc", "year": "Năm", "quarter": "Quý", "areas": "Số địa bàn",
-    "units": "Số đơn vị", "file_name": "Tệp", "number": "Số văn bản", "launched_on": "Ngày triển khai",
+    "units": "Số đơn vị", "file_name": "Tệp", "digest_frequency": "Tần suất bản tin", "number": "Số văn bản", "launched_on": "Ngày triển khai",
     "started_on": "Ngày bắt đầu thực hiện", "finished_on": "Ngày hoàn thành", "progress": "Tiến độ",
     "progress_note": "Ghi chú tiến độ", "title": "Tên", "short_title": "Tên ngắn", "opened_on": "Ngày mở lớp",
     "cancelled_on": "Ngày hủy", "search_key": "Khóa tìm kiếm",

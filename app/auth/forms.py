@@ -1,8 +1,10 @@
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, PasswordField, StringField
+from wtforms import BooleanField, HiddenField, PasswordField, RadioField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from app.auth.passwords import PasswordRule
+from app.models.vocab import DIGEST_FREQUENCIES
 
 
 class LoginForm(FlaskForm):
@@ -19,3 +21,8 @@ class PasswordChangeForm(FlaskForm):
                                                               PasswordRule("Mật khẩu mới")])
     repeat_password = PasswordField("Nhập lại mật khẩu mới",
                                     validators=[DataRequired("Vui lòng nhập lại mật khẩu mới.")])
+
+
+class DigestForm(FlaskForm):
+    digest_frequency = RadioField("Nhận bản tin cảnh báo qua e-mail",
+                                  choices=[SelectChoice(code, label) for code, label in DIGEST_FREQUENCIES.items()])

@@ -54,6 +54,20 @@ def change_password(user: User, current: str, new: str, repeat: str) -> None:
     record("user.password_change", user, after={"session_version": user.session_version})
 
 
+def set_digest_frequency(user: User, frequency: str) -> None:
+    """How often `user` gets the e-mail digest (daily, weekly, none); audited; flushes."""
+    from app.models.vocab import DIGEST_FREQUENCIES
+
+    if frequency not in DIGEST_FREQUENCIES:
+        raise OperationError("Chọn hằng ngày, hằng tuần hoặc không nhận.", field="digest_frequency")
+    if frequency == user.digest_frequency:
+        return
+    before = {"digest_frequency": user.digest_frequency}
+    user.digest_frequency = frequency
+    db.session.flush()
+    record("user.digest_frequency", user, before=before, after={"digest_frequency": frequency})
+
+
 def safe_next(target: str | None) -> str | None:
     """Accept only a local absolute path ('/x'), never another host or scheme."""
     if not target:

@@ -2,11 +2,13 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import throttle
-from app.auth.forms import LoginForm, PasswordChangeForm
-from app.auth.operations import authenticate, change_password, safe_next
+from app.auth.forms import DigestForm, LoginForm, PasswordChangeForm
+from app.auth.operations import authenticate, change_password, safe_next, set_digest_frequency
 from app.auth.passwords import PASSWORD_MIN_LENGTH
 from app.auth.sessions import end_all_sessions
 from app.errors import OperationError
+from app.models.vocab import DIGEST_FREQUENCIES
+from app.scope import scope_of
 from app.timeutil import utcnow
 
 bp = Blueprint("auth", __name__)
@@ -63,4 +65,24 @@ def account():
             login_user(user, remember=remembered)  # this browser carries the new session version
             flash("Đã đổi mật khẩu. Mọi phiên đăng nhập khác của tài khoản đã kết thúc.", "success")
             return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", form=form, user=user, min_length=PASSWORD_MIN_LENGTH)
+    return render_template("auth/account.html", form=form, user=user, min_length=PASSWORD_MIN_LENGTH,
+                           digest=DigestForm(digest_frequency=user.digest_frequency),
+                           province=scope_of(user).everything)
+
+
+@bp.post("/account/digest")
+@login_required
+def account_digest():
+    """How often one's own e-mail digest comes."""
+    user = current_user._get_current_object()
+    form = DigestForm()
+    if form.validate_on_submit():
+        try:
+            set_digest_frequency(user, form.digest_frequency.data)
+        except OperationError as error:
+            flash(error.message, "danger")
+        else:
+            flash(f"Đã lưu: nhận bản tin {DIGEST_FREQUENCIES[form.digest_frequency.data].lower()}.", "success")
+    else:
+        flash("Chọn hằng ngày, hằng tuần hoặc không nhận.", "danger")
+    return redirect(url_for("auth.account"))

@@ -17,7 +17,7 @@ from app.extensions import db
 from app.models.area import Area
 from app.models.person import Person
 from app.models.unit import Unit
-from app.models.vocab import ROLES, check_in
+from app.models.vocab import DIGEST_FREQUENCIES, ROLES, check_in
 from app.timeutil import utcnow
 
 
@@ -31,6 +31,7 @@ class User(UserMixin, db.Model):
             name="coordinator_scope",
         ),
         CheckConstraint("role <> 'trainer' OR person_id IS NOT NULL", name="trainer_person"),
+        CheckConstraint(check_in("digest_frequency", DIGEST_FREQUENCIES), name="digest_frequency"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -47,6 +48,8 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Bumped on logout and password change: a session cookie carrying an older version is refused.
     session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # how often the e-mail digest comes (app/notifications/digest.py); chosen on the account page
+    digest_frequency: Mapped[str] = mapped_column(String(8), default="daily", server_default="daily")
 
     def get_id(self) -> str:
         """The id Flask-Login keeps in the session and remember-me cookies: "<id>:<session_version>"."""

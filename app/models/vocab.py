@@ -147,3 +147,5 @@ ASSIGNMENT_REASONS = {
 LEARNING_RECORD_STATES = {"matched": "Đã khớp người học", "held": "Chờ xem xét (chưa khớp số điện thoại)"}
 
 API_PERMISSIONS = {"read": "Đọc dữ liệu", "ingest": "Gửi kết quả học trực tuyến"}
+
+DIGEST_FREQUENCIES = {"daily": "Hằng ngày", "weekly": "Hằng tuần (sáng thứ Hai)", "none": "Không nhận"}

@@ -15,14 +15,16 @@ from app.models import OutboxMessage
 from app.timeutil import utcnow
 
 
-def queue(dedup_key: str, kind: str, to_address: str, subject: str, body: str, user_id: int | None = None) -> bool:
-    """Queue one message unless its key is already queued; flushes, never commits."""
+def queue(dedup_key: str, kind: str, to_address: str, subject: str, body: str, user_id: int | None = None,
+          html: str | None = None) -> bool:
+    """Queue one message (its text, and an HTML alternative when given) unless its key is already queued;
+    flushes, never commits."""
     if db.session.scalar(select(exists().where(OutboxMessage.dedup_key == dedup_key))):
         return False
     now = utcnow()
     message = OutboxMessage(dedup_key=dedup_key, kind=kind, user_id=user_id, to_address=to_address,
-                            subject=subject[:255], body=body, state="pending", attempts=0, next_attempt_at=now,
-                            created_at=now, last_error="")
+                            subject=subject[:255], body=body, html_body=html, state="pending", attempts=0,
+                            next_attempt_at=now, created_at=now, last_error="")
     try:
         with db.session.begin_nested():
             db.session.add(message)

@@ -75,6 +75,8 @@ def _email(row: OutboxMessage, mail_from: str) -> EmailMessage:
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = f"<{hashlib.sha256(row.dedup_key.encode()).hexdigest()[:32]}@lantoa>"
     message.set_content(row.body)
+    if row.html_body:
+        message.add_alternative(row.html_body, subtype="html")  # multipart/alternative: text first, then HTML
     return message
 
 

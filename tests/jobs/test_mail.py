@@ -53,7 +53,8 @@ def test_the_digest_tells_a_coordinator_about_new_gaps_and_their_overdue_activit
     assert "HOẠT ĐỘNG QUÁ HẠN (1)" in digest.body and "Hoạt động 1:" in digest.body  # led by their unit
     assert "hạn 31/12/2024, quá 27 ngày" in digest.body
     daitu = _messages(to_address="coord_daitu@example.org")[0]
-    assert "Huyện chưa ban hành kế hoạch: Huyện Đại Từ chưa ban hành kế hoạch" in daitu.body
+    assert "* Huyện chưa ban hành kế hoạch — mức" in daitu.body
+    assert "  - Huyện Đại Từ chưa ban hành kế hoạch" in daitu.body
     assert "HOẠT ĐỘNG QUÁ HẠN" not in daitu.body
 
 
@@ -145,3 +146,57 @@ def test_smtp_urls():
         "mail.example.org", 587, "bcd@tinh.vn", "mật-khẩu", False, True)
     assert parse_smtp_url("smtps://relay.example.org").port == 465
     assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
+
+
+def test_the_digest_groups_gaps_by_rule_and_severity_with_links(app, kh137, activities):
+    from app.notifications.digest import TOP, group_gaps
+
+    _email("coord_daitu")
+    steering = _email("steering")
+    today = date(2025, 1, 27)
+    app.config["LANTOA_BASE_URL"] = "https://lantoa.example.vn"
+    try:
+        with app.test_request_context():
+            scan(today)
+            assert queue_digests(today) == 2  # the district coordinator and steering
+    finally:
+        app.config["LANTOA_BASE_URL"] = ""
+    province = _messages(user_id=steering.id)[0]
+    assert "(toàn tỉnh)" in province.subject and "cho toàn tỉnh" in province.body
+    assert "HOẠT ĐỘNG QUÁ HẠN" in province.body  # steering hears of every overdue activity
+    assert "Xem: https://lantoa.example.vn/gaps/?rule=" in province.body and "&severity=" in province.body
+    assert province.html_body.startswith("<!doctype html>") and 'href="https://lantoa.example.vn/gaps/?rule=' in \
+        province.html_body
+    from app.models import Gap
+
+    gaps = list(db.session.scalars(select(Gap)))
+    groups = group_gaps(gaps)
+    assert sum(g.count for g in groups) == len(gaps) and all(len(g.top) <= TOP for g in groups)
+    assert [g.severity for g in groups] == sorted((g.severity for g in groups),
+                                                  key=["high", "medium", "low"].index)
+    big = max(groups, key=lambda g: g.count)
+    if big.count > TOP:
+        assert f"… và {big.count - TOP} cảnh báo khác." in province.body
+
+
+def test_weekly_digests_come_on_mondays_and_none_never(app, kh137, activities):
+    weekly, silent = _email("coord_daitu"), _email("steering")
+    weekly.digest_frequency, silent.digest_frequency = "weekly", "none"
+    db.session.flush()
+    with app.test_request_context():
+        scan(date(2025, 1, 28))
+        assert queue_digests(date(2025, 1, 28)) == 0  # a Tuesday
+        assert queue_digests(date(2025, 2, 3)) == 1  # the next Monday: the weekly one only
+    message = _messages(user_id=weekly.id)[0]
+    assert message.subject.startswith("[Lan Tỏa] Bản tin tuần 03/02/2025")
+    assert _messages(user_id=silent.id) == []
+
+
+def test_the_digest_goes_out_as_text_with_an_html_alternative(smtp_server):
+    queue("digest:9:2025-01-27", "digest", "dp@example.org", "[Lan Tỏa] Bản tin", "Chữ thường",
+          html="<!doctype html><p>Chữ <b>đậm</b></p>")
+    assert deliver(smtp_server.url, "lantoa@example.org", "test-sender", now=NOW)["sent"] == 1
+    sent = smtp_server.messages[0]
+    assert sent.get_content_type() == "multipart/alternative"
+    assert sent.get_body(("plain",)).get_content().strip() == "Chữ thường"
+    assert "Chữ <b>đậm</b>" in sent.get_body(("html",)).get_content()
