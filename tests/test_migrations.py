@@ -54,3 +54,23 @@ def test_migration_files_are_date_prefixed():
 
     files = [p.name for p in (ROOT / "migrations" / "versions").glob("*.py")]
     assert files and all(name[:8].isdigit() and name[8] == "_" for name in files), files
+
+
+def test_a_populated_database_upgrades_through_table_rebuilds(empty_database_url):
+    """A migration that rebuilds a table other rows point at (SQLite's batch mode: copy, DROP, rename) keeps the
+    rows and their keys: the upgrade of a deployment, not only of an empty database."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database_url, "SECRET_KEY": "x"})
+    with app.app_context():
+        upgrade(revision="d1e8e96415f2")  # before the unit registry rebuilt `units`
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO areas (id, code, name, division_type, level, valid_from, path, search_key) "
+                              "VALUES (1, 'P19', 'Thái Nguyên', 'tinh', 'province', '2024-12-01', '/1/', 'thai nguyen')"))
+            conn.execute(text("INSERT INTO units (id, name, kind, area_id, path, search_key) "
+                              "VALUES (7, 'Sở Nội vụ', 'agency', 1, '/7/', 'so noi vu')"))
+            conn.execute(text("INSERT INTO persons (id, full_name, search_key, unit_id, audience_group) "
+                              "VALUES (3, 'Lê Văn Học', 'le van hoc', 7, 'civil_servant')"))
+        upgrade()
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT name FROM units WHERE id = 7")).scalar() == "Sở Nội vụ"
+            assert conn.execute(text("SELECT unit_id FROM persons WHERE id = 3")).scalar() == 7
+        db.engine.dispose()
