@@ -11,7 +11,8 @@ Rules:
 - where the answer depends on the object, the action's rule in `RULES` decides too. Without an object, a rule
   answers for "some object" (e.g. whether to show the page at all); with one, for that object:
   - `change_data`, `change_class`, `place_area`: the object lies in the user's scope (`scope.sees`), so a
-    trainer changes their own classes only and a coordinator their area or unit subtree only;
+    trainer changes their own classes only and a coordinator their area or unit subtree only; an online
+    platform's class (`TrainingClass.platform`) is changed by nobody by hand: the API's records keep it;
   - `register_class`: a trainer account registers classes only once it has its own trainer record;
   - `update_activity`: steering and admin any activity; a unit coordinator the activities that a lead unit of
     their unit's subtree leads (an area coordinator none);
@@ -98,6 +99,10 @@ def _in_scope(user, obj) -> bool:
     return obj is None or sees(user, obj)
 
 
+def _changes_class(user, obj) -> bool:
+    return _in_scope(user, obj) and getattr(obj, "platform", None) is None
+
+
 def _has_trainer_record(user, obj) -> bool:
     return user.role != TRAINER or scope_of(user).trainer_id is not None
 
@@ -137,7 +142,7 @@ def _manages_unit(user, unit) -> bool:
 RULES: dict[str, Callable[[object, object], bool]] = {
     "manage_units": _manages_unit,
     "change_data": _in_scope,
-    "change_class": _in_scope,
+    "change_class": _changes_class,
     "place_area": _in_scope,
     "register_class": _has_trainer_record,
     "update_activity": _leads_activity,

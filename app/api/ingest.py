@@ -10,8 +10,10 @@ Rules:
 - a learner is matched by the normalised phone (`app.text.normalize_phone`) to an existing person within the
   client's scope, so one person never becomes two: no person is ever created here; a record without such a
   person is stored `held` for review (`/learning-records/`), the others `matched`;
-- effects of matched records are derived from the stored rows when read (T5 counts a person with a Bậc 1
-  online day once, with or without a class: `app.targets.indicators`), so a resend cannot count twice.
+- effects of matched records (`app.api.effects`): an online enrolment in the platform's class of the level,
+  completed at `online_completion_lessons` lessons, a ledger entry per day of at least `streak_minutes`
+  minutes; derived from the stored rows of the persons the batch touched, so a resend counts nothing twice
+  (T5 also counts a person with a Bậc 1 online day once: `app.targets.indicators`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from app.api import effects
 from app.api import schemas as s
 from app.api.endpoint import endpoint
 from app.api.problems import ApiProblem
@@ -95,8 +98,8 @@ def match(phones: list[str]) -> dict[str, int]:
 
 
 def store(records: list[s.LearningRecordIn], phones: list[str], people: dict[str, int],
-          client_id: int) -> tuple[int, int]:
-    """Insert the records not stored yet; returns (inserted, of which matched).
+          client_id: int) -> tuple[int, list[int]]:
+    """Insert the records not stored yet; returns (inserted, the ids of the matched ones).
 
     Core INSERT … ON CONFLICT DO NOTHING RETURNING id, once for the matched rows and once for the held rows (Core,
     not the ORM's bulk insert, which splices RETURNING rows one by one: 20 times slower)."""
@@ -113,8 +116,9 @@ def store(records: list[s.LearningRecordIn], phones: list[str], people: dict[str
     table = LearningRecord.__table__
     stmt = dialect.insert(table).on_conflict_do_nothing(
         index_elements=["platform", "external_id", "record_date"]).returning(table.c.id)
-    counts = {state: len(connection.execute(stmt, batch).all()) if batch else 0 for state, batch in rows.items()}
-    return counts["matched"] + counts["held"], counts["matched"]
+    ids = {state: [r[0] for r in connection.execute(stmt, batch).all()] if batch else []
+           for state, batch in rows.items()}
+    return len(ids["matched"]) + len(ids["held"]), ids["matched"]
 
 
 @bp.post("/learning-records")
@@ -126,7 +130,9 @@ def learning_records(payload: bytes):
     records = parse(payload)
     phones = check_rows(records)
     people = match(phones)
-    inserted, matched = store(records, phones, people, g.api_client.id)
+    inserted, matched_ids = store(records, phones, people, g.api_client.id)
+    effects.apply(matched_ids)
+    matched = len(matched_ids)
     g.api_records = inserted
     return s.IngestResult(received=len(records), inserted=inserted, duplicates=len(records) - inserted,
                           matched=matched, held=inserted - matched)

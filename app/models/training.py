@@ -45,6 +45,9 @@ class TrainingClass(db.Model):
         CheckConstraint(check_in("mode", CLASS_MODES), name="mode"),
         CheckConstraint(check_in("status", CLASS_STATUSES), name="status"),
         CheckConstraint(check_in("audience_group", AUDIENCE_GROUPS), name="audience_group"),
+        # a class has its trainer, or is an online platform's class for one level (app/api/effects.py)
+        CheckConstraint("(trainer_id IS NULL) = (platform IS NOT NULL)", name="trainer_or_platform"),
+        UniqueConstraint("platform", "level"),
         # a trainer's classes, and running classes per trainer (the 2–3 rule, capacity), read from this index alone
         Index("ix_training_classes_trainer_status", "trainer_id", "status"),
         # /classes/ walks this index newest first and checks a coordinator's communes and the status and
@@ -53,7 +56,8 @@ class TrainingClass(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    trainer_id: Mapped[int] = mapped_column(ForeignKey("trainers.id"))
+    trainer_id: Mapped[int | None] = mapped_column(ForeignKey("trainers.id"))  # None: a platform's class
+    platform: Mapped[str | None] = mapped_column(String(40))  # the online platform whose class this is
     level: Mapped[int] = mapped_column(Integer)
     topic: Mapped[str] = mapped_column(String(200), default="")
     mode: Mapped[str] = mapped_column(String(12))

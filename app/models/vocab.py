@@ -78,6 +78,7 @@ POINT_REASONS = {
     "learner_completed": "Học viên hoàn thành",
     "certificate": "Đạt chứng nhận",
     "trainer_grown": "Ươm mầm giảng viên mới",
+    "online_day": "Ngày học trực tuyến",
 }
 
 LEVELS = {

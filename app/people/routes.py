@@ -10,6 +10,7 @@ from app.people.operations import chosen_duplicate, merge_persons
 from app.people.queries import person_ids, person_list
 from app.permissions import may, require
 from app.scope import get_or_404, visible
+from app.timeutil import local_today
 from app.training.forms import MergeForm
 from app.web.lists import paginate, search_text
 
@@ -38,8 +39,10 @@ def show(person_id: int):
     ))
     home_area = db.session.get(Area, person.home_area_id) if person.home_area_id else None
     workplace = db.session.get(Unit, person.unit_id) if person.unit_id else None
+    from app.api.effects import streaks
+
     return render_template("people/show.html", person=person, enrollments=enrollments, home_area=home_area,
-                           workplace=workplace,
+                           workplace=workplace, streak=streaks(person.id, local_today()),
                            certificates=certificates, can_merge=may(current_user, "merge_people"))
 
 

@@ -98,7 +98,8 @@ def show(class_id: int):
     venue = db.session.get(Area, training_class.venue_area_id)
     return render_template("training/show.html", c=training_class, trainer=trainer, page=enrollments, venue=venue,
                            certificates=certificates, editable=may(current_user, "change_class", training_class),
-                           counts=queries.class_counts(trainer.id), transition_form=TransitionForm(),
+                           counts=queries.class_counts(trainer.id) if trainer else None,
+                           transition_form=TransitionForm(),
                            next_status=operations.NEXT.get(training_class.status))
 
 

@@ -18,6 +18,10 @@ DEFAULTS: dict[str, tuple[int, str]] = {
     "points_learner_completed": (2, "Điểm cho giảng viên với mỗi học viên hoàn thành"),
     "points_certificate": (5, "Điểm cho học viên với mỗi bậc chứng nhận đạt được"),
     "points_trainer_grown": (20, "Điểm cho người hướng dẫn với mỗi giảng viên mới được ươm mầm"),
+    # Online learning from the API (app/api/effects.py)
+    "points_online_day": (1, "Điểm cho học viên với mỗi ngày học trực tuyến đủ số phút"),
+    "streak_minutes": (15, "Số phút học trực tuyến tối thiểu để một ngày được tính vào chuỗi ngày học và điểm"),
+    "online_completion_lessons": (10, "Số bài học trực tuyến của một bậc để tính là hoàn thành bậc đó"),
     "core_group_min_trainers": (3, "Số giảng viên tối thiểu của một đơn vị để tính là đã có nhóm nòng cốt"),
     "verify_limit": (30, "Số lượt tra cứu chứng nhận tối đa của một địa chỉ trong khung thời gian"),
     "verify_window_minutes": (10, "Khung thời gian đếm lượt tra cứu (phút)"),
