@@ -138,3 +138,21 @@ def test_a_platform_class_page_names_the_platform_and_offers_no_hand_changes(cli
     assert client.get(f"/classes/{klass.id}/learners/new").status_code == 404
     person_page = client.get(f"/people/{learner.id}").get_data(as_text=True)
     assert 'id="online-streak"' in person_page
+
+
+def test_the_leaderboard_totals_follow_the_online_points(client, world, platform, learner):
+    from app.models import PointTotal
+    from app.rankings import totals
+
+    days = [_day(n, _local(learner)) for n in range(0, 40, 3)]  # across two quarters' worth of days
+    client.post(URL, json={"records": days[:5]}, headers=bearer(platform[2]))
+    client.post(URL, json={"records": days}, headers=bearer(platform[2]))
+
+    def rows():
+        return sorted(db.session.execute(select(PointTotal.kind, PointTotal.key_id, PointTotal.period,
+                                                PointTotal.points)).all())
+
+    added = rows()
+    assert any(r.kind == "area" and r.key_id == learner.home_area_id and r.period == "all" for r in added)
+    totals.refresh(everything=True)
+    assert rows() == added  # what `add` kept equals the ledger summed again

@@ -68,14 +68,19 @@ class Applied:
 
 def apply(record_ids: list[int]) -> Applied:
     """Enrolments, completions and points of these (newly matched) records; returns what was added."""
-    applied = Applied()
     rows = []
     for chunk in _chunks(sorted(set(record_ids))):
         rows += db.session.execute(
             select(LearningRecord.id, LearningRecord.person_id, LearningRecord.platform, LearningRecord.level,
-                   LearningRecord.record_date, LearningRecord.minutes, Person.home_area_id)
-            .join(Person, Person.id == LearningRecord.person_id)
+                   LearningRecord.record_date, LearningRecord.minutes)
             .where(LearningRecord.id.in_(chunk), LearningRecord.state == "matched")).all()
+    return apply_rows(rows)
+
+
+def apply_rows(rows) -> Applied:
+    """`apply` for records already in hand (id, person_id, platform, level, record_date, minutes), e.g. as the
+    ingest's INSERT … RETURNING gave them back."""
+    applied = Applied()
     if not rows:
         return applied
     classes = platform_classes({(r.platform, r.level) for r in rows}, min(r.record_date for r in rows))
@@ -148,22 +153,25 @@ def _complete(done_on: dict[tuple[int, int], dt.date]) -> int:
 
 
 def _points(rows) -> int:
-    """One `online_day` entry per record of at least `streak_minutes` minutes not yet in the ledger."""
+    """One `online_day` entry per record of at least `streak_minutes` minutes not yet in the ledger, counted for
+    the learner's home commune."""
     minutes, points = plan_setting("streak_minutes"), plan_setting("points_online_day")
     if points <= 0:
         return 0
     eligible = [r for r in rows if r.minutes >= minutes]
     done: set[int] = set()
+    homes: dict[int, int | None] = {}
     for chunk in _chunks([r.id for r in eligible]):
         done.update(db.session.scalars(select(PointEntry.source_id).where(PointEntry.reason == "online_day",
                                                                           PointEntry.source_id.in_(chunk))))
-    fresh = [{"person_id": r.person_id, "trainer_id": None, "area_id": r.home_area_id, "points": points,
+    for chunk in _chunks(sorted({r.person_id for r in eligible})):
+        homes.update(db.session.execute(select(Person.id, Person.home_area_id).where(Person.id.in_(chunk))).all())
+    fresh = [{"person_id": r.person_id, "trainer_id": None, "area_id": homes.get(r.person_id), "points": points,
               "reason": "online_day", "source_id": r.id, "earned_on": r.record_date}
              for r in eligible if r.id not in done]
     for start in range(0, len(fresh), 5000):
         db.session.execute(insert(PointEntry.__table__), fresh[start:start + 5000])
-    if fresh:
-        totals.refresh(set(), {r["area_id"] for r in fresh if r["area_id"]})
+    totals.add("area", ((r["area_id"], r["earned_on"], r["points"]) for r in fresh))
     return len(fresh)
 
 

@@ -98,8 +98,9 @@ def match(phones: list[str]) -> dict[str, int]:
 
 
 def store(records: list[s.LearningRecordIn], phones: list[str], people: dict[str, int],
-          client_id: int) -> tuple[int, list[int]]:
-    """Insert the records not stored yet; returns (inserted, the ids of the matched ones).
+          client_id: int) -> tuple[int, list]:
+    """Insert the records not stored yet; returns (inserted, the matched ones as stored: id, person_id,
+    platform, level, record_date, minutes).
 
     Core INSERT … ON CONFLICT DO NOTHING RETURNING id, once for the matched rows and once for the held rows (Core,
     not the ORM's bulk insert, which splices RETURNING rows one by one: 20 times slower)."""
@@ -115,10 +116,12 @@ def store(records: list[s.LearningRecordIn], phones: list[str], people: dict[str
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
     table = LearningRecord.__table__
     stmt = dialect.insert(table).on_conflict_do_nothing(
-        index_elements=["platform", "external_id", "record_date"]).returning(table.c.id)
-    ids = {state: [r[0] for r in connection.execute(stmt, batch).all()] if batch else []
-           for state, batch in rows.items()}
-    return len(ids["matched"]) + len(ids["held"]), ids["matched"]
+        index_elements=["platform", "external_id", "record_date"])
+    held = len(connection.execute(stmt.returning(table.c.id), rows["held"]).all()) if rows["held"] else 0
+    matched = connection.execute(stmt.returning(
+        table.c.id, table.c.person_id, table.c.platform, table.c.level, table.c.record_date, table.c.minutes),
+        rows["matched"]).all() if rows["matched"] else []
+    return held + len(matched), matched
 
 
 @bp.post("/learning-records")
@@ -130,9 +133,9 @@ def learning_records(payload: bytes):
     records = parse(payload)
     phones = check_rows(records)
     people = match(phones)
-    inserted, matched_ids = store(records, phones, people, g.api_client.id)
-    effects.apply(matched_ids)
-    matched = len(matched_ids)
+    inserted, stored = store(records, phones, people, g.api_client.id)
+    effects.apply_rows(stored)
+    matched = len(stored)
     g.api_records = inserted
     return s.IngestResult(received=len(records), inserted=inserted, duplicates=len(records) - inserted,
                           matched=matched, held=inserted - matched)
