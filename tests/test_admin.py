@@ -136,3 +136,19 @@ def test_every_recorded_action_has_a_vietnamese_label():
 def test_non_admins_do_not_see_admin_pages(client, login_as):
     login_as("steering")
     assert client.get("/admin/users").status_code == 404
+
+
+def test_the_audit_log_masks_national_ids(client, login_as, world):
+    from app.audit import record
+
+    record("person.merge", entity="persons", entity_id=1,
+           before={"survivor": {"national_id": "019190001234"}, "duplicate": {"national_id": None}},
+           after={"national_id": "019190001234", "full_name": "Lê Văn Học"})
+    db.session.flush()
+    login_as("admin")
+    html = client.get("/admin/audit?action=person.merge").get_data(as_text=True)
+    export = client.get("/exports/audit.csv?action=person.merge")
+    text = export.data.decode("utf-8-sig")
+    export.close()
+    for shown in (html, text):
+        assert "019190001234" not in shown and "••••••••1234" in shown

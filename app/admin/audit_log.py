@@ -170,6 +170,23 @@ FIELDS: dict[str, str] = {
 }
 
 
+SECRET_FIELDS = {"national_id"}  # shown as elsewhere in the app (Person.masked_national_id): the last 4 digits
+
+
+def _masked(value):
+    text = str(value)
+    return "•" * max(len(text) - 4, 0) + text[-4:]
+
+
+def _safe(value):
+    """`value` with every national ID masked, however deep (merges keep both persons' fields)."""
+    if isinstance(value, dict):
+        return {k: (_masked(v) if k in SECRET_FIELDS and v else _safe(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_safe(v) for v in value]
+    return value
+
+
 def action_label(code: str) -> str:
     return ACTIONS.get(code, code)
 
@@ -204,7 +221,7 @@ def plain(value: Any) -> str:
 
 def changes(before: dict | None, after: dict | None) -> list[tuple[str, str | None, str]]:
     """(field label, old value or None when there was none, new value) for each key that changed."""
-    before, after = before or {}, after or {}
+    before, after = _safe(before or {}), _safe(after or {})
     rows = []
     for key in list(dict.fromkeys([*before, *after])):
         old, new = before.get(key), after.get(key)
@@ -220,7 +237,7 @@ def changes(before: dict | None, after: dict | None) -> list[tuple[str, str | No
 
 def json_text(value: dict | None) -> str:
     """The stored mapping as JSON text, Vietnamese kept readable (for the export)."""
-    return json.dumps(value, ensure_ascii=False, sort_keys=True) if value else ""
+    return json.dumps(_safe(value), ensure_ascii=False, sort_keys=True) if value else ""
 
 
 _NAMES: dict[str, Select] = {
