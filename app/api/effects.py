@@ -31,7 +31,7 @@ from app.models import Enrollment, LearningRecord, Person, PointEntry, TrainingC
 from app.rankings import totals
 from app.training.settings import plan_setting
 
-CHUNK = 900
+CHUNK = 5000  # ids per IN (…): within SQLite's 32,766 variables and PostgreSQL's 65,535
 
 
 def _chunks(values: list) -> list[list]:
@@ -77,9 +77,10 @@ def apply(record_ids: list[int]) -> Applied:
     return apply_rows(rows)
 
 
-def apply_rows(rows) -> Applied:
+def apply_rows(rows, homes: dict[int, int | None] | None = None, fresh: bool = False) -> Applied:
     """`apply` for records already in hand (id, person_id, platform, level, record_date, minutes), e.g. as the
-    ingest's INSERT … RETURNING gave them back."""
+    ingest's INSERT … RETURNING gave them back; `homes` (person id → home commune) when known; `fresh`: the
+    records were inserted just now, so none can have points yet."""
     applied = Applied()
     if not rows:
         return applied
@@ -91,7 +92,7 @@ def apply_rows(rows) -> Applied:
             first.setdefault((class_id, r.person_id), r.record_date)
     applied.enrolled = _enrol(first)
     applied.completed = _complete(_completion_days(first.keys(), {v: k for k, v in classes.items()}))
-    applied.points = _points(rows)
+    applied.points = _points(rows, homes, fresh)
     return applied
 
 
@@ -99,15 +100,16 @@ def _completion_days(keys, platform_of: dict[int, tuple[str, int]]) -> dict[tupl
     """For the enrolments among `keys` not completed yet: the day their lessons at that platform and level
     reached `online_completion_lessons` (a learner's records up to completion only: a few rows each)."""
     needed = plan_setting("online_completion_lessons")
+    keys = set(keys)
     open_keys: set[tuple[int, int]] = set()
     by_class: dict[int, list[int]] = {}
     for class_id, person_id in keys:
         by_class.setdefault(class_id, []).append(person_id)
-    for class_id, persons in by_class.items():
-        for chunk in _chunks(persons):
-            open_keys |= {(class_id, p) for p in db.session.scalars(
-                select(Enrollment.person_id).where(Enrollment.class_id == class_id, Enrollment.person_id.in_(chunk),
-                                                   Enrollment.status != "completed"))}
+    for chunk in _chunks(sorted({p for _, p in keys})):
+        open_keys |= {tuple(k) for k in db.session.execute(
+            select(Enrollment.class_id, Enrollment.person_id).where(
+                Enrollment.class_id.in_(list(by_class)), Enrollment.person_id.in_(chunk),
+                Enrollment.status != "completed")).all() if tuple(k) in keys}
     done: dict[tuple[int, int], dt.date] = {}
     for class_id, persons in by_class.items():
         platform, level = platform_of[class_id]
@@ -152,7 +154,7 @@ def _complete(done_on: dict[tuple[int, int], dt.date]) -> int:
     return completed
 
 
-def _points(rows) -> int:
+def _points(rows, homes: dict[int, int | None] | None = None, fresh: bool = False) -> int:
     """One `online_day` entry per record of at least `streak_minutes` minutes not yet in the ledger, counted for
     the learner's home commune."""
     minutes, points = plan_setting("streak_minutes"), plan_setting("points_online_day")
@@ -160,12 +162,15 @@ def _points(rows) -> int:
         return 0
     eligible = [r for r in rows if r.minutes >= minutes]
     done: set[int] = set()
-    homes: dict[int, int | None] = {}
-    for chunk in _chunks([r.id for r in eligible]):
-        done.update(db.session.scalars(select(PointEntry.source_id).where(PointEntry.reason == "online_day",
-                                                                          PointEntry.source_id.in_(chunk))))
-    for chunk in _chunks(sorted({r.person_id for r in eligible})):
-        homes.update(db.session.execute(select(Person.id, Person.home_area_id).where(Person.id.in_(chunk))).all())
+    if not fresh:
+        for chunk in _chunks([r.id for r in eligible]):
+            done.update(db.session.scalars(select(PointEntry.source_id).where(PointEntry.reason == "online_day",
+                                                                              PointEntry.source_id.in_(chunk))))
+    if homes is None:
+        homes = {}
+        for chunk in _chunks(sorted({r.person_id for r in eligible})):
+            homes.update(db.session.execute(select(Person.id, Person.home_area_id)
+                                            .where(Person.id.in_(chunk))).all())
     fresh = [{"person_id": r.person_id, "trainer_id": None, "area_id": homes.get(r.person_id), "points": points,
               "reason": "online_day", "source_id": r.id, "earned_on": r.record_date}
              for r in eligible if r.id not in done]

@@ -87,13 +87,17 @@ def check_rows(records: list[s.LearningRecordIn]) -> list[str]:
     return phones
 
 
-def match(phones: list[str]) -> dict[str, int]:
-    """Phone → person id, for the persons of the client's scope with those phones."""
+def match(phones: list[str], homes: dict[int, int | None] | None = None) -> dict[str, int]:
+    """Phone → person id, for the persons of the client's scope with those phones (their home communes into
+    `homes` when given)."""
     wanted, found = sorted(set(phones)), {}
     for start in range(0, len(wanted), CHUNK):
         chunk = wanted[start:start + CHUNK]
-        found.update(db.session.execute(select(Person.phone, Person.id).where(
-            Person.phone.in_(chunk), visible(Person, g.api_scope))).all())
+        for phone, person_id, home in db.session.execute(select(Person.phone, Person.id, Person.home_area_id).where(
+                Person.phone.in_(chunk), visible(Person, g.api_scope))):
+            found[phone] = person_id
+            if homes is not None:
+                homes[person_id] = home
     return found
 
 
@@ -132,9 +136,10 @@ def store(records: list[s.LearningRecordIn], phones: list[str], people: dict[str
 def learning_records(payload: bytes):
     records = parse(payload)
     phones = check_rows(records)
-    people = match(phones)
+    homes: dict[int, int | None] = {}
+    people = match(phones, homes)
     inserted, stored = store(records, phones, people, g.api_client.id)
-    effects.apply_rows(stored)
+    effects.apply_rows(stored, homes, fresh=True)
     matched = len(stored)
     g.api_records = inserted
     return s.IngestResult(received=len(records), inserted=inserted, duplicates=len(records) - inserted,
