@@ -4,7 +4,9 @@ Budget (the API issue): 1M daily records under 60 s on SQLite. The test world is
 phones half of the records carry (matched), the other half are held; the bodies (batches of 10,000) are encoded
 before the clock starts; each batch goes through the whole request (WSGI, bearer auth, rate limit, one-pass
 validation, phone matching, INSERT … ON CONFLICT DO NOTHING, audit, commit). Then the first batch is sent again
-(all duplicates). Usage: python -m bench api_ingest [--records N].
+(all duplicates), and the `online_effects` job's work is timed on what was stored: the matched records'
+enrolments in the platform classes, completions and ledger points (`app.api.effects.apply_pending`, batches of
+10,000, one commit). Usage: python -m bench api_ingest [--records N].
 """
 
 from __future__ import annotations
@@ -71,6 +73,12 @@ def main(argv: list[str]) -> None:
                 times.append(time.perf_counter() - t0)
             elapsed = time.perf_counter() - started
             again = client.post("/api/v1/learning-records", data=bodies[0], headers=headers).json
+            from app.api.effects import apply_pending
+
+            t0 = time.perf_counter()
+            applied_records, applied = apply_pending()
+            db.session.commit()
+            effects_s = time.perf_counter() - t0
             stored = db.session.scalar(db.select(db.func.count(LearningRecord.id)))
             matched = db.session.scalar(db.select(db.func.count(LearningRecord.id)).where(
                 LearningRecord.state == "matched"))
@@ -80,6 +88,9 @@ def main(argv: list[str]) -> None:
           f"({total / elapsed:,.0f} records/s; batch median {times[len(times) // 2]:.2f} s, max {times[-1]:.2f} s); "
           f"stored {stored:,}, matched {matched:,}; resent batch: {again['duplicates']:,} duplicates, "
           f"{again['inserted']} inserted — budget 60 s for 1M")
+    print(f"online effects (the job): {applied_records:,} matched records in {effects_s:.1f} s "
+          f"({applied_records / effects_s:,.0f} records/s): {applied.enrolled:,} enrolments, {applied.completed:,} "
+          f"completions, {applied.points:,} ledger points")
 
 
 if __name__ == "__main__":

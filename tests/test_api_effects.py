@@ -1,5 +1,6 @@
-"""What matched learning records do: an online enrolment in the platform's class, completion at the lesson
-threshold, a point per day long enough, the learner's streak; idempotent; also after "Khớp lại"."""
+"""What matched learning records do once the `online_effects` job has run: an online enrolment in the platform's
+class, completion at the lesson threshold, a point per day long enough, the learner's streak; idempotent; also
+after "Khớp lại"."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from app.api.effects import streaks
+from app.api.effects import apply_pending, streaks
 from app.extensions import db
 from app.models import Enrollment, LearningRecord, Person, PointEntry, TrainingClass
 from app.training.settings import set_setting
@@ -34,6 +35,13 @@ def _day(n: int, phone: str, **kw) -> dict:
             "lessons": 1, "score": 80, "level": 1, **kw}
 
 
+def _send(client, records: list[dict], secret: str) -> dict:
+    """Post a batch, then run what the `online_effects` job runs."""
+    answer = client.post(URL, json={"records": records}, headers=bearer(secret)).json
+    apply_pending()
+    return answer
+
+
 def _local(person: Person) -> str:
     return "0" + person.phone.removeprefix("+84")
 
@@ -53,17 +61,17 @@ def test_matched_days_enrol_complete_and_earn_points_once(client, world, platfor
     set_setting("online_completion_lessons", 3)
     days = [_day(0, _local(learner)), _day(1, _local(learner), minutes=10), _day(2, _local(learner)),
             _day(4, _local(learner)), _day(5, _local(learner))]
-    assert client.post(URL, json={"records": days[:2]}, headers=bearer(platform[2])).json["matched"] == 2
+    assert _send(client, days[:2], platform[2])["matched"] == 2
     enrolment, points = _state(learner.id)
     assert enrolment == [("enrolled", None, "online", "LuyenAI.vn", None)]  # one online platform class, no trainer
     assert points == 1  # the 10-minute day earns nothing
-    assert client.post(URL, json={"records": days}, headers=bearer(platform[2])).json["inserted"] == 3
+    assert _send(client, days, platform[2])["inserted"] == 3
     enrolment, points = _state(learner.id)
     assert enrolment == [("completed", dt.date(2025, 5, 3), "online", "LuyenAI.vn", None)]  # the third lesson's day
     assert points == 4
     before = (db.session.scalar(select(func.count(Enrollment.id))), db.session.scalar(select(func.count(PointEntry.id))),
               db.session.scalar(select(func.count(TrainingClass.id))))
-    assert client.post(URL, json={"records": days}, headers=bearer(platform[2])).json["inserted"] == 0
+    assert _send(client, days, platform[2])["inserted"] == 0
     after = (db.session.scalar(select(func.count(Enrollment.id))), db.session.scalar(select(func.count(PointEntry.id))),
              db.session.scalar(select(func.count(TrainingClass.id))))
     assert after == before  # the same batch again: nothing new
@@ -73,7 +81,7 @@ def test_one_class_per_platform_and_level(client, world, platform, learner):
     other = db.session.get(Person, world.trainers["Nguyễn Văn Đại"].person_id)
     records = [_day(0, _local(learner)), _day(1, _local(learner), level=2, external_id="tu2"),
                _day(0, _local(other), external_id="dai")]
-    client.post(URL, json={"records": records}, headers=bearer(platform[2]))
+    _send(client, records, platform[2])
     classes = db.session.execute(select(TrainingClass.level, TrainingClass.mode, TrainingClass.topic)
                                  .where(TrainingClass.platform == "LuyenAI.vn").order_by(TrainingClass.level)).all()
     assert [(c.level, c.mode) for c in classes] == [(1, "online"), (2, "online")]
@@ -85,7 +93,7 @@ def test_one_class_per_platform_and_level(client, world, platform, learner):
 
 def test_streaks_count_consecutive_days_of_enough_minutes(client, world, platform, learner):
     days = [_day(n, _local(learner)) for n in (0, 1, 2, 4, 5)] + [_day(6, _local(learner), minutes=14)]
-    client.post(URL, json={"records": days}, headers=bearer(platform[2]))
+    _send(client, days, platform[2])
     streak = streaks(learner.id, dt.date(2025, 5, 8))
     assert (streak.current, streak.longest, streak.days) == (0, 3, 5)  # 7 May had 14 minutes: the run ended
     streak = streaks(learner.id, dt.date(2025, 5, 7))
@@ -94,7 +102,7 @@ def test_streaks_count_consecutive_days_of_enough_minutes(client, world, platfor
 
 def test_held_records_take_effect_when_matched_later(client, login_as, world, platform):
     phone = "0987 000 222"
-    client.post(URL, json={"records": [_day(0, phone), _day(1, phone)]}, headers=bearer(platform[2]))
+    _send(client, [_day(0, phone), _day(1, phone)], platform[2])
     assert db.session.scalar(select(func.count(LearningRecord.id)).where(LearningRecord.state == "held")) == 2
     commune = db.session.get(type(world.dai_tu), world.trainers["Trần Thị Từ"].area_id)
     from tests.factories import make_person
@@ -103,6 +111,8 @@ def test_held_records_take_effect_when_matched_later(client, login_as, world, pl
     login_as("coord_daitu")
     response = post_form(client, "/learning-records/rematch", {}, token_page="/learning-records/")
     assert response.status_code in (200, 302)
+    assert _state(person.id) == ([], 0)  # the job has not run yet
+    apply_pending()
     enrolment, points = _state(person.id)
     assert enrolment == [("enrolled", None, "online", "LuyenAI.vn", None)] and points == 2
 
@@ -120,7 +130,7 @@ def test_online_completions_count_for_t5_online(client, world, platform, learner
     learner.birth_year = 1990
     db.session.flush()
     before = t5()
-    client.post(URL, json={"records": [_day(0, _local(learner))]}, headers=bearer(platform[2]))
+    _send(client, [_day(0, _local(learner))], platform[2])
     enrolled = db.session.scalar(select(Enrollment.status).join(TrainingClass, TrainingClass.id == Enrollment.class_id)
                                  .where(Enrollment.person_id == learner.id, TrainingClass.platform.is_not(None)))
     assert enrolled == "completed"
@@ -129,7 +139,7 @@ def test_online_completions_count_for_t5_online(client, world, platform, learner
 
 def test_a_platform_class_page_names_the_platform_and_offers_no_hand_changes(client, login_as, world, platform,
                                                                                  learner):
-    client.post(URL, json={"records": [_day(0, _local(learner))]}, headers=bearer(platform[2]))
+    _send(client, [_day(0, _local(learner))], platform[2])
     klass = db.session.scalar(select(TrainingClass).where(TrainingClass.platform == "LuyenAI.vn"))
     login_as("steering")
     html = client.get(f"/classes/{klass.id}").get_data(as_text=True)
@@ -145,8 +155,8 @@ def test_the_leaderboard_totals_follow_the_online_points(client, world, platform
     from app.rankings import totals
 
     days = [_day(n, _local(learner)) for n in range(0, 40, 3)]  # across two quarters' worth of days
-    client.post(URL, json={"records": days[:5]}, headers=bearer(platform[2]))
-    client.post(URL, json={"records": days}, headers=bearer(platform[2]))
+    _send(client, days[:5], platform[2])
+    _send(client, days, platform[2])
 
     def rows():
         return sorted(db.session.execute(select(PointTotal.kind, PointTotal.key_id, PointTotal.period,
@@ -156,3 +166,15 @@ def test_the_leaderboard_totals_follow_the_online_points(client, world, platform
     assert any(r.kind == "area" and r.key_id == learner.home_area_id and r.period == "all" for r in added)
     totals.refresh(everything=True)
     assert rows() == added  # what `add` kept equals the ledger summed again
+
+
+def test_the_online_effects_job_applies_each_record_once(app, client, world, platform, learner):
+    from app.jobs.registry import JobContext, JobSkipped, get_job
+
+    client.post(URL, json={"records": [_day(n, _local(learner)) for n in range(3)]}, headers=bearer(platform[2]))
+    job = get_job("online_effects")
+    context = JobContext(dt.date(2025, 5, 10), dt.datetime(2025, 5, 10, 8, tzinfo=dt.UTC), app.config, "test")
+    assert "3 kết quả học trực tuyến" in job.run(context)
+    with pytest.raises(JobSkipped):
+        job.run(context)  # nothing new: nothing done twice
+    assert _state(learner.id)[1] == 3

@@ -13,8 +13,11 @@ Rules:
   entry per record (reason "online_day", source = the record's id: idempotent), counted for their home commune;
 - a streak is the run of consecutive days with at least `streak_minutes` minutes, read from the stored records
   when shown (`streaks`), never stored;
-- everything is derived from the stored matched records of the persons a batch (or a "Khớp lại") touched, with
-  set-based statements, so applying it twice changes nothing. The caller commits.
+- the ingest only stores records (it stays fast); the `online_effects` job (app/jobs/registry.py, every
+  minute) applies the effects of the matched records not yet applied (`learning_records.applied`), `PENDING_BATCH`
+  at a time, and marks them; a held record matched later by "Khớp lại" is picked up the same way;
+- everything is set-based and derived from stored rows, so applying a record twice changes nothing. The caller
+  commits.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from app.rankings import totals
 from app.training.settings import plan_setting
 
 CHUNK = 5000  # ids per IN (…): within SQLite's 32,766 variables and PostgreSQL's 65,535
+PENDING_BATCH = 10_000
 
 
 def _chunks(values: list) -> list[list]:
@@ -64,6 +68,29 @@ class Applied:
     enrolled: int = 0
     completed: int = 0
     points: int = 0
+
+
+def apply_pending(limit: int | None = None) -> tuple[int, Applied]:
+    """Apply the effects of every matched record not applied yet (at most `limit` records), oldest first, in
+    batches of `PENDING_BATCH`; marks them applied; returns (records, what was added). Flushes."""
+    done, total = 0, Applied()
+    while limit is None or done < limit:
+        size = PENDING_BATCH if limit is None else min(PENDING_BATCH, limit - done)
+        rows = db.session.execute(
+            select(LearningRecord.id, LearningRecord.person_id, LearningRecord.platform, LearningRecord.level,
+                   LearningRecord.record_date, LearningRecord.minutes)
+            .where(LearningRecord.applied.is_(False), LearningRecord.state == "matched")
+            .order_by(LearningRecord.id).limit(size)).all()
+        if not rows:
+            break
+        applied = apply_rows(rows)
+        for chunk in _chunks([r.id for r in rows]):
+            db.session.execute(update(LearningRecord).where(LearningRecord.id.in_(chunk)).values(applied=True)
+                               .execution_options(synchronize_session=False))
+        done += len(rows)
+        total = Applied(total.enrolled + applied.enrolled, total.completed + applied.completed,
+                        total.points + applied.points)
+    return done, total
 
 
 def apply(record_ids: list[int]) -> Applied:

@@ -10,10 +10,10 @@ Rules:
 - a learner is matched by the normalised phone (`app.text.normalize_phone`) to an existing person within the
   client's scope, so one person never becomes two: no person is ever created here; a record without such a
   person is stored `held` for review (`/learning-records/`), the others `matched`;
-- effects of matched records (`app.api.effects`): an online enrolment in the platform's class of the level,
-  completed at `online_completion_lessons` lessons, a ledger entry per day of at least `streak_minutes`
-  minutes; derived from the stored rows of the persons the batch touched, so a resend counts nothing twice
-  (T5 also counts a person with a Bậc 1 online day once: `app.targets.indicators`).
+- the ingest stores; the effects of matched records (`app.api.effects`: an online enrolment in the platform's
+  class of the level, completed at `online_completion_lessons` lessons, a ledger entry per day of at least
+  `streak_minutes` minutes) are applied by the `online_effects` job within a minute, each record once (T5 also
+  counts a person with a Bậc 1 online day at once: `app.targets.indicators`).
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from app.api import effects
 from app.api import schemas as s
 from app.api.endpoint import endpoint
 from app.api.problems import ApiProblem
@@ -36,7 +35,7 @@ from app.text import PhoneError, normalize_phone
 from app.timeutil import utcnow
 
 ERRORS_SHOWN = 1000
-CHUNK = 500
+CHUNK = 5000  # phones per IN (…)
 BODY_MAX = 8 * 1024 * 1024
 
 
@@ -87,24 +86,19 @@ def check_rows(records: list[s.LearningRecordIn]) -> list[str]:
     return phones
 
 
-def match(phones: list[str], homes: dict[int, int | None] | None = None) -> dict[str, int]:
-    """Phone → person id, for the persons of the client's scope with those phones (their home communes into
-    `homes` when given)."""
+def match(phones: list[str]) -> dict[str, int]:
+    """Phone → person id, for the persons of the client's scope with those phones."""
     wanted, found = sorted(set(phones)), {}
     for start in range(0, len(wanted), CHUNK):
         chunk = wanted[start:start + CHUNK]
-        for phone, person_id, home in db.session.execute(select(Person.phone, Person.id, Person.home_area_id).where(
-                Person.phone.in_(chunk), visible(Person, g.api_scope))):
-            found[phone] = person_id
-            if homes is not None:
-                homes[person_id] = home
+        found.update(db.session.execute(select(Person.phone, Person.id).where(
+            Person.phone.in_(chunk), visible(Person, g.api_scope))).all())
     return found
 
 
 def store(records: list[s.LearningRecordIn], phones: list[str], people: dict[str, int],
-          client_id: int) -> tuple[int, list]:
-    """Insert the records not stored yet; returns (inserted, the matched ones as stored: id, person_id,
-    platform, level, record_date, minutes).
+          client_id: int) -> tuple[int, int]:
+    """Insert the records not stored yet; returns (inserted, of which matched).
 
     Core INSERT … ON CONFLICT DO NOTHING RETURNING id, once for the matched rows and once for the held rows (Core,
     not the ORM's bulk insert, which splices RETURNING rows one by one: 20 times slower)."""
@@ -121,11 +115,9 @@ def store(records: list[s.LearningRecordIn], phones: list[str], people: dict[str
     table = LearningRecord.__table__
     stmt = dialect.insert(table).on_conflict_do_nothing(
         index_elements=["platform", "external_id", "record_date"])
-    held = len(connection.execute(stmt.returning(table.c.id), rows["held"]).all()) if rows["held"] else 0
-    matched = connection.execute(stmt.returning(
-        table.c.id, table.c.person_id, table.c.platform, table.c.level, table.c.record_date, table.c.minutes),
-        rows["matched"]).all() if rows["matched"] else []
-    return held + len(matched), matched
+    counts = {state: len(connection.execute(stmt.returning(table.c.id), batch).all()) if batch else 0
+              for state, batch in rows.items()}
+    return counts["matched"] + counts["held"], counts["matched"]
 
 
 @bp.post("/learning-records")
@@ -136,11 +128,8 @@ def store(records: list[s.LearningRecordIn], phones: list[str], people: dict[str
 def learning_records(payload: bytes):
     records = parse(payload)
     phones = check_rows(records)
-    homes: dict[int, int | None] = {}
-    people = match(phones, homes)
-    inserted, stored = store(records, phones, people, g.api_client.id)
-    effects.apply_rows(stored, homes, fresh=True)
-    matched = len(stored)
+    people = match(phones)
+    inserted, matched = store(records, phones, people, g.api_client.id)
     g.api_records = inserted
     return s.IngestResult(received=len(records), inserted=inserted, duplicates=len(records) - inserted,
                           matched=matched, held=inserted - matched)

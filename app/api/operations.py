@@ -81,15 +81,9 @@ def rematch(user) -> int:
     held_ids = select(LearningRecord.id).where(visible(LearningRecord, user), LearningRecord.state == "held",
                                                LearningRecord.phone.in_(select(Person.phone).where(
                                                    visible(Person, user))))
-    ids = list(db.session.scalars(held_ids))
-    matched = 0
-    for start in range(0, len(ids), 900):
-        result = db.session.execute(update(LearningRecord).where(LearningRecord.id.in_(ids[start:start + 900]))
-                                    .values(person_id=people, state="matched")
-                                    .execution_options(synchronize_session=False))
-        matched += result.rowcount or 0
-    from app.api import effects
-
-    effects.apply(ids)
+    result = db.session.execute(update(LearningRecord).where(LearningRecord.id.in_(held_ids))
+                                .values(person_id=people, state="matched", applied=False)
+                                .execution_options(synchronize_session=False))
+    matched = result.rowcount or 0  # their effects: the `online_effects` job (app/api/effects.py)
     record("learning_records.rematch", entity="learning_records", after={"matched": matched})
     return matched

@@ -116,6 +116,16 @@ def exports(ctx: JobContext) -> str:
     return f"Đã xuất {len(done)}/{len(finished)} tệp ({rows:,} dòng).".replace(",", ".")
 
 
+def online_effects(ctx: JobContext) -> str:
+    from app.api.effects import apply_pending
+
+    records, applied = apply_pending(limit=200_000)
+    if not records:
+        raise JobSkipped("Không có kết quả học trực tuyến mới.")
+    return (f"Đã xử lý {records:,} kết quả học trực tuyến: {applied.enrolled:,} ghi danh, {applied.completed:,} "
+            f"hoàn thành, {applied.points:,} mục điểm.").replace(",", ".")
+
+
 def export_cleanup(ctx: JobContext) -> str:
     from app.exports.files import clean_old
 
@@ -144,6 +154,9 @@ JOBS: tuple[JobSpec, ...] = (
     JobSpec("exports", "Tệp xuất", "Xuất các danh sách lớn mà người dùng đã yêu cầu (trang Tệp xuất), theo từng "
             "đợt, trong phạm vi của người yêu cầu.", "Mỗi phút",
             lambda tz: IntervalTrigger(minutes=1, timezone=tz), exports),
+    JobSpec("online_effects", "Học trực tuyến", "Ghi danh, công nhận hoàn thành và cộng điểm từ các kết quả học "
+            "trực tuyến đã khớp (gửi qua API), mỗi kết quả một lần.", "Mỗi phút",
+            lambda tz: IntervalTrigger(minutes=1, timezone=tz), online_effects),
     JobSpec("export_cleanup", "Dọn tệp xuất", "Xóa các tệp xuất cũ hơn LANTOA_EXPORT_KEEP_DAYS ngày.",
             "Hằng ngày lúc 03:00", lambda tz: CronTrigger(hour=3, minute=0, timezone=tz), export_cleanup),
 )

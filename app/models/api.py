@@ -25,6 +25,7 @@ from sqlalchemy import (
     Numeric,
     String,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -84,6 +85,8 @@ class LearningRecord(db.Model):
         # a learner's days in order (streaks, T5 online) and the review list of held records
         Index("ix_learning_records_person_day", "person_id", "record_date"),
         Index("ix_learning_records_state", "state", "id"),
+        # the matched records whose effects (enrolment, completion, points) the `online_effects` job has not applied
+        Index("ix_learning_records_pending", "applied", "state", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -99,6 +102,7 @@ class LearningRecord(db.Model):
     person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
     client_id: Mapped[int] = mapped_column(ForeignKey("api_clients.id"), index=True)
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    applied: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # effects done (job)
 
     @property
     def state_label(self) -> str:

@@ -1,6 +1,6 @@
 """Online platforms' classes: training_classes.platform (a class has its trainer or is a platform's class for one
-level, unique per platform and level), trainer_id nullable for them; point_entries may record "online_day"
-(the API's learning records, app/api/effects.py)
+level, unique per platform and level), trainer_id nullable for them; point_entries may record "online_day";
+learning_records.applied (the `online_effects` job's mark) (the API's learning records, app/api/effects.py)
 
 Revision ID: e3a9c5b17d42
 Revises: b7d2e41c9a60
@@ -31,9 +31,15 @@ def upgrade():
     with op.batch_alter_table('point_entries', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_point_entries_reason'), type_='check')
         batch_op.create_check_constraint(op.f('ck_point_entries_reason'), REASONS_AFTER)
+    with op.batch_alter_table('learning_records', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('applied', sa.Boolean(), server_default=sa.false(), nullable=False))
+        batch_op.create_index('ix_learning_records_pending', ['applied', 'state', 'id'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('learning_records', schema=None) as batch_op:
+        batch_op.drop_index('ix_learning_records_pending')
+        batch_op.drop_column('applied')
     op.execute("DELETE FROM point_entries WHERE reason = 'online_day'")
     with op.batch_alter_table('point_entries', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_point_entries_reason'), type_='check')
