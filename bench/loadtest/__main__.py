@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 
 from bench.loadtest import database
 from bench.loadtest.client import VirtualUser, run_load
-from bench.loadtest.pages import PASSWORD, prepare
+from bench.loadtest.pages import API, PASSWORD, prepare
 from bench.loadtest.servers import ROOT, Gunicorn, ServerSettings
 from bench.loadtest.stats import Summary, format_table, summarize
 
@@ -43,7 +43,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def users(port: int, count: int, account: str | None) -> list[VirtualUser]:
+def users(port: int, count: int, account: str | None, secret: str = "") -> list[VirtualUser]:
+    if account == API:
+        return [VirtualUser("127.0.0.1", port, headers={"Authorization": f"Bearer {secret}"}) for _ in range(count)]
     made = [VirtualUser("127.0.0.1", port) for _ in range(count)]
     if account is not None:
         for user in made:
@@ -66,7 +68,7 @@ def main(argv: list[str]) -> int:
     started = time.perf_counter()
     url = (database.pg_database(args.size, args.pg_url, args.rebuild) if args.db == "pg"
            else database.sqlite_database(args.size, args.rebuild))
-    pages = prepare(url, args.pages)
+    pages, secret = prepare(url, args.pages)
     run_dir = database.CACHE_DIR / "run"
     print(f"{len(pages)} pages + the floor twice, {args.warmup:g} + {args.duration:g} s each "
           f"(~{(len(pages) + 2) * (args.warmup + args.duration):.0f} s); {args.clients} clients; gunicorn "
@@ -79,7 +81,8 @@ def main(argv: list[str]) -> int:
            "LANTOA_DATABASE_URL": url, "LANTOA_INSTANCE_PATH": str(run_dir)}
     rows: list[tuple] = []
     with Gunicorn("wsgi:app", settings, env, run_dir / "lantoa.log", ready_path="/login") as server:
-        sessions = {account: users(server.port, args.clients, account) for account in {p.account for p in pages}}
+        sessions = {account: users(server.port, args.clients, account, secret)
+                    for account in {p.account for p in pages}}
         for page in pages:
             path = sessions[page.account][0].destination(page.path)
             samples, elapsed = run_load(sessions[page.account], path, args.duration, args.warmup)

@@ -42,14 +42,15 @@ def csrf_token(html: str) -> str:
 class VirtualUser:
     """One client: a keep-alive connection and a cookie jar (name → value) for one host."""
 
-    def __init__(self, host: str, port: int, timeout: float = 60.0):
+    def __init__(self, host: str, port: int, timeout: float = 60.0, headers: dict[str, str] | None = None):
         self.connection = http.client.HTTPConnection(host, port, timeout=timeout)
         self.cookies: dict[str, str] = {}
+        self.headers = dict(headers or {})  # sent with every request (an API client's bearer token)
         self.netloc = f"{host}:{port}"
 
     def request(self, method: str, path: str, body: str | None = None) -> tuple[int, str, str]:
         """(status, body, Location header); status 0 when no answer came."""
-        headers = {"Accept-Encoding": "identity"}
+        headers = {"Accept-Encoding": "identity", **self.headers}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         if body is not None:

@@ -6,6 +6,8 @@ the first-generation trainer with the largest subtree (a heavy profile), the coo
 the most learners, the first certificate that is not revoked. `prepare` also lifts the verification limiter for
 the run (setting `verify_limit`, otherwise 30 lookups per 10 minutes per IP: every later lookup would be a 429)
 and empties its counter table, so runs are alike; a lookup still writes its row, as in production.
+The account `API` is another system: a read client scoped to the whole province with one token (made, or made
+again, by `prepare`; its per-token limit `api_limit` lifted for the run), sending `Authorization: Bearer …`.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import os
 from dataclasses import dataclass
 
 STEERING, COORDINATOR, TRAINER = "bcd", "dp.daitu", "gv.daitu"
+API = "api"  # a bearer token, not a signed-in account
+API_CLIENT = "Hệ thống đo tải (loadtest)"
 PASSWORD = "lantoa-2025"  # app/demo/accounts.py
 VERIFY_LIMIT = 1_000_000_000
 
@@ -33,6 +37,10 @@ PAGES = [
     ("plan", STEERING, "/plan/"),
     ("reports", STEERING, "/reports/"),
     ("certificate verification", None, "/verify/{code}"),
+    ("api: trainers list", API, "/api/v1/trainers"),
+    ("api: classes list", API, "/api/v1/classes"),
+    ("api: gaps list", API, "/api/v1/gaps"),
+    ("api: areas list", API, "/api/v1/areas"),
 ]
 
 
@@ -43,9 +51,9 @@ class Page:
     path: str
 
 
-def prepare(url: str, only: list[str] | None = None) -> list[Page]:
+def prepare(url: str, only: list[str] | None = None) -> tuple[list[Page], str]:
     """Lift the verification limit in the database at `url` and return the pages with their ids filled in
-    (only those whose label contains one of `only`, when given)."""
+    (only those whose label contains one of `only`, when given) and the API token's secret."""
     os.environ.setdefault("LANTOA_ENV", "development")
     from sqlalchemy import delete, func, select
 
@@ -78,10 +86,29 @@ def prepare(url: str, only: list[str] | None = None) -> list[Page]:
         if None in ids.values():
             raise SystemExit(f"the demo lacks a page's object: {ids}")
         set_setting("verify_limit", VERIFY_LIMIT)
+        set_setting("api_limit", VERIFY_LIMIT)
         db.session.execute(delete(RateHit))
+        secret = _api_token(user[STEERING])
         db.session.commit()
         db.engine.dispose()
     pages = [Page(label, account, path.format(**ids)) for label, account, path in PAGES]
     if only:
         pages = [p for p in pages if any(word in p.label for word in only)]
-    return pages
+    return pages, secret
+
+
+def _api_token(steering) -> str:
+    """A fresh token of the load test's read client (the client made once, scoped to the province)."""
+    from sqlalchemy import select
+
+    from app.api import operations
+    from app.areas.maps import programme_root
+    from app.extensions import db
+    from app.models import ApiClient
+    from app.timeutil import utcnow
+
+    client = db.session.scalar(select(ApiClient).where(ApiClient.name == API_CLIENT))
+    if client is None:
+        client = operations.create_client({"name": API_CLIENT, "scope_area_id": programme_root().id,
+                                           "can_read": True, "can_ingest": False}, steering)
+    return operations.issue_token(client, 1, steering, utcnow())[1]
