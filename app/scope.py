@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import abort, g, has_request_context
-from sqlalchemy import Select, false, func, or_, select, true
+from sqlalchemy import Select, and_, false, func, or_, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.errors import OperationError
@@ -105,6 +105,15 @@ def _classes(s: Scope) -> ColumnElement[bool]:
 
 
 def _enrollments(s: Scope) -> ColumnElement[bool]:
+    """The enrolments of the classes one sees, and the online platform enrolments of the persons one sees (a
+    platform's class spans the province, so its page stays with those who see it; each learner's own online
+    enrolment is seen where the learner is)."""
+    platform = select(TrainingClass.id).where(TrainingClass.platform.is_not(None))
+    return or_(_class_enrollments(s),
+               and_(Enrollment.class_id.in_(platform), Enrollment.person_id.in_(select(Person.id).where(_persons(s)))))
+
+
+def _class_enrollments(s: Scope) -> ColumnElement[bool]:
     return Enrollment.class_id.in_(select(TrainingClass.id).where(_classes(s)))
 
 
@@ -117,7 +126,7 @@ def _persons(s: Scope) -> ColumnElement[bool]:
     if s.unit_path:
         return Person.unit_id.in_(unit_subtree_ids(s.unit_path))
     if s.trainer_id:
-        mine = select(Enrollment.person_id).where(_enrollments(s))
+        mine = select(Enrollment.person_id).where(_class_enrollments(s))
         return or_(Person.id == s.person_id, Person.id.in_(mine))
     return false()
 

@@ -178,3 +178,13 @@ def test_the_online_effects_job_applies_each_record_once(app, client, world, pla
     with pytest.raises(JobSkipped):
         job.run(context)  # nothing new: nothing done twice
     assert _state(learner.id)[1] == 3
+
+
+def test_a_coordinator_sees_the_online_enrolment_of_a_learner_of_their_area(client, login_as, world, platform,
+                                                                               learner):
+    _send(client, [_day(0, _local(learner))], platform[2])
+    klass = db.session.scalar(select(TrainingClass).where(TrainingClass.platform == "LuyenAI.vn"))
+    login_as("coord_daitu")
+    page = client.get(f"/people/{learner.id}").get_data(as_text=True)
+    assert klass.topic in page and f"/classes/{klass.id}" not in page  # their own online enrolment, no link
+    assert client.get(f"/classes/{klass.id}").status_code == 404  # the province-wide class: steering's

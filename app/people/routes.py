@@ -41,8 +41,10 @@ def show(person_id: int):
     workplace = db.session.get(Unit, person.unit_id) if person.unit_id else None
     from app.api.effects import streaks
 
+    linkable = set(db.session.scalars(select(TrainingClass.id).where(
+        TrainingClass.id.in_([e.class_id for e in enrollments]), visible(TrainingClass, current_user))))
     return render_template("people/show.html", person=person, enrollments=enrollments, home_area=home_area,
-                           workplace=workplace, streak=streaks(person.id, local_today()),
+                           workplace=workplace, streak=streaks(person.id, local_today()), linkable=linkable,
                            certificates=certificates, can_merge=may(current_user, "merge_people"))
 
 
