@@ -6,6 +6,7 @@ constraint has a stable name that Alembic can diff and drop.
 
 import sqlite3
 
+from flask import g, has_app_context
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -49,5 +50,10 @@ def _sqlite_connect(dbapi_connection, _record) -> None:
 
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(connection) -> None:
+    """BEGIN, or BEGIN IMMEDIATE for a transaction the request boundary opens only to write (`g.lantoa_write_only`:
+    the records a request keeps, app/web/boundary.py). A deferred transaction that has read and then writes
+    cannot wait for another writer (SQLite answers "database is locked" at once to avoid a deadlock); one that
+    takes the write lock first waits for it (the driver's timeout)."""
     if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN")
+        immediate = has_app_context() and g.get("lantoa_write_only", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

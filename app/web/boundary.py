@@ -30,7 +30,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 
-from flask import Flask, g, has_request_context
+from flask import Flask, g, has_request_context, request
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -59,6 +59,18 @@ def _write_kept(response) -> bool:
     for callback in kept:
         callback(response)
     return bool(kept)
+
+
+def _keep_apart(response) -> None:
+    """Write and commit the kept records in a transaction of their own, begun for writing."""
+    if not g.get(_KEPT):
+        return
+    g.lantoa_write_only = True
+    try:
+        _write_kept(response)
+        _commit()
+    finally:
+        g.lantoa_write_only = False
 
 
 def discard_changes() -> None:
@@ -135,11 +147,17 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def commit_request(response):
         discard = g.pop("lantoa_discard", False)
+        changed = _changed()
         if response.status_code >= 400 or discard:
             _rollback()
-            if _write_kept(response):
-                _commit()
-        elif _write_kept(response) | _changed():
+            _keep_apart(response)
+        elif request.method in ("GET", "HEAD") and not changed and g.get(_KEPT):
+            # a read that only keeps records (an API read, a certificate lookup): end the read transaction first,
+            # then write them in a transaction of their own that takes the write lock at once (SQLite: BEGIN
+            # IMMEDIATE), so concurrent reads that keep records wait for one another instead of failing
+            _rollback()
+            _keep_apart(response)
+        elif _write_kept(response) | changed:
             _commit()
         return response
 
