@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
+from typing import TypeVar
 
 from flask import Flask, g, has_request_context, request
 from flask_login import current_user
@@ -37,6 +38,7 @@ from sqlalchemy.orm import Session
 
 from app.extensions import db, login_manager
 
+T = TypeVar("T")
 _UNDO = "lantoa_on_rollback"
 _KEPT = "lantoa_keep_record"
 
@@ -113,6 +115,21 @@ def commit_now() -> None:
         g.pop("lantoa_flushed", None)
 
 
+def write_now(write: Callable[[], T]) -> T:
+    """Run `write` in a transaction of its own, begun for writing, and commit it at once (whatever the request's
+    answer will be): what it reads and writes waits for other writers instead of failing (SQLite: BEGIN
+    IMMEDIATE once the request's read transaction is ended). Only at the start of a request that has changed
+    nothing yet (a lookup counting itself): ending its transaction commits nothing."""
+    commit_now()
+    g.lantoa_write_only = True
+    try:
+        result = write()
+        commit_now()
+    finally:
+        g.lantoa_write_only = False
+    return result
+
+
 @event.listens_for(Session, "after_flush")
 def _mark_flushed(session, flush_context) -> None:
     if has_request_context():
@@ -152,10 +169,10 @@ def init_app(app: Flask) -> None:
             _rollback()
             _keep_apart(response)
         elif request.method in ("GET", "HEAD") and not changed and g.get(_KEPT):
-            # a read that only keeps records (an API read, a certificate lookup): end the read transaction first,
-            # then write them in a transaction of their own that takes the write lock at once (SQLite: BEGIN
-            # IMMEDIATE), so concurrent reads that keep records wait for one another instead of failing
-            _rollback()
+            # a read that only keeps records (an API read): end the read transaction first (committing, as before,
+            # whatever it wrote), then write them in a transaction of their own that takes the write lock at once
+            # (SQLite: BEGIN IMMEDIATE), so concurrent reads that keep records wait for one another, never fail
+            _commit()
             _keep_apart(response)
         elif _write_kept(response) | changed:
             _commit()
