@@ -54,3 +54,31 @@ def test_concurrent_api_reads_all_answer(own_database):  # noqa: F811
         assert db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == "api.use")) == \
             CLIENTS * CALLS
         db.session.remove()
+
+
+def test_concurrent_certificate_lookups_all_answer_and_count(own_database):  # noqa: F811
+    from app.models import RateHit
+
+    own, _url = own_database
+    with own.app_context():
+        set_setting("verify_limit", 100_000)
+        db.session.commit()
+    statuses: list[int] = []
+    lock = threading.Lock()
+
+    def lookups() -> None:
+        browser = own.test_client()
+        for _ in range(CALLS):
+            status = browser.get("/verify/KHONGCOMA0").status_code
+            with lock:
+                statuses.append(status)
+
+    threads = [threading.Thread(target=lookups) for _ in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert set(statuses) == {404}, sorted(set(statuses))  # no such certificate, and never a 500
+    with own.app_context():
+        assert db.session.scalar(select(func.count(RateHit.id)).where(RateHit.bucket == "verify")) == CLIENTS * CALLS
+        db.session.remove()
