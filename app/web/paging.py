@@ -94,6 +94,9 @@ def _unindexed(clause, table: FromClause):
     return visitors.replacement_traverse(clause, {}, replace)
 
 
+unindexed = _unindexed  # for the API's cursor pages (app/api/paging.py)
+
+
 def _reversed(term):
     """An ORDER BY term in the other direction: `x` or `x ASC` becomes `x DESC`, `x DESC` becomes `x ASC`."""
     if isinstance(term, UnaryExpression) and term.modifier is operators.desc_op:
