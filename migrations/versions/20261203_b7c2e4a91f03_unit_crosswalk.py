@@ -5,9 +5,8 @@ Revises: da11c3377298
 Create Date: 2026-12-03 14:50:00
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'b7c2e4a91f03'
