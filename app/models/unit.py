@@ -89,3 +89,33 @@ class UnitName(db.Model):
     valid_to: Mapped[date | None] = mapped_column(Date)
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+UNIT_CHANGE_KINDS = {"merge": "Gộp", "split": "Tách"}
+
+
+class UnitCrosswalk(db.Model):
+    """One row of a merge or split: `from_unit` ended the day before `effective`; `to_unit` took over.
+
+    A merge row moves the source's records to the successor (`app.units.changes`); a split row does not:
+    the source's records stay on it until a person places each one (`rollout.unit_changes`).
+    """
+
+    __tablename__ = "unit_crosswalk"
+    __table_args__ = (
+        CheckConstraint("from_unit_id <> to_unit_id", name="distinct_units"),
+        CheckConstraint(check_in("kind", UNIT_CHANGE_KINDS), name="kind"),
+        Index("uq_unit_crosswalk_link", "from_unit_id", "to_unit_id", unique=True),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    from_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    to_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    effective: Mapped[date] = mapped_column(Date)
+    decision: Mapped[str] = mapped_column(String(200))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    from_unit: Mapped[Unit] = relationship(foreign_keys=[from_unit_id], lazy="raise")
+    to_unit: Mapped[Unit] = relationship(foreign_keys=[to_unit_id], lazy="raise")
