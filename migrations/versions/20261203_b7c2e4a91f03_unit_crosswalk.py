@@ -1,7 +1,7 @@
 """unit crosswalk: merges and splits of units (from unit, to unit, kind, effective date, decision)
 
 Revision ID: b7c2e4a91f03
-Revises: da11c3377298
+Revises: e3a9c5b17d42
 Create Date: 2026-12-03 14:50:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'b7c2e4a91f03'
-down_revision = 'da11c3377298'
+down_revision = 'e3a9c5b17d42'
 branch_labels = None
 depends_on = None
 
