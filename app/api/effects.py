@@ -93,21 +93,9 @@ def apply_pending(limit: int | None = None) -> tuple[int, Applied]:
     return done, total
 
 
-def apply(record_ids: list[int]) -> Applied:
-    """Enrolments, completions and points of these (newly matched) records; returns what was added."""
-    rows = []
-    for chunk in _chunks(sorted(set(record_ids))):
-        rows += db.session.execute(
-            select(LearningRecord.id, LearningRecord.person_id, LearningRecord.platform, LearningRecord.level,
-                   LearningRecord.record_date, LearningRecord.minutes)
-            .where(LearningRecord.id.in_(chunk), LearningRecord.state == "matched")).all()
-    return apply_rows(rows)
-
-
-def apply_rows(rows, homes: dict[int, int | None] | None = None, fresh: bool = False) -> Applied:
-    """`apply` for records already in hand (id, person_id, platform, level, record_date, minutes), e.g. as the
-    ingest's INSERT … RETURNING gave them back; `homes` (person id → home commune) when known; `fresh`: the
-    records were inserted just now, so none can have points yet."""
+def apply_rows(rows) -> Applied:
+    """Enrolments, completions and points of these matched records (id, person_id, platform, level, record_date,
+    minutes); returns what was added."""
     applied = Applied()
     if not rows:
         return applied
@@ -119,7 +107,7 @@ def apply_rows(rows, homes: dict[int, int | None] | None = None, fresh: bool = F
             first.setdefault((class_id, r.person_id), r.record_date)
     applied.enrolled = _enrol(first)
     applied.completed = _complete(_completion_days(first.keys(), {v: k for k, v in classes.items()}))
-    applied.points = _points(rows, homes, fresh)
+    applied.points = _points(rows)
     return applied
 
 
@@ -181,7 +169,7 @@ def _complete(done_on: dict[tuple[int, int], dt.date]) -> int:
     return completed
 
 
-def _points(rows, homes: dict[int, int | None] | None = None, fresh: bool = False) -> int:
+def _points(rows) -> int:
     """One `online_day` entry per record of at least `streak_minutes` minutes not yet in the ledger, counted for
     the learner's home commune."""
     minutes, points = plan_setting("streak_minutes"), plan_setting("points_online_day")
@@ -189,15 +177,12 @@ def _points(rows, homes: dict[int, int | None] | None = None, fresh: bool = Fals
         return 0
     eligible = [r for r in rows if r.minutes >= minutes]
     done: set[int] = set()
-    if not fresh:
-        for chunk in _chunks([r.id for r in eligible]):
-            done.update(db.session.scalars(select(PointEntry.source_id).where(PointEntry.reason == "online_day",
-                                                                              PointEntry.source_id.in_(chunk))))
-    if homes is None:
-        homes = {}
-        for chunk in _chunks(sorted({r.person_id for r in eligible})):
-            homes.update(db.session.execute(select(Person.id, Person.home_area_id)
-                                            .where(Person.id.in_(chunk))).all())
+    homes: dict[int, int | None] = {}
+    for chunk in _chunks([r.id for r in eligible]):
+        done.update(db.session.scalars(select(PointEntry.source_id).where(PointEntry.reason == "online_day",
+                                                                          PointEntry.source_id.in_(chunk))))
+    for chunk in _chunks(sorted({r.person_id for r in eligible})):
+        homes.update(db.session.execute(select(Person.id, Person.home_area_id).where(Person.id.in_(chunk))).all())
     fresh = [{"person_id": r.person_id, "trainer_id": None, "area_id": homes.get(r.person_id), "points": points,
               "reason": "online_day", "source_id": r.id, "earned_on": r.record_date}
              for r in eligible if r.id not in done]
