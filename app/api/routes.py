@@ -19,7 +19,7 @@ from app.api.paging import page
 from app.api.problems import PROBLEMS, ApiProblem, not_found
 from app.areas.maps import available_maps, map_on
 from app.extensions import csrf, db
-from app.gaps.queries import ACTIVE, message
+from app.gaps.queries import ACTIVE, message_of
 from app.models import Area, Certificate, Gap, Person, Trainer, TrainerStats, TrainingClass, Unit
 from app.models.vocab import LEVELS
 from app.scope import visible
@@ -58,6 +58,25 @@ def client():
                         permissions=[p for p in ("read", "ingest") if getattr(c, f"can_{p}")])
 
 
+def _built(model):
+    """An item of `model` from a row of plain columns named as its fields (values straight from the database)."""
+    return lambda row: model.model_construct(**row._mapping)
+
+
+AREA_COLUMNS = (Area.id, Area.code, Area.name, Area.level, Area.division_type, Area.parent_id, Area.valid_from,
+                Area.valid_to)
+UNIT_COLUMNS = (Unit.id, Unit.name, Unit.kind, Unit.area_id, Unit.parent_id, Unit.headcount)
+CLASS_COLUMNS = (TrainingClass.id, TrainingClass.trainer_id, TrainingClass.level, TrainingClass.topic,
+                 TrainingClass.mode, TrainingClass.audience_group, TrainingClass.venue_area_id,
+                 TrainingClass.host_unit_id, TrainingClass.start_on, TrainingClass.end_on, TrainingClass.status)
+TRAINER_COLUMNS = (Trainer.id, Person.full_name.label("name"), Trainer.tier, Trainer.status, Trainer.max_level,
+                   Trainer.mentor_id, Trainer.generation, Trainer.area_id, Trainer.unit_id)
+REACH_COLUMNS = (TrainerStats.trainer_id.label("stats"), TrainerStats.direct_trainees, TrainerStats.subtree_size,
+                 TrainerStats.subtree_classes, TrainerStats.subtree_learners, TrainerStats.subtree_completed)
+GAP_COLUMNS = (Gap.id, Gap.rule_code, Gap.severity, Gap.state, Gap.area_id, Gap.subject_kind, Gap.subject_id,
+               Gap.params, Gap.opened_at)
+
+
 def _area(area: Area) -> s.AreaOut:
     return s.AreaOut(id=area.id, code=area.code, name=area.name, level=area.level, division_type=area.division_type,
                      parent_id=area.parent_id, valid_from=area.valid_from, valid_to=area.valid_to)
@@ -71,11 +90,11 @@ def areas(query: s.AreaListQuery):
     chosen = next((m for m in maps if m.key == query.map), None) if query.map else map_on(local_today(), maps)
     if query.map and chosen is None:
         raise ApiProblem("bad-request", f"No map {query.map} is loaded.", f"Chưa có bản đồ {query.map}.")
-    stmt = select(Area).where(visible(Area, g.api_scope))
+    where = [visible(Area, g.api_scope)]
     if chosen is not None:
         day = chosen.valid_from
-        stmt = stmt.where(Area.valid_from <= day, or_(Area.valid_to.is_(None), Area.valid_to >= day))
-    return s.AreaPage(**page(stmt, Area.id, query, lambda row: _area(row[0])))
+        where += [Area.valid_from <= day, or_(Area.valid_to.is_(None), Area.valid_to >= day)]
+    return s.AreaPage(**page(select(*AREA_COLUMNS), where, Area.id, query, _built(s.AreaOut)))
 
 
 @bp.get("/areas/<int:area_id>")
@@ -94,8 +113,7 @@ def _unit(unit: Unit) -> s.UnitOut:
 @endpoint(summary="Units", description="Agencies, unions, schools and businesses of the client's scope.",
           tag="Units", response=s.UnitPage, query=s.ListQuery, errors=(400,))
 def units(query: s.ListQuery):
-    return s.UnitPage(**page(select(Unit).where(visible(Unit, g.api_scope)), Unit.id, query,
-                             lambda row: _unit(row[0])))
+    return s.UnitPage(**page(select(*UNIT_COLUMNS), [visible(Unit, g.api_scope)], Unit.id, query, _built(s.UnitOut)))
 
 
 @bp.get("/units/<int:unit_id>")
@@ -106,17 +124,18 @@ def unit(unit_id: int):
 
 
 def _trainers():
-    return (select(Trainer, Person.full_name, TrainerStats).join(Person, Person.id == Trainer.person_id)
-            .outerjoin(TrainerStats, TrainerStats.trainer_id == Trainer.id).where(visible(Trainer, g.api_scope)))
+    return (select(*TRAINER_COLUMNS, *REACH_COLUMNS).join(Person, Person.id == Trainer.person_id)
+            .outerjoin(TrainerStats, TrainerStats.trainer_id == Trainer.id))
+
+
+REACH_FIELDS = tuple(s.Reach.model_fields)
 
 
 def _trainer(row) -> s.TrainerOut:
-    t, name, stats = row
-    reach = None if stats is None else s.Reach(
-        direct_trainees=stats.direct_trainees, subtree_size=stats.subtree_size, subtree_classes=stats.subtree_classes,
-        subtree_learners=stats.subtree_learners, subtree_completed=stats.subtree_completed)
-    return s.TrainerOut(id=t.id, name=name, tier=t.tier, status=t.status, max_level=t.max_level, mentor_id=t.mentor_id,
-                        generation=t.generation, area_id=t.area_id, unit_id=t.unit_id, reach=reach)
+    values = row._mapping
+    reach = None if values["stats"] is None else s.Reach.model_construct(**{k: values[k] for k in REACH_FIELDS})
+    return s.TrainerOut.model_construct(**{k: values[k] for k in s.TrainerOut.model_fields if k != "reach"},
+                                        reach=reach)
 
 
 @bp.get("/trainers")
@@ -124,14 +143,14 @@ def _trainer(row) -> s.TrainerOut:
           "(the stored figures of the last network pass).", tag="Trainers", response=s.TrainerPage,
           query=s.ListQuery, errors=(400,))
 def trainers(query: s.ListQuery):
-    return s.TrainerPage(**page(_trainers(), Trainer.id, query, _trainer))
+    return s.TrainerPage(**page(_trainers(), [visible(Trainer, g.api_scope)], Trainer.id, query, _trainer))
 
 
 @bp.get("/trainers/<int:trainer_id>")
 @endpoint(summary="One trainer", description="A trainer of the client's scope.", tag="Trainers",
           response=s.TrainerOut, errors=(404,))
 def trainer(trainer_id: int):
-    row = db.session.execute(_trainers().where(Trainer.id == trainer_id)).first()
+    row = db.session.execute(_trainers().where(visible(Trainer, g.api_scope), Trainer.id == trainer_id)).first()
     if row is None:
         raise not_found()
     return _trainer(row)
@@ -147,8 +166,8 @@ def _class(c: TrainingClass) -> s.ClassOut:
 @endpoint(summary="Classes", description="Classes of the client's scope.", tag="Classes", response=s.ClassPage,
           query=s.ListQuery, errors=(400,))
 def classes(query: s.ListQuery):
-    stmt = select(TrainingClass).where(visible(TrainingClass, g.api_scope))
-    return s.ClassPage(**page(stmt, TrainingClass.id, query, lambda row: _class(row[0])))
+    return s.ClassPage(**page(select(*CLASS_COLUMNS), [visible(TrainingClass, g.api_scope)], TrainingClass.id, query,
+                              _built(s.ClassOut)))
 
 
 @bp.get("/classes/<int:class_id>")
@@ -162,11 +181,15 @@ def training_class(class_id: int):
 @endpoint(summary="Open gaps", description="Open and acknowledged gaps of the client's scope.", tag="Gaps",
           response=s.GapPage, query=s.ListQuery, errors=(400,))
 def gaps(query: s.ListQuery):
-    stmt = select(Gap).where(visible(Gap, g.api_scope), Gap.state.in_(ACTIVE))
-    return s.GapPage(**page(stmt, Gap.id, query, lambda row: s.GapOut(
-        id=row[0].id, rule_code=row[0].rule_code, severity=row[0].severity, state=row[0].state,
-        area_id=row[0].area_id, subject_kind=row[0].subject_kind, subject_id=row[0].subject_id,
-        message_vi=message(row[0]), opened_at=row[0].opened_at)))
+    return s.GapPage(**page(select(*GAP_COLUMNS), [visible(Gap, g.api_scope), Gap.state.in_(ACTIVE)], Gap.id, query,
+                            _gap))
+
+
+def _gap(row) -> s.GapOut:
+    return s.GapOut.model_construct(
+        id=row.id, rule_code=row.rule_code, severity=row.severity, state=row.state, area_id=row.area_id,
+        subject_kind=row.subject_kind, subject_id=row.subject_id, opened_at=row.opened_at,
+        message_vi=message_of(row.rule_code, row.subject_kind, row.subject_id, row.area_id, row.params))
 
 
 @bp.get("/certificates/verify/<code>")

@@ -101,7 +101,7 @@ class TrainerOut(BaseModel):
 
 class ClassOut(BaseModel):
     id: int
-    trainer_id: int
+    trainer_id: int | None = Field(description="Null for an online platform's class")
     level: int
     topic: str
     mode: str

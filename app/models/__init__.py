@@ -19,14 +19,14 @@ from app.models.setting import RateHit, Setting
 from app.models.target import IndicatorSnapshot, Target
 from app.models.trainer import Trainer
 from app.models.training import Enrollment, TrainingClass
-from app.models.unit import Unit, UnitCrosswalk, UnitName
+from app.models.unit import Unit, UnitCrosswalk, UnitMove, UnitName
 from app.models.user import User
 
 __all__ = [
     "Area", "AreaCrosswalk", "AreaNeighbour", "AreaPopulation", "AreaRehoming", "Assignment", "AuditEvent",
     "Certificate", "Enrollment", "NetworkRollup", "NetworkSnapshot", "Person", "PointEntry", "PointTotal", "RateHit",
     "Report", "Setting", "ExportFile",
-    "Trainer", "TrainerStats", "TrainingClass", "Unit", "UnitCrosswalk", "UnitName", "User",
+    "Trainer", "TrainerStats", "TrainingClass", "Unit", "UnitCrosswalk", "UnitMove", "UnitName", "User",
     # the rollout plan, gaps, periodic jobs and mail
     "Activity", "ActivityDependency", "DistrictPlan", "Evidence", "Gap", "GapEvent", "JobRun", "OutboxMessage", "Phase",
     "Plan", "SchedulerLease", "activity_lead_units",

@@ -114,8 +114,37 @@ class UnitCrosswalk(db.Model):
     kind: Mapped[str] = mapped_column(String(8))
     effective: Mapped[date] = mapped_column(Date)
     decision: Mapped[str] = mapped_column(String(200))
+    headcount: Mapped[int | None] = mapped_column(Integer)  # a merged source's headcount added to `to_unit`
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     from_unit: Mapped[Unit] = relationship(foreign_keys=[from_unit_id], lazy="raise")
     to_unit: Mapped[Unit] = relationship(foreign_keys=[to_unit_id], lazy="raise")
+
+
+UNIT_MOVE_ENTITIES = {
+    "person": "Học viên, người học", "trainer": "Giảng viên", "class": "Lớp học (đơn vị chủ trì)",
+    "user": "Tài khoản phụ trách", "api_client": "Hệ thống kết nối", "activity": "Nhiệm vụ kế hoạch (đơn vị chủ trì)",
+    "unit": "Đơn vị trực thuộc", "assignment": "Phân công giảng viên",
+}
+
+
+class UnitMove(db.Model):
+    """One record re-pointed by a merge or placed after a split: `entity` #`entity_id` was on `from_unit` until the
+    day before `effective`, and is on `to_unit` from then (the counts as of an earlier day read it back)."""
+
+    __tablename__ = "unit_moves"
+    __table_args__ = (
+        CheckConstraint(check_in("entity", UNIT_MOVE_ENTITIES), name="entity"),
+        Index("ix_unit_moves_entity", "entity", "entity_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    crosswalk_id: Mapped[int] = mapped_column(ForeignKey("unit_crosswalk.id", ondelete="CASCADE"), index=True)
+    entity: Mapped[str] = mapped_column(String(16))
+    entity_id: Mapped[int] = mapped_column(Integer)
+    from_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    to_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    effective: Mapped[date] = mapped_column(Date)
+    moved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    moved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -53,6 +53,7 @@ from app.models import (
     Unit,
 )
 from app.training.settings import plan_setting
+from app.units.history import headcounts_on, in_force_on, moved_back
 
 __all__ = ["CORE_GROUP_UNIT_KINDS", "MEASURED", "Measure", "measure_all", "totals", "by_child",
            "trained_by_unit", "core_group_units", "populations_estimated", "UNIT_MEASURED", "measure_units",
@@ -117,14 +118,38 @@ def core_group_units(min_trainers: int, as_of: dt.date | None = None):
             .group_by(Trainer.unit_id).having(func.count(Trainer.id) >= min_trainers))
 
 
+def grouped_units(min_trainers: int, as_of: dt.date | None = None) -> set[int]:
+    """Ids of the units with a core group on `as_of`: trainers moved by a later unit change count on their
+    unit of that day (`app.units.history`)."""
+    back = moved_back("trainer", as_of)
+    if not back:
+        return set(db.session.scalars(core_group_units(min_trainers, as_of)))
+    rows = db.session.execute(select(Trainer.id, Trainer.unit_id).where(
+        Trainer.status == "active", Trainer.unit_id.is_not(None), _certified_by(as_of)))
+    counts = Counter(back.get(trainer_id, unit_id) for trainer_id, unit_id in rows)
+    return {unit_id for unit_id, n in counts.items() if n >= min_trainers}
+
+
 def trained_by_unit(as_of: dt.date | None = None) -> dict[int, int]:
-    """Distinct persons per unit with an enrolment completed by `as_of`, for units that must form a core group."""
+    """Distinct persons per unit with an enrolment completed by `as_of`, for units that must form a core group;
+    a person moved by a later unit change counts on their unit of that day (`app.units.history`)."""
     stmt = (select(Person.unit_id, func.count(func.distinct(Person.id)))
             .join(Enrollment, Enrollment.person_id == Person.id)
             .join(Unit, Unit.id == Person.unit_id)
             .where(_completed_by(as_of), Unit.kind.in_(CORE_GROUP_UNIT_KINDS))
             .group_by(Person.unit_id))
-    return dict(db.session.execute(stmt).all())
+    counts = Counter(dict(db.session.execute(stmt).all()))
+    back = moved_back("person", as_of)
+    if back:
+        kinds = dict(db.session.execute(select(Unit.id, Unit.kind)).all())
+        trained = select(Enrollment.person_id).where(_completed_by(as_of))
+        for person_id, unit_id in db.session.execute(select(Person.id, Person.unit_id).where(
+                Person.id.in_(list(back)), Person.id.in_(trained))):
+            if kinds.get(unit_id) in CORE_GROUP_UNIT_KINDS:
+                counts[unit_id] -= 1
+            if kinds.get(back[person_id]) in CORE_GROUP_UNIT_KINDS:
+                counts[back[person_id]] += 1
+    return {unit_id: n for unit_id, n in counts.items() if n > 0}
 
 
 def _level_one(completed: bool, as_of: dt.date | None, modes: tuple[str, ...] | None = None) -> object:
@@ -174,16 +199,18 @@ def measure_all(day: dt.date, today: dt.date, core_group_min: int, graph: AreaGr
     plans = Counter({a: 1 for a in {graph.image(i, day) for i in issued} if a in districts})
     out["districts_plan_issued"] = Measure("districts_plan_issued", plans, districts, bool(districts))
 
-    core_units = rows_on_map("units.area_id", day, [Unit.kind.in_(CORE_GROUP_UNIT_KINDS)], graph)
-    grouped = set(db.session.scalars(core_group_units(core_group_min, today)))
+    core_units = rows_on_map("units.area_id", day, [Unit.kind.in_(CORE_GROUP_UNIT_KINDS), *in_force_on(today)],
+                             graph)
+    grouped = grouped_units(core_group_min, today)
     out["units_with_core_group"] = Measure(
         "units_with_core_group", Counter(a for u, a in core_units.items() if u in grouped),
         Counter(core_units.values()), bool(core_units))
 
-    headcount = dict(db.session.execute(select(Unit.id, Unit.headcount).where(
-        Unit.kind.in_(CORE_GROUP_UNIT_KINDS), Unit.headcount.is_not(None))).all())
+    headcount = headcounts_on(today, CORE_GROUP_UNIT_KINDS)
     trained = trained_by_unit(today)
-    out["civil_servants_trained"] = Measure("civil_servants_trained", _sum_by(core_units, trained),
+    # learners count on their unit in force or not (a split unit's learners until they are placed): equal totals
+    every_unit = rows_on_map("units.area_id", day, [Unit.kind.in_(CORE_GROUP_UNIT_KINDS)], graph)
+    out["civil_servants_trained"] = Measure("civil_servants_trained", _sum_by(every_unit, trained),
                                             _sum_by(core_units, headcount), bool(headcount), trained)
 
     owners = _image_sum(_latest_populations(AreaPopulation.business_owners), graph, day)
@@ -227,9 +254,9 @@ def by_child(measure: Measure, area_id: int, graph: AreaGraph) -> dict[int, tupl
 
 def measure_units(today: dt.date, core_group_min: int) -> dict[str, Measure]:
     """T2 and T3 with counters keyed by unit id (each unit's own figures, not its subtree's), as of `today`."""
-    units = dict(db.session.execute(select(Unit.id, Unit.headcount).where(Unit.kind.in_(CORE_GROUP_UNIT_KINDS))).all())
-    grouped = set(db.session.scalars(core_group_units(core_group_min, today)))
-    headcount = Counter({u: h for u, h in units.items() if h})
+    units = set(db.session.scalars(select(Unit.id).where(Unit.kind.in_(CORE_GROUP_UNIT_KINDS), *in_force_on(today))))
+    grouped = grouped_units(core_group_min, today)
+    headcount = Counter({u: h for u, h in headcounts_on(today, CORE_GROUP_UNIT_KINDS).items() if h})
     return {
         "units_with_core_group": Measure("units_with_core_group", Counter({u: 1 for u in units if u in grouped}),
                                          Counter(dict.fromkeys(units, 1)), bool(units)),

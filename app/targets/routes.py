@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -40,15 +42,32 @@ def index():
                            estimated=populations_estimated())
 
 
+def _as_of() -> tuple[dt.date, str | None]:
+    """The day asked for by `?ngay=dd/mm/yyyy` (today when absent), and an error to show for a bad one."""
+    today, raw = local_today(), (request.args.get("ngay") or "").strip()
+    if not raw:
+        return today, None
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            day = dt.datetime.strptime(raw, pattern).date()
+        except ValueError:
+            continue
+        if day > today:
+            return today, "Ngày tính không được sau hôm nay; đang hiển thị số liệu hôm nay."
+        return day, None
+    return today, "Ngày tính không hợp lệ (dạng ngày/tháng/năm, ví dụ 01/03/2025); đang hiển thị số liệu hôm nay."
+
+
 @bp.get("/units/")
 @login_required
 def units():
     """T2/T3 by unit: a unit coordinator's own unit, else the top of the unit tree."""
     require("see_unit_targets")
     if current_user.scope_unit_id:
-        return redirect(url_for("targets.unit", unit_id=current_user.scope_unit_id))
-    return render_template("targets/units.html", board=unit_board(current_user, None, local_today()),
-                           labels=STATUS_LABELS, parent=None)
+        return redirect(url_for("targets.unit", unit_id=current_user.scope_unit_id, **request.args))
+    day, error = _as_of()
+    return render_template("targets/units.html", board=unit_board(current_user, None, day),
+                           labels=STATUS_LABELS, parent=None, date_error=error)
 
 
 @bp.get("/units/<int:unit_id>")
@@ -58,8 +77,9 @@ def unit(unit_id: int):
     shown = get_or_404(Unit, unit_id, current_user)
     parent = db.session.scalar(select(Unit).where(Unit.id == shown.parent_id, visible(Unit, current_user))) \
         if shown.parent_id else None
-    return render_template("targets/units.html", board=unit_board(current_user, shown, local_today()),
-                           labels=STATUS_LABELS, parent=parent)
+    day, error = _as_of()
+    return render_template("targets/units.html", board=unit_board(current_user, shown, day),
+                           labels=STATUS_LABELS, parent=parent, date_error=error)
 
 
 @bp.route("/<code>/edit", methods=["GET", "POST"])

@@ -24,6 +24,7 @@ from app.scope import visible
 from app.targets.indicators import UNIT_MEASURED, measure_units, unit_totals
 from app.targets.targets import TargetValue, current_targets
 from app.training.settings import all_settings
+from app.units.history import in_force_on, paths_on
 from rollout.indicators import IndicatorResult, evaluate_indicator
 
 __all__ = ["UnitRow", "UnitBoard", "unit_board"]
@@ -54,7 +55,7 @@ def _sort_key(row: UnitRow) -> tuple:
 def unit_board(user, unit: Unit | None, today: dt.date) -> UnitBoard:
     settings = all_settings()
     measures = measure_units(today, settings["core_group_min_trainers"])
-    paths = dict(db.session.execute(select(Unit.id, Unit.path)).all())
+    paths = paths_on(today)
     figures = {code: unit_totals(measures[code], paths) for code in UNIT_MEASURED}
     targets = [t for code, t in current_targets().items() if code in UNIT_MEASURED]
     tolerance = settings["trajectory_tolerance_percent"] / 100
@@ -68,7 +69,7 @@ def unit_board(user, unit: Unit | None, today: dt.date) -> UnitBoard:
         return out
 
     below = Unit.parent_id == unit.id if unit is not None else Unit.parent_id.is_(None)
-    children = db.session.execute(select(Unit).where(visible(Unit, user), below).order_by(Unit.search_key)
+    children = db.session.execute(select(Unit).where(visible(Unit, user), below, *in_force_on(today)).order_by(Unit.search_key)
                                   .limit(1000)).scalars()
     rows = sorted((UnitRow(c.id, c.name, c.kind_label, results(c.id)) for c in children), key=_sort_key)
     return UnitBoard(unit, today, targets, results(unit.id) if unit is not None else {}, rows)
