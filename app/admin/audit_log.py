@@ -99,10 +99,14 @@ ACTIONS: dict[str, str] = {
     "unit.close": "Ngừng hoạt động đơn vị",
     "unit.create": "Tạo đơn vị",
     "unit.edit": "Sửa đơn vị",
+    "unit.merge": "Gộp đơn vị",
+    "unit.place": "Xếp hồ sơ sau khi tách đơn vị",
+    "unit.split": "Tách đơn vị",
     "unit.import": "Nhập danh sách đơn vị",
     "user.create": "Tạo tài khoản",
     "user.digest_frequency": "Đổi tần suất nhận bản tin",
     "user.password_change": "Đổi mật khẩu",
+    "user.scope": "Đổi phạm vi tài khoản theo đơn vị gộp",
     "user.update": "Sửa tài khoản",
 }
 

@@ -159,13 +159,13 @@ def merge_units(user, source_ids: Sequence[int], successor_id: int | None, new: 
     records of each kind followed it."""
     effective = _check_day(effective, today)
     source_ids = list(source_ids)
-    units = _managed_units(user, source_ids, "sources", "Đơn vị được gộp")
+    units = _managed_units(user, source_ids, "source_ids", "Đơn vị được gộp")
     if successor_id:
         units.update(_managed_units(user, [successor_id], "successor_id", "Đơn vị tiếp nhận"))
     elif new is None or not new.name:
         raise OperationError("Chọn đơn vị tiếp nhận, hoặc nhập tên đơn vị mới.", field="new_name")
     _apply(lambda: rule.plan_merge(_rule_units(units), source_ids, successor_id or None, effective, decision),
-           "sources")
+           "source_ids")
     decision = decision.strip()
     sources = [units[i] for i in source_ids]
     if successor_id:
@@ -294,10 +294,10 @@ def place(user, source: Unit, entity: str, ids: Sequence[int], to_unit_id: int |
         raise OperationError("Chọn một đơn vị sau khi tách của đơn vị này.", field="to_unit_id")
     ids = sorted({int(i) for i in ids})
     if not ids:
-        raise OperationError("Chọn ít nhất một hồ sơ để xếp.", field="ids")
+        raise OperationError("Chọn ít nhất một hồ sơ để xếp.", field="record_ids")
     if _on_unit(entity, source.id, ids) != len(ids):  # an id that is not a record of this unit: nothing moves
         raise OperationError("Có hồ sơ không thuộc đơn vị này (hoặc đã được xếp): tải lại trang và chọn lại.",
-                             field="ids")
+                             field="record_ids")
     moved = _move(links[to_unit_id], entity, lambda column: column.in_(ids), user)
     record("unit.place", source, after={"entity": entity, "ids": ids[:200], "count": moved, "to_unit_id": to_unit_id},
            actor=user)

@@ -1,4 +1,5 @@
-"""Forms of the unit registry: a unit (create and edit), closing a unit, the unit import."""
+"""Forms of the unit registry: a unit (create and edit), closing a unit, the unit import, a merge, a split and the
+placement of a split unit's records."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.models import Unit
+from app.models.unit import UNIT_MOVE_ENTITIES
 from app.models.vocab import UNIT_KINDS
 from app.plan.forms import VnDateField, VnIntegerField
-from app.web.choices import IdSelectField, choices
+from app.web.choices import IdSelectField, IdSelectMultipleField, choices
 
 _NUMBER = "Nhập một số nguyên."
 
@@ -42,3 +44,26 @@ class CloseForm(FlaskForm):
 class UnitImportForm(FlaskForm):
     file = FileField("Tệp danh sách đơn vị (.xlsx hoặc .csv)", validators=[FileRequired("Chọn tệp.")])
     dry_run = BooleanField("Chỉ kiểm tra, không ghi", default=True)
+
+
+class MergeForm(FlaskForm):
+    source_ids = IdSelectMultipleField("Các đơn vị được gộp")
+    successor_id = IdSelectField("Đơn vị tiếp nhận", default=0)
+    new_name = StringField("hoặc tên đơn vị mới (hình thành sau khi gộp)", validators=[Optional(), Length(max=200)])
+    effective = VnDateField("Có hiệu lực từ ngày", validators=[DataRequired("Vui lòng nhập ngày có hiệu lực.")])
+    decision = StringField("Căn cứ (số quyết định)", validators=[DataRequired("Căn cứ (số quyết định): bắt buộc."),
+                                                               Length(max=200)])
+
+
+class SplitForm(FlaskForm):
+    successor_ids = IdSelectMultipleField("Đơn vị đã có nhận một phần")
+    new_names = TextAreaField("Đơn vị mới (mỗi dòng một tên)", validators=[Optional(), Length(max=2000)])
+    effective = VnDateField("Có hiệu lực từ ngày", validators=[DataRequired("Vui lòng nhập ngày có hiệu lực.")])
+    decision = StringField("Căn cứ (số quyết định)", validators=[DataRequired("Căn cứ (số quyết định): bắt buộc."),
+                                                               Length(max=200)])
+
+
+class PlaceForm(FlaskForm):
+    entity = SelectField("Loại hồ sơ", choices=choices(UNIT_MOVE_ENTITIES))
+    record_ids = IdSelectMultipleField("Hồ sơ")
+    to_unit_id = IdSelectField("Chuyển sang đơn vị", default=0)

@@ -1,9 +1,9 @@
 """The unit registry pages: the list (search, kind, area, state, paging), a unit's page, create, edit, close, and
-the import (template, dry run, all or nothing). Thin views: reads in `queries`, changes in `operations`."""
+the import (template, dry run, all or nothing), merges, splits and the placement of a split unit's records. Thin views: reads in `queries`, changes in `operations`."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -11,12 +11,13 @@ from sqlalchemy.orm import selectinload
 from app.errors import OperationError
 from app.extensions import db
 from app.imports.read import MAX_BYTES
-from app.models import Area, Trainer, Unit, UnitName
+from app.models import Area, Trainer, Unit, UnitCrosswalk, UnitName
 from app.permissions import may, require
 from app.scope import get_or_404, scope_of, scoped, visible
 from app.timeutil import local_today
-from app.units import imports, operations, queries
-from app.units.forms import CloseForm, UnitForm, UnitImportForm
+from app.units import changes, imports, operations, queries
+from app.units.forms import CloseForm, MergeForm, PlaceForm, SplitForm, UnitForm, UnitImportForm
+from app.web.choices import choices
 from app.web.lists import paginate
 from app.web.templates_xlsx import XLSX_MIMETYPE
 
@@ -57,9 +58,14 @@ def show(unit_id: int):
         select(Trainer.id, Trainer.tier, Trainer.status, Trainer.generation)
         .where(Trainer.unit_id == unit.id).order_by(Trainer.id).limit(100)
     ))
+    went = db.session.execute(select(UnitCrosswalk, Unit.name).join(Unit, Unit.id == UnitCrosswalk.to_unit_id)
+                              .where(UnitCrosswalk.from_unit_id == unit.id).order_by(UnitCrosswalk.id)).all()
+    came = db.session.execute(select(UnitCrosswalk, Unit.name).join(Unit, Unit.id == UnitCrosswalk.from_unit_id)
+                              .where(UnitCrosswalk.to_unit_id == unit.id).order_by(UnitCrosswalk.id)).all()
+    waiting = sum(p.count for p in changes.pending(unit.id)) if any(x.kind == "split" for x, _ in went) else 0
     return render_template("units/show.html", unit=unit, area=area, parent=parent, children=children, names=names,
                            trainers=trainers, may_manage=may(current_user, "manage_units", unit),
-                           today=local_today())
+                           today=local_today(), went=went, came=came, waiting=waiting)
 
 
 def _form_choices(form: UnitForm, unit: Unit | None = None) -> None:
@@ -177,3 +183,105 @@ def import_units():
     return render_template("units/import.html", form=form, errors=errors, checked=checked, written=written,
                            parsed=parsed, summary=imports.summary(checked) if checked else None), \
         400 if errors else 200
+
+
+def _open_managed_choices(exclude: int | None = None) -> list[tuple[int, str]]:
+    rows = db.session.execute(select(Unit.id, Unit.name).where(
+        Unit.id.in_(queries.parent_ids(current_user, local_today()))).order_by(Unit.search_key, Unit.id)).all()
+    return [(i, name) for i, name in rows if i != exclude]
+
+
+@bp.route("/merge", methods=["GET", "POST"])
+@login_required
+def merge():
+    """Merge several units into one (an existing unit or a new one): their records follow at once."""
+    require("manage_units")
+    form = MergeForm()
+    offered = _open_managed_choices()
+    form.source_ids.choices = choices(offered)
+    form.successor_id.choices = choices([(0, "— Một đơn vị mới —"), *offered])
+    if request.method == "GET":
+        first = request.args.get("unit", 0, type=int)
+        form.source_ids.data = [first] if any(i == first for i, _ in offered) else []
+    status = 200
+    if form.validate_on_submit():
+        source_ids, successor_id = form.source_ids.data or [], form.successor_id.data or None
+        first = db.session.scalar(select(Unit).where(Unit.id == (source_ids or [0])[0], queries.managed(current_user)))
+        new = operations.UnitFields(name=(form.new_name.data or "").strip(), kind=first.kind, area_id=first.area_id,
+                                    parent_id=first.parent_id) if first and not successor_id else None
+        try:
+            successor, moved = changes.merge_units(current_user, source_ids, successor_id, new, form.effective.data,
+                                                   form.decision.data or "", local_today())
+        except OperationError as error:
+            error.apply_to(form)
+            status = 400
+        else:
+            flash(f"Đã gộp {len(source_ids)} đơn vị vào {successor.name}: " + _moved_text(moved) + ".", "success")
+            return redirect(url_for("units.show", unit_id=successor.id))
+    elif request.method == "POST":
+        status = 400
+    return render_template("units/merge.html", form=form), status
+
+
+def _moved_text(moved: dict[str, int]) -> str:
+    from app.models.unit import UNIT_MOVE_ENTITIES
+
+    parts = [f"{UNIT_MOVE_ENTITIES[k].lower()}: {n}" for k, n in moved.items() if n]
+    return "chuyển theo " + "; ".join(parts) if parts else "không có hồ sơ nào cần chuyển"
+
+
+@bp.route("/<int:unit_id>/split", methods=["GET", "POST"])
+@login_required
+def split(unit_id: int):
+    """Split a unit into several: its records stay until placed on the placement page."""
+    unit = get_or_404(Unit, unit_id, current_user)
+    require("manage_units", unit)
+    form = SplitForm()
+    form.successor_ids.choices = choices(_open_managed_choices(exclude=unit.id))
+    status = 200
+    if form.validate_on_submit():
+        names = (form.new_names.data or "").splitlines()
+        try:
+            made = changes.split_unit(current_user, unit.id, form.successor_ids.data or [], names,
+                                      form.effective.data, form.decision.data or "", local_today())
+        except OperationError as error:
+            error.apply_to(form)
+            status = 400
+        else:
+            flash(f"Đã tách {unit.name} thành {len(made)} đơn vị. Hãy xếp từng hồ sơ của đơn vị cũ vào đơn vị mới.",
+                  "success")
+            return redirect(url_for("units.placement", unit_id=unit.id))
+    elif request.method == "POST":
+        status = 400
+    return render_template("units/split.html", form=form, unit=unit), status
+
+
+@bp.route("/<int:unit_id>/placement", methods=["GET", "POST"])
+@login_required
+def placement(unit_id: int):
+    """The records still on a split unit, to be placed one by one (or a chosen group at a time) on its successors."""
+    unit = get_or_404(Unit, unit_id, current_user)
+    require("manage_units", unit)
+    links = changes.successors_of(unit.id)
+    if not links:
+        abort(404)
+    form = PlaceForm()
+    targets = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_([x.to_unit_id for x in links])))}
+    form.to_unit_id.choices = choices([(0, "— Chọn đơn vị —"), *((i, targets[i].name) for i in targets)])
+    status = 200
+    if form.validate_on_submit():
+        try:
+            moved = changes.place(current_user, unit, form.entity.data, form.record_ids.data or [],
+                                  form.to_unit_id.data)
+        except OperationError as error:
+            error.apply_to(form)
+            status = 400
+        else:
+            flash(f"Đã xếp {moved} hồ sơ vào {targets[form.to_unit_id.data].name}.", "success")
+            return redirect(url_for("units.placement", unit_id=unit.id))
+    elif request.method == "POST":
+        status = 400
+    waiting = [p for p in changes.pending(unit.id) if p.count]
+    records = {p.entity: changes.records_on(p.entity, unit.id) for p in waiting}
+    return render_template("units/placement.html", unit=unit, form=form, waiting=waiting, records=records,
+                           targets=targets, links=links), status
