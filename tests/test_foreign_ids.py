@@ -130,6 +130,18 @@ def _duplicate(w):
             "foreign": db.session.scalar(select(Person.id).where(Person.full_name == "Đỗ Thị Hà"))}
 
 
+def _split_coop(w):
+    from datetime import date
+
+    from app.units import changes
+
+    coop = _unit(w, "Hợp tác xã Chè Phú Bình")
+    made = changes.split_unit(None, coop.id, [], ["Hợp tác xã Chè A", "Hợp tác xã Chè B"], date(2025, 3, 1), "QĐ thử",
+                              date(2025, 6, 1))
+    return {"source": coop.id, "to": made[0].id, "trainer": w.trainers["Phạm Văn Bình"].id,
+            "foreign_trainer": w.trainers["Nguyễn Văn Đại"].id}
+
+
 # ---- base data of each form ------------------------------------------------------------------------------------
 
 def class_data(w, **kw):
@@ -196,6 +208,7 @@ CLASS_NEW = "/classes/new"
 OUT_OF_SCOPE = message_for("out_of_scope")
 HUGE = "99999999999999999999"
 UNIT_PARENT = "Đơn vị cấp trên không có hoặc nằm ngoài phạm vi quản lý của bạn."
+UNIT_MANAGED = "nằm ngoài phạm vi quản lý của bạn."
 UNIT_AREA = "Địa bàn không có trên bản đồ đang dùng."  # no row has it; unchecked, it overflows the database's integer (a 500)
 REGISTRY: dict[tuple[str, str], list[Case]] = {
     ("app.training.forms.ClassForm", "trainer_id"): [
@@ -322,6 +335,39 @@ REGISTRY: dict[tuple[str, str], list[Case]] = {
              lambda w: unit_data(w, name="Trường THPT Đại Từ", headcount="50", valid_from="2024-12-01"),
              lambda w: _unit(w, "Hợp tác xã Chè Phú Bình").id, lambda w: _unit(w, "Sở Giáo dục và Đào tạo").id,
              message=UNIT_PARENT, label="edit"),
+    ],
+    ("app.units.forms.MergeForm", "source_ids"): [
+        Case("coord_edu", "/units/merge", lambda w: {"successor_id": str(_unit(w, "Sở Giáo dục và Đào tạo").id),
+                                                     "effective": "2025-03-01", "decision": "QĐ thử"},
+             lambda w: _unit(w, "Hợp tác xã Chè Phú Bình").id, lambda w: _unit(w, "Trường THPT Đại Từ").id,
+             message=UNIT_MANAGED),
+        Case("steering", "/units/merge", lambda w: {"successor_id": str(_unit(w, "Sở Giáo dục và Đào tạo").id),
+                                                    "effective": "2025-03-01", "decision": "QĐ thử"},
+             HUGE, lambda w: _unit(w, "Trường THPT Đại Từ").id, message=UNIT_MANAGED, label="no such number"),
+    ],
+    ("app.units.forms.MergeForm", "successor_id"): [
+        Case("coord_edu", "/units/merge", lambda w: {"source_ids": str(_unit(w, "Trường THPT Đại Từ").id),
+                                                     "effective": "2025-03-01", "decision": "QĐ thử"},
+             lambda w: _unit(w, "Hợp tác xã Chè Phú Bình").id, lambda w: _unit(w, "Sở Giáo dục và Đào tạo").id,
+             message=UNIT_MANAGED),
+    ],
+    ("app.units.forms.SplitForm", "successor_ids"): [
+        Case("coord_edu", lambda w: f"/units/{_unit(w, 'Sở Giáo dục và Đào tạo').id}/split",
+             {"new_names": "Sở mới sau khi tách", "effective": "2025-03-01", "decision": "QĐ thử"},
+             lambda w: _unit(w, "Hợp tác xã Chè Phú Bình").id, lambda w: _unit(w, "Trường THPT Đại Từ").id,
+             message=UNIT_MANAGED),
+    ],
+    ("app.units.forms.PlaceForm", "to_unit_id"): [
+        Case("steering", lambda w: f"/units/{w.extra['source']}/placement",
+             lambda w: {"entity": "trainer", "record_ids": str(w.extra["trainer"])},
+             lambda w: _unit(w, "Trường THPT Đại Từ").id, lambda w: w.extra["to"],
+             message="Chọn một đơn vị sau khi tách của đơn vị này.", setup=_split_coop),
+    ],
+    ("app.units.forms.PlaceForm", "record_ids"): [
+        Case("steering", lambda w: f"/units/{w.extra['source']}/placement",
+             lambda w: {"entity": "trainer", "to_unit_id": str(w.extra["to"])},
+             lambda w: w.extra["foreign_trainer"], lambda w: w.extra["trainer"],
+             message="Có hồ sơ không thuộc đơn vị này", setup=_split_coop),
     ],
     ("app.units.forms.UnitForm", "area_id"): [
         Case("steering", "/units/new", unit_data, lambda w: _loose_commune(_newest_top()).id,

@@ -44,6 +44,7 @@ from app.models import (
     activity_lead_units,
 )
 from app.models.unit import UNIT_MOVE_ENTITIES
+from app.scope import check_choice
 from app.timeutil import utcnow
 from app.units import operations, queries
 from rollout import unit_changes as rule
@@ -63,11 +64,10 @@ UNMANAGED = "không có hoặc nằm ngoài phạm vi quản lý của bạn"
 
 
 def _managed_units(user, ids: Sequence[int], field: str, label: str) -> dict[int, Unit]:
-    found = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(list(ids)), queries.managed(user)))}
+    allowed = select(Unit.id).where(queries.managed(user))
     for unit_id in ids:
-        if unit_id not in found:
-            raise OperationError(f"{label}: đơn vị mã {unit_id} {UNMANAGED}.", field=field)
-    return found
+        check_choice(unit_id, allowed, field, f"{label}: đơn vị mã {unit_id} {UNMANAGED}.")
+    return {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(list(ids))))}
 
 
 def _rule_units(units: dict[int, Unit]) -> dict[int, rule.Unit]:
@@ -153,16 +153,16 @@ def _everything(_column):
     return literal(True)
 
 
-def merge_units(user, source_ids: Sequence[int], successor_id: int | None, new: operations.UnitFields | None,
+def merge_units(user, source_ids: Sequence[int], successor_id: int | None, new_name: str | None,
                 effective: date | None, decision: str, today: date) -> tuple[Unit, dict[str, int]]:
-    """Merge `source_ids` into `successor_id` (or a new unit made from `new`); returns the successor and how many
-    records of each kind followed it."""
+    """Merge `source_ids` into `successor_id`, or into a new unit named `new_name` (the first source's kind, parent
+    and area); returns the successor and how many records of each kind followed it."""
     effective = _check_day(effective, today)
     source_ids = list(source_ids)
     units = _managed_units(user, source_ids, "source_ids", "Đơn vị được gộp")
     if successor_id:
         units.update(_managed_units(user, [successor_id], "successor_id", "Đơn vị tiếp nhận"))
-    elif new is None or not new.name:
+    elif not (new_name or "").strip():
         raise OperationError("Chọn đơn vị tiếp nhận, hoặc nhập tên đơn vị mới.", field="new_name")
     _apply(lambda: rule.plan_merge(_rule_units(units), source_ids, successor_id or None, effective, decision),
            "source_ids")
@@ -172,7 +172,9 @@ def merge_units(user, source_ids: Sequence[int], successor_id: int | None, new: 
         successor = units[successor_id]
     else:
         counted = [s for s in sources if s.headcount is not None]
-        fields = replace(new, valid_from=effective)
+        first = sources[0]
+        fields = operations.UnitFields(name=new_name.strip(), kind=first.kind, area_id=first.area_id,
+                                       parent_id=first.parent_id, valid_from=effective)
         if counted and fields.headcount is None:
             fields = replace(fields, headcount=sum(s.headcount for s in counted),
                              headcount_year=max(s.headcount_year or effective.year for s in counted),

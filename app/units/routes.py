@@ -17,6 +17,7 @@ from app.scope import get_or_404, scope_of, scoped, visible
 from app.timeutil import local_today
 from app.units import changes, imports, operations, queries
 from app.units.forms import CloseForm, MergeForm, PlaceForm, SplitForm, UnitForm, UnitImportForm
+from app.web.boundary import discard_changes
 from app.web.choices import choices
 from app.web.lists import paginate
 from app.web.templates_xlsx import XLSX_MIMETYPE
@@ -74,8 +75,6 @@ def _form_choices(form: UnitForm, unit: Unit | None = None) -> None:
     form.parent_id.choices = queries.parent_choices(current_user, today, required)
     form.area_id.choices = queries.area_choices(current_user)
     if unit is not None:  # its own parent and area are offered even outside the choices
-        from app.web.choices import choices
-
         own = []
         if unit.parent_id and unit.parent_id not in {c.value for c in form.parent_id.choices}:
             own.append((unit.parent_id, db.session.get(Unit, unit.parent_id).name))
@@ -203,24 +202,18 @@ def merge():
     if request.method == "GET":
         first = request.args.get("unit", 0, type=int)
         form.source_ids.data = [first] if any(i == first for i, _ in offered) else []
-    status = 200
     if form.validate_on_submit():
         source_ids, successor_id = form.source_ids.data or [], form.successor_id.data or None
-        first = db.session.scalar(select(Unit).where(Unit.id == (source_ids or [0])[0], queries.managed(current_user)))
-        new = operations.UnitFields(name=(form.new_name.data or "").strip(), kind=first.kind, area_id=first.area_id,
-                                    parent_id=first.parent_id) if first and not successor_id else None
         try:
-            successor, moved = changes.merge_units(current_user, source_ids, successor_id, new, form.effective.data,
-                                                   form.decision.data or "", local_today())
+            successor, moved = changes.merge_units(current_user, source_ids, successor_id, form.new_name.data,
+                                                   form.effective.data, form.decision.data or "", local_today())
         except OperationError as error:
             error.apply_to(form)
-            status = 400
+            discard_changes()
         else:
             flash(f"Đã gộp {len(source_ids)} đơn vị vào {successor.name}: " + _moved_text(moved) + ".", "success")
             return redirect(url_for("units.show", unit_id=successor.id))
-    elif request.method == "POST":
-        status = 400
-    return render_template("units/merge.html", form=form), status
+    return render_template("units/merge.html", form=form)
 
 
 def _moved_text(moved: dict[str, int]) -> str:
@@ -238,7 +231,6 @@ def split(unit_id: int):
     require("manage_units", unit)
     form = SplitForm()
     form.successor_ids.choices = choices(_open_managed_choices(exclude=unit.id))
-    status = 200
     if form.validate_on_submit():
         names = (form.new_names.data or "").splitlines()
         try:
@@ -246,14 +238,12 @@ def split(unit_id: int):
                                       form.effective.data, form.decision.data or "", local_today())
         except OperationError as error:
             error.apply_to(form)
-            status = 400
+            discard_changes()
         else:
             flash(f"Đã tách {unit.name} thành {len(made)} đơn vị. Hãy xếp từng hồ sơ của đơn vị cũ vào đơn vị mới.",
                   "success")
             return redirect(url_for("units.placement", unit_id=unit.id))
-    elif request.method == "POST":
-        status = 400
-    return render_template("units/split.html", form=form, unit=unit), status
+    return render_template("units/split.html", form=form, unit=unit)
 
 
 @bp.route("/<int:unit_id>/placement", methods=["GET", "POST"])
@@ -268,20 +258,17 @@ def placement(unit_id: int):
     form = PlaceForm()
     targets = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_([x.to_unit_id for x in links])))}
     form.to_unit_id.choices = choices([(0, "— Chọn đơn vị —"), *((i, targets[i].name) for i in targets)])
-    status = 200
     if form.validate_on_submit():
         try:
             moved = changes.place(current_user, unit, form.entity.data, form.record_ids.data or [],
                                   form.to_unit_id.data)
         except OperationError as error:
             error.apply_to(form)
-            status = 400
+            discard_changes()
         else:
             flash(f"Đã xếp {moved} hồ sơ vào {targets[form.to_unit_id.data].name}.", "success")
             return redirect(url_for("units.placement", unit_id=unit.id))
-    elif request.method == "POST":
-        status = 400
     waiting = [p for p in changes.pending(unit.id) if p.count]
     records = {p.entity: changes.records_on(p.entity, unit.id) for p in waiting}
     return render_template("units/placement.html", unit=unit, form=form, waiting=waiting, records=records,
-                           targets=targets, links=links), status
+                           targets=targets, links=links)
