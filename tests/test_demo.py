@@ -90,8 +90,19 @@ def test_demo_command_on_a_fresh_database(tmp_path, monkeypatch):
         trainers = db.session.scalar(select(func.count(Trainer.id)))
         roles = set(db.session.scalars(select(User.role)))
         assert trainers > 2000 and roles == {"admin", "steering", "coordinator", "trainer", "viewer"}
+        # the department mergers of 1/3/2025: the labour department's staff and its coordinator follow home affairs
+        from app.models import Person, Unit, UnitCrosswalk
+
+        labour = db.session.scalar(select(Unit).where(Unit.name == "Sở Lao động - Thương binh và Xã hội"))
+        home = db.session.scalar(select(Unit).where(Unit.name == "Sở Nội vụ"))
+        assert str(labour.valid_to) == "2025-02-28"
+        assert db.session.scalar(select(User.scope_unit_id).where(User.username == "dp.soldtbxh")) == home.id
+        assert db.session.scalar(select(func.count(Person.id)).where(Person.unit_id == labour.id)) == 0
+        assert "Gộp Sở Lao động - Thương binh và Xã hội vào Sở Nội vụ" in result.output
+        assert db.session.scalar(select(func.count(UnitCrosswalk.id))) == 2
     again = runner.invoke(args=["demo"])
     assert again.exit_code == 0 and "giữ nguyên" in again.output
     with app.app_context():
         assert db.session.scalar(select(func.count(Trainer.id))) == trainers
+        assert db.session.scalar(select(func.count(UnitCrosswalk.id))) == 2  # not merged twice
         db.engine.dispose()

@@ -65,3 +65,29 @@ def test_import_is_all_or_nothing_and_has_a_dry_run(app, world, tmp_path):
     result = _run(app, "import", str(good))
     assert result.exit_code == 0 and "Đã nhập: 2 đơn vị mới" in result.output
     assert _count() == before + 2
+
+
+def test_merge_then_split_from_the_command_line(app, world):
+    from app.models import Trainer, UnitCrosswalk
+
+    edu, coop = world.units["Sở Giáo dục và Đào tạo"], world.units["Hợp tác xã Chè Phú Bình"]
+    result = _run(app, "merge", str(coop.id), "--into", str(edu.id), "--date", "2025-03-01", "--decision", "QĐ 1")
+    assert result.exit_code == 0, result.output
+    assert f"vào mã {edu.id}" in result.output and "trainer 1" in result.output
+    assert db.session.scalar(select(Trainer.unit_id).where(Trainer.id == world.trainers["Phạm Văn Bình"].id)) == edu.id
+    split = _run(app, "split", str(edu.id), "--new-name", "Sở A", "--new-name", "Sở B", "--date", "2025-04-01",
+                 "--decision", "QĐ 2")
+    assert split.exit_code == 0, split.output
+    assert "Đã tách thành: mã" in split.output and "hồ sơ chờ xếp" in split.output
+    assert db.session.scalar(select(func.count(UnitCrosswalk.id))) == 3
+
+
+def test_a_refused_merge_writes_nothing(app, world):
+    from app.models import UnitCrosswalk
+
+    edu = world.units["Sở Giáo dục và Đào tạo"]
+    result = _run(app, "merge", str(edu.id), "--into", str(edu.id), "--date", "2025-03-01", "--decision", "QĐ 1")
+    assert result.exit_code == 1 and "Lỗi: Đơn vị tiếp nhận không thể đồng thời là đơn vị được gộp." in result.stderr
+    both = _run(app, "merge", str(edu.id), "--date", "2025-03-01", "--decision", "QĐ 1")
+    assert both.exit_code == 1 and "--into" in both.stderr
+    assert db.session.scalar(select(func.count(UnitCrosswalk.id))) == 0

@@ -89,7 +89,37 @@ def seed_demo(size: str = "demo", seed: int = 137, echo: Callable[[str], None] =
         echo_summary(recompute_all(), echo)
     for line in seed_plan(province, local_today()):
         echo(line)
-    return ensure_accounts(province)
+    lines = ensure_accounts(province)
+    for line in apply_mergers(local_today()):
+        echo(line)
+    return lines
+
+
+def apply_mergers(today) -> list[str]:
+    """The department mergers of 1/3/2025 (`units.MERGERS`), once the demo's today has reached them: the merged
+    departments' staff, trainers, classes, sub-units and the coordinator's scope follow the successor. Idempotent:
+    a merger already recorded is left alone."""
+    from datetime import date
+
+    from app.demo.units import MERGER_DAY, MERGER_DECISION, MERGERS
+    from app.models import Unit, UnitCrosswalk
+    from app.units.changes import merge_units
+
+    day = date(*MERGER_DAY)
+    if today < day:
+        return [f"Chưa đến ngày gộp sở ({day:%d/%m/%Y}): các sở giữ nguyên."]
+    lines = []
+    for source_name, successor_name in MERGERS:
+        source = db.session.scalar(select(Unit).where(Unit.name == source_name))
+        successor = db.session.scalar(select(Unit).where(Unit.name == successor_name))
+        if source is None or successor is None or db.session.scalar(
+                select(UnitCrosswalk.id).where(UnitCrosswalk.from_unit_id == source.id)):
+            continue
+        _unit, moved = merge_units(None, [source.id], successor.id, None, day, MERGER_DECISION, today)
+        lines.append(f"Gộp {source_name} vào {successor_name} từ {day:%d/%m/%Y}: "
+                     f"{vn_number(moved['person'])} người, {vn_number(moved['trainer'])} giảng viên, "
+                     f"{vn_number(moved['class'])} lớp chuyển theo.")
+    return lines
 
 
 def load_maps():

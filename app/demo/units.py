@@ -74,3 +74,14 @@ UNITS = [
     ("UBND thành phố Sông Công", "agency", "D165", 150, None),
     ("UBND thành phố Thái Nguyên", "agency", "D164", 260, None),
 ]
+
+# The department mergers of 1/3/2025 (the national reorganisation of provincial departments, Decree 45/2025/NĐ-CP
+# of 28/02/2025, in force 1/3/2025): (source, successor). The province's own resolution numbers are not recorded
+# here; the decision text says so.
+MERGER_DAY = (2025, 3, 1)
+MERGER_DECISION = ("Nghị định 45/2025/NĐ-CP ngày 28/02/2025 (tổ chức các cơ quan chuyên môn thuộc UBND tỉnh); "
+                   "số nghị quyết của tỉnh: chưa ghi (dữ liệu mẫu)")
+MERGERS = [
+    ("Sở Thông tin và Truyền thông", "Sở Khoa học và Công nghệ"),
+    ("Sở Lao động - Thương binh và Xã hội", "Sở Nội vụ"),
+]

@@ -132,3 +132,44 @@ def close_cmd(unit_id: int, last_day) -> None:
     day = last_day.date() if last_day else local_today()
     close_unit(None, unit, day)
     click.echo(f"Đơn vị mã {unit.id} ({unit.name}) hoạt động đến hết {day:%d/%m/%Y}.")
+
+
+@units_cli.command("merge")
+@click.argument("source_ids", type=int, nargs=-1, required=True)
+@click.option("--into", "successor_id", type=int, help="Mã đơn vị tiếp nhận (đơn vị đã có).")
+@click.option("--new-name", default=None, help="Hoặc tên đơn vị mới hình thành sau khi gộp.")
+@click.option("--date", "effective", type=click.DateTime(["%Y-%m-%d"]), required=True,
+              help="Ngày có hiệu lực (các đơn vị được gộp hoạt động đến hết ngày hôm trước).")
+@click.option("--decision", required=True, help="Căn cứ (số quyết định).")
+@with_appcontext
+def merge_cmd(source_ids, successor_id, new_name, effective, decision) -> None:
+    """Gộp các đơn vị SOURCE_IDS vào đơn vị --into (hoặc một đơn vị mới --new-name): mọi hồ sơ chuyển theo."""
+    from app.timeutil import local_today
+    from app.units.changes import merge_units
+
+    if bool(successor_id) == bool(new_name):
+        raise CommandError("Cần đúng một trong hai: --into (đơn vị đã có) hoặc --new-name (đơn vị mới).")
+    successor, moved = merge_units(None, list(source_ids), successor_id, new_name, effective.date(), decision,
+                                   local_today())
+    summary = ", ".join(f"{k} {vn_number(n)}" for k, n in moved.items() if n) or "không có hồ sơ nào"
+    click.echo(f"Đã gộp {vn_number(len(source_ids))} đơn vị vào mã {successor.id} ({successor.name}); "
+               f"chuyển theo: {summary}.")
+
+
+@units_cli.command("split")
+@click.argument("source_id", type=int)
+@click.option("--into", "successor_ids", type=int, multiple=True, help="Mã một đơn vị đã có nhận một phần.")
+@click.option("--new-name", "new_names", multiple=True, help="Tên một đơn vị mới (lặp lại cho nhiều đơn vị).")
+@click.option("--date", "effective", type=click.DateTime(["%Y-%m-%d"]), required=True, help="Ngày có hiệu lực.")
+@click.option("--decision", required=True, help="Căn cứ (số quyết định).")
+@with_appcontext
+def split_cmd(source_id, successor_ids, new_names, effective, decision) -> None:
+    """Tách đơn vị SOURCE_ID; hồ sơ của nó chờ được xếp vào đơn vị mới (trang “Xếp hồ sơ sau khi tách”)."""
+    from app.timeutil import local_today
+    from app.units.changes import pending, split_unit
+
+    made = split_unit(None, source_id, list(successor_ids), list(new_names), effective.date(), decision,
+                      local_today())
+    click.echo("Đã tách thành: " + "; ".join(f"mã {u.id} {u.name}" for u in made) + ".")
+    waiting = sum(p.count for p in pending(source_id))
+    click.echo(f"Còn {vn_number(waiting)} hồ sơ chờ xếp vào đơn vị mới.")
