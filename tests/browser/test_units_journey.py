@@ -1,5 +1,6 @@
 """On a 390 px phone, steering creates a unit, renames it (the old name stays in its history), imports twenty
-units under it from a CSV file, and finds them without diacritics."""
+units under it from a CSV file, finds them without diacritics, and merges two of them into a new unit (the merged
+units close the day before, the unit page says where they went)."""
 
 from __future__ import annotations
 
@@ -34,8 +35,8 @@ def test_steering_creates_renames_and_imports_units_on_a_phone(phone_page, tmp_p
     assert page.get_by_text("Tên qua các thời kỳ").is_visible()
     assert page.get_by_role("cell", name="Sở Văn hóa Thử nghiệm", exact=True).is_visible()
 
-    rows = ["Tên đơn vị,Loại,Mã đơn vị cấp trên,Mã địa bàn"]
-    rows += [f'Trung tâm Văn hóa Thử {n:02d},"Cơ quan, sở, ngành",{code},D171' for n in range(1, 21)]
+    rows = ["Tên đơn vị,Loại,Mã đơn vị cấp trên,Mã địa bàn,Hoạt động từ ngày"]
+    rows += [f'Trung tâm Văn hóa Thử {n:02d},"Cơ quan, sở, ngành",{code},D171,01/04/2025' for n in range(1, 21)]
     csv_file = tmp_path / "don-vi.csv"
     csv_file.write_text("\n".join(rows) + "\n", encoding="utf-8")
     page.goto("/units/import")
@@ -53,3 +54,22 @@ def test_steering_creates_renames_and_imports_units_on_a_phone(phone_page, tmp_p
     assert page.locator("table.data tbody tr").count() == 20
     assert _fits(page)
     screenshot(page, "unit-list-phone")
+
+    page.goto("/units/")
+    page.get_by_role("link", name="Gộp đơn vị").click()
+    page.get_by_label("Các đơn vị được gộp").select_option(
+        label=["Trung tâm Văn hóa Thử 01", "Trung tâm Văn hóa Thử 02"])
+    page.get_by_label("hoặc tên đơn vị mới").fill("Trung tâm Văn hóa Thử hợp nhất")
+    page.get_by_label("Có hiệu lực từ ngày").fill("2025-07-01")
+    page.get_by_label("Căn cứ (số quyết định)").fill("QĐ thử 01/QĐ")
+    assert _fits(page)
+    screenshot(page, "unit-merge-phone")
+    page.get_by_role("button", name="Gộp đơn vị").click()
+    assert page.get_by_text("Đã gộp 2 đơn vị vào Trung tâm Văn hóa Thử hợp nhất").is_visible()
+    assert page.get_by_role("heading", name="Trung tâm Văn hóa Thử hợp nhất").is_visible()
+    assert page.get_by_text("Tiếp nhận Trung tâm Văn hóa Thử 01").is_visible()
+    page.get_by_role("link", name="Trung tâm Văn hóa Thử 01").click()
+    assert page.get_by_text("Gộp vào Trung tâm Văn hóa Thử hợp nhất từ ngày 01/07/2025").is_visible()
+    assert page.get_by_text("đến hết 30/06/2025").is_visible()
+    assert _fits(page)
+    screenshot(page, "unit-merged-phone")
