@@ -1,4 +1,4 @@
-"""The interface shell: error pages, Vietnamese formatting, navigation, security headers."""
+"""The interface shell: error pages, Vietnamese formatting, navigation, security headers, static files."""
 
 from __future__ import annotations
 
@@ -18,10 +18,11 @@ def template_may(action: str, obj=None) -> bool:
 
 
 def init_app(app: Flask) -> None:
-    from app.web import boundary, transport
+    from app.web import boundary, static_files, transport
 
     boundary.init_app(app)
     transport.init_app(app)
+    static_files.init_app(app)
     app.jinja_env.filters.update(FILTERS)
     app.jinja_env.globals.update(vocab=vocab, may=template_may)
 
