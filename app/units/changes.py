@@ -131,15 +131,14 @@ def _move(link: UnitCrosswalk, entity: str, ids_where, user) -> int:
         for account in db.session.scalars(select(User).where(*where)):
             record("user.scope", account, before={"scope_unit_id": link.from_unit_id},
                    after={"scope_unit_id": link.to_unit_id, "decision": link.decision}, actor=user)
-    moved = db.session.execute(insert(UnitMove).from_select(
+    db.session.execute(insert(UnitMove).from_select(
         ["crosswalk_id", "entity", "entity_id", "from_unit_id", "to_unit_id", "effective", "moved_by_id", "moved_at"],
         select(literal(link.id, Integer), literal(entity, String), model.id, literal(link.from_unit_id, Integer),
                literal(link.to_unit_id, Integer), literal(link.effective, Date), literal(by, Integer),
-               literal(now, UnitMove.moved_at.type)).where(*where))).rowcount
-    if moved:
-        db.session.execute(update(model).where(*where).values({column.key: link.to_unit_id})
-                           .execution_options(synchronize_session=False))
-    return moved
+               literal(now, UnitMove.moved_at.type)).where(*where)))
+    # the UPDATE's count (an INSERT … SELECT reports none on PostgreSQL's driver)
+    return db.session.execute(update(model).where(*where).values({column.key: link.to_unit_id})
+                              .execution_options(synchronize_session=False)).rowcount
 
 
 def _log(link: UnitCrosswalk, entity: str, ids: list[int], by, now) -> None:
