@@ -7,7 +7,10 @@ Rules of the drawing:
   happened, `rollout.schedule.slippage`), filled in proportion to its progress;
 - the forecast bar is red when the activity is overdue, green when done; activities on the critical path
   carry an orange outline; the slip in days is written after the bar;
-- the time axis covers the plan period, every forecast and today; month ticks thin out on long spans.
+- the time axis covers the plan period, every forecast and today; month ticks fall every 1, 2, 3, 4, 6 or 12
+  months, the fewest that keep labels `TICK_ROOM` apart (January always, with its year), so labels never collide;
+- on phones the chart is a list (`templates/plan/_gantt.html`): one entry per activity with its bars on a track
+  of the same period (`Gantt.percent`).
 """
 
 from __future__ import annotations
@@ -69,6 +72,10 @@ class Gantt:
     bars: list[Bar]
     today_x: float
     today_label: str
+
+    def percent(self, x: float) -> float:
+        """A chart x as a percentage of the time axis (the phone list's bars)."""
+        return round(max(0.0, min(100.0, (x - self.chart_x) / (self.chart_right - self.chart_x) * 100)), 2)
 
     @property
     def today_anchor(self) -> str:
@@ -139,15 +146,20 @@ def _bar(row: ActivityRow, y: float, span) -> Bar:
                tooltip)
 
 
+TICK_ROOM = 52  # viewBox units a month label needs: "01/2025" at 11 px is ~45 wide, plus a gap
+
+
 def _ticks(first: dt.date, last: dt.date, x) -> list[Tick]:
-    months = (last.year - first.year) * 12 + last.month - first.month + 1
-    step = max(1, math.ceil(months / 18))
-    roomy = CHART_WIDTH / months * step >= 50  # room for "mm/yyyy" on the first tick
-    ticks, day, index = [], first, 0
+    """Month ticks every `step` months, aligned on January, with the smallest step of 1, 2, 3, 4, 6, 12, 24, …
+    that keeps two ticks `TICK_ROOM` apart (the widest label, "mm/yyyy", and a gap): labels never collide. January
+    and the first tick carry the year."""
+    shortest = 28 * CHART_WIDTH / max((last - first).days, 1)  # the width of a February
+    need = max(1, math.ceil(TICK_ROOM / shortest))
+    step = next(s for s in (1, 2, 3, 4, 6, 12) if s >= need) if need <= 12 else 12 * math.ceil(need / 12)
+    ticks, day = [], first
     while day <= last:
-        if index % step == 0:
-            with_year = day.month == 1 or (index == 0 and roomy)
+        if (day.year * 12 + day.month - 1) % step == 0:
+            with_year = day.month == 1 or not ticks
             ticks.append(Tick(x(day), f"{day:%m/%Y}" if with_year else f"{day:%m}", with_year))
-        index += 1
         day = dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
     return ticks

@@ -74,3 +74,18 @@ def test_steering_marks_an_activity_done_and_its_successors_move(page, late_plan
     assert "bar-done" in page.locator('g.gantt-row[data-activity="1"]').get_attribute("class")
     shot = screenshot(page, "plan-gantt-after")
     assert shot.stat().st_size > 20_000
+
+
+def test_on_a_phone_the_gantt_is_a_list_with_a_bar_per_activity(late_plan, phone_page):
+    page = phone_page
+    login(page, "steering")
+    page.goto("/plan/")
+    page.get_by_role("link", name=late_plan).click()
+    assert not page.locator("svg.gantt").is_visible()
+    items = page.locator("#gantt-list > li")
+    assert items.count() == 10
+    assert items.nth(0).locator(".forecast").is_visible() and items.nth(0).locator(".planned").is_visible()
+    labels = items.locator("> a").all_inner_texts()
+    assert len(set(labels)) == 10 and all(not label.endswith("…") for label in labels)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    screenshot(page, "plan-gantt-phone")

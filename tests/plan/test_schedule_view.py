@@ -3,6 +3,8 @@ database holds."""
 
 from __future__ import annotations
 
+import pytest
+
 from datetime import date
 
 from app.plan.domain import actuals, load_rows, plan_view
@@ -69,3 +71,17 @@ def test_gantt_geometry(kh137, activities):
     assert gantt.chart_x < gantt.today_x < gantt.chart_right
     assert bars[5].forecast_x > bars[5].planned_x  # pushed: 3 is late and 5 may start 28 days before 3 ends
     assert all(b.y < c.y for b, c in zip(gantt.bars, gantt.bars[1:], strict=False))
+
+
+@pytest.mark.parametrize("months", [3, 13, 18, 25, 40, 130])
+def test_gantt_month_labels_never_collide(months):
+    from app.plan.gantt import CHART_WIDTH, CHART_X, TICK_ROOM, _ticks
+
+    first = date(2024, 12, 1)
+    last = date(first.year + (first.month - 1 + months) // 12, (first.month - 1 + months) % 12 + 1, 1)
+    scale = CHART_WIDTH / (last - first).days
+    ticks = _ticks(first, last, lambda day: CHART_X + (day - first).days * scale)
+    assert len(ticks) >= 2
+    assert all(b.x - a.x >= TICK_ROOM for a, b in zip(ticks, ticks[1:], strict=False))
+    assert "/" in ticks[0].label  # the first tick says its year
+    assert all("/" in t.label for t in ticks if t.label.startswith("01"))
