@@ -3,9 +3,9 @@ database holds."""
 
 from __future__ import annotations
 
-import pytest
-
 from datetime import date
+
+import pytest
 
 from app.plan.domain import actuals, load_rows, plan_view
 from app.plan.gantt import build_gantt
