@@ -100,9 +100,15 @@ ACTIONS: dict[str, str] = {
     "unit.create": "Tạo đơn vị",
     "unit.edit": "Sửa đơn vị",
     "unit.import": "Nhập danh sách đơn vị",
+    "invitation.accept": "Dùng liên kết mời / đặt lại mật khẩu",
+    "invitation.create": "Cấp liên kết mời / đặt lại mật khẩu",
+    "invitation.revoke": "Thu hồi liên kết mời",
+    "trainer.status": "Đổi trạng thái giảng viên",
+    "user.activate": "Kích hoạt tài khoản",
     "user.create": "Tạo tài khoản",
     "user.digest_frequency": "Đổi tần suất nhận bản tin",
     "user.password_change": "Đổi mật khẩu",
+    "user.password_reset": "Đặt lại mật khẩu qua liên kết",
     "user.update": "Sửa tài khoản",
 }
 
@@ -136,6 +142,7 @@ ENTITIES: dict[str, Entity] = {
     "district_plans": Entity("Kế hoạch huyện"),
     "activity_dependencies": Entity("Phụ thuộc giữa hoạt động"),
     "export_files": Entity("Tệp xuất"),
+    "invitations": Entity("Lời mời"),
     "learning_records": Entity("Kết quả học trực tuyến"),
     "area_populations": Entity("Mẫu số chỉ tiêu"),
 }

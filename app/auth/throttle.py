@@ -43,8 +43,12 @@ HELD_CLIENT = ("Có quá nhiều lần đăng nhập sai từ địa chỉ mạn
 
 
 def account_key(username: str) -> str:
-    """The account's key: the username as `authenticate` matches it (stripped, lower case)."""
-    return (username or "").strip().lower()[:64]
+    """The account's key: the username as `authenticate` matches it (stripped, lower case; a phone number in
+    any of its spellings, `0912 345 678`, `+84912345678`, as +84…, so spelling it otherwise counts as the same)."""
+    from app.auth.operations import phone_key
+
+    typed = (username or "").strip()
+    return (phone_key(typed) or typed.lower())[:64]
 
 
 def client_key(remote_addr: str | None) -> str:

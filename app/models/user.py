@@ -20,7 +20,6 @@ from app.models.unit import Unit
 from app.models.vocab import DIGEST_FREQUENCIES, ROLES, check_in
 from app.timeutil import utcnow
 
-
 # The password hash of an account that has none yet (created by an invitation, waiting for its owner to choose
 # one): no hash starts with "!", so no password matches it (werkzeug answers False for a hash without a method).
 NO_PASSWORD = "!invited"

@@ -21,7 +21,7 @@ from sqlalchemy import delete, select, update
 from app.audit import record, snapshot
 from app.errors import OperationError
 from app.extensions import db
-from app.models import Certificate, Enrollment, Person, PointEntry, Trainer, User
+from app.models import Certificate, Enrollment, Invitation, Person, PointEntry, Trainer, User
 from app.rankings import totals
 from app.scope import check_choice, visible
 from app.trainers.keys import copy_name_keys
@@ -72,7 +72,7 @@ def merge_persons(survivor: Person, duplicate: Person) -> Person:
                                                     PointEntry.source_id.in_(dropped)))
         totals.refresh({t for t, _ in touched}, {a for _, a in touched})
         db.session.execute(delete(Enrollment).where(Enrollment.id.in_(dropped)))
-    for model in (Enrollment, Certificate, PointEntry, Trainer, User):
+    for model in (Enrollment, Certificate, PointEntry, Trainer, User, Invitation):
         db.session.execute(update(model).where(model.person_id == duplicate.id).values(person_id=survivor.id)
                            .execution_options(synchronize_session=False))
     copy_name_keys([survivor.id])  # the duplicate's trainer record now bears the survivor's name
