@@ -77,3 +77,16 @@ def without_account(user, area_id: int | None, unit_id: int | None, now: datetim
     conditions = _filters(user, "", "active", "", None, area_id or 0, unit_id or 0)
     return select(Trainer.id).where(*conditions, status_condition("none", Trainer.person_id, now)
                                     | status_condition("expired", Trainer.person_id, now))
+
+
+def account_of(trainer: Trainer, now: datetime) -> dict:
+    """The trainer page's account box: status, username, the person's e-mail, whether a link is open."""
+    from app.models import Person
+
+    status = status_of([trainer.person_id], now).get(trainer.person_id, "none")
+    username = db.session.scalar(select(User.username).where(User.person_id == trainer.person_id)
+                                 .order_by(User.id).limit(1))
+    email = db.session.scalar(select(Person.email).where(Person.id == trainer.person_id))
+    open_link = db.session.scalar(select(exists().where(
+        Invitation.person_id == trainer.person_id, Invitation.used_at.is_(None), Invitation.revoked_at.is_(None))))
+    return {"status": status, "username": username, "email": email, "open": bool(open_link)}

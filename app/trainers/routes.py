@@ -31,7 +31,13 @@ def index():
 @login_required
 def show(trainer_id: int):
     trainer = get_or_404(Trainer, trainer_id, current_user)
-    return render_template("trainers/show.html", trainer=trainer, can_edit=_can_edit(),
+    account = None
+    if may(current_user, "invite_trainers", trainer):
+        from app.invitations.queries import account_of
+        from app.timeutil import utcnow
+
+        account = account_of(trainer, utcnow())
+    return render_template("trainers/show.html", trainer=trainer, can_edit=_can_edit(), account=account,
                            rule=class_counts(trainer.id), points=trainer_points(trainer.id),
                            **queries.profile(trainer, current_user))
 
