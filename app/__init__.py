@@ -39,6 +39,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     auth.init_app(app)
     web.init_app(app)
     _register_blueprints(app)
+    from app.invitations.redact import install as keep_tokens_out_of_logs
+
+    keep_tokens_out_of_logs()
     cli.register(app)
     return app
 

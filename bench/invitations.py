@@ -76,7 +76,7 @@ def main(argv: list[str]) -> None:
             client = app.test_client()
             client.post("/login", data={"username": "admin", "password": factories.PASSWORD})
             times = []
-            for n in range(3):
+            for _ in range(3):
                 t0 = time.perf_counter()
                 response = client.post("/invitations/invite", data={"trainer_ids": ids, "channel": "sheet"})
                 html = response.get_data(as_text=True)

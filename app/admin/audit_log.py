@@ -101,6 +101,7 @@ ACTIONS: dict[str, str] = {
     "unit.edit": "Sửa đơn vị",
     "unit.import": "Nhập danh sách đơn vị",
     "invitation.accept": "Dùng liên kết mời / đặt lại mật khẩu",
+    "invitation.batch": "Cấp liên kết mời cho nhiều giảng viên",
     "invitation.create": "Cấp liên kết mời / đặt lại mật khẩu",
     "invitation.revoke": "Thu hồi liên kết mời",
     "trainer.status": "Đổi trạng thái giảng viên",

@@ -225,6 +225,13 @@ def invite_many(actor, trainers: Select | list[int], channel: str = "link", *, c
     if channel == "email" or channel == "auto":
         outcome.mailed = sum(_mail(i) for i in issued if i.email)
     outcome.issued = issued
+    from app.audit import record
+
+    # the batch as one event too (an ORM row: the request boundary sees the change and commits the Core writes)
+    record("invitation.batch", entity="invitations", actor=actor,
+           after={"issued": len(issued), "skipped": len(outcome.skipped), "channel": channel,
+                  "accounts_created": len(new)})
+    db.session.flush()
     return outcome
 
 
@@ -256,10 +263,12 @@ def revoke(actor, trainer: Trainer, *, now: datetime | None = None) -> int:
         raise OperationError("Giảng viên này không có lời mời nào đang mở.")
     db.session.execute(update(Invitation).where(Invitation.id.in_(ids)).values(revoked_at=now)
                        .execution_options(synchronize_session=False))
-    actor_id = _actor_id(actor)
-    db.session.execute(insert(AuditEvent), [
-        {"at": now, "actor_id": actor_id, "action": "invitation.revoke", "entity": "invitations", "entity_id": i,
-         "before": None, "after": {"person_id": trainer.person_id}} for i in ids])
+    from app.audit import record
+
+    for ident in ids:
+        record("invitation.revoke", entity="invitations", entity_id=ident, actor=actor,
+               after={"person_id": trainer.person_id})
+    db.session.flush()
     return len(ids)
 
 

@@ -121,7 +121,7 @@ JOB_OUTCOMES = {"ok": "Thành công", "error": "Lỗi", "skipped": "Bỏ qua"}
 
 OUTBOX_STATES = {"pending": "Chờ gửi", "sending": "Đang gửi", "sent": "Đã gửi", "failed": "Không gửi được"}
 
-OUTBOX_KINDS = {"digest": "Bản tin hằng ngày", "reminder": "Nhắc việc"}
+OUTBOX_KINDS = {"digest": "Bản tin hằng ngày", "reminder": "Nhắc việc", "invitation": "Lời mời, đặt lại mật khẩu"}
 
 
 def check_in(column: str, vocabulary: dict) -> str:

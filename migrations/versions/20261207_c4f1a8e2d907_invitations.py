@@ -1,4 +1,5 @@
-"""invitations: one-time links (hashed token) to choose a password or a new one, bound to a person
+"""invitations: one-time links (hashed token) to choose a password or a new one, bound to a person; the outbox
+takes invitation mails (kind 'invitation')
 
 Revision ID: c4f1a8e2d907
 Revises: b7c2e4a91f03
@@ -13,6 +14,9 @@ revision = 'c4f1a8e2d907'
 down_revision = 'b7c2e4a91f03'
 branch_labels = None
 depends_on = None
+
+KINDS_BEFORE = "kind IN ('digest', 'reminder')"
+KINDS_AFTER = "kind IN ('digest', 'reminder', 'invitation')"
 
 
 def upgrade():
@@ -41,9 +45,15 @@ def upgrade():
         batch_op.create_index('ix_invitations_person_open', ['person_id', 'used_at', 'revoked_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_invitations_user_id'), ['user_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_invitations_created_by_id'), ['created_by_id'], unique=False)
+    with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_outbox_messages_kind'), type_='check')
+        batch_op.create_check_constraint(op.f('ck_outbox_messages_kind'), KINDS_AFTER)
 
 
 def downgrade():
+    with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_outbox_messages_kind'), type_='check')
+        batch_op.create_check_constraint(op.f('ck_outbox_messages_kind'), KINDS_BEFORE)
     with op.batch_alter_table('invitations', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_invitations_created_by_id'))
         batch_op.drop_index(batch_op.f('ix_invitations_user_id'))
