@@ -496,3 +496,19 @@ def test_my_account_shows_phone_role_and_scope(client, login_as, world):
     assert "Giảng viên" in html and "Đổi mật khẩu" in html and "Hồ sơ giảng viên" in html
     login_as("coord_daitu")
     assert "Đại Từ" in client.get("/account").get_data(as_text=True)
+
+
+def test_pausing_on_the_trainer_page_ends_sign_in(app, client, login_as, world):
+    dai = _trainer(world, "Nguyễn Văn Đại")
+    login_as("coord_daitu")
+    response = post_form(client, f"/trainers/{dai.id}/status", {"status": "paused"}, token_page=f"/trainers/{dai.id}",
+                         follow_redirects=True)
+    assert "Đã đổi trạng thái: Tạm dừng." in response.get_data(as_text=True)
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "trainer.status")) is not None
+    assert post_form(app.test_client(), "/login", {"username": "trainer_daitu",
+                                                   "password": TEST_PASSWORD}).status_code == 200
+    binh = _trainer(world, "Phạm Văn Bình")
+    from tests.conftest import csrf_from
+
+    token = csrf_from(client.get(f"/trainers/{dai.id}").get_data(as_text=True))
+    assert client.post(f"/trainers/{binh.id}/status", data={"csrf_token": token, "status": "paused"}).status_code == 404

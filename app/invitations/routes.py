@@ -59,11 +59,17 @@ def index():
     return _list_page()
 
 
+def _private(response) -> None:
+    """A page that holds (or is reached through) a link's token: no Referer carries it away, no cache keeps it."""
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "no-store"
+
+
 def _issued_page(outcome: operations.Outcome, channel: str):
     response = make_response(render_template(
         "invitations/issued.html", outcome=outcome, channel=channel, days=plan_setting("invitation_expiry_days"),
         qr={i.invitation_id: qr_svg(i.url) for i in outcome.issued} if channel == "sheet" else {}))
-    response.headers["Referrer-Policy"] = "no-referrer"
+    _private(response)
     return response
 
 
@@ -168,7 +174,7 @@ def _local(target: str | None) -> bool:
 def _link_error(error: operations.LinkError):
     response = make_response(render_template("invitations/link_error.html", message=error.message),
                              404 if error.code == "forged" else 410)
-    response.headers["Referrer-Policy"] = "no-referrer"
+    _private(response)
     return response
 
 
@@ -194,7 +200,7 @@ def accept(token: str):
     response = make_response(render_template("invitations/accept.html", form=form, invitation=invitation,
                                              person=person, masked_phone=operations.mask_phone(person.phone),
                                              min_length=PASSWORD_MIN_LENGTH))
-    response.headers["Referrer-Policy"] = "no-referrer"
+    _private(response)
     return response
 
 
