@@ -494,8 +494,10 @@ def test_my_account_shows_phone_role_and_scope(client, login_as, world):
     phone = _person(_trainer(world, "Nguyễn Văn Đại")).phone
     assert "Tài khoản của tôi" in html and f"0{phone[3:6]} {phone[6:9]} {phone[9:]}" in html
     assert "Giảng viên" in html and "Đổi mật khẩu" in html and "Hồ sơ giảng viên" in html
+    post_form(client, "/logout", {}, token_page="/")
     login_as("coord_daitu")
-    assert "Đại Từ" in client.get("/account").get_data(as_text=True)
+    html = client.get("/account").get_data(as_text=True)
+    assert "coord_daitu" in html and "Huyện Đại Từ" in html
 
 
 def test_pausing_on_the_trainer_page_ends_sign_in(app, client, login_as, world):
@@ -512,3 +514,15 @@ def test_pausing_on_the_trainer_page_ends_sign_in(app, client, login_as, world):
 
     token = csrf_from(client.get(f"/trainers/{dai.id}").get_data(as_text=True))
     assert client.post(f"/trainers/{binh.id}/status", data={"csrf_token": token, "status": "paused"}).status_code == 404
+
+
+def test_the_trainer_list_has_checkboxes_for_who_may_invite(client, login_as, tu):
+    login_as("coord_daitu")
+    html = client.get("/trainers/").get_data(as_text=True)
+    assert f'name="trainer_ids" value="{tu.id}" form="invite-selection"' in html
+    response = post_form(client, "/invitations/invite", {"trainer_ids": [tu.id], "channel": "sheet"},
+                         token_page="/trainers/")
+    assert response.status_code == 200 and response.get_data(as_text=True).count('class="invitation-card"') == 1
+    post_form(client, "/logout", {}, token_page="/")
+    login_as("steering")
+    assert 'name="trainer_ids"' not in client.get("/trainers/").get_data(as_text=True)
