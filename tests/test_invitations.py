@@ -526,3 +526,20 @@ def test_the_trainer_list_has_checkboxes_for_who_may_invite(client, login_as, tu
     post_form(client, "/logout", {}, token_page="/")
     login_as("steering")
     assert 'name="trainer_ids"' not in client.get("/trainers/").get_data(as_text=True)
+
+
+def test_a_merged_person_keeps_one_trainer_account(ctx, world):
+    from app.models.user import NO_PASSWORD
+    from app.people.operations import merge_persons
+    from tests.factories import make_person, make_user
+
+    commune = _commune(world.dai_tu)
+    survivor, duplicate = make_person("Lý Thị Gộp", commune), make_person("Lý Thị Gộp", commune)
+    invited = make_user("invited-account", "trainer", person=survivor)
+    invited.password_hash = NO_PASSWORD
+    used = make_user("used-account", "trainer", person=duplicate)
+    used.last_login_at = utcnow()
+    db.session.flush()
+    merge_persons(survivor, duplicate)
+    accounts = db.session.scalars(select(User).where(User.person_id == survivor.id).order_by(User.id)).all()
+    assert [(a.username, a.active) for a in accounts] == [("invited-account", False), ("used-account", True)]
