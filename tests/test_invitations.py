@@ -543,3 +543,13 @@ def test_a_merged_person_keeps_one_trainer_account(ctx, world):
     merge_persons(survivor, duplicate)
     accounts = db.session.scalars(select(User).where(User.person_id == survivor.id).order_by(User.id)).all()
     assert [(a.username, a.active) for a in accounts] == [("invited-account", False), ("used-account", True)]
+
+
+def test_no_link_for_an_account_of_another_role(ctx, world):
+    """A coordinator never resets a coordinator's or an admin's password, even when that person is a trainer."""
+    tu = _trainer(world, "Trần Thị Từ")
+    admin = world.users["admin"]
+    admin.person_id = tu.person_id
+    db.session.flush()
+    outcome = operations.invite_many(world.users["coord_daitu"], [tu.id], "link")
+    assert not outcome.issued and "vai trò khác" in outcome.skipped[0][1]

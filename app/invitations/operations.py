@@ -11,7 +11,8 @@ Rules:
 - a person whose account already has a password gets a `reset` link, anyone else an `invite` link; issuing a link
   revokes the person's previous open links (so resending = revoke + a new one);
 - refused (skipped in a bulk invitation, with the reason): a trainer who is not active (paused or left), without
-  a phone, whose account is locked by an admin, or whose phone is another account's username;
+  a phone, whose account is locked by an admin or has another role than trainer (a coordinator must never reset
+  a coordinator's or an admin's password), or whose phone is another account's username;
 - many trainers are invited with a few statements: one read, one INSERT of the new accounts, one UPDATE revoking
   old links, one INSERT of the links and one of the audit rows (5,000 trainers: `bench/invitations.py`);
 - accepting: the link must exist (else "forged"), be neither revoked, used nor expired; the password follows the
@@ -57,6 +58,7 @@ SKIPS = {
     "no_phone": "Giảng viên chưa có số điện thoại.",
     "locked": "Tài khoản đã bị khoá.",
     "username_taken": "Số điện thoại này đã là tên đăng nhập của một tài khoản khác.",
+    "other_role": "Người này có tài khoản với vai trò khác (không phải giảng viên): quản trị viên cấp lại mật khẩu.",
     "no_email": "Giảng viên chưa có địa chỉ e-mail.",
 }
 CHUNK = 2000  # ids per IN list
@@ -171,6 +173,7 @@ def invite_many(actor, trainers: Select | list[int], channel: str = "link", *, c
         account = accounts.get(r.person_id)
         reason = ("not_active" if r.status != "active" else "no_phone" if not r.phone
                   else "locked" if account is not None and not account.active
+                  else "other_role" if account is not None and account.role != "trainer"
                   else "username_taken" if account is None and r.phone.lower() in taken
                   else "no_email" if channel == "email" and not r.email else None)
         if reason:
@@ -319,8 +322,8 @@ def accept(token: str, password: str, repeat: str, *, now: datetime | None = Non
     user = db.session.get(User, invitation.user_id) if invitation.user_id else None
     if user is None or user.person_id != person.id:
         user = db.session.scalar(select(User).where(User.person_id == person.id).order_by(User.id).limit(1))
-    if user is None or not user.active:
-        raise LinkError("revoked")
+    if user is None or not user.active or user.role != "trainer":
+        raise LinkError("revoked")  # an account that is no longer a trainer's is not opened by a trainer's link
     first = not user.has_password
     user.set_password(password)
     end_all_sessions(user)
