@@ -303,11 +303,13 @@ def test_an_account_made_by_the_admin_signs_in_with_its_persons_phone(client, wo
     assert response.status_code == 302
 
 
-def test_phone_spellings_share_one_throttle_account(ctx):
+def test_phone_spellings_share_one_throttle_account(ctx, world):
     from app.auth.throttle import account_key
 
     assert account_key("0912 345 678") == account_key("+84912345678") == account_key("84912345678")
     assert account_key(" Admin ") == "admin"
+    phone = _person(_trainer(world, "Nguyễn Văn Đại")).phone  # trainer_daitu's: username and phone, one count
+    assert account_key("0" + phone[3:]) == account_key("TRAINER_daitu") == "trainer_daitu"
 
 
 def test_an_invited_account_without_a_password_cannot_sign_in(client, login_as, tu):
