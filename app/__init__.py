@@ -39,6 +39,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     auth.init_app(app)
     web.init_app(app)
     _register_blueprints(app)
+    from app.invitations.redact import install as keep_tokens_out_of_logs
+
+    keep_tokens_out_of_logs()
     cli.register(app)
     return app
 
@@ -71,9 +74,10 @@ def _register_blueprints(app: Flask) -> None:
     for bp in (plan_bp, gaps_bp, jobs_bp, targets_bp):
         app.register_blueprint(bp)
     from app.exports.routes import bp as exports_bp
+    from app.invitations.routes import bp as invitations_bp
     from app.reports.routes import bp as reports_bp
 
-    for bp in (reports_bp, exports_bp):
+    for bp in (reports_bp, exports_bp, invitations_bp):
         app.register_blueprint(bp)
     from app.api import register as register_api
 

@@ -10,7 +10,7 @@ Rules:
 - the role must be listed for the action in `ACTIONS`;
 - where the answer depends on the object, the action's rule in `RULES` decides too. Without an object, a rule
   answers for "some object" (e.g. whether to show the page at all); with one, for that object:
-  - `change_data`, `change_class`, `place_area`: the object lies in the user's scope (`scope.sees`), so a
+  - `change_data`, `change_class`, `place_area`, `invite_trainers`: the object lies in the user's scope (`scope.sees`), so a
     trainer changes their own classes only and a coordinator their area or unit subtree only; an online
     platform's class (`TrainingClass.platform`) is changed by nobody by hand: the API's records keep it;
   - `register_class`: a trainer account registers classes only once it has its own trainer record;
@@ -85,6 +85,7 @@ ACTIONS: dict[str, frozenset[str]] = {
     "edit_targets": LEADERS,  # targets and denominators
     "switch_map": ADMINS,  # move the data to a new administrative map
     "admin_users": ADMINS,
+    "invite_trainers": frozenset({ADMIN, COORDINATOR}),  # invitations, resets, the sheet (rule: the trainer in scope)
     "run_jobs": ADMINS,
     "review_learning_records": MANAGERS,
     "manage_units": MANAGERS,  # create, edit, close units; the unit import (rule below)  # online learning records held for review, and matching them again
@@ -142,6 +143,7 @@ def _manages_unit(user, unit) -> bool:
 RULES: dict[str, Callable[[object, object], bool]] = {
     "manage_units": _manages_unit,
     "change_data": _in_scope,
+    "invite_trainers": _in_scope,
     "change_class": _changes_class,
     "place_area": _in_scope,
     "register_class": _has_trainer_record,

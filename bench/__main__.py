@@ -17,6 +17,7 @@ MODULES = {
     "quarterly": "bench.quarterly_report",
     "exports": "bench.exports",
     "api_ingest": "bench.api_ingest",
+    "invitations": "bench.invitations",
 }
 
 

@@ -386,6 +386,23 @@ REGISTRY: dict[tuple[str, str], list[Case]] = {
         Case("admin", "/admin/api-clients/new", lambda w: client_data(w, scope_area_id="0"), lambda w: _missing(Unit),
              lambda w: _unit(w, "Trường THPT Đại Từ").id),
     ],
+    ("app.invitations.forms.InviteSelectionForm", "trainer_ids"): [
+        Case("coord_daitu", "/invitations/invite", {"channel": "link"}, lambda w: [_trainer(w, "Phạm Văn Bình").id],
+             lambda w: [_trainer(w, "Trần Thị Từ").id], message="Có giảng viên nằm ngoài phạm vi của bạn.",
+             token_page="/invitations/"),
+        Case("coord_daitu", "/invitations/invite", {"channel": "link"}, [HUGE],
+             lambda w: [_trainer(w, "Trần Thị Từ").id], message="Có giảng viên nằm ngoài phạm vi của bạn.",
+             token_page="/invitations/", label="no such number"),
+    ],
+    ("app.invitations.forms.InviteAllForm", "area_id"): [
+        Case("coord_daitu", "/invitations/invite-all", {"unit_id": "0", "channel": "link"},
+             lambda w: _commune(w.phu_binh).id, lambda w: _commune(w.dai_tu).id, token_page="/invitations/"),
+    ],
+    ("app.invitations.forms.InviteAllForm", "unit_id"): [
+        Case("coord_daitu", "/invitations/invite-all", {"area_id": "0", "channel": "link"},
+             lambda w: _unit(w, "Hợp tác xã Chè Phú Bình").id, lambda w: _unit(w, "Trường THPT Đại Từ").id,
+             token_page="/invitations/"),
+    ],
     ("app.admin.forms.UserForm", "scope_unit_id"): [
         Case("admin", "/admin/users/new", lambda w: user_data(w, scope_area_id="0"), lambda w: _missing(Unit),
              lambda w: _unit(w, "Trường THPT Đại Từ").id),

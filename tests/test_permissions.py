@@ -59,6 +59,7 @@ run_jobs               x     .        .           .       .
 review_learning_records x    x        x           .       .
 manage_units           x     x        .           .       .
 receive_digest         .     x        x           .       .
+invite_trainers        x     .        x           .       .
 """
 
 
@@ -119,6 +120,18 @@ def test_a_coordinator_changes_within_their_subtree_only(world):
     assert not may(world.users["viewer"], "place_area", world.dai_tu)
 
 
+def test_a_coordinator_invites_the_trainers_of_their_subtree_only(world):
+    dai_tu_trainer, phu_binh_trainer = world.trainers["Trần Thị Từ"], world.trainers["Phạm Văn Bình"]
+    assert may(world.users["coord_daitu"], "invite_trainers", dai_tu_trainer)
+    assert not may(world.users["coord_daitu"], "invite_trainers", phu_binh_trainer)
+    assert may(world.users["coord_phubinh"], "invite_trainers", phu_binh_trainer)
+    assert may(world.users["coord_edu"], "invite_trainers", world.trainers["Nguyễn Văn Đại"])  # the school's trainer
+    assert not may(world.users["coord_edu"], "invite_trainers", dai_tu_trainer)  # no unit: outside the unit scope
+    assert may(world.users["admin"], "invite_trainers", phu_binh_trainer)
+    for nobody in ("steering", "viewer", "trainer_daitu"):
+        assert not may(world.users[nobody], "invite_trainers", dai_tu_trainer)
+
+
 def test_a_unit_coordinator_updates_the_activities_their_subtree_leads(world):
     activity = db.session.get(Activity, PlanWorld.load().activity.id)
     edu, school = world.users["coord_edu"], world.units["Trường THPT Đại Từ"]
@@ -151,7 +164,9 @@ def test_navigation_names_actions(world):
     assert {"admin.users", "jobs.index"} <= nav["admin"]
     assert not {"admin.users", "jobs.index"} & (nav["steering"] | nav["viewer"] | nav["coordinator"])
     assert nav["trainer"] == {"dashboard.home", "training.index", "people.index", "rankings.index"}
-    assert nav["coordinator"] | {"targets.units"} == nav["steering"] == nav["viewer"] | {"learning.review"}
+    assert "invitations.index" in nav["coordinator"] and "invitations.index" in nav["admin"]
+    assert (nav["coordinator"] - {"invitations.index"}) | {"targets.units"} == nav["steering"] \
+        == nav["viewer"] | {"learning.review"}
     assert "targets.units" in {endpoint for endpoint, _ in nav_for(world.users["coord_edu"])}  # a unit coordinator
     assert nav_for(AnonymousUserMixin()) == []
 
@@ -175,6 +190,8 @@ def test_templates_ask_may(client, login_as, username, map_change, clusters):
     ("steering", "/admin/audit", 404), ("steering", "/admin/jobs/", 404), ("admin", "/admin/jobs/", 200),
     ("viewer", "/classes/new", 404), ("viewer", "/trainers/new", 404), ("trainer_daitu", "/trainers/new", 404),
     ("trainer_daitu", "/plan/", 404),
+    ("coord_daitu", "/invitations/", 200), ("admin", "/invitations/", 200), ("steering", "/invitations/", 404),
+    ("trainer_daitu", "/invitations/", 404), ("viewer", "/invitations/", 404),
 ])
 def test_pages_answer_by_the_table(client, login_as, username, url, status):
     login_as(username)

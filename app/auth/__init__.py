@@ -20,5 +20,7 @@ def init_app(app: Flask) -> None:
         if parsed is None:  # includes a plain "<id>" from before sessions carried their version
             return None
         uid, version = parsed
-        return db.session.scalar(select(User).where(User.id == uid, User.active.is_(True),
-                                                    User.session_version == version))
+        from app.auth.operations import sign_in_allowed
+
+        return db.session.scalar(select(User).where(User.id == uid, User.session_version == version,
+                                                    sign_in_allowed()))

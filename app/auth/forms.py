@@ -8,7 +8,8 @@ from app.models.vocab import DIGEST_FREQUENCIES
 
 
 class LoginForm(FlaskForm):
-    username = StringField("Tên đăng nhập", validators=[DataRequired("Vui lòng nhập tên đăng nhập."), Length(max=60)])
+    username = StringField("Số điện thoại hoặc tên đăng nhập",
+                           validators=[DataRequired("Vui lòng nhập số điện thoại hoặc tên đăng nhập."), Length(max=60)])
     password = PasswordField("Mật khẩu", validators=[DataRequired("Vui lòng nhập mật khẩu.")])
     remember = BooleanField("Ghi nhớ đăng nhập")
     next = HiddenField()

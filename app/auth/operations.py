@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from urllib.parse import urlsplit
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, exists, func, or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.audit import record
@@ -13,7 +14,8 @@ from app.auth.passwords import password_problem
 from app.auth.sessions import end_all_sessions
 from app.errors import OperationError
 from app.extensions import db
-from app.models import User
+from app.models import Person, Trainer, User
+from app.text import PhoneError, normalize_phone
 from app.timeutil import utcnow
 
 
@@ -23,13 +25,55 @@ def _dummy_hash() -> str:
     return generate_password_hash("lantoa-no-such-user")
 
 
+def sign_in_allowed():
+    """The SQL rule of who may be signed in (at sign-in and on every request, `app.auth.load_user`): an active
+    account whose person, if the account is a trainer's, is not a paused (or departed) trainer."""
+    return and_(User.active.is_(True), or_(User.role != "trainer", ~exists().where(
+        Trainer.person_id == User.person_id, Trainer.status != "active")))
+
+
+def find_account(username: str) -> User | None:
+    """The account a typed username names: the username itself (any case); else, when it reads as a phone number
+    (`0912 345 678`, `+84912345678`, `84912…`), the account whose username is that number (+84…), or the one
+    account of the person with that phone."""
+    typed = (username or "").strip()
+    user = db.session.scalar(select(User).where(func.lower(User.username) == typed.lower()))
+    if user is not None:
+        return user
+    phone = phone_key(typed)
+    if phone is None:
+        return None
+    user = db.session.scalar(select(User).where(User.username == phone))
+    if user is not None:
+        return user
+    found = db.session.scalars(select(User).join(Person, Person.id == User.person_id)
+                               .where(Person.phone == phone).limit(2)).all()
+    return found[0] if len(found) == 1 else None
+
+
+def phone_key(typed: str) -> str | None:
+    """A typed username read as a phone number (+84…), or None when it is not one.
+
+    >>> phone_key("0912 345 678"), phone_key("+84 912345678"), phone_key("admin")
+    ('+84912345678', '+84912345678', None)
+    """
+    if not typed or not re.fullmatch(r"[\d\s.+\-()]+", typed):
+        return None
+    try:
+        return normalize_phone(typed)
+    except PhoneError:
+        return None
+
+
 def authenticate(username: str, password: str) -> User | None:
-    user = db.session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
+    user = find_account(username)
     if user is None:
         check_password_hash(_dummy_hash(), password)
         return None
-    if not user.active or not user.check_password(password):
+    if not user.check_password(password):
         return None
+    if db.session.scalar(select(User.id).where(User.id == user.id, sign_in_allowed())) is None:
+        return None  # a locked account, a paused trainer: the same answer as a wrong password
     user.last_login_at = utcnow()
     return user
 

@@ -67,7 +67,37 @@ def account():
             return redirect(url_for("auth.account"))
     return render_template("auth/account.html", form=form, user=user, min_length=PASSWORD_MIN_LENGTH,
                            digest=DigestForm(digest_frequency=user.digest_frequency),
-                           province=scope_of(user).everything)
+                           province=scope_of(user).everything, profile=_profile(user))
+
+
+def _profile(user) -> dict:
+    """Phone (0912 345 678) and the scope in words, for one's own account page."""
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models import Area, Person, Trainer, Unit
+
+    phone = db.session.scalar(select(Person.phone).where(Person.id == user.person_id)) if user.person_id else None
+    if phone is None and user.username.startswith("+84"):
+        phone = user.username
+    local = "0" + phone[3:] if phone and phone.startswith("+84") else phone
+    shown = f"{local[:4]} {local[4:7]} {local[7:]}" if local and len(local) == 10 else local
+    s = scope_of(user)
+    if s.everything:
+        scope = "Toàn tỉnh"
+    elif user.scope_area_id:
+        scope = db.session.scalar(select(Area.name).where(Area.id == user.scope_area_id))
+    elif user.scope_unit_id:
+        scope = db.session.scalar(select(Unit.name).where(Unit.id == user.scope_unit_id))
+    elif s.trainer_id:
+        row = db.session.execute(select(Area.name, Unit.name).select_from(Trainer)
+                                 .outerjoin(Area, Area.id == Trainer.area_id).outerjoin(Unit, Unit.id == Trainer.unit_id)
+                                 .where(Trainer.id == s.trainer_id)).first()
+        place = " · ".join(n for n in row if n) if row else ""
+        scope = "Hồ sơ giảng viên, lớp học và học viên của mình" + (f" ({place})" if place else "")
+    else:
+        scope = "—"
+    return {"phone": shown, "scope": scope}
 
 
 @bp.post("/account/digest")

@@ -43,8 +43,16 @@ HELD_CLIENT = ("Có quá nhiều lần đăng nhập sai từ địa chỉ mạn
 
 
 def account_key(username: str) -> str:
-    """The account's key: the username as `authenticate` matches it (stripped, lower case)."""
-    return (username or "").strip().lower()[:64]
+    """The account's key: the username of the account `authenticate` finds for what was typed (so its username and
+    its phone number in any spelling, `0912 345 678`, `+84912345678`, share one count); for a name of no account,
+    the typed name (stripped, lower case; a phone number as +84…)."""
+    from app.auth.operations import find_account, phone_key
+
+    typed = (username or "").strip()
+    account = find_account(typed) if typed else None
+    if account is not None:
+        return account.username.lower()[:64]
+    return (phone_key(typed) or typed.lower())[:64]
 
 
 def client_key(remote_addr: str | None) -> str:

@@ -8,6 +8,7 @@ from app.models.certificate import Certificate
 from app.models.evidence import DistrictPlan, Evidence
 from app.models.export import ExportFile
 from app.models.gap import Gap, GapEvent
+from app.models.invitation import Invitation
 from app.models.jobs import JobRun, OutboxMessage, SchedulerLease
 from app.models.map_change import AreaCrosswalk, AreaRehoming
 from app.models.network import NetworkRollup, NetworkSnapshot, TrainerStats
@@ -34,4 +35,6 @@ __all__ = [
     "IndicatorSnapshot", "Target",
     # the API: clients, tokens and the learning records they send
     "ApiClient", "ApiToken", "LearningRecord",
+    # sign-in for trainers: invitation and password-reset links
+    "Invitation",
 ]

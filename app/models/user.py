@@ -20,6 +20,10 @@ from app.models.unit import Unit
 from app.models.vocab import DIGEST_FREQUENCIES, ROLES, check_in
 from app.timeutil import utcnow
 
+# The password hash of an account that has none yet (created by an invitation, waiting for its owner to choose
+# one): no hash starts with "!", so no password matches it (werkzeug answers False for a hash without a method).
+NO_PASSWORD = "!invited"
+
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
@@ -63,7 +67,14 @@ class User(UserMixin, db.Model):
         self.password_hash = generate_password_hash(password)
 
     def check_password(self, password: str) -> bool:
+        if not self.has_password:
+            return False
         return check_password_hash(self.password_hash, password)
+
+    @property
+    def has_password(self) -> bool:
+        """False for an account an invitation created, until its owner chooses a password."""
+        return not (self.password_hash or NO_PASSWORD).startswith("!")
 
     @property
     def is_active(self) -> bool:  # Flask-Login: inactive users cannot log in

@@ -121,7 +121,7 @@ JOB_OUTCOMES = {"ok": "Thành công", "error": "Lỗi", "skipped": "Bỏ qua"}
 
 OUTBOX_STATES = {"pending": "Chờ gửi", "sending": "Đang gửi", "sent": "Đã gửi", "failed": "Không gửi được"}
 
-OUTBOX_KINDS = {"digest": "Bản tin hằng ngày", "reminder": "Nhắc việc"}
+OUTBOX_KINDS = {"digest": "Bản tin hằng ngày", "reminder": "Nhắc việc", "invitation": "Lời mời, đặt lại mật khẩu"}
 
 
 def check_in(column: str, vocabulary: dict) -> str:
@@ -150,3 +150,10 @@ LEARNING_RECORD_STATES = {"matched": "Đã khớp người học", "held": "Ch�
 API_PERMISSIONS = {"read": "Đọc dữ liệu", "ingest": "Gửi kết quả học trực tuyến"}
 
 DIGEST_FREQUENCIES = {"daily": "Hằng ngày", "weekly": "Hằng tuần (sáng thứ Hai)", "none": "Không nhận"}
+
+# Invitations and password resets (app/invitations): the kind of link, how it was handed over, and a trainer's
+# account status as the "Lời mời" page shows it.
+INVITATION_KINDS = {"invite": "Lời mời kích hoạt", "reset": "Đặt lại mật khẩu"}
+INVITATION_CHANNELS = {"link": "Liên kết sao chép", "sheet": "Phiếu in có mã QR", "email": "E-mail",
+                       "auto": "Tự động"}
+INVITATION_STATUSES = {"none": "Chưa mời", "invited": "Đã mời", "active": "Đã kích hoạt", "expired": "Hết hạn"}

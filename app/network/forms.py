@@ -7,7 +7,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.models.vocab import LEVELS, TRAINER_TIERS
+from app.models.vocab import LEVELS, TRAINER_STATUSES, TRAINER_TIERS
 from app.web.choices import IdSelectField, choices
 
 MENTOR_HINT = "Gõ tên hoặc số điện thoại rồi chọn trong danh sách; cũng có thể nhập mã dạng #123."
@@ -23,6 +23,10 @@ class TrainerForm(FlaskForm):
     area_id = IdSelectField("Địa bàn làm việc", validators=[DataRequired("Vui lòng chọn địa bàn làm việc.")])
     unit_id = IdSelectField("Đơn vị công tác", default=0)
     certified_on = DateField("Ngày được công nhận", validators=[Optional()])
+
+
+class StatusForm(FlaskForm):
+    status = SelectField("Trạng thái", choices=choices(TRAINER_STATUSES))
 
 
 class MoveForm(FlaskForm):

@@ -144,6 +144,9 @@ def import_steps(user, filename: str, data: bytes, outcome: Outcome, write: bool
             yield Progress("load", n, len(rows))
         outcome.written = True
         record("trainer.import", entity="trainers", after=outcome.counts | {"rows": len(rows)})
+        from app.invitations.operations import auto_invite
+
+        auto_invite(user, [r.data["trainer_id"] for r in rows if not r.existing and r.data.get("trainer_id")])
     yield Progress("done", len(rows), len(rows))
 
 

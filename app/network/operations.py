@@ -42,7 +42,7 @@ from network import (
 )
 
 __all__ = ["add_trainer", "register_trainer", "update_trainer", "promote", "move_trainer", "match_person",
-           "recompute_all"]
+           "recompute_all", "set_status"]
 
 FIELDS = ["person_id", "tier", "mentor_id", "origin_class_id", "max_level", "status", "certified_on",
           "area_id", "unit_id", "path", "generation"]
@@ -220,7 +220,25 @@ def promote(user, enrollment_id: int, *, certified_on: date, max_level: int | No
     from app.rankings.ledger import award
 
     award("trainer_grown", trainer.id, mentor.person_id, certified_on, trainer_id=mentor.id, area_id=trainer.area_id)
+    from app.invitations.operations import auto_invite
+
+    auto_invite(user, [trainer.id])  # when the plan setting `auto_invite` is 1
     return trainer
+
+
+def set_status(user, trainer: Trainer, status: str) -> None:
+    """Pause, resume or end a trainer (active, paused, left); audited as `trainer.status`. A trainer who is not
+    active cannot sign in (`app.auth.operations.sign_in_allowed`)."""
+    from app.models.vocab import TRAINER_STATUSES
+
+    if status not in TRAINER_STATUSES:
+        raise OperationError("Trạng thái không hợp lệ.", field="status")
+    if status == trainer.status:
+        return
+    before = {"status": trainer.status}
+    trainer.status = status
+    db.session.flush()
+    record("trainer.status", trainer, before=before, after={"status": status})
 
 
 def move_trainer(user, trainer: Trainer, new_mentor_id: int | None, reason: str = "") -> int:

@@ -10,6 +10,7 @@ Rules:
 - the trainer record's name key (`Trainer.search_key`, the trainer list's order) follows the survivor's name;
 - refused: both are trainers (two places in the network: decide there first), or both hold a
   certificate of the same level (revoked or not: one person, one certificate per level);
+- a person left with two trainer accounts keeps one (`_keep_one_trainer_account`);
 - the survivor's empty fields (phone, ID number, e-mail, birth year, gender, ethnic group, home,
   unit) are filled from the duplicate; then the duplicate is deleted.
 """
@@ -21,7 +22,7 @@ from sqlalchemy import delete, select, update
 from app.audit import record, snapshot
 from app.errors import OperationError
 from app.extensions import db
-from app.models import Certificate, Enrollment, Person, PointEntry, Trainer, User
+from app.models import Certificate, Enrollment, Invitation, Person, PointEntry, Trainer, User
 from app.rankings import totals
 from app.scope import check_choice, visible
 from app.trainers.keys import copy_name_keys
@@ -38,6 +39,22 @@ def chosen_duplicate(user, person_id) -> Person:
         raise OperationError(message, field="duplicate_id")
     check_choice(person_id, select(Person.id).where(visible(Person, user)), "duplicate_id", message)
     return db.session.get(Person, int(person_id))
+
+
+def _keep_one_trainer_account(person_id: int) -> None:
+    """A merged person keeps one trainer account: the one with a password that signed in last (else the oldest);
+    the others are switched off (audited `user.update`). Accounts of other roles are left as they are."""
+    accounts = db.session.scalars(select(User).where(User.person_id == person_id, User.role == "trainer",
+                                                     User.active.is_(True)).order_by(User.id)).all()
+    if len(accounts) < 2:
+        return
+    kept = max(accounts, key=lambda u: (u.has_password, u.last_login_at is not None,
+                                        u.last_login_at.timestamp() if u.last_login_at else 0, -u.id))
+    for account in accounts:
+        if account is not kept:
+            account.active = False
+            db.session.flush()
+            record("user.update", account, before={"active": True}, after={"active": False, "merged_into": kept.id})
 
 
 def merge_persons(survivor: Person, duplicate: Person) -> Person:
@@ -72,9 +89,10 @@ def merge_persons(survivor: Person, duplicate: Person) -> Person:
                                                     PointEntry.source_id.in_(dropped)))
         totals.refresh({t for t, _ in touched}, {a for _, a in touched})
         db.session.execute(delete(Enrollment).where(Enrollment.id.in_(dropped)))
-    for model in (Enrollment, Certificate, PointEntry, Trainer, User):
+    for model in (Enrollment, Certificate, PointEntry, Trainer, User, Invitation):
         db.session.execute(update(model).where(model.person_id == duplicate.id).values(person_id=survivor.id)
                            .execution_options(synchronize_session=False))
+    _keep_one_trainer_account(survivor.id)
     copy_name_keys([survivor.id])  # the duplicate's trainer record now bears the survivor's name
     fill = {k: getattr(duplicate, k) for k in FILLED if getattr(survivor, k) is None and getattr(duplicate, k)}
     db.session.delete(duplicate)

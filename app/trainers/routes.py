@@ -5,7 +5,7 @@ from app.errors import OperationError
 from app.models import Trainer
 from app.network import operations
 from app.network import queries as network_queries
-from app.network.forms import MENTOR_HINT, MoveForm, TrainerForm
+from app.network.forms import MENTOR_HINT, MoveForm, StatusForm, TrainerForm
 from app.permissions import may, require
 from app.rankings.queries import trainer_points
 from app.scope import get_or_404
@@ -31,7 +31,14 @@ def index():
 @login_required
 def show(trainer_id: int):
     trainer = get_or_404(Trainer, trainer_id, current_user)
-    return render_template("trainers/show.html", trainer=trainer, can_edit=_can_edit(),
+    account = None
+    if may(current_user, "invite_trainers", trainer):
+        from app.invitations.queries import account_of
+        from app.timeutil import utcnow
+
+        account = account_of(trainer, utcnow())
+    return render_template("trainers/show.html", trainer=trainer, can_edit=_can_edit(), account=account,
+                           status_form=StatusForm(status=trainer.status),
                            rule=class_counts(trainer.id), points=trainer_points(trainer.id),
                            **queries.profile(trainer, current_user))
 
@@ -90,3 +97,22 @@ def move(trainer_id: int):
             return redirect(url_for("trainers.show", trainer_id=trainer.id))
     return render_template("trainers/move.html", form=form, trainer=trainer, mentor_hint=MENTOR_HINT,
                            **queries.profile(trainer, current_user))
+
+
+@bp.post("/<int:trainer_id>/status")
+@login_required
+def set_status(trainer_id: int):
+    """Pause, resume or end a trainer; a trainer who is not active cannot sign in."""
+    _editor()
+    trainer = get_or_404(Trainer, trainer_id, current_user)
+    form = StatusForm()
+    if form.validate_on_submit():
+        try:
+            operations.set_status(current_user, trainer, form.status.data)
+        except OperationError as error:
+            flash(error.message, "danger")
+        else:
+            flash(f"Đã đổi trạng thái: {trainer.status_label}.", "success")
+    else:
+        flash("Trạng thái không hợp lệ.", "danger")
+    return redirect(url_for("trainers.show", trainer_id=trainer.id))

@@ -30,6 +30,9 @@ DEFAULTS: dict[str, tuple[int, str]] = {
     "login_client_limit": (20, "Số lần đăng nhập sai của một địa chỉ mạng (mọi tài khoản) trong khung thời gian"),
     "login_window_minutes": (15, "Khung thời gian đếm lần đăng nhập sai (phút)"),
     "login_hold_minutes": (15, "Thời gian tạm khoá tài khoản sau khi nhập sai quá số lần (phút)"),
+    # Invitations and password resets (app/invitations)
+    "invitation_expiry_days": (14, "Số ngày một liên kết mời hoặc đặt lại mật khẩu còn dùng được"),
+    "auto_invite": (0, "Tự động gửi lời mời khi công nhận giảng viên mới hoặc nhập danh sách giảng viên (1 = có)"),
     # Assignment (phân công); capacity = classes_max_running - running classes - active assigned classes.
     "learners_per_trainer": (1000, "Số người trong độ tuổi lao động mà một giảng viên phụ trách (tính nhu cầu)"),
     "assignment_min_level": (1, "Bậc tối thiểu giảng viên cần đạt để được gợi ý phân công"),

@@ -9,6 +9,7 @@ NAV = [
     ("areas.index", "Địa bàn", "see_network"),
     ("units.index", "Đơn vị", "see_network"),
     ("trainers.index", "Giảng viên", "see_network"),
+    ("invitations.index", "Lời mời", "invite_trainers"),
     ("network.overview", "Mạng lưới", "see_network"),
     ("training.index", "Lớp học", "see_classes"),
     ("people.index", "Học viên", "see_learners"),
