@@ -2,6 +2,7 @@
 
 from flask import Flask
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from app.auth.sessions import parse_session_id
 from app.extensions import db, login_manager
@@ -20,5 +21,5 @@ def init_app(app: Flask) -> None:
         if parsed is None:  # includes a plain "<id>" from before sessions carried their version
             return None
         uid, version = parsed
-        return db.session.scalar(select(User).where(User.id == uid, User.active.is_(True),
+        return db.session.scalar(select(User).options(joinedload(User.person)).where(User.id == uid, User.active.is_(True),
                                                     User.session_version == version))

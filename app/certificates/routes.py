@@ -21,7 +21,7 @@ from app.models import Certificate, Person, Trainer, TrainingClass
 from app.models.vocab import LEVELS
 from app.permissions import may, require
 from app.scope import get_or_404
-from app.timeutil import local_today, utcnow
+from app.timeutil import clock, local_today
 from app.training.forms import ReasonForm
 from app.web.boundary import discard_changes, write_now
 from app.web.lists import paginate
@@ -84,7 +84,7 @@ def revoke(certificate_id: int):
 def _limited():
     # the lookup counts even when the answer is 404 or 429 (the boundary rolls those back), written at once in a
     # transaction begun for writing, so many lookups at a time wait for one another instead of failing
-    ok = write_now(lambda: allow("verify", request.remote_addr or "", utcnow()))
+    ok = write_now(lambda: allow("verify", request.remote_addr or "", clock()))
     if ok:
         return None
     return render_template("certificates/limited.html"), 429
