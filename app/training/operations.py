@@ -203,6 +203,8 @@ def complete_class(training_class: TrainingClass, day: date | None, today: date,
     if enrollment_ids is not None:
         if not enrollment_ids:
             raise OperationError("Vui lòng chọn ít nhất một học viên đã hoàn thành.", field="enrollment_ids")
+        if any(i <= 0 for i in enrollment_ids):  # 0 means "nothing" to check_choice; here it names no learner
+            raise OperationError("Học viên không thuộc lớp này.", field="enrollment_ids")
         check_choice(enrollment_ids, class_enrollment_ids(training_class), "enrollment_ids",
                      "Học viên không thuộc lớp này.")
     before = snapshot(training_class, ["status", "opened_on", "started_on", "completed_on"])
