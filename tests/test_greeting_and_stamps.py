@@ -29,7 +29,7 @@ def test_utcnow_keeps_the_clock_time_on_the_pinned_day(app, pinned):
     local, real_local = stamp.astimezone(TZ), real.astimezone(TZ)
     with app.app_context():
         assert local.date() == pinned == local_today()
-    assert abs((local.replace(tzinfo=None) - datetime.combine(pinned, real_local.time()))) < timedelta(seconds=5)
+    assert abs(local.replace(tzinfo=None) - datetime.combine(pinned, real_local.time())) < timedelta(seconds=5)
     assert stamp.tzinfo is not None and real.date() != pinned  # the machine's clock is not pinned
 
 
