@@ -142,12 +142,24 @@ def test_a_day_outside_the_class_is_refused_naming_the_field(client, login_as, r
     assert _counts(c) == before and db.session.get(TrainingClass, c.id).status == "running"
 
 
-def test_ticking_nobody_is_refused(client, login_as, running, pinned):
+def test_ticking_nobody_or_an_unknown_choice_is_refused(client, login_as, running, pinned):
     c, _ = running
     login_as("trainer_daitu")
     response = _complete(client, c, completed_on="2025-06-01", who="some")
     assert response.status_code == 200
     assert "Vui lòng chọn ít nhất một học viên đã hoàn thành." in response.get_data(as_text=True)
+    response = _complete(client, c, completed_on="2025-06-01", who="everyone")
+    assert response.status_code == 200
+    assert "Vui lòng chọn: tất cả học viên hoặc chỉ những học viên được đánh dấu." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(TrainingClass, c.id).status == "running"
+
+
+def test_a_completed_class_with_nobody_left_says_so(client, login_as, world, pinned):
+    c = world.classes["Soạn thảo văn bản với AI"]  # completed, its one learner too
+    login_as("trainer_daitu")
+    response = _complete(client, c, completed_on="2025-04-01", who="all")
+    assert response.status_code == 200 and "Lớp không còn học viên nào đang học." in response.get_data(as_text=True)
 
 
 def test_an_enrolment_of_another_class_is_refused_and_nothing_is_written(client, login_as, world, running, pinned):

@@ -38,7 +38,7 @@ class CompletionForm(FlaskForm):
     """One-step completion on the class page: a day, and every learner or the ticked ones."""
 
     completed_on = VnDateField("Ngày hoàn thành", validators=[InputRequired("Vui lòng chọn ngày hoàn thành.")])
-    who = RadioField("Học viên hoàn thành", default="all", choices=options(
+    who = RadioField("Học viên hoàn thành", default="all", validate_choice=False, choices=options(
         [("all", "Tất cả học viên đang học"), ("some", "Chỉ những học viên được đánh dấu")]))
     enrollment_ids = IdSelectMultipleField("Học viên đã hoàn thành")
     drop_others = BooleanField("Ghi “Bỏ học” cho những học viên đang học không được đánh dấu")

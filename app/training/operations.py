@@ -217,7 +217,8 @@ def complete_class(training_class: TrainingClass, day: date | None, today: date,
             .values(status="dropped").execution_options(synchronize_session=False)
         ).rowcount
     if completed == 0 and training_class.status == "completed" and not dropped:
-        raise OperationError("Không còn học viên nào chưa hoàn thành trong số đã chọn.", field="enrollment_ids")
+        raise OperationError("Không còn học viên nào chưa hoàn thành trong số đã chọn." if enrollment_ids is not None
+                             else "Lớp không còn học viên nào đang học.", field="enrollment_ids")
     if training_class.status != "completed":
         begun = min(training_class.start_on or day, day)
         never_opened = training_class.opened_on is None

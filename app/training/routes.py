@@ -129,7 +129,11 @@ def complete(class_id: int):
     training_class = get_or_404(TrainingClass, class_id, current_user)
     require("change_class", training_class)
     form = _completion_form(training_class)
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    if valid and form.who.data not in ("all", "some"):
+        form.who.errors = [*form.who.errors, "Vui lòng chọn: tất cả học viên hoặc chỉ những học viên được đánh dấu."]
+        valid = False
+    if valid:
         chosen = (form.enrollment_ids.data or []) if form.who.data == "some" else None
         try:
             count = operations.complete_class(training_class, form.completed_on.data, local_today(), chosen,
