@@ -47,7 +47,7 @@ def test_a_trainer_completes_some_learners_in_one_step_on_a_phone(phone_page):
     for n, name in enumerate(("Học Viên Một", "Học Viên Hai", "Học Viên Ba")):
         page.get_by_role("link", name="Thêm học viên").click()
         page.get_by_label("Họ và tên").fill(name)
-        page.get_by_label("Số điện thoại").fill(f"0977 300 {n:03d}")
+        page.get_by_label("Số điện thoại").fill(f"0977 310 {n:03d}")
         page.get_by_role("button", name="Thêm", exact=True).click()
         page.get_by_text(name).first.wait_for()
     page.locator("#complete summary").click()
