@@ -11,7 +11,7 @@ from datetime import timedelta
 from app.api import operations
 from app.extensions import db
 from app.models import Area
-from app.timeutil import utcnow
+from app.timeutil import clock
 
 
 def make_client(area: Area | None = None, *, unit=None, name: str | None = None, read: bool = True,
@@ -21,7 +21,7 @@ def make_client(area: Area | None = None, *, unit=None, name: str | None = None,
         "name": name or f"Hệ thống {area.name if area else unit.name}",
         "scope_area_id": area.id if area else None, "scope_unit_id": unit.id if unit else None,
         "can_read": read, "can_ingest": ingest}, None)
-    token, secret = operations.issue_token(client, days, None, utcnow())
+    token, secret = operations.issue_token(client, days, None, clock())
     db.session.commit()
     return client, token, secret
 
@@ -31,5 +31,5 @@ def bearer(secret: str) -> dict:
 
 
 def expire(token) -> None:
-    token.expires_at = utcnow() - timedelta(seconds=1)
+    token.expires_at = clock() - timedelta(seconds=1)
     db.session.commit()

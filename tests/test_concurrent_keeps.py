@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from app.api import operations
 from app.extensions import db
 from app.models import Area, AuditEvent
-from app.timeutil import utcnow
+from app.timeutil import clock
 from app.training.settings import set_setting
 from tests.own_database import own_database  # noqa: F401 (a fixture)
 
@@ -32,7 +32,7 @@ def test_concurrent_api_reads_all_answer(own_database):  # noqa: F811
         set_setting("api_limit", 100_000)
         client = operations.create_client({"name": "Đo đồng thời", "scope_area_id": province.id,
                                            "can_read": True}, None)
-        secret = operations.issue_token(client, 1, None, utcnow())[1]
+        secret = operations.issue_token(client, 1, None, clock())[1]
         db.session.commit()
     statuses: list[int] = []
     lock = threading.Lock()

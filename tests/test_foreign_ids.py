@@ -210,6 +210,27 @@ HUGE = "99999999999999999999"
 UNIT_PARENT = "Đơn vị cấp trên không có hoặc nằm ngoài phạm vi quản lý của bạn."
 UNIT_MANAGED = "nằm ngoài phạm vi quản lý của bạn."
 UNIT_AREA = "Địa bàn không có trên bản đồ đang dùng."  # no row has it; unchecked, it overflows the database's integer (a 500)
+NOT_IN_CLASS = "Học viên không thuộc lớp này."
+COMPLETION = {"completed_on": "2025-04-01", "who": "some"}  # the one-step completion on the class page
+
+
+def _completion_url(w) -> str:
+    return f"/classes/{w.classes['Soạn thảo văn bản với AI'].id}/complete"
+
+
+def _their_enrolment(w) -> int:
+    from app.models import Enrollment
+
+    return db.session.scalar(select(Enrollment.id).where(Enrollment.class_id == w.classes["Làm video ngắn với AI"].id))
+
+
+def _own_enrolment(w) -> int:
+    from app.models import Enrollment
+
+    return db.session.scalar(select(Enrollment.id).where(
+        Enrollment.class_id == w.classes["Soạn thảo văn bản với AI"].id))
+
+
 REGISTRY: dict[tuple[str, str], list[Case]] = {
     ("app.training.forms.ClassForm", "trainer_id"): [
         Case("coord_daitu", CLASS_NEW, coord_class_data, lambda w: _trainer(w, "Phạm Văn Bình").id,
@@ -315,6 +336,15 @@ REGISTRY: dict[tuple[str, str], list[Case]] = {
     ("app.reports.forms.ReportForm", "area_id"): [
         Case("coord_daitu", "/reports/generate", {"quarter": "2025-Q2"}, lambda w: w.phu_binh.id,
              lambda w: w.dai_tu.id, message="Địa bàn này nằm ngoài phạm vi của bạn.", token_page="/reports/"),
+    ],
+    ("app.training.forms.CompletionForm", "enrollment_ids"): [
+        Case("coord_daitu", lambda w: _completion_url(w), COMPLETION, _their_enrolment, _own_enrolment,
+             message=NOT_IN_CLASS, token_page=lambda w: _completion_url(w).removesuffix("/complete")),
+        Case("coord_daitu", lambda w: _completion_url(w), COMPLETION, HUGE, _own_enrolment,
+             message=NOT_IN_CLASS, token_page=lambda w: _completion_url(w).removesuffix("/complete"),
+             label="no such number"),
+        Case("trainer_daitu", lambda w: _completion_url(w), COMPLETION, "0", _own_enrolment,
+             message=NOT_IN_CLASS, token_page=lambda w: _completion_url(w).removesuffix("/complete"), label="zero"),
     ],
     ("app.training.forms.MergeForm", "duplicate_id"): [
         Case("coord_daitu", lambda w: f"/people/{w.extra['survivor']}/merge", {}, lambda w: w.extra["foreign"],

@@ -20,7 +20,7 @@ HELD_ACCOUNT = "Tài khoản tạm thời bị khoá do nhập sai mật khẩu 
 def clock(monkeypatch):
     """The sign-in view's clock, moved by the test."""
     now = [START]
-    monkeypatch.setattr("app.auth.routes.utcnow", lambda: now[0])
+    monkeypatch.setattr("app.auth.routes.clock", lambda: now[0])
     return now
 
 

@@ -15,7 +15,7 @@ from app.extensions import db
 from app.models import ApiClient, ApiToken
 from app.permissions import permission_required
 from app.scope import get_or_404, scoped
-from app.timeutil import utcnow
+from app.timeutil import clock
 from app.web.lists import paginate
 
 bp = Blueprint("api_admin", __name__, url_prefix="/admin/api-clients")
@@ -26,7 +26,7 @@ bp = Blueprint("api_admin", __name__, url_prefix="/admin/api-clients")
 def index():
     stmt = scoped(ApiClient, current_user).options(joinedload(ApiClient.scope_area), joinedload(ApiClient.scope_unit))
     page = paginate(stmt.order_by(ApiClient.name))
-    now = utcnow()
+    now = clock()
     live = dict(db.session.execute(
         select(ApiToken.client_id, func.count(ApiToken.id))
         .where(ApiToken.client_id.in_([c.id for c in page.items]), ApiToken.revoked_at.is_(None),
@@ -61,7 +61,7 @@ def _detail(client: ApiClient, token_form: TokenForm, secret: str | None = None,
     tokens = db.session.scalars(select(ApiToken).where(ApiToken.client_id == client.id)
                                 .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())).all()
     response = make_response(render_template("api/client.html", client=client, tokens=tokens, token_form=token_form,
-                                             confirm=ConfirmForm(), secret=secret, now=utcnow()), status)
+                                             confirm=ConfirmForm(), secret=secret, now=clock()), status)
     response.headers["Cache-Control"] = "no-store"  # a page showing a secret is never kept by a browser or proxy
     return response
 
@@ -80,7 +80,7 @@ def issue(api_client_id: int):
     if not form.validate_on_submit():
         return _detail(client, form)
     try:
-        _token, secret = operations.issue_token(client, form.days.data, current_user, utcnow())
+        _token, secret = operations.issue_token(client, form.days.data, current_user, clock())
     except OperationError as error:
         error.apply_to(form)
         return _detail(client, form)
@@ -95,7 +95,7 @@ def revoke(api_client_id: int, token_id: int):
     if token.client_id != client.id or not ConfirmForm().validate_on_submit():
         return redirect(url_for("api_admin.detail", api_client_id=client.id))
     try:
-        operations.revoke_token(token, utcnow())
+        operations.revoke_token(token, clock())
     except OperationError as error:
         flash(error.message, "danger")
     else:

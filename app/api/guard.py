@@ -25,7 +25,7 @@ from app.api.problems import ApiProblem
 from app.api.tokens import client_scope, find_token, usable
 from app.extensions import db
 from app.models import ApiToken, AuditEvent, RateHit
-from app.timeutil import utcnow
+from app.timeutil import clock
 from app.training.settings import plan_setting
 from app.web.boundary import keep_record
 
@@ -67,7 +67,7 @@ def _use(token_id: int, now: datetime, method: str, path: str, response) -> None
 
 def authenticate(permission: str) -> None:
     """Check the bearer token and the permission; set `g.api_client` and `g.api_scope`, or raise ApiProblem."""
-    now = utcnow()
+    now = clock()
     scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
     found = find_token(secret.strip()) if scheme.lower() == "bearer" else None
     if found is None or not usable(*found, now):

@@ -23,7 +23,7 @@ from app.gaps.queries import ACTIVE, message_of
 from app.models import Area, Certificate, Gap, Person, Trainer, TrainerStats, TrainingClass, Unit
 from app.models.vocab import LEVELS
 from app.scope import visible
-from app.timeutil import local_today, utcnow
+from app.timeutil import clock, local_today
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # token authentication: no cookie session, so no cross-site request to forge
@@ -197,7 +197,7 @@ def _gap(row) -> s.GapOut:
           "verification page.", tag="Certificates", response=s.CertificateCheck, permission=None,
           errors=(404, 429))
 def verify_certificate(code: str):
-    check_limit("verify", request.remote_addr or "", utcnow(), "verify_limit", "verify_window_minutes")
+    check_limit("verify", request.remote_addr or "", clock(), "verify_limit", "verify_window_minutes")
     row = db.session.execute(select(Certificate, Person.full_name).join(Person, Person.id == Certificate.person_id)
                              .where(Certificate.code == code.strip().upper()[:16])).first()
     if row is None:

@@ -2,6 +2,7 @@
 
 from flask import Flask
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from app.auth.sessions import parse_session_id
 from app.extensions import db, login_manager
@@ -22,5 +23,5 @@ def init_app(app: Flask) -> None:
         uid, version = parsed
         from app.auth.operations import sign_in_allowed
 
-        return db.session.scalar(select(User).where(User.id == uid, User.session_version == version,
-                                                    sign_in_allowed()))
+        return db.session.scalar(select(User).options(joinedload(User.person)).where(
+            User.id == uid, User.session_version == version, sign_in_allowed()))

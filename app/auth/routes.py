@@ -9,7 +9,7 @@ from app.auth.sessions import end_all_sessions
 from app.errors import OperationError
 from app.models.vocab import DIGEST_FREQUENCIES
 from app.scope import scope_of
-from app.timeutil import utcnow
+from app.timeutil import clock
 
 bp = Blueprint("auth", __name__)
 
@@ -22,7 +22,7 @@ def login():
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
-        username, client, now = form.username.data, request.remote_addr, utcnow()
+        username, client, now = form.username.data, request.remote_addr, clock()
         held = throttle.refusal(username, client, now)
         if held:
             form.password.errors.append(held)
@@ -35,7 +35,7 @@ def login():
             return render_template("auth/login.html", form=form), 429 if held else 200
         throttle.clear_account(username)
         login_user(user, remember=form.remember.data)
-        flash(f"Xin chào {user.full_name or user.username}!", "success")
+        flash(f"Xin chào {user.greeting_name}!", "success")
         return redirect(safe_next(form.next.data) or url_for("dashboard.home"))
     return render_template("auth/login.html", form=form)
 

@@ -6,13 +6,13 @@ level, the issue date, the programme and the status, and are rate-limited per cl
 
 from __future__ import annotations
 
-import segno
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from markupsafe import Markup
 from sqlalchemy import select
 
 from app.certificates import operations
+from app.certificates.image import CertificateText, certificate_png
+from app.certificates.qr import qr_svg
 from app.certificates.queries import certificate_filters, certificate_ids, certificate_list
 from app.certificates.ratelimit import allow
 from app.errors import OperationError
@@ -21,23 +21,12 @@ from app.models import Certificate, Person, Trainer, TrainingClass
 from app.models.vocab import LEVELS
 from app.permissions import may, require
 from app.scope import get_or_404
-from app.timeutil import local_today, utcnow
+from app.timeutil import clock, local_today
 from app.training.forms import ReasonForm
 from app.web.boundary import discard_changes, write_now
 from app.web.lists import paginate
 
 bp = Blueprint("certificates", __name__)
-
-
-def qr_svg(url: str) -> Markup:
-    """The QR code of `url` as inline SVG (no file, no external service).
-
-    A viewBox without width/height (omitsize) so CSS can scale it to any size without cropping,
-    the standard quiet zone of 4 modules on a white background, and error correction M.
-    """
-    svg = segno.make(url, error="m", boost_error=False).svg_inline(
-        scale=4, dark="#08543c", light="#ffffff", border=4, omitsize=True)
-    return Markup(svg)  # segno writes well-formed SVG from the URL, which it escapes
 
 
 @bp.get("/certificates/")
@@ -63,6 +52,24 @@ def show(certificate_id: int):
                            level_label=LEVELS[cert.level], form=ReasonForm(), can_revoke=can_revoke)
 
 
+@bp.get("/certificates/<int:certificate_id>/image.png")
+@login_required
+def image(certificate_id: int):
+    """The certificate as a PNG picture to save or share from a phone (the page's text and QR code)."""
+    cert = get_or_404(Certificate, certificate_id, current_user)
+    person = db.session.get(Person, cert.person_id)
+    training_class = db.session.get(TrainingClass, cert.class_id)
+    trainer = db.session.get(Trainer, cert.trainer_id) if cert.trainer_id else None
+    trainer_name = db.session.get(Person, trainer.person_id).full_name if trainer else (training_class.platform or "")
+    png = certificate_png(CertificateText(
+        holder=person.full_name, level=LEVELS[cert.level], topic=training_class.topic, trainer=trainer_name,
+        serial=cert.serial, issued_on=cert.issued_on, code=cert.code,
+        verify_url=url_for("certificates.verify", code=cert.code, _external=True),
+        revoked_on=cert.revoked_on, revoke_reason=cert.revoke_reason or ""))
+    return Response(png, mimetype="image/png", headers={
+        "Content-Disposition": f'attachment; filename="chung-nhan-{cert.serial}.png"'})
+
+
 @bp.post("/certificates/<int:certificate_id>/revoke")
 @login_required
 def revoke(certificate_id: int):
@@ -84,7 +91,7 @@ def revoke(certificate_id: int):
 def _limited():
     # the lookup counts even when the answer is 404 or 429 (the boundary rolls those back), written at once in a
     # transaction begun for writing, so many lookups at a time wait for one another instead of failing
-    ok = write_now(lambda: allow("verify", request.remote_addr or "", utcnow()))
+    ok = write_now(lambda: allow("verify", request.remote_addr or "", clock()))
     if ok:
         return None
     return render_template("certificates/limited.html"), 429

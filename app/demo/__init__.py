@@ -59,8 +59,8 @@ def seed_demo(size: str = "demo", seed: int = 137, echo: Callable[[str], None] =
         districts = _districts(province)
         cascade = Cascade(districts, units, SIZES[size], local_today(), seed, _first_ids())
         rows = cascade.run()
-        awards.class_dates(rows)
-        awards.candidates(rows)
+        awards.class_dates(rows, local_today())
+        awards.candidates(rows, local_today())
         certs = awards.certificates(rows, (db.session.scalar(select(func.max(Certificate.id))) or 0) + 1)
         ledger = awards.points(rows, certs)
         origins = [{"tid": t["id"], "cid": t.pop("origin_class_id")} for t in rows.trainers]

@@ -1,11 +1,13 @@
 """Demo rows derived from the cascade: class transition dates, certificates, candidates, points, populations.
 
 Rules (the same as the live operations, applied in bulk):
-- a class's transition dates follow its status: opened 10 days before the start, started on the
-  start, completed on the end; cancelled classes are cancelled on their start date with a reason;
+- a class's transition dates follow its status: registered 14 days before the start (never after today, at
+  08:00 local time), opened 10 days before the start, started on the start, completed on the end; cancelled
+  classes are cancelled on their start date with a reason;
 - every completed enrolment earns its person the certificate of the class's level, once per person
   and level (the first class to finish wins), serial BDHAI-<year>-<id>, a random 10-character code;
-- learners who completed with a score of 97 or more are marked trainer candidates;
+- learners who completed with a score of 97 or more are marked trainer candidates 3 days after the end (never
+  after today);
 - points as in `app.rankings.ledger`, with the plan's default values;
 - working-age populations are estimates: the 2019 census population × 0.62, business owners × 0.04, flagged
   "ước tính".
@@ -14,7 +16,7 @@ Rules (the same as the live operations, applied in bulk):
 from __future__ import annotations
 
 import csv
-from datetime import timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from app.certificates.operations import new_code, serial_for
@@ -27,9 +29,13 @@ POPULATION_SOURCE = ("Ước tính: dân số 2019 (Tổng điều tra) × 0,62 
 BUSINESS_OWNER_SHARE = 0.04  # an estimate for the demo: about one household business per 25 residents
 
 
-def class_dates(rows: Rows) -> None:
+REGISTERED_AT = time(1, 0)  # 08:00 in Asia/Ho_Chi_Minh
+
+
+def class_dates(rows: Rows, today: date) -> None:
     for c in rows.classes:
         status, start, end = c["status"], c["start_on"], c["end_on"]
+        c["created_at"] = datetime.combine(min(start - timedelta(days=14), today), REGISTERED_AT, tzinfo=UTC)
         c["opened_on"] = start - timedelta(days=10) if status in ("open", "running", "completed") else None
         c["started_on"] = start if status in ("running", "completed") else None
         c["completed_on"] = end if status == "completed" else None
@@ -61,12 +67,12 @@ def certificates(rows: Rows, first_id: int) -> list[dict]:
     return result
 
 
-def candidates(rows: Rows) -> None:
+def candidates(rows: Rows, today: date) -> None:
     classes = {c["id"]: c for c in rows.classes}
     for e in rows.enrollments:
         top = e["status"] == "completed" and (e["score"] or 0) >= 97
         e["candidate"] = top
-        e["candidate_on"] = classes[e["class_id"]]["end_on"] + timedelta(days=3) if top else None
+        e["candidate_on"] = min(classes[e["class_id"]]["end_on"] + timedelta(days=3), today) if top else None
 
 
 def points(rows: Rows, certs: list[dict]) -> list[dict]:

@@ -22,7 +22,7 @@ from sqlalchemy import Engine, insert, or_, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from app.models import SchedulerLease
-from app.timeutil import utcnow
+from app.timeutil import clock
 
 __all__ = ["AdvisoryLock", "LeaseLock", "leader_lock", "lock_key"]
 
@@ -94,7 +94,7 @@ class AdvisoryLock:
 
 class LeaseLock:
     def __init__(self, engine: Engine, name: str, holder: str, lease: dt.timedelta,
-                 clock: Callable[[], dt.datetime] = utcnow):
+                 clock: Callable[[], dt.datetime] = clock):
         self.engine, self.name, self.holder, self.lease, self.clock = engine, name, holder, lease, clock
 
     def acquire(self) -> bool:

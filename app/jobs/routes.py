@@ -12,7 +12,7 @@ from app.jobs.registry import JOBS, get_job, next_run
 from app.jobs.runner import run_job
 from app.models import JobRun, OutboxMessage, SchedulerLease
 from app.permissions import permission_required
-from app.timeutil import as_utc, utcnow
+from app.timeutil import as_utc, clock
 
 bp = Blueprint("jobs", __name__, url_prefix="/admin/jobs")
 RECENT = 5
@@ -35,7 +35,7 @@ def _recent_runs() -> dict[str, list[JobRun]]:
 @permission_required("see_jobs")
 def index():
     tz = current_app.config["LANTOA_TIMEZONE"]
-    now = utcnow()
+    now = clock()
     recent = _recent_runs()
     jobs = [(spec, next_run(spec, tz, now), recent.get(spec.id, [])) for spec in JOBS]
     outbox = dict(db.session.execute(select(OutboxMessage.state, func.count(OutboxMessage.id))

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
 from app.models.vocab import JOB_OUTCOMES, OUTBOX_KINDS, OUTBOX_STATES, check_in
-from app.timeutil import utcnow
+from app.timeutil import clock, utcnow
 
 
 class JobRun(db.Model):
@@ -73,7 +73,7 @@ class OutboxMessage(db.Model):
     html_body: Mapped[str | None] = mapped_column(Text)  # an HTML alternative of `body`, when the mail has one
     state: Mapped[str] = mapped_column(String(8), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=clock)
     claimed_by: Mapped[str | None] = mapped_column(String(160))
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_error: Mapped[str] = mapped_column(Text, default="")

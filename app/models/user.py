@@ -81,5 +81,13 @@ class User(UserMixin, db.Model):
         return self.active
 
     @property
+    def greeting_name(self) -> str:
+        """The name to greet: the linked person's (loaded with the signed-in user), else the account's."""
+        person = self.__dict__.get("person")  # loaded by the user loader; never a lazy load
+        if person is None and self.person_id:
+            person = db.session.get(Person, self.person_id)
+        return (person.full_name if person else "") or self.full_name or self.username
+
+    @property
     def role_label(self) -> str:
         return ROLES[self.role]

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import OutboxMessage
-from app.timeutil import utcnow
+from app.timeutil import clock, utcnow
 
 
 def queue(dedup_key: str, kind: str, to_address: str, subject: str, body: str, user_id: int | None = None,
@@ -24,7 +24,7 @@ def queue(dedup_key: str, kind: str, to_address: str, subject: str, body: str, u
     now = utcnow()
     message = OutboxMessage(dedup_key=dedup_key, kind=kind, user_id=user_id, to_address=to_address,
                             subject=subject[:255], body=body, html_body=html, state="pending", attempts=0,
-                            next_attempt_at=now, created_at=now, last_error="")
+                            next_attempt_at=clock(), created_at=now, last_error="")
     try:
         with db.session.begin_nested():
             db.session.add(message)

@@ -34,7 +34,7 @@ from sqlalchemy import select, update
 from app.extensions import db
 from app.jobs.boundary import commit_step
 from app.models import OutboxMessage
-from app.timeutil import as_utc, utcnow
+from app.timeutil import as_utc, clock, utcnow
 
 MAX_ATTEMPTS = 5
 STALE_AFTER = dt.timedelta(minutes=30)
@@ -128,7 +128,7 @@ def _fail_stale(now: dt.datetime) -> int:
 def deliver(smtp_url: str, mail_from: str, runner: str, now: dt.datetime | None = None,
             batch: int = BATCH) -> Counter:
     """Send the pending messages that are due; commits (`commit_step`) after each claim and each outcome."""
-    now = now or utcnow()
+    now = now or clock()  # due times and claims count elapsed time: the machine's clock
     counts: Counter = Counter(stale=_fail_stale(now))
     commit_step()
     ids = list(db.session.scalars(select(OutboxMessage.id).where(

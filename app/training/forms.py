@@ -1,12 +1,12 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.models.vocab import AUDIENCE_GROUPS, CLASS_MODES, LEVELS
-from app.plan.forms import VnIntegerField
-from app.web.choices import IdSelectField
+from app.plan.forms import VnDateField, VnIntegerField
+from app.web.choices import IdSelectField, IdSelectMultipleField
 
 
 def options(pairs) -> list[SelectChoice]:
@@ -32,6 +32,16 @@ class TransitionForm(FlaskForm):
     to = SelectField("Chuyển sang", choices=options(
         [("open", "open"), ("running", "running"), ("completed", "completed"), ("cancelled", "cancelled")]))
     reason = TextAreaField("Lý do", validators=[Optional(), Length(max=500)])
+
+
+class CompletionForm(FlaskForm):
+    """One-step completion on the class page: a day, and every learner or the ticked ones."""
+
+    completed_on = VnDateField("Ngày hoàn thành", validators=[InputRequired("Vui lòng chọn ngày hoàn thành.")])
+    who = RadioField("Học viên hoàn thành", default="all", validate_choice=False, choices=options(
+        [("all", "Tất cả học viên đang học"), ("some", "Chỉ những học viên được đánh dấu")]))
+    enrollment_ids = IdSelectMultipleField("Học viên đã hoàn thành")
+    drop_others = BooleanField("Ghi “Bỏ học” cho những học viên đang học không được đánh dấu")
 
 
 class LearnerForm(FlaskForm):

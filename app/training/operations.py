@@ -13,7 +13,13 @@ Rules:
 - opening a class earns its trainer the class-opened points; a learner's completion earns the
   trainer points and issues the learner's certificate of the class's level;
 - results (completion and score) are recorded while the class runs or after it completed;
-  completing the whole class marks every learner not dropped as completed.
+  completing the whole class marks every learner not dropped as completed;
+- one-step completion (`complete_class`, the class page's "Kết thúc lớp"): from any status but cancelled, on a
+  day between the class's start and today, for every learner still enrolled or for the chosen enrolments of the
+  class (`check_choice` on the class's enrolments); unchosen learners stay as they are unless `drop_others`
+  marks the ones still enrolled as dropped; a class never opened or started gets those dates on its start;
+- a completion is dated the day it is recorded (the chosen day, or today for the lifecycle button and the
+  results table), never the planned end, and the certificate it issues carries that same date.
 Operations flush, never commit; the view commits once.
 """
 
@@ -32,6 +38,7 @@ from app.rankings.ledger import award, award_many
 from app.scope import check_choice
 from app.training.queries import host_unit_ids, trainer_ids, venue_ids
 from app.training.settings import plan_setting
+from app.web.formatting import vn_date
 
 CLASS_FIELDS = ["trainer_id", "level", "topic", "mode", "audience_group", "venue_area_id", "host_unit_id",
                 "start_on", "end_on", "sessions", "capacity", "status"]
@@ -115,6 +122,7 @@ def transition(training_class: TrainingClass, to: str, today: date, reason: str 
     if to == "cancelled":
         training_class.cancel_reason = reason[:500]
     if to == "completed":
+        check_completion_day(training_class, today, today, field="to")
         _complete_learners(training_class, today)
     training_class.status = to
     setattr(training_class, DATE_OF[to], today)
@@ -129,25 +137,105 @@ def transition(training_class: TrainingClass, to: str, today: date, reason: str 
     return training_class
 
 
-def _complete_learners(training_class: TrainingClass, today: date) -> None:
-    """Whole-class completion: every learner still enrolled completes on the class's end date."""
-    db.session.execute(
-        update(Enrollment).where(Enrollment.class_id == training_class.id, Enrollment.status == "enrolled")
-        .values(status="completed", completed_on=training_class.end_on or today)
-        .execution_options(synchronize_session=False)
-    )
-    _after_completion(training_class, today)
+def check_completion_day(training_class: TrainingClass, day: date | None, today: date,
+                         field: str = "completed_on") -> date:
+    """The day learners complete on: given, not after today, not before the class's start."""
+    if day is None:
+        raise OperationError("Vui lòng chọn ngày hoàn thành.", field=field)
+    if day > today:
+        raise OperationError(f"Ngày hoàn thành ({vn_date(day)}) không được sau hôm nay ({vn_date(today)}).",
+                             field=field)
+    start = training_class.start_on or training_class.started_on
+    if start and day < start:
+        raise OperationError(f"Ngày hoàn thành ({vn_date(day)}) không được trước ngày bắt đầu lớp "
+                             f"({vn_date(start)}).", field=field)
+    return day
 
 
-def _after_completion(training_class: TrainingClass, today: date) -> None:
+def _complete_learners(training_class: TrainingClass, day: date, enrollment_ids: list[int] | None = None) -> int:
+    """Learners complete on `day`: every one still enrolled, or the chosen enrolments not yet completed."""
+    stmt = update(Enrollment).where(Enrollment.class_id == training_class.id)
+    if enrollment_ids is None:
+        stmt = stmt.where(Enrollment.status == "enrolled")
+    else:
+        stmt = stmt.where(Enrollment.id.in_(enrollment_ids), Enrollment.status != "completed")
     done = db.session.execute(
-        select(Enrollment.id, Enrollment.person_id)
-        .where(Enrollment.class_id == training_class.id, Enrollment.status == "completed")
-    ).all()
+        stmt.values(status="completed", completed_on=day).returning(Enrollment.id)
+        .execution_options(synchronize_session=False)
+    ).scalars().all()
+    _after_completion(training_class, day, list(done))
+    return len(done)
+
+
+def _after_completion(training_class: TrainingClass, day: date, enrollment_ids: list[int] | None = None) -> None:
+    """Points and certificates for the class's completed learners (those of `enrollment_ids` when given), dated
+    `day`; both are once only, so learners completed before get nothing twice."""
+    stmt = select(Enrollment.id, Enrollment.person_id).where(Enrollment.class_id == training_class.id,
+                                                             Enrollment.status == "completed")
+    if enrollment_ids is not None:
+        if not enrollment_ids:
+            return
+        stmt = stmt.where(Enrollment.id.in_(enrollment_ids))
+    done = db.session.execute(stmt).all()
     trainer = db.session.get(Trainer, training_class.trainer_id)
     award_many("learner_completed", [{"source_id": eid, "person_id": trainer.person_id, "trainer_id": trainer.id,
-                                      "area_id": training_class.venue_area_id} for eid, _ in done], today)
-    issue_for_class(training_class, [pid for _, pid in done], today)
+                                      "area_id": training_class.venue_area_id} for eid, _ in done], day)
+    issue_for_class(training_class, [pid for _, pid in done], day)
+
+
+def class_enrollment_ids(training_class: TrainingClass):
+    """The enrolments a form about this class may name (a SELECT of one id column, for `check_choice`)."""
+    return select(Enrollment.id).where(Enrollment.class_id == training_class.id)
+
+
+def complete_class(training_class: TrainingClass, day: date | None, today: date,
+                   enrollment_ids: list[int] | None = None, drop_others: bool = False) -> int:
+    """One-step completion from the class page; returns the number of learners completed now.
+
+    `enrollment_ids` None: every learner still enrolled; a list: those enrolments (of this class only), which may
+    include learners marked dropped; `drop_others`: the learners still enrolled that were not chosen are dropped.
+    """
+    if training_class.status == "cancelled":
+        raise OperationError("Lớp đã hủy, không thể kết thúc.", field="completed_on")
+    if training_class.trainer_id is None:
+        raise OperationError("Lớp trực tuyến hoàn thành theo kết quả học gửi qua API.", field="completed_on")
+    check_completion_day(training_class, day, today)
+    if enrollment_ids is not None:
+        if not enrollment_ids:
+            raise OperationError("Vui lòng chọn ít nhất một học viên đã hoàn thành.", field="enrollment_ids")
+        if any(i <= 0 for i in enrollment_ids):  # 0 means "nothing" to check_choice; here it names no learner
+            raise OperationError("Học viên không thuộc lớp này.", field="enrollment_ids")
+        check_choice(enrollment_ids, class_enrollment_ids(training_class), "enrollment_ids",
+                     "Học viên không thuộc lớp này.")
+    before = snapshot(training_class, ["status", "opened_on", "started_on", "completed_on"])
+    completed = _complete_learners(training_class, day, enrollment_ids)
+    dropped = 0
+    if drop_others and enrollment_ids is not None:
+        dropped = db.session.execute(
+            update(Enrollment).where(Enrollment.class_id == training_class.id, Enrollment.status == "enrolled",
+                                     Enrollment.id.notin_(enrollment_ids))
+            .values(status="dropped").execution_options(synchronize_session=False)
+        ).rowcount
+    if completed == 0 and training_class.status == "completed" and not dropped:
+        raise OperationError("Không còn học viên nào chưa hoàn thành trong số đã chọn." if enrollment_ids is not None
+                             else "Lớp không còn học viên nào đang học.", field="enrollment_ids")
+    if training_class.status != "completed":
+        begun = min(training_class.start_on or day, day)
+        never_opened = training_class.opened_on is None
+        training_class.opened_on = training_class.opened_on or begun
+        training_class.started_on = training_class.started_on or begun
+        training_class.completed_on = day
+        training_class.status = "completed"
+        db.session.flush()
+        if never_opened:
+            trainer = db.session.get(Trainer, training_class.trainer_id)
+            award("class_opened", training_class.id, trainer.person_id, training_class.opened_on,
+                  trainer_id=trainer.id, area_id=training_class.venue_area_id)
+    record("class.completed", training_class, before=before,
+           after={**snapshot(training_class, ["status", "opened_on", "started_on", "completed_on"]),
+                  "learners_completed": completed, "learners_dropped": dropped,
+                  "chosen": "all" if enrollment_ids is None else len(enrollment_ids)})
+    return completed
 
 
 def record_results(training_class: TrainingClass, results: dict[int, tuple[str, float | None]],
@@ -171,13 +259,20 @@ def record_results(training_class: TrainingClass, results: dict[int, tuple[str, 
         if mine[eid] == "completed" and status != "completed":
             raise OperationError("Học viên đã hoàn thành (đã cấp chứng nhận), không thể đổi trạng thái.",
                                  field="results")
-        changes.append({"eid": eid, "st": status, "sc": score,
-                        "co": (training_class.end_on or today) if status == "completed" else None})
+        newly = status == "completed" and mine[eid] != "completed"
+        if newly:
+            check_completion_day(training_class, today, today, field="results")
+        changes.append({"eid": eid, "st": status, "sc": score, "co": today if newly else None, "new": newly})
     if changes:
         table = Enrollment.__table__
-        db.session.execute(
-            update(table).where(table.c.id == bindparam("eid"))
-            .values(status=bindparam("st"), score=bindparam("sc"), completed_on=bindparam("co")), changes)
-        _after_completion(training_class, today)
+        target = update(table).where(table.c.id == bindparam("eid"))
+        kept = [{"eid": c["eid"], "st": c["st"], "sc": c["sc"]} for c in changes if not c["new"]]
+        new = [{"eid": c["eid"], "st": c["st"], "sc": c["sc"], "co": c["co"]} for c in changes if c["new"]]
+        if kept:  # a learner completed before keeps their completion date
+            db.session.execute(target.values(status=bindparam("st"), score=bindparam("sc")), kept)
+        if new:
+            db.session.execute(target.values(status=bindparam("st"), score=bindparam("sc"),
+                                             completed_on=bindparam("co")), new)
+        _after_completion(training_class, today, [c["eid"] for c in changes if c["new"]])
         record("class.results", training_class, after={"changed": len(changes)})
     return len(changes)

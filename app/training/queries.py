@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, exists, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
@@ -173,3 +173,9 @@ def class_counts(trainer_id: int) -> dict:
             "status": classify(row[0], row[1], since, local_today(), settings)}
 
 
+
+
+def has_learners_to_complete(class_id: int) -> bool:
+    """Whether a class still has a learner neither completed nor dropped (the completion form is offered)."""
+    return db.session.scalar(select(exists().where(Enrollment.class_id == class_id,
+                                                   Enrollment.status == "enrolled"))) or False

@@ -20,9 +20,10 @@ from app.scope import get_or_404
 from app.timeutil import local_today
 from app.training import candidates as candidate_ops
 from app.training import operations, queries
-from app.training.forms import ClassForm, TransitionForm, options
+from app.training.forms import ClassForm, CompletionForm, TransitionForm, options
 from app.training.levels import level_specs
 from app.web.boundary import discard_changes
+from app.web.formatting import vn_date
 from app.web.lists import paginate
 from rollout.two_three import classify
 
@@ -81,7 +82,19 @@ def venues_json():
 @bp.get("/<int:class_id>")
 @login_required
 def show(class_id: int):
-    training_class = get_or_404(TrainingClass, class_id, current_user)
+    return _show(get_or_404(TrainingClass, class_id, current_user))
+
+
+def _completion_form(training_class: TrainingClass) -> CompletionForm:
+    form = CompletionForm()
+    if not form.is_submitted():
+        today = local_today()
+        end = training_class.end_on
+        form.completed_on.data = end if end and end <= today else today
+    return form
+
+
+def _show(training_class: TrainingClass, completion_form: CompletionForm | None = None):
     trainer = db.session.scalar(
         select(Trainer).options(joinedload(Trainer.person)).where(Trainer.id == training_class.trainer_id)
     )
@@ -96,11 +109,42 @@ def show(class_id: int):
             Certificate.person_id.in_([e.person_id for e in enrollments.items]))
     ).all())
     venue = db.session.get(Area, training_class.venue_area_id)
+    editable = may(current_user, "change_class", training_class)
+    completable = editable and training_class.trainer_id is not None and (
+        completion_form is not None or training_class.status in ("planned", "open", "running")
+        or (training_class.status == "completed" and queries.has_learners_to_complete(training_class.id)))
     return render_template("training/show.html", c=training_class, trainer=trainer, page=enrollments, venue=venue,
-                           certificates=certificates, editable=may(current_user, "change_class", training_class),
+                           certificates=certificates, editable=editable,
                            counts=queries.class_counts(trainer.id) if trainer else None,
                            transition_form=TransitionForm(),
-                           next_status=operations.NEXT.get(training_class.status))
+                           next_status=operations.NEXT.get(training_class.status),
+                           completable=completable, today=local_today(),
+                           completion_form=completion_form or _completion_form(training_class))
+
+
+@bp.post("/<int:class_id>/complete")
+@login_required
+def complete(class_id: int):
+    """One step: the chosen learners (or all still enrolled) complete on the chosen day; certificates follow."""
+    training_class = get_or_404(TrainingClass, class_id, current_user)
+    require("change_class", training_class)
+    form = _completion_form(training_class)
+    valid = form.validate_on_submit()
+    if valid and form.who.data not in ("all", "some"):
+        form.who.errors = [*form.who.errors, "Vui lòng chọn: tất cả học viên hoặc chỉ những học viên được đánh dấu."]
+        valid = False
+    if valid:
+        chosen = (form.enrollment_ids.data or []) if form.who.data == "some" else None
+        try:
+            count = operations.complete_class(training_class, form.completed_on.data, local_today(), chosen,
+                                              drop_others=form.drop_others.data)
+        except OperationError as error:
+            error.apply_to(form)
+        else:
+            flash(f"Lớp đã kết thúc: {count} học viên hoàn thành ngày {vn_date(form.completed_on.data)}, "
+                  "đã cấp chứng nhận.", "success")
+            return redirect(url_for("training.show", class_id=class_id))
+    return _show(training_class, form)
 
 
 @bp.post("/<int:class_id>/status")

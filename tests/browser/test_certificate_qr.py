@@ -27,3 +27,26 @@ def test_qr_scans_on_desktop_and_phone(page, phone_page, live_server):
     for p in (page, phone_page):
         login(p, "admin")
         assert decoded_qr(p) == f"{live_server}/verify/DTKT000001"
+
+
+def test_qr_scans_in_print_at_a4(page, live_server):
+    """The page as printed on A4 (print media, 210 mm wide at 96 dpi): the QR still decodes."""
+    login(page, "admin")
+    page.set_viewport_size({"width": 794, "height": 1123})
+    page.emulate_media(media="print")
+    assert decoded_qr(page) == f"{live_server}/verify/DTKT000001"
+    assert page.locator(".certificate-actions").is_hidden()  # no buttons on paper
+
+
+def test_a_phone_offers_download_instead_of_ctrl_p(phone_page, live_server):
+    page = phone_page
+    login(page, "admin")
+    page.goto("/certificates/1")
+    assert page.get_by_role("link", name="Tải về (ảnh)").is_visible()
+    assert page.get_by_text("Ctrl+P").is_hidden()
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Tải về (ảnh)").click()
+    download = info.value
+    assert download.suggested_filename.startswith("chung-nhan-BDHAI-")
+    image = np.asarray(Image.open(download.path()).convert("L"))
+    assert zxingcpp.read_barcodes(image)[0].text == f"{live_server}/verify/DTKT000001"

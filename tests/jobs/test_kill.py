@@ -38,7 +38,7 @@ from app.jobs.scheduler import JOBS_TABLE
 from app.models import Area, Gap, GapEvent, IndicatorSnapshot, JobRun, OutboxMessage
 from app.notifications.outbox import queue
 from app.notifications.sender import STALE_AFTER, deliver
-from app.timeutil import utcnow
+from app.timeutil import clock
 from tests.smtp import Inbox, free_port
 
 pytestmark = pytest.mark.no_db
@@ -162,7 +162,7 @@ def test_killing_the_scheduler_mid_send_sends_nothing_twice(own_database, holdin
         assert held.state == "sending" and held.claimed_by != run.runner.removeprefix("scheduler ")
 
         # the documented rule for a claim that outlived its sender: failed for an administrator, never re-sent
-        counts = deliver(smtp_url, "lantoa@example.org", "test", now=utcnow() + STALE_AFTER + timedelta(minutes=1))
+        counts = deliver(smtp_url, "lantoa@example.org", "test", now=clock() + STALE_AFTER + timedelta(minutes=1))
         assert counts["stale"] == 1 and counts["sent"] == 0
         db.session.refresh(held)
         assert held.state == "failed" and "không gửi lại" in held.last_error
