@@ -67,3 +67,12 @@ class ReasonForm(FlaskForm):
 class MergeForm(FlaskForm):
     duplicate_id = VnIntegerField("Mã hồ sơ trùng (sẽ được gộp vào hồ sơ này)",
                                 validators=[InputRequired("Vui lòng nhập mã hồ sơ trùng.")])
+
+
+class QuickAddForm(FlaskForm):
+    """Several learners typed or pasted on the class page: one per line, name then phone."""
+
+    people = TextAreaField("Thêm nhanh học viên: mỗi dòng một người, họ và tên rồi số điện thoại",
+                           validators=[DataRequired("Nhập ít nhất một dòng: họ và tên, số điện thoại."),
+                                       Length(max=20_000, message="Tối đa 20.000 ký tự; dùng “Nhập danh sách” cho "
+                                                                  "danh sách dài.")])

@@ -1,4 +1,5 @@
-"""Learners of a class: one by one, or a roster import (template, dry run, streamed progress).
+"""Learners of a class: one by one, several typed on the class page (quick add), or a roster import (template, dry
+run, streamed progress).
 
 The import page streams: the response body is rendered while the rows are checked, matched and
 loaded, so a long import shows its progress (a bar updated by small inline scripts, and text
@@ -7,6 +8,10 @@ lines that read without JavaScript). The body runs after the request boundary, s
 """
 
 from __future__ import annotations
+
+import csv
+import io
+import re
 
 from flask import Response, abort, flash, redirect, render_template, request, stream_template, url_for
 from flask_login import current_user, login_required
@@ -19,12 +24,12 @@ from app.imports.table import Parsed
 from app.models import TrainingClass, Unit
 from app.permissions import require
 from app.scope import get_or_404
-from app.training.forms import LearnerForm, RosterForm
+from app.training.forms import LearnerForm, QuickAddForm, RosterForm
 from app.training.roster import COLUMNS, EXAMPLE, HEADER, SPEC, check_values
 from app.training.roster_load import Outcome, import_steps, load_steps, match_steps
 from app.training.routes import bp
 from app.training.workplace import choosable_units, default_unit, label, resolve
-from app.web.boundary import end_streamed
+from app.web.boundary import discard_changes, end_streamed
 from app.web.templates_xlsx import XLSX_MIMETYPE, import_template
 
 ENROLLING = ("planned", "open", "running")
@@ -151,3 +156,78 @@ def add_one(training_class: TrainingClass, data: dict, user=None) -> Outcome:
         "person_id": row["person_id"], "created": bool(outcome.created), "unit_id": row.get("unit_id"),
         "unit_before": row.get("own_unit_id") if row.get("unit_change") else None})
     return outcome
+
+
+QUICK_LINE = re.compile(r"^(?P<name>.*?)[\s,;\t]+(?P<phone>\+?[\d][\d .\-]{7,}\d)\s*$")
+QUICK_MAX_LINES = 200
+
+
+def quick_rows(text: str) -> tuple[bytes, list[str]]:
+    """The quick-add box as a roster CSV ("Họ và tên", "Số điện thoại"), and the lines that have no phone at their
+    end (named by their number): one line per person, the phone after the name (a comma, a tab or spaces)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([HEADER["full_name"], HEADER["phone"]])
+    problems = []
+    lines = [line.strip() for line in text.splitlines()]
+    for number, line in enumerate(lines, 1):
+        if not line:
+            continue
+        found = QUICK_LINE.match(line)
+        if found is None or not found["name"].strip(" ,;"):
+            problems.append(f"Dòng {number}: cần họ và tên rồi số điện thoại (ví dụ: Nguyễn Thị Lan, 0912 345 678).")
+            continue
+        writer.writerow([found["name"].strip(" ,;"), found["phone"]])
+    return out.getvalue().encode("utf-8"), problems
+
+
+@bp.post("/<int:class_id>/quick-add")
+@login_required
+def quick_add(class_id: int):
+    """Learners typed on the class page go through the roster import (same checks, matching and audit), all or
+    nothing; a refusal names the line and keeps the text in the box."""
+    training_class = _class_for_learners(class_id)
+    if training_class.status not in ENROLLING:
+        abort(404)
+    form = QuickAddForm()
+    problems: list[str] = []
+    if form.validate_on_submit():
+        data, problems = quick_rows(form.people.data)
+        if not problems and data.count(b"\n") - 1 > QUICK_MAX_LINES:
+            problems = [f"Tối đa {QUICK_MAX_LINES} người mỗi lần; dùng “Nhập danh sách” cho danh sách dài."]
+        if not problems:
+            outcome = Outcome()
+            try:
+                for _ in import_steps(training_class, "them-nhanh.csv", data, outcome, False, current_user):
+                    pass
+            except FileError as error:
+                problems = [str(error)]
+            else:
+                lines = _line_numbers(form.people.data)
+                problems = [f"Dòng {lines.get(e.row, e.row)}: {e.column}: {e.reason}" for e in outcome.errors]
+                if not problems:
+                    added = outcome.enrolled
+                    flash(f"Đã thêm {added} học viên vào lớp" + (f" ({outcome.matched} người đã có hồ sơ, không "
+                          "tạo trùng)" if outcome.matched else "") + (f"; {outcome.already} người đã có trong lớp"
+                                                                        if outcome.already else "") + ".", "success")
+                    return redirect(url_for("training.show", class_id=class_id, _anchor="learners"))
+    else:
+        problems = [e for errors in form.errors.values() for e in errors]
+    discard_changes()
+    for problem in problems[:10]:
+        flash(problem, "danger")
+    if len(problems) > 10:
+        flash(f"… và {len(problems) - 10} lỗi khác. Chưa thêm ai.", "danger")
+    from app.training.routes import _show
+
+    return _show(training_class, quick_form=form)
+
+
+def _line_numbers(text: str) -> dict[int, int]:
+    """Roster row number (2 = the first person) → the line of the box it came from."""
+    rows, row = {}, 1
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.strip() and QUICK_LINE.match(line.strip()):
+            row += 1
+            rows[row] = number
+    return rows

@@ -6,6 +6,8 @@ Who may change a class: its trainer, and coordinators, steering and admin who se
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -20,7 +22,7 @@ from app.scope import get_or_404
 from app.timeutil import local_today
 from app.training import candidates as candidate_ops
 from app.training import operations, queries
-from app.training.forms import ClassForm, CompletionForm, TransitionForm, options
+from app.training.forms import ClassForm, CompletionForm, QuickAddForm, TransitionForm, options
 from app.training.levels import level_specs
 from app.web.boundary import discard_changes
 from app.web.formatting import vn_date
@@ -46,8 +48,11 @@ def _class_form(trainer: Trainer | None) -> ClassForm:
     form.venue_area_id.choices = options([(0, "– Chọn xã, phường –")] + [
         (i, f"{n} ({d})" if d else n) for i, n, d in queries.venues(current_user, trainer)])
     form.host_unit_id.choices = options(queries.unit_choices(current_user))
-    if not form.is_submitted() and trainer is not None:
-        form.venue_area_id.data = trainer.area_id
+    if not form.is_submitted():
+        if trainer is not None:
+            form.venue_area_id.data = trainer.area_id
+        today = local_today()  # a class that starts today and runs two weeks, unless the trainer says otherwise
+        form.start_on.data, form.end_on.data = today, today + timedelta(days=13)
     return form
 
 
@@ -94,7 +99,7 @@ def _completion_form(training_class: TrainingClass) -> CompletionForm:
     return form
 
 
-def _show(training_class: TrainingClass, completion_form: CompletionForm | None = None):
+def _show(training_class: TrainingClass, completion_form: CompletionForm | None = None, quick_form=None):
     trainer = db.session.scalar(
         select(Trainer).options(joinedload(Trainer.person)).where(Trainer.id == training_class.trainer_id)
     )
@@ -119,7 +124,8 @@ def _show(training_class: TrainingClass, completion_form: CompletionForm | None 
                            transition_form=TransitionForm(),
                            next_status=operations.NEXT.get(training_class.status),
                            completable=completable, today=local_today(),
-                           completion_form=completion_form or _completion_form(training_class))
+                           completion_form=completion_form or _completion_form(training_class),
+                           quick_form=quick_form or QuickAddForm(formdata=None))
 
 
 @bp.post("/<int:class_id>/complete")
