@@ -1,4 +1,5 @@
-"""The certificate's QR code scans (decoded by zxing-cpp from a real screenshot) on a phone and a desktop."""
+"""The certificate's QR code scans (decoded by zxing-cpp) from a real screenshot on a phone and a desktop, from the
+page printed at A4, and from the printed PDF."""
 
 from __future__ import annotations
 
@@ -36,6 +37,20 @@ def test_qr_scans_in_print_at_a4(page, live_server):
     page.emulate_media(media="print")
     assert decoded_qr(page) == f"{live_server}/verify/DTKT000001"
     assert page.locator(".certificate-actions").is_hidden()  # no buttons on paper
+
+
+def test_qr_scans_from_the_printed_pdf(page, live_server):
+    """Chromium prints the certificate page to an A4 PDF (what "In" gives on paper); the PDF page is rendered at
+    150 dpi (pdfium) and the QR decodes from it, as from a scan of the paper."""
+    import pypdfium2
+
+    login(page, "admin")
+    page.goto("/certificates/1")
+    pdf = pypdfium2.PdfDocument(page.pdf(format="A4", print_background=True))
+    assert len(pdf) == 1  # one sheet of paper
+    image = pdf[0].render(scale=150 / 72).to_pil().convert("L")
+    results = zxingcpp.read_barcodes(np.asarray(image))
+    assert results and results[0].text == f"{live_server}/verify/DTKT000001"
 
 
 def test_a_phone_offers_download_instead_of_ctrl_p(phone_page, live_server):
