@@ -60,6 +60,17 @@ def test_coordinator_invites_a_commune_and_a_trainer_activates_on_her_phone(live
     (SCREENSHOTS.parent / "invitation-sheet.pdf").write_bytes(pdf)
     assert 2 <= pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") <= 8  # 30 cards on a few A4 pages
     assert "0966 ••• 007" in card.inner_text()
+    # every trainer scans her own card on the paper: each QR of the printed PDF decodes to its card's link
+    import numpy as np
+    import pypdfium2
+    import zxingcpp
+
+    printed = pypdfium2.PdfDocument(pdf)
+    scanned = [code.text for sheet in printed
+               for code in zxingcpp.read_barcodes(np.asarray(sheet.render(scale=150 / 72).to_pil().convert("L")))]
+    links = page.locator(".invitation-card .link-text").all_inner_texts()
+    assert sorted(scanned) == sorted(links) and len(scanned) == 30
+    link = next(text for text in scanned if text == link)  # hers, as her phone reads it
 
     context = browser.new_context(base_url=live_server, viewport={"width": 390, "height": 844},
                                   device_scale_factor=2, is_mobile=True, has_touch=True, locale="vi-VN")
