@@ -18,6 +18,7 @@ MODULES = {
     "exports": "bench.exports",
     "api_ingest": "bench.api_ingest",
     "invitations": "bench.invitations",
+    "api_lists": "bench.api_lists",
 }
 
 

@@ -92,7 +92,9 @@ def main(argv: list[str]) -> int:
                   flush=True)
     after = floor(settings, args, run_dir, "hello-world floor (after)")
     floor_p50 = (before.p50_ms + after.p50_ms) / 2 if before.p50_ms and after.p50_ms else None
-    summaries = [summarize(label, samples, elapsed, floor_p50) for label, samples, elapsed in rows]
+    floor_rate = (before.per_second + after.per_second) / 2
+    summaries = [replace(s, share=s.per_second / floor_rate if floor_rate else None)
+                 for s in (summarize(label, samples, elapsed, floor_p50) for label, samples, elapsed in rows)]
     floors = [replace(f, ratio=f.p50_ms / floor_p50 if f.p50_ms and floor_p50 else None) for f in (before, after)]
     print(f"\nLan Tỏa load test, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC — {args.db} ({args.size} demo), "
           f"{args.clients} clients, gunicorn {settings.workers} × {settings.worker_class}, "

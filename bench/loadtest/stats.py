@@ -48,6 +48,7 @@ class Summary:
     p99_ms: float | None
     errors: int
     ratio: float | None = None  # p50 over the floor's p50
+    share: float | None = None  # req/s as a share of the floor's req/s (the budgets: ≥ 5 %, dashboards ≥ 2 %)
 
 
 def summarize(label: str, samples: list[Sample], elapsed: float, floor_p50_ms: float | None = None) -> Summary:
@@ -65,14 +66,15 @@ def _num(value: float | None, digits: int) -> str:
     return "—" if value is None else f"{value:,.{digits}f}"
 
 
-COLUMNS = ("page", "requests", "req/s", "p50 ms", "p99 ms", "errors", "p50/floor")
+COLUMNS = ("page", "requests", "req/s", "p50 ms", "p99 ms", "errors", "p50/floor", "req/s of floor")
 
 
 def format_table(rows: list[Summary]) -> str:
     """The rows as an aligned plain-text table (also valid Markdown)."""
     cells = [COLUMNS] + [
         (r.label, f"{r.requests:,}", _num(r.per_second, 1), _num(r.p50_ms, 1), _num(r.p99_ms, 1),
-         f"{r.errors:,}", _num(r.ratio, 1) + ("×" if r.ratio is not None else ""))
+         f"{r.errors:,}", _num(r.ratio, 1) + ("×" if r.ratio is not None else ""),
+         _num(None if r.share is None else r.share * 100, 1) + (" %" if r.share is not None else ""))
         for r in rows
     ]
     widths = [max(len(row[i]) for row in cells) for i in range(len(COLUMNS))]
