@@ -15,6 +15,7 @@ from sqlalchemy import func, or_, select
 from app.extensions import db
 from app.models import NetworkRollup, NetworkSnapshot, Person, Trainer, TrainerStats
 from app.models.vocab import TRAINER_TIERS
+from app.reports.printing import place_chart
 from app.reports.tables import Column, write_table
 from app.reports.workbook import ReportContext, sheet
 from app.scope import visible
@@ -51,9 +52,7 @@ def network(book, ctx: ReportContext) -> None:
         chart.add_series({"name": ["Mạng lưới", index + 1, 0], "categories": ["Mạng lưới", 0, 1, 0, len(generations)],
                           "values": ["Mạng lưới", index + 1, 1, index + 1, len(generations)]})
     chart.set_title({"name": "Giảng viên theo thế hệ"})
-    chart.set_size({"width": 720, "height": 340})
     row = len(rows) + 2
-    ws.insert_chart(row, len(generations) + 3, chart)
 
     rollup = db.session.scalar(select(NetworkRollup).where(NetworkRollup.kind == "area",
                                                            NetworkRollup.key_id == ctx.where.area.id))
@@ -114,4 +113,5 @@ def network(book, ctx: ReportContext) -> None:
                 ws.write_number(row, col, value, f.cell["int"])
             if s.reproduction is not None:
                 ws.write_number(row, 4, s.reproduction, f.cell["num"])
+    place_chart(ws, chart, row + 2, 0, width=720, height=340)  # after the lists, on a page of its own
     ws.set_column(0, 0, 34)
