@@ -10,8 +10,8 @@ Rules:
   setup at close, so it works with `constant_memory`); it is the one place: a workbook writer calls it, never sets
   a page up itself;
 - a row of wrapped text gets its height from `row_height` (never cut, never overlapping the next row);
-- a chart starts a page of its own (`place_chart`: a manual page break above its first row), so a chart no taller
-  than `MAX_CHART_HEIGHT` never straddles a page break; the rows after it start below it.
+- a chart starts a page of its own (`place_chart`: a manual page break, a spare row, the chart), so a chart no
+  taller than `MAX_CHART_HEIGHT` never straddles a page break; the rows after it start below it.
 """
 
 from __future__ import annotations
@@ -80,11 +80,15 @@ def setup_book(book: Workbook, name: str) -> None:
 
 
 def place_chart(sheet: Worksheet, chart: Chart, row: int, col: int = 0, *, width: int, height: int) -> int:
-    """Insert `chart` (width × height px) at (row, col), starting a page there; returns the first row below it."""
+    """Start a page at `row` and insert `chart` (width × height px) one row below, at column `col`; returns the
+    first free row below the chart.
+
+    The spare row above the chart absorbs the difference between the row heights xlsxwriter assumes and those
+    LibreOffice or Excel lay out (a chart anchored on the break's own row showed its top edge on the page before)."""
     if height > MAX_CHART_HEIGHT:
         raise ValueError(f"a chart taller than {MAX_CHART_HEIGHT} px may not fit on an A4 landscape page")
     chart.set_size({"width": width, "height": height})
     if row > 0:
         sheet.set_h_pagebreaks(sorted({*sheet.hbreaks, row}))
-    sheet.insert_chart(row, col, chart)
-    return row + math.ceil(height / ROW_PIXELS) + 1
+    sheet.insert_chart(row + 1, col, chart)
+    return row + 2 + math.ceil(height / ROW_PIXELS)
