@@ -45,7 +45,7 @@ def row_height(texts_and_widths, points: float = LINE_POINTS) -> float | None:
     the lines are counted by wrapping at the column's width in characters (a width unit is one '0'; Vietnamese
     text in Calibri averages `CHARS_PER_UNIT` letters per unit, measured in LibreOffice's PDF)."""
     lines = max((len(textwrap.wrap(text, max(int(width * CHARS_PER_UNIT), 1))) for text, width in texts_and_widths
-                 if text), default=1)
+                 if len(text) > width * CHARS_PER_UNIT), default=1)  # a short text is one line: not wrapped
     return lines * points if lines > 1 else None
 
 
