@@ -82,16 +82,17 @@ def write_table(sheet: Worksheet, formats: Formats, columns: list[Column], rows:
     sheet.freeze_panes(first_row + 1, 0)
     count = 0
     wrapped = [i for i, c in enumerate(columns) if c.wrap]
+    plain = [formats.wrap if c.wrap else formats.cell[c.kind] for c in columns]  # each column's format
+    bold = [formats.total[c.kind] for c in columns]
     for index, values in enumerate(rows):
-        style = formats.total if bold_rows and index in bold_rows else formats.cell
+        row_formats = bold if bold_rows and index in bold_rows else plain
         if wrapped:
             values = list(values)
             height = row_height((str(values[i] or ""), columns[i].width) for i in wrapped)
             if height:
                 sheet.set_row(first_row + 1 + index, height, formats.top)
         for col, (column, value) in enumerate(zip(columns, values, strict=True)):
-            base = formats.wrap if column.wrap and style is formats.cell else style[column.kind]
-            fmt = styles.get((index, col), base) if styles else base
+            fmt = styles.get((index, col), row_formats[col]) if styles else row_formats[col]
             write_cell(sheet, first_row + 1 + index, col, value, column.kind, fmt)
         count += 1
     sheet.autofilter(first_row, 0, first_row + max(count, 1), len(columns) - 1)
