@@ -19,6 +19,7 @@ from xlsxwriter.worksheet import Worksheet
 from app.reports.printing import row_height
 from app.web.formatting import _local as local_time
 
+HEADER_NARROWING = 0.85  # bold header text is wider: fewer letters a line
 NUM_FORMATS = {"int": "#,##0", "num": "#,##0.0", "pct": "0.0%", "date": "dd/mm/yyyy",
                "datetime": "dd/mm/yyyy hh:mm"}
 
@@ -66,6 +67,16 @@ def write_cell(sheet: Worksheet, row: int, col: int, value, kind: str, fmt) -> N
         sheet.write_string(row, col, str(value), fmt)
 
 
+def write_header(sheet: Worksheet, formats: Formats, row: int, headers, widths) -> None:
+    """A header row of a table written by hand (the second table of a sheet): wrapped, its height grown to fit."""
+    headers = list(headers)
+    height = row_height((h, w * HEADER_NARROWING) for h, w in zip(headers, widths, strict=False))
+    if height:
+        sheet.set_row(row, height)
+    for col, header in enumerate(headers):
+        sheet.write_string(row, col, header, formats.header)
+
+
 def write_table(sheet: Worksheet, formats: Formats, columns: list[Column], rows: Iterable[Iterable],
                 first_row: int = 0, bold_rows: set[int] | None = None, styles: dict | None = None) -> int:
     """Header at `first_row` (frozen, with an autofilter) and the rows below; returns the number of rows.
@@ -73,7 +84,7 @@ def write_table(sheet: Worksheet, formats: Formats, columns: list[Column], rows:
     `bold_rows` holds indexes (0 = first data row) written in the totals style; `styles` maps
     (row index, column) to a format for single cells (rows are streamed: a cell cannot be restyled later).
     """
-    header_height = row_height((c.header, c.width * 0.85) for c in columns)  # bold: a little wider
+    header_height = row_height((c.header, c.width * HEADER_NARROWING) for c in columns)
     if header_height:
         sheet.set_row(first_row, header_height)
     for col, column in enumerate(columns):

@@ -22,7 +22,7 @@ from app.models import Activity, Phase, Plan
 from app.models.vocab import ACTIVITY_STATUSES, GAP_STATES, SEVERITIES
 from app.plan.domain import load_rows, plan_view
 from app.reports.printing import row_height
-from app.reports.tables import Column, write_cell, write_table
+from app.reports.tables import Column, write_cell, write_header, write_table
 from app.reports.workbook import ReportContext, sheet
 from app.scope import visible
 
@@ -107,8 +107,8 @@ def open_gaps(book, ctx: ReportContext) -> None:
     row = count + 3
     ws.write_string(row, 0, "Các cảnh báo đang mở", f.label)
     row += 1
-    for col, header in enumerate(("Quy tắc", "Mức độ", "Nội dung", "Địa bàn", "Mở từ", "Trạng thái")):
-        ws.write_string(row, col, header, f.header)
+    write_header(ws, f, row, ("Quy tắc", "Mức độ", "Nội dung", "Địa bàn", "Mở từ", "Trạng thái"),
+                 [c.width for c in RULE_COLUMNS[:2]] + [MESSAGE_WIDTH, 22, 11, 11])
     ws.repeat_rows(row)  # printed: the list's header on every page after the first
     for gap in gaps:
         row += 1
