@@ -17,13 +17,14 @@ from datetime import date
 
 import openpyxl
 import pytest
+import xlsxwriter
 from sqlalchemy import select
 
 from app.areas.maps import programme_root
 from app.extensions import db
 from app.models import User
 from app.reports.operations import create_report, report_path
-from app.reports.printing import FOOTER
+from app.reports.printing import FOOTER, MAX_CHART_HEIGHT, header_text, place_chart, row_height
 from app.reports.quarters import Quarter
 from app.reports.workbook import SHEETS
 
@@ -37,6 +38,23 @@ CHARTS = {
     "Giảng viên theo thế hệ": "0",
     "Chứng nhận theo bậc": "0",
 }
+
+
+@pytest.mark.no_db
+def test_row_heights_headers_and_chart_limits():
+    assert row_height([("ngắn", 20)]) is None  # one line: the default height
+    assert row_height([("chữ " * 20, 20), ("x", 5)]) == 4 * 15  # 80 letters in a 20-wide column: 4 lines
+    assert header_text("A & B") == '&L&"-,Bold"A && B&R&A'  # a bare & would start a code
+    assert len(header_text("Đ&" * 300)) <= 255
+    book = xlsxwriter.Workbook(io.BytesIO(), {"in_memory": True})
+    sheet = book.add_worksheet("S")
+    chart = book.add_chart({"type": "column"})
+    chart.add_series({"values": ["S", 0, 0, 2, 0]})
+    assert place_chart(sheet, chart, 10, width=600, height=400) == 10 + 2 + 20  # break, spare row, 20 rows, gap
+    assert sheet.hbreaks == [10]
+    with pytest.raises(ValueError, match="A4"):
+        place_chart(sheet, book.add_chart({"type": "column"}), 40, width=600, height=MAX_CHART_HEIGHT + 1)
+    book.close()
 
 
 def _report():

@@ -30,8 +30,8 @@ FOOTER = "&CTrang &P / &N"
 ROW_PIXELS = 20  # a default row (15 pt) in xlsxwriter's pixels
 LINE_POINTS = 15  # a line of 11-pt Calibri
 CHARS_PER_UNIT = 1.08
-# A4 landscape less the margins below (0.6 in top and bottom), a repeated header row of 3 lines and a spare line:
-# 7.07 in at 96 px per inch, before the fit-to-width scale (which only shrinks).
+# A4 landscape less the margins below (0.6 in top and bottom) is 7.07 in, 679 px at 96 px an inch; less a repeated
+# header row of 3 lines and the spare row, ~600 px; the fit-to-width scale only shrinks. 520 keeps a margin.
 MAX_CHART_HEIGHT = 520
 MARGINS = {"left": 0.4, "right": 0.4, "top": 0.6, "bottom": 0.6}
 HEADER_MARGIN = 0.25
@@ -45,7 +45,7 @@ def row_height(texts_and_widths, points: float = LINE_POINTS) -> float | None:
     the lines are counted by wrapping at the column's width in characters (a width unit is one '0'; Vietnamese
     text in Calibri averages `CHARS_PER_UNIT` letters per unit, measured in LibreOffice's PDF)."""
     lines = max((len(textwrap.wrap(text, max(int(width * CHARS_PER_UNIT), 1))) for text, width in texts_and_widths
-                 if len(text) > width * CHARS_PER_UNIT), default=1)  # a short text is one line: not wrapped
+                 if text and len(text) > width * CHARS_PER_UNIT), default=1)  # a short text is one line: not wrapped
     return lines * points if lines > 1 else None
 
 
@@ -55,8 +55,8 @@ def _escape(text: str) -> str:
 
 def header_text(name: str) -> str:
     """The page header: the workbook's name in bold on the left, the sheet's name (&A) on the right."""
-    room = HEADER_LIMIT - len('&L&"-,Bold"&R&A') - 1
-    return f'&L&"-,Bold"{_escape(name)[:room]}&R&A'
+    room = (HEADER_LIMIT - len('&L&"-,Bold"&R&A')) // 2  # escaped, each character may double
+    return f'&L&"-,Bold"{_escape(name[:room])}&R&A'
 
 
 def setup_sheet(sheet: Worksheet, name: str) -> None:
