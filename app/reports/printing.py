@@ -29,7 +29,7 @@ A4 = 9  # xlsxwriter's paper code
 FOOTER = "&CTrang &P / &N"
 ROW_PIXELS = 20  # a default row (15 pt) in xlsxwriter's pixels
 LINE_POINTS = 15  # a line of 11-pt Calibri
-CHARS_PER_UNIT = 1.08
+CHARS_PER_UNIT = 1.15
 # A4 landscape less the margins below (0.6 in top and bottom) is 7.07 in, 679 px at 96 px an inch; less a repeated
 # header row of 3 lines and the spare row, ~600 px; the fit-to-width scale only shrinks. 520 keeps a margin.
 MAX_CHART_HEIGHT = 520
@@ -43,7 +43,7 @@ def row_height(texts_and_widths, points: float = LINE_POINTS) -> float | None:
 
     Neither LibreOffice nor every Excel grows a row for wrapped text written by xlsxwriter, so the writer sets it:
     the lines are counted by wrapping at the column's width in characters (a width unit is one '0'; Vietnamese
-    text in Calibri averages `CHARS_PER_UNIT` letters per unit, measured in LibreOffice's PDF)."""
+    text in Calibri averages `CHARS_PER_UNIT` letters per unit, measured on the gap messages in LibreOffice's PDF)."""
     lines = max((len(textwrap.wrap(text, max(int(width * CHARS_PER_UNIT), 1))) for text, width in texts_and_widths
                  if text and len(text) > width * CHARS_PER_UNIT), default=1)  # a short text is one line: not wrapped
     return lines * points if lines > 1 else None
