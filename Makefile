@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 DEMO_ENV := LANTOA_ENV=development
 
-.PHONY: install demo demo-data serve test test-sqlite test-pg test-browser browser postgres lint bench loadtest clean
+.PHONY: install demo demo-data serve test test-sqlite test-pg test-browser browser libreoffice postgres lint bench loadtest clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,11 @@ test-browser: install browser
 # Debian's Chromium drives the browser tests; Playwright never downloads a browser.
 browser:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium; }
+
+# LibreOffice headless (Debian's packages) converts the workbooks to PDF in tests/test_workbook_printing.py;
+# Carlito has Calibri's metrics (xlsxwriter's font), so pages break as in Excel; pdftoppm renders the pages.
+libreoffice:
+	@command -v soffice >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui fonts-crosextra-carlito poppler-utils; }
 
 postgres:
 	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start

@@ -23,6 +23,7 @@ def _sheet_times(ctx_factory) -> list[tuple[str, float]]:
     import xlsxwriter
 
     import app.reports.sheets  # noqa: F401
+    from app.reports.printing import setup_book
     from app.reports.tables import Formats
     from app.reports.workbook import SHEETS
 
@@ -34,6 +35,7 @@ def _sheet_times(ctx_factory) -> list[tuple[str, float]]:
             ctx.formats = Formats(book)
             started = time.perf_counter()
             spec.build(book, ctx)
+            setup_book(book, ctx.name)  # as build_workbook does
             book.close()
             times.append((spec.title, time.perf_counter() - started))
     return times

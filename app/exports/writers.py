@@ -6,7 +6,7 @@ Rules:
 - .xlsx is written with xlsxwriter `constant_memory` to a temporary file (frozen header, autofilter, Vietnamese
   formats), then sent; the file is unlinked as soon as it is open, so nothing stays on disk; past Excel's
   1,048,576 rows a sheet (`SHEET_ROWS`, header included) the rows go on in a second sheet "<title> (2)", and so
-  on, each with the header;
+  on, each with the header; every sheet prints as the reports do (`app.reports.printing.setup_book`);
 - the download name is ASCII-safe; the Vietnamese title goes into the sheet name;
 - CSV injection (OWASP): a text cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage return is
   written with a single quote `'` in front, so a spreadsheet shows it as text instead of running it as a
@@ -34,6 +34,7 @@ import xlsxwriter
 from flask import Response, send_file, stream_with_context
 
 from app.exports.tables import ExportTable
+from app.reports.printing import setup_book
 from app.reports.tables import Formats, write_table
 from app.text import fold
 from app.web.formatting import vn_date
@@ -116,6 +117,7 @@ def write_xlsx(table: ExportTable, path: str, rows: Iterable[list] | None = None
         first = next(stream, None)
         if first is None:
             break
+    setup_book(book, table.title)
     book.close()
     return count
 

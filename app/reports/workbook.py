@@ -5,7 +5,9 @@ Rules:
   (the report's area subtree, counted on that area's map, standing on the quarter's last day);
 - `@sheet(order, title)` registers a builder; `build_workbook` runs every registered builder in order, so a
   feature adds a sheet by registering one more builder (sheets live in app/reports/sheets/);
-- the workbook is written with `constant_memory` (rows streamed to disk) and Vietnamese formats.
+- the workbook is written with `constant_memory` (rows streamed to disk) and Vietnamese formats;
+- every sheet gets its print setup (`app.reports.printing.setup_book`: A4 landscape, fit to width, repeated
+  header rows, the report's name and page numbers); a chart goes in with `printing.place_chart` (a page of its own).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from xlsxwriter.workbook import Workbook
 
 from app import ROOT
 from app.areas.graph import AreaGraph
+from app.reports.printing import setup_book
 from app.reports.quarters import Quarter
 from app.reports.tables import Formats
 from app.targets.measures import Where
@@ -37,6 +40,11 @@ class ReportContext:
     graph: AreaGraph
     formats: Formats | None = None
     cache: dict = field(default_factory=dict)  # shared results between sheets (e.g. the measures)
+
+    @property
+    def name(self) -> str:
+        """The report's name: on the workbook's properties, the cover and every printed page's header."""
+        return f"Báo cáo {self.quarter.label} — {self.where.area.name}"
 
     @property
     def plan(self):
@@ -77,10 +85,10 @@ def build_workbook(path: Path, ctx: ReportContext) -> list[str]:
     import app.reports.sheets  # noqa: F401  (registers the builders)
 
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "default_date_format": "dd/mm/yyyy"})
-    book.set_properties({"title": f"Báo cáo {ctx.quarter.label} — {ctx.where.area.name}",
-                         "author": ctx.generated_by, "company": "Bình dân học AI — Lan Tỏa"})
+    book.set_properties({"title": ctx.name, "author": ctx.generated_by, "company": "Bình dân học AI — Lan Tỏa"})
     ctx.formats = Formats(book)
     for spec in SHEETS:
         spec.build(book, ctx)
+    setup_book(book, ctx.name)
     book.close()
     return [spec.title for spec in SHEETS]

@@ -2,7 +2,8 @@
 
 One builder for every import (trainers, rosters, denominators), so templates look and read the same:
 bold green headers, text-formatted columns (phone numbers keep their leading 0), example rows (the imports
-skip a row equal to one of their declared examples, so a template imports back unchanged).
+skip a row equal to one of their declared examples, so a template imports back unchanged); every sheet prints
+as the reports do (`app.reports.printing.setup_book`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import io
 from collections.abc import Sequence
 
 import xlsxwriter
+
+from app.reports.printing import setup_book
 
 __all__ = ["import_template", "XLSX_MIMETYPE"]
 
@@ -37,5 +40,6 @@ def import_template(sheet_name: str, headers: Sequence[str], examples: Sequence[
         guide.set_column(0, 0, 110)
         for row, line in enumerate(notes):
             guide.write(row, 0, line)
+    setup_book(book, f"Tệp mẫu — {sheet_name}")
     book.close()
     return out.getvalue()

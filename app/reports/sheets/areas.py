@@ -18,6 +18,7 @@ from app.areas.maps import count_on_map, rows_on_map
 from app.extensions import db
 from app.models import Area, Certificate, Enrollment, Trainer, TrainingClass
 from app.models.vocab import DIVISION_TYPES
+from app.reports.printing import place_chart
 from app.reports.tables import Column, write_table
 from app.reports.workbook import ReportContext, sheet
 from app.targets.measures import populations
@@ -112,8 +113,7 @@ def districts(book, ctx: ReportContext) -> None:
         chart.set_title({"name": "Tỷ lệ người trong độ tuổi lao động hoàn thành Bậc 1 (mục tiêu 80%)"})
         chart.set_y_axis({"num_format": "0%", "min": 0})
         chart.set_legend({"none": True})
-        chart.set_size({"width": 900, "height": 400})
-        ws.insert_chart(count + 3, 1, chart)
+        place_chart(ws, chart, count + 3, 1, width=900, height=400)
 
 
 @sheet(40, "Theo xã")

@@ -13,6 +13,7 @@ from sqlalchemy import and_, func, or_, select
 from app.extensions import db
 from app.models import Certificate, Enrollment, TrainingClass
 from app.models.vocab import AUDIENCE_GROUPS, CLASS_MODES, LEVELS
+from app.reports.printing import place_chart
 from app.reports.sheets.areas import class_conditions
 from app.reports.tables import Column, write_table
 from app.reports.workbook import ReportContext, sheet
@@ -83,5 +84,4 @@ def certificates(book, ctx: ReportContext) -> None:
                       "values": ["Chứng nhận", 1, 1, count - 1, 1], "fill": {"color": "#08543C"}})
     chart.set_title({"name": "Chứng nhận theo bậc"})
     chart.set_legend({"none": True})
-    chart.set_size({"width": 720, "height": 340})
-    ws.insert_chart(count + 3, 0, chart)
+    place_chart(ws, chart, count + 3, 0, width=720, height=340)

@@ -1,5 +1,6 @@
 """The trainer network ("Mạng lưới"): trainers by tier and generation, the roll-up of the report's area
-(R, dormant trainers and branches, reach), the trainers with the widest reach, and the network snapshots.
+(R, dormant trainers and branches, reach), the network snapshots, a chart (a page of its own) and the trainers
+with the widest reach (last: the list whose header repeats on the printed pages after it).
 
 Rules: trainers in scope (their working area), certified by the quarter's end; the roll-up and the per-trainer
 reach are the stored results of the last `lantoa network recompute` (their date is written next to them); the
@@ -15,12 +16,14 @@ from sqlalchemy import func, or_, select
 from app.extensions import db
 from app.models import NetworkRollup, NetworkSnapshot, Person, Trainer, TrainerStats
 from app.models.vocab import TRAINER_TIERS
-from app.reports.tables import Column, write_table
+from app.reports.printing import place_chart
+from app.reports.tables import Column, write_header, write_table
 from app.reports.workbook import ReportContext, sheet
 from app.scope import visible
 from app.web.formatting import vn_datetime
 
 TOP = 20
+WIDTHS = (34, 20, *(10,) * 8)  # column widths (the tier table's generations are 10 wide)
 
 
 def tier_generation(ctx: ReportContext) -> tuple[list[int], list[list]]:
@@ -51,9 +54,7 @@ def network(book, ctx: ReportContext) -> None:
         chart.add_series({"name": ["Mạng lưới", index + 1, 0], "categories": ["Mạng lưới", 0, 1, 0, len(generations)],
                           "values": ["Mạng lưới", index + 1, 1, index + 1, len(generations)]})
     chart.set_title({"name": "Giảng viên theo thế hệ"})
-    chart.set_size({"width": 720, "height": 340})
     row = len(rows) + 2
-    ws.insert_chart(row, len(generations) + 3, chart)
 
     rollup = db.session.scalar(select(NetworkRollup).where(NetworkRollup.kind == "area",
                                                            NetworkRollup.key_id == ctx.where.area.id))
@@ -78,34 +79,14 @@ def network(book, ctx: ReportContext) -> None:
             row += 1
         ws.write_string(row, 0, f"Tính lại lúc {vn_datetime(rollup.computed_at)}", f.note)
         row += 1
-    row += 1
-    ws.write_string(row, 0, f"{TOP} giảng viên có độ phủ rộng nhất", f.label)
-    row += 1
-    top = db.session.execute(
-        select(Person.full_name, Trainer.tier, Trainer.generation, TrainerStats.direct_trainees,
-               TrainerStats.subtree_size, TrainerStats.subtree_learners, TrainerStats.dormant)
-        .join(Trainer, Trainer.id == TrainerStats.trainer_id).join(Person, Person.id == Trainer.person_id)
-        .where(visible(Trainer, ctx.where.scope)).order_by(TrainerStats.subtree_learners.desc(), Trainer.id)
-        .limit(TOP)).all()
-    for col, header in enumerate(("Giảng viên", "Cấp", "Thế hệ", "Học trò trực tiếp", "Quy mô nhánh",
-                                  "Học viên cả nhánh", "Không hoạt động")):
-        ws.write_string(row, col, header, f.header)
-    for r in top:
-        row += 1
-        ws.write_string(row, 0, r.full_name)
-        ws.write_string(row, 1, TRAINER_TIERS[r.tier])
-        for col, value in ((2, r.generation), (3, r.direct_trainees), (4, r.subtree_size), (5, r.subtree_learners)):
-            ws.write_number(row, col, value, f.cell["int"])
-        ws.write_string(row, 6, "Có" if r.dormant else "")
     if ctx.where.area.parent_id is None:
-        row += 2
+        row += 1
         ws.write_string(row, 0, "Ảnh chụp mạng lưới toàn tỉnh", f.label)
         row += 1
         snaps = list(db.session.scalars(select(NetworkSnapshot).where(NetworkSnapshot.taken_on <= ctx.quarter.end)
                                         .order_by(NetworkSnapshot.taken_on.desc()).limit(12)))
-        for col, header in enumerate(("Ngày", "Giảng viên", "Đang hoạt động", "Số thế hệ", "R",
-                                      "Không hoạt động", "Lớp học", "Học viên")):
-            ws.write_string(row, col, header, f.header)
+        write_header(ws, f, row, ("Ngày", "Giảng viên", "Đang hoạt động", "Số thế hệ", "R", "Không hoạt động",
+                                  "Lớp học", "Học viên"), WIDTHS)
         for s in reversed(snaps):
             row += 1
             ws.write_datetime(row, 0, s.taken_on, f.cell["date"])
@@ -114,4 +95,25 @@ def network(book, ctx: ReportContext) -> None:
                 ws.write_number(row, col, value, f.cell["int"])
             if s.reproduction is not None:
                 ws.write_number(row, 4, s.reproduction, f.cell["num"])
-    ws.set_column(0, 0, 34)
+    # the chart on a page of its own, then the longest list, whose header repeats on the pages after it
+    row = place_chart(ws, chart, row + 2, 0, width=720, height=340)
+    ws.write_string(row, 0, f"{TOP} giảng viên có độ phủ rộng nhất", f.label)
+    row += 1
+    top = db.session.execute(
+        select(Person.full_name, Trainer.tier, Trainer.generation, TrainerStats.direct_trainees,
+               TrainerStats.subtree_size, TrainerStats.subtree_learners, TrainerStats.dormant)
+        .join(Trainer, Trainer.id == TrainerStats.trainer_id).join(Person, Person.id == Trainer.person_id)
+        .where(visible(Trainer, ctx.where.scope)).order_by(TrainerStats.subtree_learners.desc(), Trainer.id)
+        .limit(TOP)).all()
+    write_header(ws, f, row, ("Giảng viên", "Cấp", "Thế hệ", "Học trò trực tiếp", "Quy mô nhánh",
+                              "Học viên cả nhánh", "Không hoạt động"), WIDTHS)
+    ws.repeat_rows(row)
+    for r in top:
+        row += 1
+        ws.write_string(row, 0, r.full_name)
+        ws.write_string(row, 1, TRAINER_TIERS[r.tier])
+        for col, value in ((2, r.generation), (3, r.direct_trainees), (4, r.subtree_size), (5, r.subtree_learners)):
+            ws.write_number(row, col, value, f.cell["int"])
+        ws.write_string(row, 6, "Có" if r.dormant else "")
+    ws.set_column(0, 0, WIDTHS[0])
+    ws.set_column(1, 1, WIDTHS[1])  # the tier's name in the list

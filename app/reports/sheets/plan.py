@@ -21,18 +21,21 @@ from app.gaps.queries import ACTIVE, gaps_stmt, message, rule_label
 from app.models import Activity, Phase, Plan
 from app.models.vocab import ACTIVITY_STATUSES, GAP_STATES, SEVERITIES
 from app.plan.domain import load_rows, plan_view
-from app.reports.tables import Column, write_cell, write_table
+from app.reports.printing import row_height
+from app.reports.tables import Column, write_cell, write_header, write_table
 from app.reports.workbook import ReportContext, sheet
 from app.scope import visible
 
 ACTIVITY_COLUMNS = [
-    Column("Kế hoạch", width=16), Column("Số", "int", 5), Column("Hoạt động", width=60),
-    Column("Giai đoạn", width=22), Column("Đơn vị chủ trì", width=30), Column("Từ ngày", "date", 12),
+    Column("Kế hoạch", width=13), Column("Số", "int", 5), Column("Hoạt động", width=48, wrap=True),
+    Column("Giai đoạn", width=16, wrap=True), Column("Đơn vị chủ trì", width=24, wrap=True),
+    Column("Từ ngày", "date", 12),
     Column("Đến ngày", "date", 12), Column("Trạng thái", width=15), Column("Tiến độ", "pct", 9),
     Column("Bắt đầu thực tế", "date", 13), Column("Hoàn thành thực tế", "date", 13),
     Column("Tình trạng", width=20), Column("Số ngày quá hạn", "int", 10), Column("Đường găng", width=10),
-    Column("Ghi chú tiến độ", width=40),
+    Column("Ghi chú tiến độ", width=32, wrap=True),
 ]
+MESSAGE_WIDTH = 100
 RULE_COLUMNS = [Column("Quy tắc", width=42), *(Column(f"Mức {label.lower()}", "int", 11)
                                                 for label in SEVERITIES.values()),
                 Column("Đang mở", "int", 10), Column("Đã tiếp nhận", "int", 12), Column("Tổng", "int", 9)]
@@ -104,15 +107,21 @@ def open_gaps(book, ctx: ReportContext) -> None:
     row = count + 3
     ws.write_string(row, 0, "Các cảnh báo đang mở", f.label)
     row += 1
-    for col, header in enumerate(("Quy tắc", "Mức độ", "Nội dung", "Địa bàn", "Mở từ", "Trạng thái")):
-        ws.write_string(row, col, header, f.header)
+    write_header(ws, f, row, ("Quy tắc", "Mức độ", "Nội dung", "Địa bàn", "Mở từ", "Trạng thái"),
+                 [c.width for c in RULE_COLUMNS[:2]] + [MESSAGE_WIDTH, 22, 11, 11])
+    ws.repeat_rows(row)  # printed: the list's header on every page after the first
     for gap in gaps:
         row += 1
+        text = message(gap)
+        height = row_height([(text, MESSAGE_WIDTH)])
+        if height:
+            ws.set_row(row, height, f.top)
         ws.write_string(row, 0, rule_label(gap.rule_code))
         ws.write_string(row, 1, SEVERITIES[gap.severity], f.status[{"high": "red", "medium": "amber"}.get(
             gap.severity, "unknown")])
-        ws.write_string(row, 2, message(gap))
+        ws.write_string(row, 2, text, f.wrap)
         ws.write_string(row, 3, gap.area.name if gap.area else "")
         write_cell(ws, row, 4, gap.opened_at, "date", f.cell["date"])
         ws.write_string(row, 5, GAP_STATES[gap.state])
-    ws.set_column(2, 2, 70)
+    ws.set_column(2, 2, MESSAGE_WIDTH)
+    ws.set_column(3, 3, 22)

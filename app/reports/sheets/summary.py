@@ -9,6 +9,7 @@ red behind, unknown without a denominator.
 from __future__ import annotations
 
 from app.areas.maps import AreaGraph
+from app.reports.printing import place_chart, row_height
 from app.reports.tables import Column, write_table
 from app.reports.workbook import ReportContext, sheet
 from app.targets.indicators import measure_all, totals
@@ -24,6 +25,7 @@ NOTES = {
     "working_age_trained_online": "Người tham gia lớp Bậc 1; mẫu số: dân số trong độ tuổi lao động.",
     "communes_with_trainer": "Xã, phường có ít nhất một giảng viên đang hoạt động.",
 }
+COVER_WIDTHS = (28, 90)  # label and value columns: ~870 px, within an A4 landscape page unscaled
 STATUS_LABELS = {"green": "Đạt tiến độ", "amber": "Chậm nhẹ", "red": "Chậm tiến độ", "unknown": "Chưa xác định"}
 SUMMARY_COLUMNS = [
     Column("Mục tiêu", width=9), Column("Chỉ tiêu", width=52), Column("Thực hiện", "int", 13),
@@ -62,9 +64,18 @@ def summary_rows(ctx: ReportContext) -> list[list]:
 @sheet(10, "Bìa")
 def cover(book, ctx: ReportContext) -> None:
     ws, f = book.add_worksheet("Bìa"), ctx.formats
-    ws.set_column(0, 0, 28)
-    ws.set_column(1, 1, 80)
-    ws.write_string(0, 0, "BÁO CÁO QUÝ — CHƯƠNG TRÌNH “BÌNH DÂN HỌC AI”", f.title)
+    ws.set_column(0, 0, COVER_WIDTHS[0])
+    ws.set_column(1, 1, COVER_WIDTHS[1])
+    big = book.add_format({"bold": True, "font_size": 18, "font_color": "#08543C", "text_wrap": True,
+                           "valign": "vcenter"})
+    subtitle = book.add_format({"bold": True, "font_size": 13, "text_wrap": True, "valign": "vcenter"})
+    wrap = book.add_format({"text_wrap": True, "valign": "top"})
+    label = book.add_format({"bold": True, "valign": "top"})
+    # the title spans both columns and wraps; its rows are tall enough for the font (never clipped)
+    ws.set_row(0, 48)
+    ws.merge_range(0, 0, 0, 1, "BÁO CÁO QUÝ — CHƯƠNG TRÌNH “BÌNH DÂN HỌC AI”", big)
+    ws.set_row(1, 24)
+    ws.merge_range(1, 0, 1, 1, ctx.name, subtitle)
     plan = ctx.plan
     lines = [
         ("Kế hoạch", f"Kế hoạch {plan.number} ngày {vn_date(plan.date)} của {plan.issuer}"),
@@ -75,13 +86,16 @@ def cover(book, ctx: ReportContext) -> None:
         ("Thời điểm lập", vn_datetime(ctx.generated_at)),
         ("Người lập", ctx.generated_by),
     ]
-    for row, (label, value) in enumerate(lines, start=2):
-        ws.write_string(row, 0, label, f.label)
-        ws.write_string(row, 1, value)
-    ws.write_string(len(lines) + 3, 0, "Các trang", f.label)
+    for row, (name, value) in enumerate(lines, start=3):
+        height = row_height([(value, COVER_WIDTHS[1])])  # wrapped, never cut
+        if height:
+            ws.set_row(row, height)
+        ws.write_string(row, 0, name, label)
+        ws.write_string(row, 1, value, wrap)
+    ws.write_string(len(lines) + 4, 0, "Các trang", f.label)
     from app.reports.workbook import SHEETS
 
-    for row, spec in enumerate(SHEETS, start=len(lines) + 4):
+    for row, spec in enumerate(SHEETS, start=len(lines) + 5):
         ws.write_string(row, 0, spec.title)
 
 
@@ -99,5 +113,4 @@ def targets(book, ctx: ReportContext) -> None:
     chart.set_title({"name": f"Tiến độ so với mục tiêu — {ctx.quarter.label}"})
     chart.set_x_axis({"num_format": "0%", "min": 0, "max": 1})
     chart.set_y_axis({"reverse": True})
-    chart.set_size({"width": 760, "height": 420})
-    ws.insert_chart(count + 3, 1, chart)
+    place_chart(ws, chart, count + 3, 1, width=760, height=420)
