@@ -121,6 +121,13 @@ def test_a_merge_on_a_day_not_yet_come_or_without_a_day_is_refused(departments, 
     assert info.valid_to is None
 
 
+def test_a_unit_cannot_merge_into_one_of_its_own_sub_units(departments):
+    info, _science, centre = departments
+    with pytest.raises(OperationError, match="trực thuộc") as refused:
+        changes.merge_units(_steering(), [info.id], centre.id, None, MERGER, "QĐ 1", TODAY)
+    assert refused.value.field == "successor_id" and info.valid_to is None
+
+
 def test_a_coordinator_merges_only_units_they_manage(departments, world):
     info, science, centre = departments
     coordinator = db.session.scalar(select(User).where(User.username == "coord_info"))

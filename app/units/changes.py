@@ -169,6 +169,10 @@ def merge_units(user, source_ids: Sequence[int], successor_id: int | None, new_n
     sources = [units[i] for i in source_ids]
     if successor_id:
         successor = units[successor_id]
+        inside = next((s for s in sources if successor.path.startswith(s.path)), None)
+        if inside is not None:
+            raise OperationError(f"Đơn vị tiếp nhận {successor.name} trực thuộc {inside.name}, đơn vị được gộp: "
+                                 "hãy chuyển nó ra ngoài trước, hoặc gộp vào một đơn vị mới.", field="successor_id")
     else:
         counted = [s for s in sources if s.headcount is not None]
         first = sources[0]
