@@ -87,6 +87,10 @@ def seed_demo(size: str = "demo", seed: int = 137, echo: Callable[[str], None] =
         from app.network.operations import recompute_all
 
         echo_summary(recompute_all(), echo)
+        if db.session.get_bind().dialect.name == "postgresql":
+            # fresh statistics for the planner after a million rows (autovacuum would get there later); SQLite is
+            # left without statistics: its list pages are planned for that (app/web/paging.py)
+            db.session.execute(text("ANALYZE"))
     for line in seed_plan(province, local_today()):
         echo(line)
     lines = ensure_accounts(province)
