@@ -36,7 +36,7 @@ from app.models import Area, Certificate, Enrollment, TrainingClass
 
 __all__ = [
     "Count", "COUNTS", "LABELS", "CLASSES_REGISTERED", "CLASSES_OPENED", "CLASSES_RUNNING", "CLASSES_COMPLETED",
-    "ENROLMENTS", "LEARNERS", "COMPLETIONS", "CERTIFICATES", "figures", "child_figures", "registered",
+    "ENROLMENTS", "LEARNERS", "COMPLETIONS", "CERTIFICATES", "figures", "child_figures", "all_figures", "registered",
     "opened", "completion_done", "classes_registered", "classes_opened", "classes_running", "classes_completed",
     "enrolments", "learners", "completions", "certificates",
 ]
@@ -92,7 +92,7 @@ def _tally(map_day: date, day: date, graph: AreaGraph) -> _Tally:
         select(TrainingClass.id, TrainingClass.start_on, TrainingClass.status, TrainingClass.completed_on,
                TrainingClass.cancelled_on)
         .where(registered(day))).all()
-    where_class = rows_on_map("training_classes.venue_area_id", map_day, where=(registered(day),), graph=graph)
+    where_class = rows_on_map("training_classes.venue_area_id", map_day, graph=graph)
     ancestors: dict[int, tuple[int, ...]] = {}
 
     def up(class_id: int) -> tuple[int, ...]:
@@ -155,6 +155,11 @@ def _row(numbers: Counter | None) -> dict[str, int]:
 def figures(area: Area, day: date, graph: AreaGraph | None = None) -> dict[str, int]:
     """Every count of the area's subtree as of `day`, on the area's map: key → number."""
     return _row(_cached(area.valid_from, day, graph).numbers.get(area.id))
+
+
+def all_figures(map_day: date, day: date, graph: AreaGraph | None = None) -> dict[int, dict[str, int]]:
+    """Every count of every area's subtree on the map valid from `map_day`, as of `day`: area id → key → number."""
+    return {area_id: _row(numbers) for area_id, numbers in _cached(map_day, day, graph).numbers.items()}
 
 
 def child_figures(area: Area, day: date, graph: AreaGraph | None = None) -> dict[int, dict[str, int]]:
