@@ -163,3 +163,25 @@ def test_steering_home_shows_only_the_programme_province(client, login_as):
     page = client.get("/").get_data(as_text=True)
     assert "Tỉnh Thái Nguyên" in page
     assert "Tỉnh Bắc Kạn" not in page
+
+
+def test_after_areas_migrate_targets_leaderboards_and_reports_are_the_merged_province(app, client, login_as, world,
+                                                                                        bac_kan, pin):
+    from app.rankings.queries import board_scopes
+    from app.reports.operations import default_area
+    from app.targets.dashboard import dashboard_for
+
+    pin(AFTER)
+    migrate_to(NEW)
+    db.session.flush()
+    merged = _province("P19", NEW)
+    steering = _steering()
+    with app.test_request_context():
+        assert dashboard_for(steering, AFTER).area == merged
+        assert board_scopes(steering)["province"] == merged
+        assert default_area(steering) == merged
+        choices = set(db.session.scalars(report_area_ids(steering)))
+        assert merged.id in choices and all(db.session.get(Area, a).valid_from == NEW for a in choices)
+    login_as("steering")
+    html = client.get("/rankings/").get_data(as_text=True)
+    assert "Triệu Văn Kạn" in html  # the old Bắc Kạn trainer is inside the merged province now
