@@ -81,8 +81,12 @@ def test_the_same_label_carries_the_same_number_everywhere(app, client, login_as
     assert expected["completions"] > 0 and expected["certificates"] > 0
 
     login_as("steering")
-    sources: dict[str, list[tuple[str, int]]] = {url: _page_pairs(client, url) for url in PAGES}
     steering = db.session.scalar(select(User).where(User.username == "steering"))
+    _check_one_number_per_label(client, province, steering, expected)
+
+
+def _check_one_number_per_label(client, province, steering, expected) -> None:
+    sources: dict[str, list[tuple[str, int]]] = {url: _page_pairs(client, url) for url in PAGES}
     report = create_report(Quarter(2025, 2), province, steering, today=TODAY)
     sources.update(_workbook_pairs(openpyxl.load_workbook(report_path(report))))
 
@@ -117,3 +121,37 @@ def test_counts_follow_the_day_and_the_area(app, ctx, world, more_classes):
 
 def test_labels_are_distinct():
     assert len(LABELS) == len(counts.COUNTS)
+
+
+@pytest.mark.no_db
+def test_the_demo_pinned_to_15_june_2025_carries_one_number_per_label(tmp_path, monkeypatch):
+    """The demo as a new user sees it (`LANTOA_TODAY=2025-06-15`): home, network, targets, forecast and the
+    workbook agree (before: home 1,344 "Lớp học" against 818 "Lớp đã mở" on the network page; the forecast
+    started from 26,632 persons against 20,204 "Lượt học viên")."""
+    from flask_migrate import upgrade
+
+    from app import create_app
+
+    monkeypatch.setenv("LANTOA_INSTANCE_PATH", str(tmp_path))
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'demo.db'}", "SECRET_KEY": "x",
+                      "LANTOA_TODAY": TODAY.isoformat(), "WTF_CSRF_ENABLED": False,
+                      "LANTOA_REPORTS_DIR": str(tmp_path / "reports")})
+    with app.app_context():
+        upgrade()
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    client = app.test_client()
+    assert client.post("/login", data={"username": "bcd", "password": "lantoa-2025"}).status_code == 302
+    try:
+        with app.app_context():
+            province = programme_root()
+            with app.test_request_context():
+                expected = counts.figures(province, TODAY)
+            assert expected["classes_registered"] > expected["classes_opened"] > expected["classes_completed"]
+            steering = db.session.scalar(select(User).where(User.username == "bcd"))
+            _check_one_number_per_label(client, province, steering, expected)
+            db.session.rollback()
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
