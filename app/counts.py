@@ -5,7 +5,7 @@ overview, the targets dashboard, the forecast, the quarterly workbook), and show
 here: the same label carries the same number everywhere; two different things never share a label.
 
 Rules (as of day D, in the subtree of an area, on the area's map):
-- a class belongs to the area of its venue on that map (`rows_on_map`: a class re-homed by the map change
+- a class belongs to the area of its venue on that map (`area_key_on_map`: a class re-homed by the map change
   counts where its history puts it on the older map);
 - **lớp đã đăng ký**: every class not cancelled by D (whatever its start date);
 - **lớp đã mở**: registered and started on or before D (`start_on <= D`);
@@ -28,9 +28,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, distinct, func, or_, select
 
-from app.areas.maps import AreaGraph, rows_on_map
+from app.areas.maps import AreaGraph, area_key_on_map
 from app.extensions import db
 from app.models import Area, Certificate, Enrollment, TrainingClass
 
@@ -83,62 +83,73 @@ def completion_done(day: date):
 
 @dataclass
 class _Tally:
-    numbers: dict[int, Counter]  # area id → key → number (the area's whole subtree)
-    persons: dict[int, set[int]]
+    map_day: date
+    day: date
+    graph: AreaGraph
+    numbers: dict[int, Counter]  # area id → key → number (the area's whole subtree; additive counts only)
+    learners: dict[int, int]  # area id → distinct persons, read when asked
+
+
+def _from_classes(map_day: date):
+    """The FROM of a query over classes with each class's area key on the map (`area_key_on_map`)."""
+    history, on, key = area_key_on_map("training_classes.venue_area_id", map_day)
+    return history, on, key
 
 
 def _tally(map_day: date, day: date, graph: AreaGraph) -> _Tally:
-    """Counted per class, summed per venue area, then up the tree (persons as sets, unioned up the tree)."""
-    where_class = rows_on_map("training_classes.venue_area_id", map_day, graph=graph)
-    at_area: dict[int, Counter] = defaultdict(Counter)
-    open_area: dict[int, int] = {}
-    for class_id, start_on, status, completed_on in db.session.execute(
-            select(TrainingClass.id, TrainingClass.start_on, TrainingClass.status, TrainingClass.completed_on)
-            .where(registered(day))):
-        area_id = where_class.get(class_id)
-        if area_id is None:
-            continue
-        numbers = at_area[area_id]
-        numbers["classes_registered"] += 1
-        if start_on is not None and start_on <= day:
-            open_area[class_id] = area_id
-            numbers["classes_opened"] += 1
-            done = status == "completed" and (completed_on is None or completed_on <= day)
-            numbers["classes_completed" if done else "classes_running"] += 1
-    for class_id, n, done in db.session.execute(
-            select(Enrollment.class_id, func.count(), func.count().filter(completion_done(day)))
-            .group_by(Enrollment.class_id)):
-        if class_id in open_area:
-            at_area[open_area[class_id]].update(enrolments=n, completions=done)
-    leaf_persons: dict[int, set[int]] = defaultdict(set)
-    e = Enrollment.__table__  # Core rows: the ORM's row processing was most of the time (26k rows on the demo)
-    for class_id, person_id in db.session.connection().execute(select(e.c.class_id, e.c.person_id)).fetchall():
-        area_id = open_area.get(class_id)
-        if area_id is not None:
-            leaf_persons[area_id].add(person_id)
+    """The additive counts in SQL, grouped by each class's area on the map, then summed up the tree."""
+    history, on, key = _from_classes(map_day)
+    at_key: dict[int, Counter] = defaultdict(Counter)
+    done_class = and_(TrainingClass.status == "completed",
+                      or_(TrainingClass.completed_on.is_(None), TrainingClass.completed_on <= day))
+    started = and_(TrainingClass.start_on.is_not(None), TrainingClass.start_on <= day)
+    for area_key, n, n_open, n_done in db.session.execute(
+            select(key, func.count(), func.count().filter(started), func.count().filter(started, done_class))
+            .select_from(TrainingClass).outerjoin(history, on)
+            .where(registered(day), TrainingClass.venue_area_id.is_not(None)).group_by(key)):
+        at_key[area_key].update(classes_registered=n, classes_opened=n_open, classes_completed=n_done,
+                                classes_running=n_open - n_done)
+    for area_key, n, n_done in db.session.execute(
+            select(key, func.count(), func.count().filter(completion_done(day)))
+            .select_from(Enrollment).join(TrainingClass, TrainingClass.id == Enrollment.class_id)
+            .outerjoin(history, on).where(opened(day), TrainingClass.venue_area_id.is_not(None)).group_by(key)):
+        at_key[area_key].update(enrolments=n, completions=n_done)
     revoked = and_(Certificate.revoked_on.is_not(None), Certificate.revoked_on <= day)
-    for class_id, n in db.session.execute(
-            select(Certificate.class_id, func.count()).where(Certificate.issued_on <= day, ~revoked)
-            .group_by(Certificate.class_id)):
-        area_id = where_class.get(class_id)
-        if area_id is not None:
-            at_area[area_id]["certificates"] += n
+    for area_key, n in db.session.execute(
+            select(key, func.count())
+            .select_from(Certificate).join(TrainingClass, TrainingClass.id == Certificate.class_id)
+            .outerjoin(history, on)
+            .where(Certificate.issued_on <= day, ~revoked, TrainingClass.venue_area_id.is_not(None)).group_by(key)):
+        at_key[area_key]["certificates"] += n
     numbers: dict[int, Counter] = defaultdict(Counter)
-    persons: dict[int, set[int]] = defaultdict(set)
-    for area_id in set(at_area) | set(leaf_persons):
-        node = graph.nodes.get(area_id)
+    for area_key, figures in at_key.items():
+        image = graph.image(area_key, map_day)
+        node = graph.nodes.get(image) if image is not None else None
         for ancestor in node.ids if node else ():
-            numbers[ancestor].update(at_area.get(area_id, {}))
-            if area_id in leaf_persons:
-                persons[ancestor].update(leaf_persons[area_id])
-    for area_id, people in persons.items():
-        numbers[area_id]["learners"] = len(people)
-    return _Tally(numbers, persons)
+            numbers[ancestor].update(figures)
+    return _Tally(map_day, day, graph, numbers, {})
+
+
+def _learners(tally: _Tally, area_id: int) -> int:
+    """Distinct persons enrolled in the classes opened by the day in the area's subtree (one COUNT DISTINCT)."""
+    if area_id not in tally.learners:
+        graph, map_day = tally.graph, tally.map_day
+        keys = [n for n in graph.nodes
+                if (image := graph.image(n, map_day)) is not None and area_id in graph.nodes[image].ids]
+        found = 0
+        if keys:
+            history, on, key = _from_classes(map_day)
+            found = db.session.scalar(
+                select(func.count(distinct(Enrollment.person_id)))
+                .select_from(Enrollment).join(TrainingClass, TrainingClass.id == Enrollment.class_id)
+                .outerjoin(history, on).where(opened(tally.day), key.in_(keys))) or 0
+        tally.learners[area_id] = found
+    return tally.learners[area_id]
 
 
 def _cached(map_day: date, day: date, graph: AreaGraph | None) -> _Tally:
     """One tally per (map, day) per request: a page showing several areas reads once (not kept between
-    requests, nor outside one: the workbook's builder reads it once per sheet context)."""
+    requests, nor outside one)."""
     from flask import has_request_context, request
 
     store = request.environ.setdefault("lantoa.counts", {}) if has_request_context() else {}
@@ -148,25 +159,32 @@ def _cached(map_day: date, day: date, graph: AreaGraph | None) -> _Tally:
     return store[key]
 
 
-def _row(numbers: Counter | None) -> dict[str, int]:
-    return {c.key: int((numbers or {}).get(c.key, 0)) for c in COUNTS}
+def _row(numbers: Counter | None, learners: int | None) -> dict[str, int | None]:
+    row: dict[str, int | None] = {c.key: int((numbers or {}).get(c.key, 0)) for c in COUNTS}
+    row["learners"] = learners
+    return row
 
 
 def figures(area: Area, day: date, graph: AreaGraph | None = None) -> dict[str, int]:
     """Every count of the area's subtree as of `day`, on the area's map: key → number."""
-    return _row(_cached(area.valid_from, day, graph).numbers.get(area.id))
-
-
-def all_figures(map_day: date, day: date, graph: AreaGraph | None = None) -> dict[int, dict[str, int]]:
-    """Every count of every area's subtree on the map valid from `map_day`, as of `day`: area id → key → number."""
-    return {area_id: _row(numbers) for area_id, numbers in _cached(map_day, day, graph).numbers.items()}
-
-
-def child_figures(area: Area, day: date, graph: AreaGraph | None = None) -> dict[int, dict[str, int]]:
-    """Every count of each child area's subtree as of `day`: child id → key → number."""
     tally = _cached(area.valid_from, day, graph)
-    children = db.session.scalars(select(Area.id).where(Area.parent_id == area.id))
-    return {child: _row(tally.numbers.get(child)) for child in children}
+    return _row(tally.numbers.get(area.id), _learners(tally, area.id))
+
+
+def all_figures(map_day: date, day: date, graph: AreaGraph | None = None) -> dict[int, dict[str, int | None]]:
+    """The additive counts (all but the distinct learners, None here) of every area's subtree on the map valid
+    from `map_day`, as of `day`: area id → key → number."""
+    return {area_id: _row(numbers, None) for area_id, numbers in _cached(map_day, day, graph).numbers.items()}
+
+
+def child_figures(area: Area, day: date, graph: AreaGraph | None = None,
+                  with_learners: bool = False) -> dict[int, dict[str, int | None]]:
+    """Every count of each child area's subtree as of `day`: child id → key → number; the distinct learners
+    (one query per child) only `with_learners`, else None."""
+    tally = _cached(area.valid_from, day, graph)
+    children = list(db.session.scalars(select(Area.id).where(Area.parent_id == area.id)))
+    return {child: _row(tally.numbers.get(child), _learners(tally, child) if with_learners else None)
+            for child in children}
 
 
 def classes_registered(area: Area, day: date) -> int:

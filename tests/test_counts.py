@@ -115,7 +115,7 @@ def test_counts_follow_the_day_and_the_area(app, ctx, world, more_classes):
     for key in ("classes_registered", "classes_opened", "enrolments", "completions", "certificates"):
         assert dai_tu[key] + phu_binh[key] == after[key], key
     assert counts.classes_opened(world.dai_tu, TODAY) == dai_tu["classes_opened"]
-    children = counts.child_figures(province, TODAY)
+    children = counts.child_figures(province, TODAY, with_learners=True)
     assert children[world.dai_tu.id] == dai_tu
 
 
@@ -155,3 +155,20 @@ def test_the_demo_pinned_to_15_june_2025_carries_one_number_per_label(tmp_path, 
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+def test_counts_are_equal_on_either_map_before_and_after_areas_migrate(app, ctx, world, more_classes):
+    from app.areas.migration import migrate_to
+    from app.models import Area
+
+    old_tn = db.session.scalar(select(Area).where(Area.code == "P19", Area.valid_from == date(2024, 12, 1)))
+    old_bk = db.session.scalar(select(Area).where(Area.code == "P06", Area.valid_from == date(2024, 12, 1)))
+    merged = db.session.scalar(select(Area).where(Area.code == "P19", Area.valid_from == date(2025, 7, 1)))
+    before = counts.figures(old_tn, TODAY)
+    on_new = counts.figures(merged, TODAY)
+    assert counts.figures(old_bk, TODAY)["classes_registered"] == 0
+    assert on_new == before  # the new map counts the old communes' classes at their images
+    migrate_to(date(2025, 7, 1))
+    db.session.flush()
+    assert counts.figures(old_tn, TODAY) == before  # history keeps them where they were on the old map
+    assert counts.figures(merged, TODAY) == before

@@ -29,7 +29,7 @@ from app.models import Area, AreaRehoming, Trainer
 
 __all__ = [
     "MapInfo", "available_maps", "map_on", "count_on_map", "rows_on_map", "rollup", "Rollup", "AreaGraph",
-    "area_on_map", "UNPLACED_LABELS", "working_map", "programme_root", "programme_province", "programme_roots",
+    "area_on_map", "area_key_on_map", "UNPLACED_LABELS", "working_map", "programme_root", "programme_province", "programme_roots",
     "in_programme",
 ]
 
@@ -174,6 +174,15 @@ def _history_join(entry: AreaColumn, day: date):
         history.old_area_id.in_(_valid_ids(day)),
     )
     return history, on
+
+
+def area_key_on_map(column: AreaColumn | str, day: date):
+    """(history alias, its join condition, key): `key` is the area id a row of `column` had on the map valid on
+    `day` when its history says so, else its current area — map it with `AreaGraph.image(key, day)`. For
+    aggregate queries that group or filter by it (`app.counts`), as `count_on_map` does."""
+    entry = _column(column)
+    history, on = _history_join(entry, day)
+    return history, on, func.coalesce(history.old_area_id, entry.attr)
 
 
 def count_on_map(column: AreaColumn | str, day: date, where=(), graph: AreaGraph | None = None) -> Counter:

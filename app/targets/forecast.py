@@ -61,7 +61,7 @@ def current_cascade(day: dt.date, today: dt.date, area: Area, graph: AreaGraph) 
     children = [n.id for n in graph.nodes.values() if n.parent_id == area.id]
     trainers = subtree_totals(count_on_map("trainers.area_id", day, [Trainer.status == "active"], graph), graph,
                               area.id)
-    by_child = counts.child_figures(area, today, graph)
+    by_child = counts.child_figures(area, today, graph, with_learners=True)
     reached = {c: by_child.get(c, {}).get(LEARNERS.key, 0) for c in children}
     reached_total = counts.figures(area, today, graph)[LEARNERS.key]
     working = measure_all(day, today, plan_setting("core_group_min_trainers"), graph)["working_age_trained_online"]
