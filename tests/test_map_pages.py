@@ -17,8 +17,8 @@ from tests.test_map_change import NEW, OLD, on
 
 
 def _classes_total(html: str) -> list[str]:
-    """The 'Lớp học' figure of each top area on the page."""
-    return re.findall(r'<span class="stat-value">([\d.]+)</span><span class="stat-label">Lớp học', html)
+    """The 'Lớp đã đăng ký' (app.counts.CLASSES_REGISTERED) figure of each top area on the page."""
+    return re.findall(r'<span class="stat-value">([\d.]+)</span><span class="stat-label">Lớp đã đăng ký<', html)
 
 
 def test_steering_dashboard_switches_maps_with_equal_totals(client, login_as, world):

@@ -26,7 +26,7 @@ from tests.conftest import post_form
 from tests.factories import make_class, make_trainer
 
 Q2 = Quarter(2025, 2)
-SHEET_NAMES = ["Bìa", "Chỉ tiêu", "Theo huyện", "Theo xã", "Theo loại đơn vị", "Mạng lưới", "Lớp học", "Chứng nhận",
+SHEET_NAMES = ["Bìa", "Chỉ tiêu", "Số liệu chung", "Theo huyện", "Theo xã", "Theo loại đơn vị", "Mạng lưới", "Lớp học", "Chứng nhận",
                "Hoạt động", "Cảnh báo"]
 
 

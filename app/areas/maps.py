@@ -29,7 +29,8 @@ from app.models import Area, AreaRehoming, Trainer
 
 __all__ = [
     "MapInfo", "available_maps", "map_on", "count_on_map", "rows_on_map", "rollup", "Rollup", "AreaGraph",
-    "area_on_map", "UNPLACED_LABELS", "working_map", "programme_root",
+    "area_on_map", "area_key_on_map", "UNPLACED_LABELS", "working_map", "programme_root", "programme_province", "programme_roots",
+    "in_programme",
 ]
 
 UNPLACED_LABELS = {
@@ -85,13 +86,64 @@ def working_map(user=None) -> date | None:
     return data_map
 
 
-def programme_root(day: date | None = None) -> Area | None:
-    """The programme's province (LANTOA_PROVINCE_CODE) on a map; by default on the working map."""
+def _province_code() -> str:
     from flask import current_app
 
+    return current_app.config.get("LANTOA_PROVINCE_CODE", "P19")
+
+
+def programme_root(day: date | None = None) -> Area | None:
+    """The programme's province (LANTOA_PROVINCE_CODE) on a map (`day` is the map's first day, or any day it is
+    in force); by default on the working map."""
     day = day or working_map()
+    if day is None:
+        return None
+    return db.session.scalar(select(Area).where(Area.code == _province_code(), Area.valid_from == day)) \
+        or programme_province(day)
+
+
+def programme_province(day: date) -> Area | None:
+    """The programme's province as it was on `day`: the province code's area in force that day (old Thái Nguyên
+    before 1/7/2025, the merged province from then on); None before the first map."""
     return db.session.scalar(select(Area).where(
-        Area.code == current_app.config.get("LANTOA_PROVINCE_CODE", "P19"), Area.valid_from == day))
+        Area.code == _province_code(), Area.parent_id.is_(None), Area.valid_from <= day,
+        or_(Area.valid_to.is_(None), Area.valid_to >= day)).order_by(Area.valid_from.desc()).limit(1))
+
+
+def programme_roots(day: date, map_day: date | None = None, graph: AreaGraph | None = None) -> list[Area]:
+    """The programme's area on `day` as top areas of the map valid from `map_day` (default: the working map).
+
+    The programme is the province as it was on `day` (`programme_province`). On its own map that is the one
+    area; on an older map it is every top area whose image on the province's map lies inside it (after
+    1/7/2025, on the 2024 map the data lives on until `lantoa areas migrate`: old Thái Nguyên and old Bắc
+    Kạn); on a newer map, the province's image there. Before the first map: the working map's province."""
+    map_day = map_day or working_map()
+    province = programme_province(day)
+    if map_day is None:
+        return [province] if province is not None else []
+    if province is None:
+        root = programme_root(map_day)
+        return [root] if root is not None else []
+    if province.valid_from == map_day:
+        return [province]
+    graph = graph or AreaGraph.load()
+    if province.valid_from > map_day:
+        ids = [r for r in graph.roots_on(map_day)
+               if (image := graph.image(r, province.valid_from)) is not None
+               and province.id in graph.nodes[image].ids]
+    else:
+        image = graph.image(province.id, map_day)
+        ids = [image] if image is not None else []
+    return list(db.session.scalars(select(Area).where(Area.id.in_(ids)).order_by(Area.path)))
+
+
+def in_programme(column, day: date, map_day: date | None = None, graph: AreaGraph | None = None):
+    """SQL: `column` (an area id) lies inside the programme's area on `day`, on the map valid from `map_day`."""
+    roots = programme_roots(day, map_day, graph)
+    if not roots:
+        return column.is_not(None)
+    inside = select(Area.id).where(or_(*(Area.path.startswith(r.path, autoescape=True) for r in roots)))
+    return column.in_(inside)
 
 
 def map_on(day: date, maps: list[MapInfo] | None = None) -> MapInfo | None:
@@ -122,6 +174,15 @@ def _history_join(entry: AreaColumn, day: date):
         history.old_area_id.in_(_valid_ids(day)),
     )
     return history, on
+
+
+def area_key_on_map(column: AreaColumn | str, day: date):
+    """(history alias, its join condition, key): `key` is the area id a row of `column` had on the map valid on
+    `day` when its history says so, else its current area — map it with `AreaGraph.image(key, day)`. For
+    aggregate queries that group or filter by it (`app.counts`), as `count_on_map` does."""
+    entry = _column(column)
+    history, on = _history_join(entry, day)
+    return history, on, func.coalesce(history.old_area_id, entry.attr)
 
 
 def count_on_map(column: AreaColumn | str, day: date, where=(), graph: AreaGraph | None = None) -> Counter:

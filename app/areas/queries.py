@@ -13,15 +13,18 @@ from datetime import date
 from sqlalchemy import select
 
 from app.areas.maps import UNPLACED_LABELS, AreaGraph, count_on_map, rollup
+from app.counts import figures, registered
 from app.extensions import db
 from app.models import Area, Trainer
 from app.scope import visible
+from app.timeutil import local_today
 
 # metric name → (registered area column, extra conditions)
 METRICS = {
     "trainers": ("trainers.area_id", ()),
     "active_trainers": ("trainers.area_id", (Trainer.status == "active",)),
-    "classes": ("training_classes.venue_area_id", ()),
+    # the classes registered (`app.counts.CLASSES_REGISTERED`: not cancelled) as of today
+    "classes": ("training_classes.venue_area_id", lambda: (registered(local_today()),)),
     "units": ("units.area_id", ()),
 }
 
@@ -46,7 +49,8 @@ def lineage(area: Area, user) -> list[Area]:
 
 def map_counts(day: date, graph: AreaGraph) -> dict[str, Counter]:
     """Every metric counted per area of the map valid on `day`."""
-    return {name: count_on_map(column, day, where, graph) for name, (column, where) in METRICS.items()}
+    return {name: count_on_map(column, day, where() if callable(where) else where, graph)
+            for name, (column, where) in METRICS.items()}
 
 
 def overview(area: Area, graph: AreaGraph | None = None, counts: dict[str, Counter] | None = None) -> dict:
@@ -60,7 +64,8 @@ def overview(area: Area, graph: AreaGraph | None = None, counts: dict[str, Count
     if children and any(r.at_area for r in rolled.values()):
         label = UNPLACED_LABELS["newest" if area.valid_to is None else "older"]
         unplaced = {"label": label, **{name: r.at_area for name, r in rolled.items()}}
-    return {"totals": {name: r.total for name, r in rolled.items()}, "children": rows, "unplaced": unplaced}
+    return {"totals": {name: r.total for name, r in rolled.items()}, "children": rows, "unplaced": unplaced,
+            "counts": figures(area, local_today(), graph)}
 
 
 def children_with_counts(area: Area) -> list[dict]:

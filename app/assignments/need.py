@@ -22,10 +22,11 @@ from datetime import date
 
 from sqlalchemy import false, func, select
 
-from app.areas.maps import programme_root, working_map
+from app.areas.maps import in_programme, working_map
 from app.extensions import db
 from app.models import Area, AreaPopulation, Assignment, Trainer, Unit
 from app.scope import visible
+from app.timeutil import local_today
 
 
 @dataclass
@@ -62,15 +63,14 @@ def active_assignment(today: date):
 
 
 def places(today: date) -> tuple[dict[int, tuple[str, int | None]], dict[int, str]]:
-    """Communes of the working map inside the programme's province as it is on that map (old Bắc Kạn is
-    outside the programme before 1/7/2025): id → (name, district id or None); and district id → name."""
+    """Communes of the working map inside the programme's area on `today` (`in_programme`: old Thái Nguyên
+    before 1/7/2025 — old Bắc Kạn is outside —, the merged province from then on, on whichever map the data
+    lives): id → (name, district id or None); and district id → name."""
     start = working_map()
     if start is None:
         return {}, {}
-    stmt = select(Area.id, Area.name, Area.parent_id, Area.level).where(Area.valid_from == start)
-    root = programme_root(start)
-    if root is not None:
-        stmt = stmt.where(Area.path.startswith(root.path, autoescape=True))
+    stmt = select(Area.id, Area.name, Area.parent_id, Area.level).where(Area.valid_from == start,
+                                                                         in_programme(Area.id, today, start))
     rows = db.session.execute(stmt).all()
     districts = {r.id: r.name for r in rows if r.level in ("district", "cluster")}
     communes = {r.id: (r.name, r.parent_id if r.parent_id in districts else None) for r in rows
@@ -78,19 +78,17 @@ def places(today: date) -> tuple[dict[int, tuple[str, int | None]], dict[int, st
     return communes, districts
 
 
-def place_ids(user, kind: str):
-    """The ids of the places `user` may assign to, as SQL (what `places` lists, in scope): communes of the
-    working map inside the programme's province (kind 'area') or units (kind 'unit')."""
+def place_ids(user, kind: str, today: date | None = None):
+    """The ids of the places `user` may assign to on `today`, as SQL (what `places` lists, in scope): communes
+    of the working map inside the programme's area (kind 'area') or units located inside it (kind 'unit')."""
+    today = today or local_today()
     if kind == "unit":
-        return select(Unit.id).where(visible(Unit, user))
+        return select(Unit.id).where(visible(Unit, user), in_programme(Unit.area_id, today))
     if kind != "area":
         return select(Area.id).where(false())
     start = working_map()
-    stmt = select(Area.id).where(Area.valid_from == start, Area.level == "commune", visible(Area, user))
-    root = programme_root(start) if start is not None else None
-    if root is not None:
-        stmt = stmt.where(Area.path.startswith(root.path, autoescape=True))
-    return stmt
+    return select(Area.id).where(Area.valid_from == start, Area.level == "commune", visible(Area, user),
+                                 in_programme(Area.id, today, start))
 
 
 def _latest_population(area_ids: list[int]) -> dict[int, tuple[int, bool]]:
@@ -131,11 +129,13 @@ def commune_targets(user, today: date, per_trainer: int, where: Places | None = 
 
 
 def unit_targets(user, today: date, per_trainer: int, where: Places | None = None) -> list[Target]:
-    """Units in scope as targets; `where` is `places(today)` when the caller has read it already."""
+    """Units in scope located inside the programme's area on `today`, as targets; `where` is `places(today)`
+    when the caller has read it already."""
     communes, districts = where or places(today)
     rows = db.session.execute(
         select(Unit.id, Unit.name, Unit.area_id, Unit.headcount, Area.name.label("area_name"))
-        .join(Area, Area.id == Unit.area_id).where(visible(Unit, user)).order_by(Unit.name)
+        .join(Area, Area.id == Unit.area_id).where(visible(Unit, user), in_programme(Unit.area_id, today))
+        .order_by(Unit.name)
     ).all()
     targets = []
     for r in rows:

@@ -16,6 +16,7 @@ from datetime import date
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
+from app.areas.maps import in_programme
 from app.assignments.explain import explain
 from app.assignments.need import Target, active_assignment, commune_targets, place_ids, places, unit_targets
 from app.assignments.neighbours import neighbour_map
@@ -55,13 +56,15 @@ def used_capacity(trainer_ids: list[int] | None, today: date) -> dict[int, int]:
 
 
 def spare_slots(user, today: date, district_of: dict[int, int | None]) -> list[TrainerSlot]:
-    """Active trainers in scope, at the minimum level or above, with spare capacity.
+    """Active trainers in scope based inside the programme's area on `today` (or with no area), at the minimum
+    level or above, with spare capacity.
 
     At province scale (27k slots) the used capacity is read for every trainer (naming 27k ids cost 60 ms on
     SQLite) and the rows are unpacked as they stream in (no list of rows kept, no attribute access by name)."""
     allowed = plan_setting("classes_max_running")
     eligible = (visible(Trainer, user), Trainer.status == "active",
-                Trainer.max_level >= plan_setting("assignment_min_level"))
+                Trainer.max_level >= plan_setting("assignment_min_level"),
+                or_(Trainer.area_id.is_(None), in_programme(Trainer.area_id, today)))
     used = used_capacity(None, today)
     slots = []
     rows = db.session.execute(select(Trainer.id, Trainer.area_id, Trainer.unit_id, Trainer.max_level).where(*eligible))
@@ -210,11 +213,11 @@ def trainer_choices(user, today: date) -> list[tuple[int, str]]:
 def target_choices(user, today: date) -> list[tuple[str, str]]:
     """Communes of the working map and units in scope, as 'area:ID' / 'unit:ID'."""
     communes, districts = places(today)
-    ids = set(db.session.scalars(place_ids(user, "area"))) & set(communes)  # what `operations.assign` accepts
+    ids = set(db.session.scalars(place_ids(user, "area", today))) & set(communes)  # what `operations.assign` accepts
     rows = [(f"area:{c}", f"{communes[c][0]} ({districts.get(communes[c][1], '')})".replace(" ()", ""))
             for c in ids]
     rows.sort(key=lambda r: r[1])
-    units = db.session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(place_ids(user, "unit")))
+    units = db.session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(place_ids(user, "unit", today)))
                                .order_by(Unit.name))
     return rows + [(f"unit:{u.id}", f"Đơn vị: {u.name}") for u in units]
 

@@ -17,6 +17,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
+from app import counts
 from app.errors import OperationError
 from app.extensions import db
 from app.imports.read import MAX_BYTES
@@ -54,12 +55,14 @@ def area_overview(area_id: int):
 
 
 def _overview(area: Area):
+    day = local_today()
     return render_template(
         "network/overview.html", area=area, rollup=queries.rollup("area", area.id),
         children=queries.child_rollups(area), top=queries.top_by_reach(area, current_user),
         dormant=queries.dormant_trainers(area, current_user),
         branches=queries.dormant_branches(area, current_user),
         snapshots=queries.snapshots() if area.parent_id is None else [],
+        counted=counts.figures(area, day), child_counts=counts.child_figures(area, day), counted_on=day,
     )
 
 

@@ -23,7 +23,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from app.areas.graph import AreaGraph
-from app.areas.maps import programme_root, working_map
+from app.areas.maps import in_programme, programme_root, working_map
 from app.audit import record
 from app.errors import OperationError
 from app.extensions import db
@@ -58,9 +58,10 @@ OUTSIDE = "Địa bàn này nằm ngoài phạm vi của bạn."
 
 def report_area_ids(user):
     """The areas `user` may choose on the reports page: province, districts and clusters of their working map
-    that they see (the form's options)."""
-    return select(Area.id).where(visible(Area, user), Area.valid_from == working_map(user),
-                                 Area.level.in_(REPORT_LEVELS))
+    that they see, inside the programme's area today (old Bắc Kạn is not on the list before 1/7/2025)."""
+    day = working_map(user)
+    return select(Area.id).where(visible(Area, user), Area.valid_from == day, Area.level.in_(REPORT_LEVELS),
+                                 in_programme(Area.id, local_today(), day))
 
 
 def chosen_area(user, area_id) -> Area | None:

@@ -2,7 +2,10 @@
 
 Rules (what "today's cascade" is):
 - one `AreaState` per child area of the dashboard's area (districts of the province on the 2024 map): its
-  active trainers, the distinct persons already enrolled there (home area) and its working-age population;
+  active trainers, its learners already reached (`app.counts.LEARNERS`, "Học viên (người)": distinct persons
+  enrolled in the classes opened there by today, the number every page shows under that label) and its
+  working-age population; the province's reached is its own distinct count (a person who learned in two
+  districts counts once);
 - classes per trainer per step: classes started in the last 90 days per active trainer, over 3 steps of 30 days
   (at least one class in 90 days per trainer when there is no recent data);
 - learners per class: enrolments per class that was not cancelled;
@@ -20,9 +23,11 @@ from dataclasses import dataclass, replace
 
 from sqlalchemy import func, select
 
+from app import counts
 from app.areas.maps import AreaGraph, count_on_map
+from app.counts import LEARNERS
 from app.extensions import db
-from app.models import Area, Enrollment, Person, Trainer, TrainingClass
+from app.models import Area, Enrollment, Trainer, TrainingClass
 from app.targets.indicators import measure_all
 from app.targets.snapshots import subtree_totals
 from app.training.settings import plan_setting
@@ -56,9 +61,9 @@ def current_cascade(day: dt.date, today: dt.date, area: Area, graph: AreaGraph) 
     children = [n.id for n in graph.nodes.values() if n.parent_id == area.id]
     trainers = subtree_totals(count_on_map("trainers.area_id", day, [Trainer.status == "active"], graph), graph,
                               area.id)
-    enrolled = select(Enrollment.person_id)
-    reached = subtree_totals(count_on_map("persons.home_area_id", day, [Person.id.in_(enrolled)], graph), graph,
-                             area.id)
+    by_child = counts.child_figures(area, today, graph, with_learners=True)
+    reached = {c: by_child.get(c, {}).get(LEARNERS.key, 0) for c in children}
+    reached_total = counts.figures(area, today, graph)[LEARNERS.key]
     working = measure_all(day, today, plan_setting("core_group_min_trainers"), graph)["working_age_trained_online"]
     population = subtree_totals(working.denominators, graph, area.id)
     active = max(1, trainers.get(area.id, 0))
@@ -82,7 +87,7 @@ def current_cascade(day: dt.date, today: dt.date, area: Area, graph: AreaGraph) 
     shares = {s.area_id: s.learners_reached / s.population for s in states if s.population}
     weakest = min(shares, key=lambda a: (shares[a], names.get(a, ""))) if shares else None
     return Cascade(states, names, params, weakest, float(sum(population.get(c, 0) for c in children)),
-                   float(sum(reached.get(c, 0) for c in children)))
+                   float(reached_total))
 
 
 def run_forecast(cascade: Cascade, start: dt.date, steps: int, classes_total: float | None = None,

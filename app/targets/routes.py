@@ -8,6 +8,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from app import counts
 from app.areas.maps import AreaGraph, working_map
 from app.errors import OperationError
 from app.extensions import db
@@ -36,8 +37,11 @@ STATUS_LABELS = {"green": "Đúng lộ trình", "amber": "Chậm nhẹ", "red": 
 @login_required
 def index():
     require("see_targets")
-    board = dashboard_for(current_user, local_today())
+    today = local_today()
+    board = dashboard_for(current_user, today)
+    counted = counts.figures(board.area, today) if board else None
     return render_template("targets/index.html", board=board, labels=STATUS_LABELS, polyline=polyline,
+                           counted=counted, today=today,
                            gaps=counts_by_severity(current_user), may_edit=may(current_user, "edit_targets"),
                            estimated=populations_estimated())
 
@@ -160,5 +164,6 @@ def forecast():
     top = max([goal, *(v for pts in lines.values() for _, v in pts)]) or 1
     return render_template("targets/forecast.html", form=form, cascade=cascade, base=base, what_if=what_if,
                            lines=lines, top=top, goal=goal, target=target, area=area, polyline=polyline,
+                           counted=counts.figures(area, today, graph),
                            last=lines["base"][-1][0], today=today, estimated=populations_estimated(),
                            deadline_x=x_of(target.deadline, today, lines["base"][-1][0], 600))

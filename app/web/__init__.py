@@ -6,6 +6,7 @@ from flask import Flask, render_template
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
+from app.counts import LABELS as count_labels
 from app.models import vocab
 from app.permissions import may
 from app.web.formatting import FILTERS
@@ -24,7 +25,7 @@ def init_app(app: Flask) -> None:
     transport.init_app(app)
     static_files.init_app(app)
     app.jinja_env.filters.update(FILTERS)
-    app.jinja_env.globals.update(vocab=vocab, may=template_may)
+    app.jinja_env.globals.update(vocab=vocab, may=template_may, count_labels=count_labels)
 
     @app.context_processor
     def navigation():

@@ -1,3 +1,3 @@
 """The quarterly workbook's sheets; importing this package registers every builder (see app/reports/workbook.py)."""
 
-from app.reports.sheets import areas, classes, network, plan, summary, units  # noqa: F401
+from app.reports.sheets import areas, classes, counts, network, plan, summary, units  # noqa: F401

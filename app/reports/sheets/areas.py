@@ -3,9 +3,9 @@ working-age population and the share that completed the basic class.
 
 Rules: every figure is counted on the report area's map with the map-counting layer (`count_on_map`,
 `rows_on_map`), so a row re-homed by the map change counts where it stands on that map and the first row
-(the report's area) equals the whole subtree; an area's figure includes its whole subtree. Classes count unless
-cancelled or starting after the quarter; learners are the enrolments of those classes, "hoàn thành" those
-completed by the quarter's last day; certificates issued by then and not revoked by then.
+(the report's area) equals the whole subtree; an area's figure includes its whole subtree. Classes, enrolments,
+completions and certificates are `app.counts` as of the report's day (its labels: "Lớp đã mở", "Lượt học viên",
+"Lượt hoàn thành", "Chứng nhận còn hiệu lực"); "Hoàn thành Bậc 1" are the completions of the Bậc 1 classes.
 """
 
 from __future__ import annotations
@@ -14,9 +14,11 @@ from collections import Counter, defaultdict
 
 from sqlalchemy import func, or_, select
 
+from app import counts
 from app.areas.maps import count_on_map, rows_on_map
+from app.counts import CERTIFICATES, CLASSES_OPENED, COMPLETIONS, ENROLMENTS, completion_done, opened
 from app.extensions import db
-from app.models import Area, Certificate, Enrollment, Trainer, TrainingClass
+from app.models import Area, Enrollment, Trainer, TrainingClass
 from app.models.vocab import DIVISION_TYPES
 from app.reports.printing import place_chart
 from app.reports.tables import Column, write_table
@@ -25,22 +27,26 @@ from app.targets.measures import populations
 from app.text import fold
 
 METRICS = ("trainers", "active", "classes", "learners", "completed", "basic_completed", "certificates")
+# metric → the `app.counts` count it shows
+COUNTED = {"classes": CLASSES_OPENED.key, "learners": ENROLMENTS.key, "completed": COMPLETIONS.key,
+           "certificates": CERTIFICATES.key}
 COLUMNS = [
     Column("Mã", width=10), Column("Địa bàn", width=30), Column("Cấp", width=10), Column("Thuộc", width=24),
-    Column("Giảng viên", "int", 12), Column("Đang hoạt động", "int", 12), Column("Lớp học", "int", 10),
-    Column("Lượt học viên", "int", 13), Column("Hoàn thành", "int", 12), Column("Hoàn thành Bậc 1", "int", 13),
-    Column("Chứng nhận", "int", 12), Column("Dân số trong độ tuổi lao động", "int", 16),
+    Column("Giảng viên", "int", 12), Column("Đang hoạt động", "int", 12), Column(CLASSES_OPENED.label, "int", 10),
+    Column(ENROLMENTS.label, "int", 13), Column(COMPLETIONS.label, "int", 12), Column("Hoàn thành Bậc 1", "int", 13),
+    Column(CERTIFICATES.label, "int", 12), Column("Dân số trong độ tuổi lao động", "int", 16),
     Column("Tỷ lệ hoàn thành Bậc 1", "pct", 13),
 ]
 
 
 def class_conditions(as_of):
-    return (TrainingClass.status != "cancelled",
-            or_(TrainingClass.start_on.is_(None), TrainingClass.start_on <= as_of))
+    """The classes the report counts: those opened by `as_of` (`app.counts.CLASSES_OPENED`)."""
+    return (opened(as_of),)
 
 
 def area_figures(ctx: ReportContext) -> dict[int, Counter]:
-    """Every metric per area of the report's map, summed up the tree (an area holds its subtree)."""
+    """Every metric per area of the report's map, summed up the tree (an area holds its subtree); classes,
+    enrolments, completions and certificates are `app.counts`' (the same numbers as every page)."""
     if "area_figures" in ctx.cache:
         return ctx.cache["area_figures"]
     day, as_of, graph = ctx.where.day, ctx.where.as_of, ctx.graph
@@ -50,31 +56,20 @@ def area_figures(ctx: ReportContext) -> dict[int, Counter]:
         for area_id, n in count_on_map("trainers.area_id", day, where=where, graph=graph).items():
             at_area[area_id][key] += n
     class_area = rows_on_map("training_classes.venue_area_id", day, where=class_conditions(as_of), graph=graph)
-    levels = dict(db.session.execute(select(TrainingClass.id, TrainingClass.level)
-                                     .where(*class_conditions(as_of))).all())
-    done = (Enrollment.status == "completed") & or_(Enrollment.completed_on.is_(None),
-                                                    Enrollment.completed_on <= as_of)
-    per_class = db.session.execute(
-        select(Enrollment.class_id, func.count(), func.count().filter(done)).group_by(Enrollment.class_id)).all()
-    certificates = dict(db.session.execute(
-        select(Certificate.class_id, func.count()).where(
-            Certificate.issued_on <= as_of, or_(Certificate.revoked_on.is_(None), Certificate.revoked_on > as_of))
-        .group_by(Certificate.class_id)).all())
-    for class_id, area_id in class_area.items():
-        at_area[area_id]["classes"] += 1
-        at_area[area_id]["certificates"] += certificates.get(class_id, 0)
-    for class_id, learners, completed in per_class:
-        if class_id in class_area:
-            figures = at_area[class_area[class_id]]
-            figures["learners"] += learners
-            figures["completed"] += completed
-            if levels.get(class_id) == 1:
-                figures["basic_completed"] += completed
+    basic = set(db.session.scalars(select(TrainingClass.id).where(*class_conditions(as_of),
+                                                                  TrainingClass.level == 1)))
+    for class_id, completed in db.session.execute(
+            select(Enrollment.class_id, func.count()).where(completion_done(as_of)).group_by(Enrollment.class_id)):
+        if class_id in basic and class_id in class_area:
+            at_area[class_area[class_id]]["basic_completed"] += completed
     totals: dict[int, Counter] = defaultdict(Counter)
     for area_id, figures in at_area.items():
         node = graph.nodes.get(area_id) if area_id is not None else None
         for ancestor in node.ids if node else ():
             totals[ancestor].update(figures)
+    for area_id, counted in counts.all_figures(day, as_of, graph).items():
+        for metric, key in COUNTED.items():
+            totals[area_id][metric] = counted[key]
     ctx.cache["area_figures"] = totals
     return totals
 

@@ -1,15 +1,17 @@
 """Classes ("Lớp học": by level, mode and audience) and certificates ("Chứng nhận": by level).
 
-Rules: classes in scope (by venue) unless cancelled or starting after the quarter; "trong quý" counts classes
-starting in the quarter; learners are their enrolments, completed those completed by the quarter's end.
+Rules: the classes opened by the report's day in scope (by venue; `app.counts`, under its labels); "trong quý"
+counts classes starting in the quarter; "Lượt học viên" are their enrolments, "Lượt hoàn thành" those completed
+by the report's day.
 Certificates issued by classes in scope (as on "Theo huyện", so both sheets agree) by the quarter's end;
 revoked ones are counted apart (revoked by then).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, select
 
+from app.counts import CERTIFICATES, CLASSES_OPENED, COMPLETIONS, ENROLMENTS, completion_done
 from app.extensions import db
 from app.models import Certificate, Enrollment, TrainingClass
 from app.models.vocab import AUDIENCE_GROUPS, CLASS_MODES, LEVELS
@@ -21,19 +23,18 @@ from app.scope import visible
 
 CLASS_COLUMNS = [
     Column("Bậc", width=40), Column("Hình thức", width=12), Column("Đối tượng", width=36),
-    Column("Số lớp (lũy kế)", "int", 12), Column("Mở trong quý", "int", 11), Column("Lượt học viên", "int", 12),
-    Column("Hoàn thành", "int", 12), Column("Tỷ lệ hoàn thành", "pct", 11),
+    Column(CLASSES_OPENED.label, "int", 12), Column("Mở trong quý", "int", 11), Column(ENROLMENTS.label, "int", 12),
+    Column(COMPLETIONS.label, "int", 12), Column("Tỷ lệ hoàn thành", "pct", 11),
 ]
 CERT_COLUMNS = [
-    Column("Bậc", width=40), Column("Đã cấp (lũy kế, còn hiệu lực)", "int", 16), Column("Cấp trong quý", "int", 12),
+    Column("Bậc", width=40), Column(CERTIFICATES.label, "int", 16), Column("Cấp trong quý", "int", 12),
     Column("Đã thu hồi", "int", 11),
 ]
 
 
 def class_rows(ctx: ReportContext) -> list[list]:
     q, as_of = ctx.quarter, ctx.where.as_of
-    done = and_(Enrollment.status == "completed",
-                or_(Enrollment.completed_on.is_(None), Enrollment.completed_on <= as_of))
+    done = completion_done(as_of)
     enrolments = (select(Enrollment.class_id, func.count().label("n"), func.count().filter(done).label("done"))
                   .group_by(Enrollment.class_id).subquery())
     in_quarter = and_(TrainingClass.start_on >= q.start, TrainingClass.start_on <= q.end)

@@ -66,8 +66,10 @@ def network(book, ctx: ReportContext) -> None:
     else:
         facts = [("Giảng viên", rollup.trainers, "int"), ("Đang hoạt động", rollup.active, "int"),
                  ("Không hoạt động (không mở lớp gần đây)", rollup.dormant, "int"),
-                 ("Nhánh không hoạt động", rollup.dormant_branches, "int"), ("Lớp học", rollup.classes, "int"),
-                 ("Lượt học viên (độ phủ)", rollup.learners, "int"), ("Hoàn thành", rollup.completed, "int"),
+                 ("Nhánh không hoạt động", rollup.dormant_branches, "int"),
+                 ("Lớp của giảng viên trong phạm vi", rollup.classes, "int"),
+                 ("Lượt học viên ở lớp của giảng viên (độ phủ)", rollup.learners, "int"),
+                 ("Lượt hoàn thành ở lớp của giảng viên", rollup.completed, "int"),
                  ("Giảng viên mới được ươm mầm", rollup.trainees_grown, "int"),
                  ("Hệ số lan tỏa R", rollup.reproduction, "num")]
         for label, value, kind in facts:
@@ -86,7 +88,7 @@ def network(book, ctx: ReportContext) -> None:
         snaps = list(db.session.scalars(select(NetworkSnapshot).where(NetworkSnapshot.taken_on <= ctx.quarter.end)
                                         .order_by(NetworkSnapshot.taken_on.desc()).limit(12)))
         write_header(ws, f, row, ("Ngày", "Giảng viên", "Đang hoạt động", "Số thế hệ", "R", "Không hoạt động",
-                                  "Lớp học", "Học viên"), WIDTHS)
+                                  "Lớp của giảng viên", "Lượt học viên ở lớp của giảng viên"), WIDTHS)
         for s in reversed(snaps):
             row += 1
             ws.write_datetime(row, 0, s.taken_on, f.cell["date"])
