@@ -71,6 +71,7 @@ ACTIONS: dict[str, str] = {
     "class.open": "Mở tuyển sinh lớp học",
     "class.over_limit": "Cho lớp học vượt quy tắc 2–3",
     "class.results": "Ghi kết quả học",
+    "class.outcomes": "Ghi kết quả áp dụng sau khóa học",
     "class.roster_import": "Nhập danh sách học viên",
     "class.running": "Bắt đầu lớp học",
     "dependency.add": "Thêm phụ thuộc giữa hoạt động",
