@@ -282,13 +282,19 @@ def record_results(training_class: TrainingClass, results: dict[int, tuple[str, 
     return len(changes)
 
 
+def check_outcome_ids(training_class: TrainingClass, outcomes: dict[int, bool | None]) -> None:
+    """The enrolments named by posted outcomes are the class's own (before anything is written)."""
+    if any(i <= 0 for i in outcomes):
+        raise OperationError("Học viên không thuộc lớp này.", field="applies")
+    if outcomes:
+        check_choice(list(outcomes), class_enrollment_ids(training_class), "applies", "Học viên không thuộc lớp này.")
+
+
 def record_outcomes(training_class: TrainingClass, outcomes: dict[int, bool | None], today: date) -> int:
     """Store "áp dụng được" per enrolment id (None clears it); returns the number of enrolments changed."""
     if not outcomes:
         return 0
-    if any(i <= 0 for i in outcomes):
-        raise OperationError("Học viên không thuộc lớp này.", field="applies")
-    check_choice(list(outcomes), class_enrollment_ids(training_class), "applies", "Học viên không thuộc lớp này.")
+    check_outcome_ids(training_class, outcomes)
     rows = db.session.execute(select(Enrollment.id, Enrollment.status, Enrollment.applies)
                               .where(Enrollment.id.in_(list(outcomes)))).all()
     changes = []

@@ -158,6 +158,7 @@ def complete(class_id: int):
         chosen = (form.enrollment_ids.data or []) if form.who.data == "some" else None
         try:
             outcomes = posted_outcomes()
+            operations.check_outcome_ids(training_class, outcomes)
             count = operations.complete_class(training_class, form.completed_on.data, local_today(), chosen,
                                               drop_others=form.drop_others.data)
             operations.record_outcomes(training_class, outcomes, local_today())
@@ -208,6 +209,7 @@ def results(class_id: int):
         return redirect(url_for("training.show", class_id=class_id))
     try:
         outcomes = posted_outcomes()
+        operations.check_outcome_ids(training_class, outcomes)
         count = operations.record_results(training_class, changes, local_today())
         applied = operations.record_outcomes(training_class, outcomes, local_today())
     except OperationError as error:
