@@ -327,3 +327,51 @@ def test_every_sub_target_is_a_row_of_the_workbook(app, ctx, world, basic_class)
         if r[7] == "Chưa có số liệu":
             assert r[8].startswith("Chưa có số liệu: "), r
     assert "Chưa rõ năm sinh" in by_code["working_age_trained_online"][8]
+
+
+# ---- the follow-up self-assessment linked from the certificate -----------------------------------------------------
+
+def test_the_holder_answers_the_follow_up_without_signing_in_and_the_trainer_sees_it(client, login_as, world,
+                                                                                      pinned):
+    from app.models import Certificate
+
+    cert = db.session.scalar(select(Certificate).where(Certificate.code == "DTKT000001"))
+    province = programme_root()
+    before = {code: _measure(code, province.id) for code in OUTCOME_CODES}
+    url = "/verify/DTKT000001/follow-up"
+    html = client.get(url).get_data(as_text=True)  # the holder, not signed in
+    assert "Lê Văn Học" in html and "đã áp dụng được điều đã học" in html
+    empty = post_form(client, url, {})
+    assert empty.status_code == 200 and "Vui lòng chọn một câu trả lời." in empty.get_data(as_text=True)
+    answered = post_form(client, url, {"answer": "1"})
+    assert answered.status_code == 302
+    e = db.session.scalar(select(Enrollment).where(Enrollment.class_id == cert.class_id,
+                                                   Enrollment.person_id == cert.person_id))
+    db.session.refresh(e)
+    assert (e.self_applies, e.self_applies_on, e.applies) == (True, TODAY, None)  # the trainer's record untouched
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "enrollment.self_assessment"))
+    assert event.actor_id is None and event.after["self_applies"] is True
+    # information for the trainer, not counted in the indicators
+    assert {code: _measure(code, province.id) for code in OUTCOME_CODES} == before
+    login_as("trainer_daitu")
+    page = client.get(f"/certificates/{cert.id}").get_data(as_text=True)
+    assert "Tự đánh giá sau khóa học:" in page and "/verify/DTKT000001/follow-up" in page
+    assert "Học viên tự đánh giá (15/06/2025): Có" in client.get(f"/classes/{cert.class_id}").get_data(as_text=True)
+
+
+def test_the_follow_up_of_an_unknown_or_revoked_certificate_is_refused(client, world, pinned):
+    from app.models import Certificate
+
+    assert client.get("/verify/ZZZZZZZZZZ/follow-up").status_code == 404
+    cert = db.session.scalar(select(Certificate).where(Certificate.code == "DTKT000001"))
+    cert.revoked_on, cert.revoke_reason = date(2025, 6, 1), "Cấp nhầm"
+    db.session.flush()
+    html = client.get("/verify/DTKT000001/follow-up").get_data(as_text=True)
+    assert "đã bị thu hồi, không thể tự đánh giá" in html
+    refused = post_form(client, "/verify/DTKT000001/follow-up", {"answer": "1"}, token_page="/login")
+    assert refused.status_code == 200 and "Chứng nhận này đã bị thu hồi, không thể tự đánh giá." in refused.get_data(
+        as_text=True)
+    e = db.session.scalar(select(Enrollment).where(Enrollment.class_id == cert.class_id,
+                                                   Enrollment.person_id == cert.person_id))
+    db.session.refresh(e)
+    assert e.self_applies is None

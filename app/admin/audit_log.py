@@ -80,6 +80,7 @@ ACTIONS: dict[str, str] = {
     "district_plan.save": "Ghi kế hoạch của huyện",
     "enrollment.candidate": "Đề cử học viên làm giảng viên",
     "enrollment.uncandidate": "Bỏ đề cử học viên",
+    "enrollment.self_assessment": "Học viên tự đánh giá sau khóa học",
     "evidence.add": "Thêm minh chứng",
     "exports.queue": "Yêu cầu tệp xuất",
     "gap.acknowledge": "Tiếp nhận cảnh báo",
