@@ -375,3 +375,17 @@ def test_the_follow_up_of_an_unknown_or_revoked_certificate_is_refused(client, w
                                                    Enrollment.person_id == cert.person_id))
     db.session.refresh(e)
     assert e.self_applies is None
+
+
+def test_a_refused_completion_keeps_the_outcomes_chosen(client, login_as, basic_class, pinned):
+    c, civil, owner, _other = basic_class
+    login_as("trainer_daitu")
+    response = post_form(client, f"/classes/{c.id}/complete", {"completed_on": "2025-05-01", "who": "all",
+                                                                f"applies_{civil.id}": "1",
+                                                                f"applies_{owner.id}": "0"},
+                         token_page=f"/classes/{c.id}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "không được trước ngày bắt đầu lớp" in html
+    assert re.search(rf'name="applies_{civil.id}" form="complete-form".*?<option value="1" selected>Có', html, re.S)
+    assert re.search(rf'name="applies_{owner.id}" form="complete-form".*?<option value="0" selected>Không', html, re.S)
+    assert _applies(civil, owner) == [None, None]
