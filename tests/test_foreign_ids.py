@@ -535,6 +535,32 @@ def test_results_for_an_enrolment_of_another_class_are_refused(client, login_as,
     assert _table_counts() == before
 
 
+@pytest.mark.parametrize("route", ["results", "complete"])
+@pytest.mark.parametrize("which", ["foreign", "huge", "zero"])
+def test_outcomes_for_an_enrolment_of_another_class_are_refused(client, login_as, world, route, which):
+    """The results form and the one-step completion read "áp dụng được" from keys `applies_<enrolment id>`: only
+    the class's own enrolments count (tests/test_outcomes.py has the rest)."""
+    from app.models import Enrollment
+
+    mine = world.classes["Soạn thảo văn bản với AI"]
+    own = db.session.scalar(select(Enrollment.id).where(Enrollment.class_id == mine.id))
+    theirs = db.session.scalar(select(Enrollment.id).where(
+        Enrollment.class_id == world.classes["Làm video ngắn với AI"].id))
+    eid = {"foreign": theirs, "huge": HUGE, "zero": 0}[which]
+    data = ({"completed_on": "2025-04-01", "who": "all"} if route == "complete"
+            else {f"status_{own}": "completed", f"score_{own}": ""})
+    login_as("coord_daitu")
+    before = _table_counts()
+    response = post_form(client, f"/classes/{mine.id}/{route}", {**data, f"applies_{eid}": "1"},
+                         token_page=f"/classes/{mine.id}", follow_redirects=True)
+    assert response.status_code == 200 and NOT_IN_CLASS in response.get_data(as_text=True)
+    assert _table_counts() == before
+    control = post_form(client, f"/classes/{mine.id}/results", {f"status_{own}": "completed", f"score_{own}": "",
+                                                               f"applies_{own}": "1"},
+                        token_page=f"/classes/{mine.id}", follow_redirects=True)
+    assert NOT_IN_CLASS not in control.get_data(as_text=True)
+
+
 # ---- query strings ---------------------------------------------------------------------------------------------
 
 QUERY_ARG = re.compile(r"""args\.get(?:list)?\(\s*["'](\w+_ids?|target)["']""")

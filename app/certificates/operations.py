@@ -5,6 +5,11 @@ and level (a learner who already holds Bậc N gets nothing new); the serial is
 "BDHAI-<year>-<id, 6 digits>"; the verification code is 10 random characters of Crockford's
 base32 (50 bits, unguessable), read back forgiving O/0 and I/L/1; revocation needs a reason,
 is dated and audited; a revoked certificate stays verifiable and says so.
+Follow-up self-assessment (`record_self_assessment`, the public link printed on the certificate): the holder
+answers whether they have applied what they learned; stored on the enrolment of the certificate's class
+(`self_applies`, dated), audited without an actor, refused for a revoked certificate; answering again replaces
+the answer. It is shown to the trainer beside "Áp dụng được" and is not counted in the indicators (those use
+the trainer's record).
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from sqlalchemy import bindparam, insert, select, update
 from app.audit import record, snapshot
 from app.errors import OperationError
 from app.extensions import db
-from app.models import Certificate, TrainingClass
+from app.models import Certificate, Enrollment, TrainingClass
 from app.rankings.ledger import award_many
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -90,3 +95,19 @@ def revoke(certificate: Certificate, reason: str, today: date) -> Certificate:
     db.session.flush()
     record("certificate.revoke", certificate, before=before, after=snapshot(certificate, ["revoked_on", "revoke_reason"]))
     return certificate
+
+
+def record_self_assessment(cert: Certificate, applies: bool, today: date) -> Enrollment:
+    """The holder's follow-up answer on the enrolment that earned `cert`; flushes, never commits."""
+    if cert.revoked_on is not None:
+        raise OperationError("Chứng nhận này đã bị thu hồi, không thể tự đánh giá.", field="answer")
+    enrollment = db.session.scalar(select(Enrollment).where(Enrollment.class_id == cert.class_id,
+                                                            Enrollment.person_id == cert.person_id))
+    if enrollment is None:
+        raise OperationError("Không tìm thấy lượt học của chứng nhận này.", field="answer")
+    before = {"self_applies": enrollment.self_applies}
+    enrollment.self_applies, enrollment.self_applies_on = applies, today
+    db.session.flush()
+    record("enrollment.self_assessment", enrollment, before=before,
+           after={"self_applies": applies, "certificate": cert.serial})
+    return enrollment

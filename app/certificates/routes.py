@@ -1,7 +1,9 @@
 """Certificate pages: the printable A4 certificate (signed in, scoped), revocation, public verification.
 
 The public pages (`/verify`, `/verify/<code>`) need no login, show only the holder's name, the
-level, the issue date, the programme and the status, and are rate-limited per client IP.
+level, the issue date, the programme and the status, and are rate-limited per client IP. The follow-up
+self-assessment (`/verify/<code>/follow-up`, linked from the printed certificate) is public and rate-limited the
+same way; it shows the holder's name and level and asks one question (app/certificates/operations.py).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app.certificates import operations
+from app.certificates.forms import SelfAssessmentForm
 from app.certificates.image import CertificateText, certificate_png
 from app.certificates.qr import qr_svg
 from app.certificates.queries import certificate_filters, certificate_ids, certificate_list
@@ -49,6 +52,7 @@ def show(certificate_id: int):
     can_revoke = may(current_user, "revoke_certificate")
     return render_template("certificates/show.html", cert=cert, person=person, c=training_class,
                            trainer_name=trainer_person.full_name, verify_url=verify_url, qr=qr_svg(verify_url),
+                           follow_up_url=url_for("certificates.follow_up", code=cert.code, _external=True),
                            level_label=LEVELS[cert.level], form=ReasonForm(), can_revoke=can_revoke)
 
 
@@ -118,3 +122,31 @@ def verify(code: str):
     cert, name = found if found else (None, None)
     return render_template("certificates/verify.html", cert=cert, name=name, code=normalized, searched=True,
                            level_label=LEVELS[cert.level] if cert else ""), (200 if cert else 404)
+
+
+@bp.route("/verify/<code>/follow-up", methods=["GET", "POST"])
+def follow_up(code: str):
+    """The holder's follow-up self-assessment: one question, answered without signing in."""
+    limited = _limited()
+    if limited:
+        return limited
+    normalized = operations.normalize_code(code)
+    found = db.session.execute(
+        select(Certificate, Person.full_name).join(Person, Person.id == Certificate.person_id)
+        .where(Certificate.code == normalized)
+    ).first() if len(normalized) == operations.CODE_LENGTH else None
+    if not found:
+        return render_template("certificates/verify.html", cert=None, name=None, code=normalized, searched=True,
+                               level_label=""), 404
+    cert, name = found
+    form = SelfAssessmentForm()
+    if form.validate_on_submit():
+        try:
+            operations.record_self_assessment(cert, form.answer.data == "1", local_today())
+        except OperationError as error:
+            error.apply_to(form)
+        else:
+            flash("Cảm ơn bạn đã trả lời. Câu trả lời đã được ghi lại.", "success")
+            return redirect(url_for("certificates.follow_up", code=cert.code))
+    return render_template("certificates/follow_up.html", cert=cert, name=name, form=form,
+                           level_label=LEVELS[cert.level])

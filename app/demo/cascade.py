@@ -6,7 +6,10 @@ Rules of the synthesis (fixed seed, so the same date gives the same data):
 - the best learners of completed classes become trainers of the next generation, in the class's
   commune, never teaching above their mentor's level;
 - about one commune in eight is never reached, so coverage gaps are real;
-- class status follows the dates against `today`.
+- class status follows the dates against `today`;
+- a completed learner's outcome ("áp dụng được", recorded on the completion day) is left unset for about one in
+  four, and is "có" for about seven in ten of the others; drawn from a second generator, so the rest of the
+  synthesis is the same as without outcomes.
 Rows are plain dicts with explicit ids, ready for bulk insert.
 """
 
@@ -58,6 +61,7 @@ class Cascade:
     def __init__(self, districts: list[District], units: list[dict], size: Size, today: date, seed: int,
                  first_ids: dict[str, int]):
         self.rng = random.Random(seed)
+        self.outcome_rng = random.Random(seed + 1)
         self.size = size
         self.today = today
         self.districts = districts
@@ -206,12 +210,15 @@ class Cascade:
             workplace = training_class["host_unit_id"] if training_class["audience_group"] == "civil_servant" else None
             person = self.person(training_class["venue_area_id"], training_class["audience_group"], workplace)
             completed = training_class["status"] == "completed" and rng.random() < 0.86
+            recorded = completed and self.outcome_rng.random() < 0.75
+            applies = (self.outcome_rng.random() < 0.7) if recorded else None
             self.rows.enrollments.append({
                 "id": self._id("enrollments"), "class_id": training_class["id"], "person_id": person["id"],
                 "status": "completed" if completed else ("enrolled" if training_class["status"] != "completed"
                                                          else "dropped"),
                 "score": round(rng.uniform(55, 100), 1) if completed else None,
                 "completed_on": training_class["end_on"] if completed else None,
+                "applies": applies, "applies_on": training_class["end_on"] if recorded else None,
             })
 
     def run(self) -> Rows:

@@ -110,6 +110,14 @@ class Enrollment(db.Model):
     completed_on: Mapped[date | None] = mapped_column(Date)
     candidate: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     candidate_on: Mapped[date | None] = mapped_column(Date)
+    # the trainer's judgement at completion: can the learner apply what they learned ("áp dụng được")?
+    # None: not recorded (chưa ghi), True: có, False: không; dated the day it was recorded
+    applies: Mapped[bool | None] = mapped_column(Boolean)
+    applies_on: Mapped[date | None] = mapped_column(Date)
+    # the learner's own follow-up answer (the link printed on the certificate): information for the trainer, not
+    # counted in the indicators
+    self_applies: Mapped[bool | None] = mapped_column(Boolean)
+    self_applies_on: Mapped[date | None] = mapped_column(Date)
 
     training_class: Mapped[TrainingClass] = relationship(lazy="raise")
     person: Mapped[Person] = relationship(lazy="raise")

@@ -49,6 +49,8 @@ CLASS_STATUSES = {
 }
 
 ENROLLMENT_STATUSES = {"enrolled": "Đang học", "completed": "Hoàn thành", "dropped": "Bỏ học"}
+# the trainer's record at completion, "áp dụng được": the form value → label (unset, yes, no)
+APPLIES = {"": "Chưa ghi", "1": "Có", "0": "Không"}
 
 ROLES = {
     "admin": "Quản trị hệ thống",

@@ -9,6 +9,9 @@ Rules:
   measured now (the same numbers: `app.targets.snapshots.subtree_totals` over `app.targets.indicators`);
 - status uses `rollout.indicators.evaluate_indicator` with the target's start, deadline and percent and the
   tolerance setting; a child is listed when red or amber, ranked by its ratio to the expected value;
+- an indicator without a figure (no denominator, a denominator of 0, an outcome indicator with no outcome
+  recorded) says "chưa có số liệu" with its reason (`indicators.missing_reason`); the outcome indicators show
+  how many of their learners have no outcome recorded yet;
 - the projected date extends the snapshot series (plus today's value) at its least-squares rate
   (`rollout.indicators.projected_date`); None when the series does not rise.
 """
@@ -23,8 +26,9 @@ from sqlalchemy import func, select
 from app.areas.maps import AreaGraph, programme_root, working_map
 from app.extensions import db
 from app.models import Area, IndicatorSnapshot
+from app.models.vocab import CLASS_MODES
 from app.scope import scope_of
-from app.targets.indicators import MEASURED, measure_all
+from app.targets.indicators import MEASURED, OUTCOME_UNRECORDED, measure_all, missing_reason, t5_modes
 from app.targets.snapshots import series, subtree_totals
 from app.targets.targets import TargetValue, current_targets
 from app.training.settings import all_settings
@@ -49,6 +53,8 @@ class IndicatorView:
     projected: dt.date | None = None
     trend: list[tuple[dt.date, float]] = field(default_factory=list)
     below: list[ChildView] = field(default_factory=list)
+    missing: str | None = None  # why there is no figure ("chưa có số liệu: …")
+    unrecorded: int | None = None  # outcome indicators: learners of the denominator with no outcome recorded
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,7 @@ class Dashboard:
     from_snapshot: bool
     indicators: list[IndicatorView]
     unknown_age: int = 0  # Bậc 1 learners left out of T5 because their birth year is unknown
+    t5_modes: str = ""  # the class modes T5 counts (plan setting), as words: "trực tuyến, kết hợp"
 
 
 def dashboard_area(user, day: dt.date, graph: AreaGraph) -> Area | None:
@@ -114,12 +121,16 @@ def dashboard_for(user, today: dt.date) -> Dashboard | None:
                                       tolerance=tolerance)
 
         own = result(area.id)
+        unrecorded = (figures.get((OUTCOME_UNRECORDED[t.code], area.id), (0, None))[0]
+                      if t.code in OUTCOME_UNRECORDED else None)
+        missing = missing_reason(t.code, own.denominator, unrecorded or 0)
         below = [ChildView(c, names.get(c, str(c)), r) for c in children
                  if (t.code, c) in figures and (r := result(c)).status in ("red", "amber")]
         below.sort(key=lambda v: ((v.result.ratio or 0) / v.result.expected if v.result.expected else 1, v.name))
         trend = series(t.code, area.id)
         points = trend + ([(as_of, own.ratio)] if own.ratio is not None and not from_snapshot else [])
         views.append(IndicatorView(t, own, projected_date(points, t.fraction) if own.ratio is not None else None,
-                                   trend, below))
+                                   trend, below, missing, unrecorded))
     unknown_age = figures.get(("working_age_unknown_age", area.id), (0, None))[0]
-    return Dashboard(area, as_of, from_snapshot, views, unknown_age)
+    modes = ", ".join(CLASS_MODES[m].lower() for m in t5_modes())
+    return Dashboard(area, as_of, from_snapshot, views, unknown_age, modes)

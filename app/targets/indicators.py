@@ -20,10 +20,22 @@ Rules (what counts, indicator by indicator):
   platform matched to them (`learning_records`, sent through the API) on or before `today`: a person counts once
   however many classes and days they have;
 - working_age_unknown_age: the same learners whose birth year is unknown, counted apart (not in T5) and shown;
-- working_age_basic_skills: same denominator; numerator: distinct persons who completed a Bậc 1 class
-  (a Bậc 1 completion counts as "can use basic AI skills");
 - communes_with_trainer: communes of the map; numerator: those with at least one active trainer working there.
-The two "improved" indicators (civil servants, business owners) have no source yet and are not measured.
+
+The three outcome indicators ("trong đó 50% …" of T3, T4, T5) are measured from what trainers record at
+completion (`enrollments.applies`, "áp dụng được": unset / yes / no, dated `applies_on`). The plan's "trong đó"
+("among them") is read as: among the learners the first indicator of the same target counts who completed, so
+each denominator is the completed learners of that audience, and each numerator those of them with a yes
+recorded on or before `today` (a person counts once, with a yes on any of their completed enrolments):
+- civil_servants_improved: persons of the units that must form a core group with a completed enrolment (T3's
+  numerator) / those with a yes;
+- business_owners_improved: persons of the 'business' audience with a completed enrolment (T4's numerator) /
+  those with a yes;
+- working_age_basic_skills: persons aged 15–60 on `today` who completed a Bậc 1 class taught in the T5 modes
+  (online, blended by default) / those with a yes;
+- `<code>_unrecorded` (OUTCOME_UNRECORDED): the persons of each denominator with no outcome recorded (neither yes
+  nor no on any completed enrolment): they stay in the denominator, and are shown apart; an indicator with a
+  denominator but no outcome recorded at all has "chưa có số liệu" (`missing_reason`).
 
 Per unit (`measure_units`, the unit indicator page): T2 and T3 by the same rules, keyed by unit id instead of
 area: each unit that must form a core group counts 1 in T2's denominator (1 in its numerator with a core group);
@@ -55,13 +67,32 @@ from app.models import (
 from app.training.settings import plan_setting
 from app.units.history import headcounts_on, in_force_on, moved_back
 
-__all__ = ["CORE_GROUP_UNIT_KINDS", "MEASURED", "Measure", "measure_all", "totals", "by_child",
+__all__ = ["CORE_GROUP_UNIT_KINDS", "MEASURED", "OUTCOME_UNRECORDED", "Measure", "measure_all", "totals", "by_child",
+           "missing_reason",
            "trained_by_unit", "core_group_units", "populations_estimated", "UNIT_MEASURED", "measure_units",
            "unit_totals"]
 
 CORE_GROUP_UNIT_KINDS = ("agency", "political_social", "school", "university")
-MEASURED = ("districts_plan_issued", "units_with_core_group", "civil_servants_trained", "business_owners_trained",
-            "working_age_trained_online", "working_age_basic_skills", "communes_with_trainer")
+MEASURED = ("districts_plan_issued", "units_with_core_group", "civil_servants_trained", "civil_servants_improved",
+            "business_owners_trained", "business_owners_improved", "working_age_trained_online",
+            "working_age_basic_skills", "communes_with_trainer")
+# each outcome indicator → the measure of its learners with no outcome recorded
+OUTCOME_UNRECORDED = {"civil_servants_improved": "civil_servants_improved_unrecorded",
+                      "business_owners_improved": "business_owners_improved_unrecorded",
+                      "working_age_basic_skills": "working_age_basic_skills_unrecorded"}
+# what each denominator is, for the reason an indicator has no figure ("chưa có số liệu: …")
+_NO_DENOMINATOR = {
+    "districts_plan_issued": "bản đồ hành chính chưa có huyện, thành phố",
+    "units_with_core_group": "chưa có cơ quan, đơn vị phải lập nhóm nòng cốt trong danh mục đơn vị",
+    "civil_servants_trained": "chưa nhập quân số (số cán bộ, công chức, viên chức) của các cơ quan, đơn vị",
+    "business_owners_trained": "chưa nhập số chủ doanh nghiệp, hợp tác xã, hộ kinh doanh theo địa bàn",
+    "working_age_trained_online": "chưa nhập dân số trong độ tuổi lao động theo địa bàn",
+    "communes_with_trainer": "bản đồ hành chính chưa có xã, phường",
+    "civil_servants_improved": "chưa có cán bộ, công chức, viên chức nào hoàn thành lớp học",
+    "business_owners_improved": "chưa có chủ doanh nghiệp, hợp tác xã, hộ kinh doanh nào hoàn thành lớp học",
+    "working_age_basic_skills": "chưa có người trong độ tuổi lao động nào hoàn thành lớp Bậc 1 trực tuyến",
+}
+NO_OUTCOME = "chưa ghi kết quả “Áp dụng được” cho học viên nào đã hoàn thành"
 UNIT_MEASURED = ("units_with_core_group", "civil_servants_trained")
 
 
@@ -130,19 +161,33 @@ def grouped_units(min_trainers: int, as_of: dt.date | None = None) -> set[int]:
     return {unit_id for unit_id, n in counts.items() if n >= min_trainers}
 
 
-def trained_by_unit(as_of: dt.date | None = None) -> dict[int, int]:
-    """Distinct persons per unit with an enrolment completed by `as_of`, for units that must form a core group;
-    a person moved by a later unit change counts on their unit of that day (`app.units.history`)."""
+def _applied_by(as_of: dt.date | None):
+    """A yes ("áp dụng được") recorded by `as_of`."""
+    yes = Enrollment.applies.is_(True)
+    return yes & (Enrollment.applies_on.is_(None) | (Enrollment.applies_on <= as_of)) if as_of else yes
+
+
+def _assessed_by(as_of: dt.date | None):
+    """An outcome (yes or no) recorded by `as_of`."""
+    done = Enrollment.applies.is_not(None)
+    return done & (Enrollment.applies_on.is_(None) | (Enrollment.applies_on <= as_of)) if as_of else done
+
+
+def trained_by_unit(as_of: dt.date | None = None, outcome=None) -> dict[int, int]:
+    """Distinct persons per unit with an enrolment completed by `as_of` (and meeting `outcome`, a condition on the
+    enrolment, when given), for units that must form a core group; a person moved by a later unit change counts on
+    their unit of that day (`app.units.history`)."""
+    completed = _completed_by(as_of) if outcome is None else _completed_by(as_of) & outcome
     stmt = (select(Person.unit_id, func.count(func.distinct(Person.id)))
             .join(Enrollment, Enrollment.person_id == Person.id)
             .join(Unit, Unit.id == Person.unit_id)
-            .where(_completed_by(as_of), Unit.kind.in_(CORE_GROUP_UNIT_KINDS))
+            .where(completed, Unit.kind.in_(CORE_GROUP_UNIT_KINDS))
             .group_by(Person.unit_id))
     counts = Counter(dict(db.session.execute(stmt).all()))
     back = moved_back("person", as_of)
     if back:
         kinds = dict(db.session.execute(select(Unit.id, Unit.kind)).all())
-        trained = select(Enrollment.person_id).where(_completed_by(as_of))
+        trained = select(Enrollment.person_id).where(completed)
         for person_id, unit_id in db.session.execute(select(Person.id, Person.unit_id).where(
                 Person.id.in_(list(back)), Person.id.in_(trained))):
             if kinds.get(unit_id) in CORE_GROUP_UNIT_KINDS:
@@ -152,12 +197,16 @@ def trained_by_unit(as_of: dt.date | None = None) -> dict[int, int]:
     return {unit_id: n for unit_id, n in counts.items() if n > 0}
 
 
-def _level_one(completed: bool, as_of: dt.date | None, modes: tuple[str, ...] | None = None) -> object:
-    """Persons in a Bậc 1 class (completed by `as_of`, or started by it and not dropped); `modes` keeps only
-    classes taught in those modes (T5 counts online basic classes, as the plan words it)."""
+def _level_one(completed: bool, as_of: dt.date | None, modes: tuple[str, ...] | None = None,
+               outcome=None) -> object:
+    """Persons in a Bậc 1 class (completed by `as_of` — and meeting `outcome` when given —, or started by it and
+    not dropped); `modes` keeps only classes taught in those modes (T5 counts online basic classes, as the plan
+    words it)."""
     if completed:
         stmt = (select(Enrollment.person_id).join(TrainingClass, TrainingClass.id == Enrollment.class_id)
                 .where(TrainingClass.level == 1, _completed_by(as_of)))
+        if outcome is not None:
+            stmt = stmt.where(outcome)
         return stmt.where(TrainingClass.mode.in_(modes)) if modes else stmt
     # the Bậc 1 classes started by `as_of` as an id list: joined instead, SQLite (no statistics) walks the class
     # list index by start date and probes the enrolments class by class (0.78 s at province scale, not 0.44 s)
@@ -212,6 +261,13 @@ def measure_all(day: dt.date, today: dt.date, core_group_min: int, graph: AreaGr
     every_unit = rows_on_map("units.area_id", day, [Unit.kind.in_(CORE_GROUP_UNIT_KINDS)], graph)
     out["civil_servants_trained"] = Measure("civil_servants_trained", _sum_by(every_unit, trained),
                                             _sum_by(core_units, headcount), bool(headcount), trained)
+    civil_trained = _sum_by(every_unit, trained)
+    improved = trained_by_unit(today, _applied_by(today))
+    assessed = _sum_by(every_unit, trained_by_unit(today, _assessed_by(today)))
+    out["civil_servants_improved"] = Measure("civil_servants_improved", _sum_by(every_unit, improved),
+                                             civil_trained, True, improved)
+    out["civil_servants_improved_unrecorded"] = Measure(
+        "civil_servants_improved_unrecorded", +(civil_trained - assessed), Counter(), False)
 
     owners = _image_sum(_latest_populations(AreaPopulation.business_owners), graph, day)
     # EXISTS per business person (read by ix_persons_audience_area), not IN over every completed enrolment
@@ -219,22 +275,51 @@ def measure_all(day: dt.date, today: dt.date, core_group_min: int, graph: AreaGr
     business = count_on_map("persons.home_area_id", day, [Person.audience_group == "business", completed], graph)
     out["business_owners_trained"] = Measure("business_owners_trained", business, owners, bool(owners))
 
+    def completed_with(outcome):
+        return select(Enrollment.id).where(Enrollment.person_id == Person.id, _completed_by(today), outcome).exists()
+
+    is_business = Person.audience_group == "business"
+    out["business_owners_improved"] = Measure("business_owners_improved", count_on_map(
+        "persons.home_area_id", day, [is_business, completed_with(_applied_by(today))], graph), business, True)
+    out["business_owners_improved_unrecorded"] = Measure("business_owners_improved_unrecorded", count_on_map(
+        "persons.home_area_id", day, [is_business, completed, ~completed_with(_assessed_by(today))], graph),
+        Counter(), False)
+
     working = _image_sum(_latest_populations(AreaPopulation.working_age), graph, day)
     # T5 as the plan words it: persons aged 15–60 on the measurement day in an online (or blended) basic class
     modes, aged = t5_modes(), working_age(today)
     online = or_(Person.id.in_(_level_one(False, today, modes)), Person.id.in_(online_level_one(today)))
     took = count_on_map("persons.home_area_id", day, [online, *aged], graph)
     unknown_age = count_on_map("persons.home_area_id", day, [online, Person.birth_year.is_(None)], graph)
-    skilled = count_on_map("persons.home_area_id", day, [Person.id.in_(_level_one(True, today))], graph)
     out["working_age_trained_online"] = Measure("working_age_trained_online", took, working, bool(working))
     out["working_age_unknown_age"] = Measure("working_age_unknown_age", unknown_age, Counter(), False)
-    out["working_age_basic_skills"] = Measure("working_age_basic_skills", skilled, working, bool(working))
+    # "trong đó … có khả năng sử dụng": of the working-age persons who completed an online basic class, those
+    # the trainer recorded as able to apply it
+    basic_done = [Person.id.in_(_level_one(True, today, modes)), *aged]
+    basic_completed = count_on_map("persons.home_area_id", day, basic_done, graph)
+    skilled = count_on_map("persons.home_area_id", day,
+                           [Person.id.in_(_level_one(True, today, modes, _applied_by(today))), *aged], graph)
+    unrecorded = count_on_map("persons.home_area_id", day, [
+        *basic_done, Person.id.notin_(_level_one(True, today, modes, _assessed_by(today)))], graph)
+    out["working_age_basic_skills"] = Measure("working_age_basic_skills", skilled, basic_completed, True)
+    out["working_age_basic_skills_unrecorded"] = Measure("working_age_basic_skills_unrecorded", unrecorded,
+                                                         Counter(), False)
 
     communes = _areas_of_level(graph, day, "commune")
     served = count_on_map("trainers.area_id", day, [Trainer.status == "active", _certified_by(today)], graph)
     out["communes_with_trainer"] = Measure(
         "communes_with_trainer", Counter({a: 1 for a in served if a in communes}), communes, bool(communes))
     return out
+
+
+def missing_reason(code: str, denominator: int | None, unrecorded: int = 0) -> str | None:
+    """Why an indicator has no figure ("chưa có số liệu: …"), or None when it has one: no denominator imported,
+    a denominator of 0, or (outcome indicators) no outcome recorded for any learner of the denominator."""
+    if not denominator:
+        return _NO_DENOMINATOR.get(code, "chưa có mẫu số")
+    if code in OUTCOME_UNRECORDED and unrecorded >= denominator:
+        return NO_OUTCOME
+    return None
 
 
 def totals(measure: Measure, area_id: int, graph: AreaGraph) -> tuple[int, int | None]:

@@ -20,6 +20,10 @@ Rules:
   marks the ones still enrolled as dropped; a class never opened or started gets those dates on its start;
 - a completion is dated the day it is recorded (the chosen day, or today for the lifecycle button and the
   results table), never the planned end, and the certificate it issues carries that same date.
+- outcomes (`record_outcomes`, "áp dụng được" on each learner's card): per completed enrolment of the class, can
+  the learner apply what they learned — unset (chưa ghi, the default), yes or no —, dated the day it is recorded;
+  only the class's own enrolments (`check_choice`), only completed learners get a yes or a no (a completion in
+  the same request counts: the one-step completion records them after completing).
 Operations flush, never commit; the view commits once.
 """
 
@@ -275,4 +279,37 @@ def record_results(training_class: TrainingClass, results: dict[int, tuple[str, 
                                              completed_on=bindparam("co")), new)
         _after_completion(training_class, today, [c["eid"] for c in changes if c["new"]])
         record("class.results", training_class, after={"changed": len(changes)})
+    return len(changes)
+
+
+def check_outcome_ids(training_class: TrainingClass, outcomes: dict[int, bool | None]) -> None:
+    """The enrolments named by posted outcomes are the class's own (before anything is written)."""
+    if any(i <= 0 for i in outcomes):
+        raise OperationError("Học viên không thuộc lớp này.", field="applies")
+    if outcomes:
+        check_choice(list(outcomes), class_enrollment_ids(training_class), "applies", "Học viên không thuộc lớp này.")
+
+
+def record_outcomes(training_class: TrainingClass, outcomes: dict[int, bool | None], today: date) -> int:
+    """Store "áp dụng được" per enrolment id (None clears it); returns the number of enrolments changed."""
+    if not outcomes:
+        return 0
+    check_outcome_ids(training_class, outcomes)
+    rows = db.session.execute(select(Enrollment.id, Enrollment.status, Enrollment.applies)
+                              .where(Enrollment.id.in_(list(outcomes)))).all()
+    changes = []
+    for eid, status, current in rows:
+        value = outcomes[eid]
+        if value == current:
+            continue
+        if value is not None and status != "completed":
+            raise OperationError("Chỉ ghi “Áp dụng được” cho học viên đã hoàn thành.", field="applies")
+        changes.append({"eid": eid, "ap": value, "on": today if value is not None else None})
+    if changes:
+        table = Enrollment.__table__
+        db.session.execute(update(table).where(table.c.id == bindparam("eid"))
+                           .values(applies=bindparam("ap"), applies_on=bindparam("on")), changes)
+        record("class.outcomes", training_class, after={
+            "changed": len(changes), "yes": sum(c["ap"] is True for c in changes),
+            "no": sum(c["ap"] is False for c in changes), "unset": sum(c["ap"] is None for c in changes)})
     return len(changes)

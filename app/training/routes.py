@@ -16,7 +16,7 @@ from sqlalchemy.orm import joinedload
 from app.errors import OperationError
 from app.extensions import db
 from app.models import Area, Certificate, Enrollment, Person, Trainer, TrainingClass
-from app.models.vocab import CLASS_STATUSES
+from app.models.vocab import APPLIES, CLASS_STATUSES
 from app.permissions import may, require
 from app.scope import get_or_404
 from app.timeutil import local_today
@@ -128,6 +128,21 @@ def _show(training_class: TrainingClass, completion_form: CompletionForm | None 
                            quick_form=quick_form or QuickAddForm(formdata=None))
 
 
+def posted_outcomes() -> dict[int, bool | None]:
+    """The "áp dụng được" values posted as raw form keys `applies_<enrolment id>`: "" unset, "1" yes, "0" no."""
+    outcomes: dict[int, bool | None] = {}
+    for key, value in request.form.items():
+        if not key.startswith("applies_"):
+            continue
+        raw = key.removeprefix("applies_")
+        if not raw.isdigit() or len(raw) > 18:
+            raise OperationError("Học viên không thuộc lớp này.", field="applies")
+        if value not in APPLIES:
+            raise OperationError("“Áp dụng được” phải là Chưa ghi, Có hoặc Không.", field="applies")
+        outcomes[int(raw)] = None if value == "" else value == "1"
+    return outcomes
+
+
 @bp.post("/<int:class_id>/complete")
 @login_required
 def complete(class_id: int):
@@ -142,8 +157,11 @@ def complete(class_id: int):
     if valid:
         chosen = (form.enrollment_ids.data or []) if form.who.data == "some" else None
         try:
+            outcomes = posted_outcomes()
+            operations.check_outcome_ids(training_class, outcomes)
             count = operations.complete_class(training_class, form.completed_on.data, local_today(), chosen,
                                               drop_others=form.drop_others.data)
+            operations.record_outcomes(training_class, outcomes, local_today())
         except OperationError as error:
             error.apply_to(form)
         else:
@@ -190,12 +208,16 @@ def results(class_id: int):
         flash("Điểm phải là số từ 0 đến 100.", "danger")
         return redirect(url_for("training.show", class_id=class_id))
     try:
+        outcomes = posted_outcomes()
+        operations.check_outcome_ids(training_class, outcomes)
         count = operations.record_results(training_class, changes, local_today())
+        applied = operations.record_outcomes(training_class, outcomes, local_today())
     except OperationError as error:
         discard_changes()
         flash(error.message, "danger")
     else:
-        flash(f"Đã lưu kết quả của {count} học viên.", "success")
+        flash(f"Đã lưu kết quả của {count} học viên"
+              + (f", ghi “Áp dụng được” cho {applied} học viên." if applied else "."), "success")
     return redirect(url_for("training.show", class_id=class_id, page=request.args.get("page")))
 
 

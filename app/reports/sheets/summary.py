@@ -1,20 +1,23 @@
-"""Cover ("Bìa") and the six targets ("Chỉ tiêu"): actual, denominator, percentage, target, status, and a chart.
+"""Cover ("Bìa") and the plan's targets ("Chỉ tiêu"): one row per indicator (the 9 sub-targets of the 6 targets):
+actual, denominator, percentage, target, status, and a chart.
 
-Rules: the targets are the plan file's (data/plans/kh137.yaml), each measured by app/targets/indicators.py (the
-same measures as the targets dashboard and the gap scan) on the report's area, as of the quarter's last day; status compares the percentage with the straight line from 0 at
-the plan's start to the target at its deadline (`rollout.indicators`): green on track, amber within 10 %,
-red behind, unknown without a denominator.
+Rules: the indicators are the plan file's (data/plans/kh137.yaml), each measured by app/targets/indicators.py (the
+same measures as the targets dashboard and the gap scan) on the report's area, as of the quarter's last day; status
+compares the percentage with the straight line from 0 at the plan's start to the target at its deadline
+(`rollout.indicators`): green on track, amber within 10 %, red behind; an indicator without a figure is
+"Chưa có số liệu" with its reason in the note (`indicators.missing_reason`).
 """
 
 from __future__ import annotations
 
 from app.areas.maps import AreaGraph
 from app.reports.printing import place_chart, row_height
+from app.models.vocab import CLASS_MODES
 from app.reports.tables import Column, write_table
 from app.reports.workbook import ReportContext, sheet
-from app.targets.indicators import measure_all, totals
+from app.targets.indicators import OUTCOME_UNRECORDED, measure_all, missing_reason, t5_modes, totals
 from app.training.settings import plan_setting
-from app.web.formatting import vn_date, vn_datetime
+from app.web.formatting import vn_date, vn_datetime, vn_number
 from rollout.indicators import evaluate_targets
 
 NOTES = {
@@ -22,11 +25,18 @@ NOTES = {
     "units_with_core_group": "Cơ quan, đơn vị, trường có đủ số giảng viên nòng cốt theo cài đặt.",
     "civil_servants_trained": "Người của các cơ quan, đơn vị đã hoàn thành một lớp; mẫu số: quân số đơn vị.",
     "business_owners_trained": "Học viên nhóm doanh nghiệp, HTX, hộ kinh doanh đã hoàn thành; mẫu số nhập theo địa bàn.",
-    "working_age_trained_online": "Người tham gia lớp Bậc 1; mẫu số: dân số trong độ tuổi lao động.",
+    "working_age_trained_online": "Người 15–60 tuổi (theo năm sinh) tham gia lớp Bậc 1 {modes}; mẫu số: dân số "
+                                  "trong độ tuổi lao động. Chưa rõ năm sinh, không tính: {unknown_age} học viên.",
     "communes_with_trainer": "Xã, phường có ít nhất một giảng viên đang hoạt động.",
+    "civil_servants_improved": "Cán bộ đã hoàn thành lớp được giảng viên ghi “Áp dụng được: Có”; mẫu số: cán bộ "
+                               "đã hoàn thành lớp. Chưa ghi: {unrecorded} người.",
+    "business_owners_improved": "Học viên nhóm doanh nghiệp, HTX, hộ kinh doanh đã hoàn thành lớp được ghi “Áp dụng "
+                                "được: Có”; mẫu số: những người đã hoàn thành. Chưa ghi: {unrecorded} người.",
+    "working_age_basic_skills": "Người 15–60 tuổi hoàn thành lớp Bậc 1 {modes} được ghi “Áp dụng được: Có”; mẫu "
+                                "số: những người đã hoàn thành. Chưa ghi: {unrecorded} người.",
 }
 COVER_WIDTHS = (28, 90)  # label and value columns: ~870 px, within an A4 landscape page unscaled
-STATUS_LABELS = {"green": "Đạt tiến độ", "amber": "Chậm nhẹ", "red": "Chậm tiến độ", "unknown": "Chưa xác định"}
+STATUS_LABELS = {"green": "Đạt tiến độ", "amber": "Chậm nhẹ", "red": "Chậm tiến độ", "unknown": "Chưa có số liệu"}
 SUMMARY_COLUMNS = [
     Column("Mục tiêu", width=9), Column("Chỉ tiêu", width=52), Column("Thực hiện", "int", 13),
     Column("Mẫu số", "int", 13), Column("Tỷ lệ", "pct", 10), Column("Mục tiêu cuối kỳ", "pct", 12),
@@ -35,28 +45,36 @@ SUMMARY_COLUMNS = [
 
 
 def summary_rows(ctx: ReportContext) -> list[list]:
-    """One row per target of the plan (its first indicator), measured or marked as not measured."""
+    """One row per indicator of the plan (every sub-target of every target), measured or marked "Chưa có số
+    liệu" with the reason."""
     if "summary" in ctx.cache:
         return ctx.cache["summary"]
     graph = AreaGraph.load()
     measured = measure_all(ctx.where.day, ctx.where.as_of, plan_setting("core_group_min_trainers"), graph)
     counts = {code: totals(m, ctx.where.area.id, graph) for code, m in measured.items()}
     results = {r.code: r for r in evaluate_targets(ctx.plan, counts, ctx.quarter.end)}
+    words = {"modes": ", ".join(CLASS_MODES[m].lower() for m in t5_modes()),
+             "unknown_age": vn_number(counts.get("working_age_unknown_age", (0, None))[0])}
     rows = []
     for target in ctx.plan.targets:
-        spec = target.indicators[0]
-        count, result = counts.get(spec.code), results.get(spec.code)
-        if count is None or result is None:
-            rows.append([target.code, spec.label, None, None, None, spec.fraction, None,
-                         STATUS_LABELS["unknown"], "Chưa đo được với dữ liệu hiện có."])
-            continue
-        numerator, denominator = count
-        note = NOTES.get(spec.code, "")
-        if not denominator:
-            note = (note + " Chưa có mẫu số.").strip()
-        rows.append([target.code, spec.label, numerator, denominator or None, result.ratio,
-                     result.target, result.expected, STATUS_LABELS[result.status], note])
-        rows[-1].append(result.status)
+        for spec in target.indicators:
+            count, result = counts.get(spec.code), results.get(spec.code)
+            if count is None or result is None:
+                rows.append([target.code, spec.label, None, None, None, spec.fraction, None,
+                             STATUS_LABELS["unknown"], "Chưa có số liệu: chưa có nguồn số liệu để đo."])
+                continue
+            numerator, denominator = count
+            unrecorded = counts.get(OUTCOME_UNRECORDED.get(spec.code, ""), (0, None))[0]
+            note = NOTES.get(spec.code, "").format(unrecorded=vn_number(unrecorded), **words)
+            missing = missing_reason(spec.code, denominator, unrecorded)
+            if missing:
+                rows.append([target.code, spec.label, numerator, denominator or None, None, result.target,
+                             result.expected, STATUS_LABELS["unknown"], f"Chưa có số liệu: {missing}. {note}".strip()])
+                rows[-1].append("unknown")
+                continue
+            rows.append([target.code, spec.label, numerator, denominator or None, result.ratio,
+                         result.target, result.expected, STATUS_LABELS[result.status], note])
+            rows[-1].append(result.status)
     ctx.cache["summary"] = rows
     return rows
 
@@ -108,9 +126,9 @@ def targets(book, ctx: ReportContext) -> None:
     chart = book.add_chart({"type": "bar"})
     for col, name, color in ((4, "Tỷ lệ đạt được", "#08543C"), (6, "Kỳ vọng đến cuối quý", "#F79009"),
                              (5, "Mục tiêu cuối kỳ", "#98A2B3")):
-        chart.add_series({"name": name, "categories": ["Chỉ tiêu", 1, 0, count, 0],
+        chart.add_series({"name": name, "categories": ["Chỉ tiêu", 1, 1, count, 1],
                           "values": ["Chỉ tiêu", 1, col, count, col], "fill": {"color": color}})
     chart.set_title({"name": f"Tiến độ so với mục tiêu — {ctx.quarter.label}"})
     chart.set_x_axis({"num_format": "0%", "min": 0, "max": 1})
     chart.set_y_axis({"reverse": True})
-    place_chart(ws, chart, count + 3, 1, width=760, height=420)
+    place_chart(ws, chart, count + 3, 1, width=760, height=520)
