@@ -54,8 +54,14 @@ def test_workbook_sheets_headers_and_totals_equal_the_database(app, ctx):
     report = create_report(Q2, province, steering, today=date(2025, 7, 10))
     book = _book(report)
     assert book.sheetnames == SHEET_NAMES == [s.title for s in SHEETS]
-    assert [c for c in _rows(book["Chỉ tiêu"])[0]] == [c.header for c in SUMMARY_COLUMNS]
+    from app.reports.sheets.summary import CHART_LABELS
+
+    header = _rows(book["Chỉ tiêu"])[0]
+    assert list(header[:len(SUMMARY_COLUMNS)]) == [c.header for c in SUMMARY_COLUMNS]
+    assert header[CHART_LABELS] == "Nhãn biểu đồ" and book["Chỉ tiêu"].column_dimensions["J"].hidden
     assert {r[0] for r in _rows(book["Chỉ tiêu"])[1:]} == {"T1", "T2", "T3", "T4", "T5", "T6"}
+    assert [r[CHART_LABELS] for r in _rows(book["Chỉ tiêu"])[1:]] == [
+        "T1", "T2", "T3.1", "T3.2", "T4.1", "T4.2", "T5.1", "T5.2", "T6"]
 
     as_of = Q2.end
     in_tree = Area.path.startswith(province.path)

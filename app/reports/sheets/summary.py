@@ -10,9 +10,11 @@ compares the percentage with the straight line from 0 at the plan's start to the
 
 from __future__ import annotations
 
+from collections import Counter
+
 from app.areas.maps import AreaGraph
-from app.reports.printing import place_chart, row_height
 from app.models.vocab import CLASS_MODES
+from app.reports.printing import place_chart, row_height
 from app.reports.tables import Column, write_table
 from app.reports.workbook import ReportContext, sheet
 from app.targets.indicators import OUTCOME_UNRECORDED, measure_all, missing_reason, t5_modes, totals
@@ -42,6 +44,8 @@ SUMMARY_COLUMNS = [
     Column("Mẫu số", "int", 13), Column("Tỷ lệ", "pct", 10), Column("Mục tiêu cuối kỳ", "pct", 12),
     Column("Kỳ vọng đến cuối quý", "pct", 13), Column("Trạng thái", width=16), Column("Ghi chú", width=60),
 ]
+CHART_COLUMN = Column("Nhãn biểu đồ", width=10)  # hidden: the chart's category labels
+CHART_LABELS = len(SUMMARY_COLUMNS)
 
 
 def summary_rows(ctx: ReportContext) -> list[list]:
@@ -122,11 +126,20 @@ def targets(book, ctx: ReportContext) -> None:
     ws, f = book.add_worksheet("Chỉ tiêu"), ctx.formats
     rows = summary_rows(ctx)
     styles = {(i, 7): f.status[row[9] if len(row) > 9 else "unknown"] for i, row in enumerate(rows)}
-    count = write_table(ws, f, SUMMARY_COLUMNS, (r[:9] for r in rows), styles=styles)
+    # the chart's categories: short labels in a last, hidden column (T1, T2, T3.1, T3.2 …), so every bar keeps
+    # its label (nine indicator names are too long: the chart drew only every other one)
+    per_target, seen, labels = Counter(r[0] for r in rows), Counter(), []
+    for r in rows:
+        seen[r[0]] += 1
+        labels.append(r[0] if per_target[r[0]] == 1 else f"{r[0]}.{seen[r[0]]}")
+    count = write_table(ws, f, [*SUMMARY_COLUMNS, CHART_COLUMN],
+                        ([*r[:9], label] for r, label in zip(rows, labels, strict=True)), styles=styles)
+    ws.set_column(CHART_LABELS, CHART_LABELS, None, None, {"hidden": True})
     chart = book.add_chart({"type": "bar"})
+    chart.show_hidden_data()
     for col, name, color in ((4, "Tỷ lệ đạt được", "#08543C"), (6, "Kỳ vọng đến cuối quý", "#F79009"),
                              (5, "Mục tiêu cuối kỳ", "#98A2B3")):
-        chart.add_series({"name": name, "categories": ["Chỉ tiêu", 1, 1, count, 1],
+        chart.add_series({"name": name, "categories": ["Chỉ tiêu", 1, CHART_LABELS, count, CHART_LABELS],
                           "values": ["Chỉ tiêu", 1, col, count, col], "fill": {"color": color}})
     chart.set_title({"name": f"Tiến độ so với mục tiêu — {ctx.quarter.label}"})
     chart.set_x_axis({"num_format": "0%", "min": 0, "max": 1})
