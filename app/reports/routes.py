@@ -69,8 +69,8 @@ def generate():
         except OperationError as error:
             error.apply_to(form)
         else:
-            flash(f"Đã lập {report.kind_label.split(' (')[0].lower()} {report.period_label} — "
-                  f"{db.session.get(Area, report.area_id).name}.", "success")
+            flash(f"Đã lập báo cáo {report.period_label} — {db.session.get(Area, report.area_id).name} "
+                  f"({report.kind_label}).", "success")
             return redirect(url_for("reports.index"))
     return _index(form)
 
