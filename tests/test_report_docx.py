@@ -284,3 +284,18 @@ def test_the_documents_convert_to_pdf_on_few_pages(app, ctx, tmp_path, kind):
         keep = os.environ.get("LANTOA_PRINT_PNG")
         if keep:
             shutil.copy(png, keep.replace(".png", f"-{kind}.png"))
+
+
+def test_a_districts_document_from_the_cli_has_its_own_header_and_no_provincial_narrative(app, ctx):
+    from click.testing import CliRunner
+
+    save_narrative(Period(2025, 1), NARRATIVE, _steering())
+    result = CliRunner().invoke(app.cli, ["reports", "quarterly", "--quarter", "2025-Q1", "--area", "D171",
+                                          "--kind", "document"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "Quý 1/2025 — Huyện Đại Từ" in result.output and ".docx" in result.output
+    report = db.session.scalar(select(Report).where(Report.kind == "document").order_by(Report.id.desc()))
+    document = _open(report)
+    left, right = (c.text for c in document.tables[0].rows[0].cells)
+    assert "UBND HUYỆN ĐẠI TỪ" in left and "Số: …/BC-BCĐ" in left and "Đại Từ, ngày … tháng … năm 2025" in right
+    assert "Nguyễn Văn Ký" not in "\n".join(_texts(document))  # the province's narrative stays the province's

@@ -2,8 +2,9 @@
 
 Rules:
 - a period is a quarter (`2025-Q2`) or a year-end review (`2025`, stored as quarter 0); its narrative is the
-  programme's (one per period: the province's steering committee writes it); a period never edited reads as the
-  defaults below (an empty text is printed as dotted lines to fill in by hand);
+  programme's (one per period: the province's steering committee writes it) and goes into the documents of the
+  programme's province; a district's or cluster's document, and a period never edited, read the defaults below
+  (an empty text is printed as dotted lines to fill in by hand);
 - `save_narrative` writes the row (created on the first save), records `report_narrative.save` with the fields
   before and after, and flushes; texts are kept as typed (line breaks are paragraphs in the document), spaces at
   both ends trimmed;
@@ -64,11 +65,16 @@ class Period:
         return f"Tổng kết năm {self.year}" if self.quarter == REVIEW else f"Quý {self.quarter}/{self.year}"
 
 
+def default_narrative(period: Period) -> ReportNarrative:
+    """An unsaved narrative holding the defaults."""
+    return ReportNarrative(year=period.year, quarter=period.quarter, **DEFAULTS)
+
+
 def narrative_for(period: Period) -> ReportNarrative:
     """The stored narrative of the period, or an unsaved one holding the defaults."""
     found = db.session.scalar(select(ReportNarrative).where(ReportNarrative.year == period.year,
                                                             ReportNarrative.quarter == period.quarter))
-    return found or ReportNarrative(year=period.year, quarter=period.quarter, **DEFAULTS)
+    return found or default_narrative(period)
 
 
 def save_narrative(period: Period, data: dict, user) -> ReportNarrative:

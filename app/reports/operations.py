@@ -5,7 +5,9 @@ Rules:
 - a report is one of `REPORT_KINDS`: the quarterly workbook, the quarterly report as a DOCX document, the
   year-end review (DOCX, quarter 4 of its year, standing on the year's last day or today); the documents are
   filled from the same `ReportContext` and builders as the workbook (app/reports/documents.py) and carry the
-  period's narrative (app/reports/narratives.py); all three share the archive, its scope and its downloads;
+  period's narrative (app/reports/narratives.py: the programme's, so only in the province's documents; a
+  district's or cluster's document has the defaults to fill in by hand); all three share the archive,
+  its scope and its downloads;
 - the quarter defaults to the one holding today; the area defaults to the user's scope area, or the
   programme's province on the working map (steering, the job, the CLI); a user may report only on an area
   they see (else an OperationError naming the field), and a unit-scoped user has no area to report on;
@@ -111,9 +113,11 @@ def create_report(quarter: Quarter | None = None, area: Area | None = None, user
             build_workbook(partial, ctx)
         else:
             from app.reports.documents import build_document, build_review
-            from app.reports.narratives import Period, narrative_for
+            from app.reports.narratives import Period, default_narrative, narrative_for
 
-            narrative = narrative_for(Period(quarter.year, 0 if kind == "review" else quarter.number))
+            of = Period(quarter.year, 0 if kind == "review" else quarter.number)
+            root = programme_root(area.valid_from)
+            narrative = narrative_for(of) if root is not None and root.id == area.id else default_narrative(of)
             (build_review if kind == "review" else build_document)(partial, ctx, narrative)
         os.replace(partial, folder / name)
     finally:
@@ -134,7 +138,7 @@ def report_path(report: Report) -> Path:
 
 
 def generate_quarterly(year: int | None = None, quarter: int | str | None = None, area_code: str | None = None,
-                       today=None, origin: str = "job") -> str:
+                       today=None, origin: str = "job", kind: str = "workbook") -> str:
     """The quarterly job: the province-wide report (or `area_code`'s) of the quarter; a summary line."""
     today = today or local_today()
     if isinstance(quarter, str):
@@ -152,7 +156,7 @@ def generate_quarterly(year: int | None = None, quarter: int | str | None = None
             raise OperationError(f"Không có địa bàn mã “{area_code}”.", field="area_id")
     done = db.session.scalar(select(Report).where(Report.year == period.year, Report.quarter == period.number,
                                                   Report.area_id == area.id, Report.origin == "job",
-                                                  Report.kind == "workbook")) \
+                                                  Report.kind == kind)) \
         if origin == "job" else None
     if done is not None and report_path(done).is_file():
         return (f"Báo cáo {period.label} — {area.name} đã được lập lúc {vn_datetime(done.generated_at)} "
@@ -160,6 +164,6 @@ def generate_quarterly(year: int | None = None, quarter: int | str | None = None
     if done is not None:  # the row outlived its file: make the file again under a new row
         db.session.delete(done)
         db.session.flush()
-    report = create_report(period, area, None, origin=origin, today=today)
-    return (f"Đã lập báo cáo {period.label} — {area.name}: {report.file_name} "
+    report = create_report(period, area, None, origin=origin, today=today, kind=kind)
+    return (f"Đã lập báo cáo {report.period_label} — {area.name}: {report.file_name} "
             f"({report.size_bytes // 1024} KB, {report.seconds:.1f} giây).")
