@@ -205,9 +205,10 @@ def narrative_text(doc, text: str) -> None:
         _para(doc, line)
 
 
-def table(doc, headers: list[str], rows: list[list], widths_cm: list[float], bold_last=False,
+def table(doc, headers: list[str], rows: list, widths_cm: list[float], bold_last=False,
           numeric: frozenset[int] = frozenset()) -> None:
-    """A bordered table, its header row repeated on every page; the `numeric` columns aligned right."""
+    """A bordered table, its header row repeated on every page; the `numeric` columns aligned right; a row that
+    is a string is a group heading spanning the table."""
     grid = doc.add_table(rows=1, cols=len(headers))
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -216,7 +217,13 @@ def table(doc, headers: list[str], rows: list[list], widths_cm: list[float], bol
         _table_cell(grid.rows[0].cells[i], text, bold=True, center=True)
     _repeat_header(grid.rows[0])
     for index, row in enumerate(rows):
-        cells = grid.add_row().cells
+        added = grid.add_row()
+        added._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # a row is never cut by a page break
+        cells = added.cells
+        if isinstance(row, str):  # a group's heading across the table (e.g. the plan its activities belong to)
+            merged = cells[0].merge(cells[-1])
+            _table_cell(merged, row, bold=True)
+            continue
         for i, value in enumerate(row):
             _table_cell(cells[i], value if isinstance(value, str) else "", bold=bold_last and index == len(rows) - 1,
                         right=i in numeric)
@@ -384,11 +391,15 @@ ACTIVITY_HEADERS = ["Số", "Hoạt động", "Thời gian theo kế hoạch", "
 ACTIVITY_WIDTHS = [0.9, 5.2, 2.5, 2.5, 1.9, 1.4, 2.1]
 
 
-def review_activity_rows(ctx: ReportContext) -> list[list]:
+def review_activity_rows(ctx: ReportContext) -> list:
+    """The activities grouped by plan (a heading row "Kế hoạch số …" before each plan's), as in "Hoạt động"."""
     from app.reports.sheets.plan import activity_rows
 
-    rows = []
+    rows, plan = [], None
     for r in activity_rows(ctx):
+        if r[0] != plan:
+            plan = r[0]
+            rows.append(f"Kế hoạch số {plan}")
         planned = f"{_date(r[5])} – {_date(r[6])}"
         actual = " – ".join(d for d in (_date(r[9]), _date(r[10])) if d) or "Chưa bắt đầu"
         state = r[11] or ("Hoàn thành" if r[10] else "Đúng tiến độ")
@@ -416,8 +427,9 @@ def build_review(path: Path, ctx: ReportContext, narrative: ReportNarrative) -> 
     activities = activity_rows(ctx)
     done = sum(1 for r in activities if r[10])
     heading(doc, "1. Thực hiện các hoạt động của Kế hoạch")
-    _para(doc, f"Kế hoạch có {len(activities)} hoạt động trong phạm vi báo cáo; đã hoàn thành {done}, "
-               f"chưa hoàn thành {len(activities) - done}.")
+    plans = len({r[0] for r in activities})
+    _para(doc, f"Trong phạm vi báo cáo, {'các kế hoạch' if plans > 1 else 'kế hoạch'} có {len(activities)} hoạt "
+               f"động; đã hoàn thành {done}, chưa hoàn thành {len(activities) - done}.")
     table(doc, ACTIVITY_HEADERS, review_activity_rows(ctx), ACTIVITY_WIDTHS, numeric=frozenset({0, 5}))
     heading(doc, "2. Kết quả thực hiện các chỉ tiêu")
     table(doc, TARGET_HEADERS, target_table_rows(ctx), TARGET_WIDTHS, numeric=TARGET_NUMERIC)
