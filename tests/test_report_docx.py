@@ -235,6 +235,16 @@ def test_steering_edits_the_narrative_and_downloads_the_document(client, login_a
     assert review.kind == "review" and "Kiến nghị tổng kết năm." in _download_text(client, review.id)
 
 
+def test_an_unknown_kind_is_refused_with_the_fields_message(client, login_as):
+    login_as("steering")
+    before = db.session.scalar(select(func.count()).select_from(Report))
+    response = post_form(client, "/reports/generate", {"kind": "pdf", "quarter": "2025-Q2",
+                                                       "area_id": programme_root().id}, token_page="/reports/")
+    assert response.status_code == 200
+    assert "Hãy chọn một loại báo cáo trong danh sách." in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Report)) == before
+
+
 def test_unknown_periods_answer_404(client, login_as):
     login_as("steering")
     for period in ("2025-Q9", "abc", "1999-Q1", "2031"):

@@ -7,7 +7,7 @@ from app.web.choices import IdSelectField, choices
 
 
 class ReportForm(FlaskForm):
-    kind = SelectField("Loại báo cáo", choices=choices(REPORT_KINDS), default="workbook",
+    kind = SelectField("Loại báo cáo", choices=choices(REPORT_KINDS), default="workbook", validate_choice=False,
                        description="Báo cáo tổng kết năm lấy năm của quý đã chọn.")
     quarter = SelectField("Quý báo cáo", validate_choice=False)
     area_id = IdSelectField("Phạm vi (địa bàn)")
