@@ -129,7 +129,9 @@ def _no_borders(table) -> None:
         element = OxmlElement(f"w:{edge}")
         element.set(qn("w:val"), "nil")
         borders.append(element)
-    table._tbl.tblPr.append(borders)
+    # the schema's order: tblBorders comes before shd, tblLayout, tblCellMar, tblLook (Word refuses it elsewhere)
+    table._tbl.tblPr.insert_element_before(borders, "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook",
+                                           "w:tblCaption", "w:tblDescription", "w:tblPrChange")
 
 
 def _cell_lines(cell, lines: list[tuple[str, dict]]) -> None:
