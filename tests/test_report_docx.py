@@ -190,7 +190,8 @@ def _download_text(client, report_id: int) -> str:
 def test_steering_edits_the_narrative_and_downloads_the_document(client, login_as):
     login_as("steering")
     index = client.get("/reports/").get_data(as_text=True)
-    assert "/reports/narrative/2025-Q2" in index and "/reports/narrative/2025" in index
+    assert 'value="2025-Q2">Quý 2/2025' in index and 'value="2025">Tổng kết năm 2025' in index
+    assert client.get("/reports/narrative?period=2025-Q2").headers["Location"].endswith("/reports/narrative/2025-Q2")
     page = client.get("/reports/narrative/2025-Q2").get_data(as_text=True)
     assert "…/BC-BCĐ" in page and "Chưa soạn" in page
     events = db.session.scalar(select(func.count()).select_from(AuditEvent))
@@ -260,7 +261,8 @@ def test_the_narrative_is_refused_to_other_roles(client, login_as, username):
     assert response.status_code == 404
     assert db.session.scalar(select(func.count()).select_from(ReportNarrative)) == 0
     if username != "trainer_daitu":
-        assert "/reports/narrative/" not in client.get("/reports/").get_data(as_text=True)
+        assert "/reports/narrative" not in client.get("/reports/").get_data(as_text=True)
+    assert client.get("/reports/narrative?period=2025-Q2").status_code == 404
 
 
 def test_documents_are_scoped_like_the_workbook(client, login_as, app):

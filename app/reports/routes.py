@@ -69,8 +69,8 @@ def generate():
         except OperationError as error:
             error.apply_to(form)
         else:
-            flash(f"Đã lập báo cáo {report.period_label} — {db.session.get(Area, report.area_id).name} "
-                  f"({report.kind_label}).", "success")
+            flash(f"Đã lập báo cáo {report.period_label} — {db.session.get(Area, report.area_id).name}: "
+                  f"{report.kind_label}.", "success")
             return redirect(url_for("reports.index"))
     return _index(form)
 
@@ -88,6 +88,14 @@ def download(report_id: int):
     period = str(report.year) if report.kind == "review" else f"{report.year}-Q{report.quarter}"
     name = f"{stem}-{period}-{area.code}{report.suffix}"
     return send_file(path, as_attachment=True, download_name=name, mimetype=MIMETYPES[report.suffix])
+
+
+@bp.get("/narrative")
+@login_required
+def narrative_choose():
+    """The reports page's period choice → that period's narrative page."""
+    require("edit_report_narrative")
+    return redirect(url_for("reports.narrative", period=request.args.get("period", "")))
 
 
 @bp.route("/narrative/<period>", methods=["GET", "POST"])

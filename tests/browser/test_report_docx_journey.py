@@ -22,7 +22,8 @@ def test_steering_edits_the_narrative_and_downloads_the_document(page):
     login(page, "steering")
     page.get_by_role("link", name="Báo cáo").first.click()
     page.wait_for_url("**/reports/")
-    page.get_by_role("link", name="Soạn nội dung Quý").first.click()
+    assert "(quý này)" in page.get_by_label("Quý báo cáo").locator("option:checked").inner_text()
+    page.get_by_role("button", name="Soạn nội dung").click()  # the current quarter is chosen first
     page.wait_for_url("**/reports/narrative/*")
     page.get_by_label("Số, ký hiệu").fill("12/BC-BCĐ")
     page.get_by_label("II. Khó khăn, vướng mắc").fill(DIFFICULTIES)
