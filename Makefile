@@ -48,7 +48,7 @@ browser:
 # LibreOffice headless (Debian's packages) converts the workbooks to PDF in tests/test_workbook_printing.py;
 # Carlito has Calibri's metrics (xlsxwriter's font), so pages break as in Excel; pdftoppm renders the pages.
 libreoffice:
-	@command -v soffice >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui fonts-crosextra-carlito poppler-utils; }
+	@command -v soffice >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 && dpkg -s libreoffice-writer-nogui >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui libreoffice-writer-nogui fonts-crosextra-carlito fonts-liberation2 poppler-utils; }
 
 postgres:
 	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start

@@ -77,6 +77,7 @@ ACTIONS: dict[str, frozenset[str]] = {
     "edit_network": MANAGERS,  # add, edit, move trainers; the roster import
     "assign_trainers": MANAGERS,
     "generate_report": MANAGERS,
+    "edit_report_narrative": LEADERS,  # số/ký hiệu, sections II–III, nơi nhận of the administrative reports
     "place_area": MANAGERS,  # place the records of a split commune
     "edit_clusters": LEADERS,
     "edit_plan": LEADERS,  # dependencies and lead units

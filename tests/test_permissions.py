@@ -47,6 +47,7 @@ merge_people           x     x        x           .       .
 edit_network           x     x        x           .       .
 assign_trainers        x     x        x           .       .
 generate_report        x     x        x           .       .
+edit_report_narrative  x     x        .           .       .
 place_area             x     x        x           .       .
 edit_clusters          x     x        .           .       .
 edit_plan              x     x        .           .       .

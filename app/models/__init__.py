@@ -15,7 +15,7 @@ from app.models.network import NetworkRollup, NetworkSnapshot, TrainerStats
 from app.models.person import Person
 from app.models.plan import Activity, ActivityDependency, Phase, Plan, activity_lead_units
 from app.models.points import AreaPopulation, PointEntry, PointTotal
-from app.models.report import Report
+from app.models.report import Report, ReportNarrative
 from app.models.setting import RateHit, Setting
 from app.models.target import IndicatorSnapshot, Target
 from app.models.trainer import Trainer
@@ -26,7 +26,7 @@ from app.models.user import User
 __all__ = [
     "Area", "AreaCrosswalk", "AreaNeighbour", "AreaPopulation", "AreaRehoming", "Assignment", "AuditEvent",
     "Certificate", "Enrollment", "NetworkRollup", "NetworkSnapshot", "Person", "PointEntry", "PointTotal", "RateHit",
-    "Report", "Setting", "ExportFile",
+    "Report", "ReportNarrative", "Setting", "ExportFile",
     "Trainer", "TrainerStats", "TrainingClass", "Unit", "UnitCrosswalk", "UnitMove", "UnitName", "User",
     # the rollout plan, gaps, periodic jobs and mail
     "Activity", "ActivityDependency", "DistrictPlan", "Evidence", "Gap", "GapEvent", "JobRun", "OutboxMessage", "Phase",

@@ -11,7 +11,7 @@ from tests.browser.conftest import login
 
 PAGES = {
     "steering": ["/", "/trainers/", "/classes/", "/gaps/", "/targets/", "/targets/units/", "/units/", "/plan/",
-                 "/assignments/", "/network/", "/people/", "/reports/", "/account"],
+                 "/assignments/", "/network/", "/people/", "/reports/", "/reports/narrative/2025", "/account"],
     "coord_daitu": ["/", "/trainers/", "/classes/", "/gaps/", "/targets/", "/classes/new"],
     "trainer_daitu": ["/", "/classes/", "/classes/new", "/account"],
 }
