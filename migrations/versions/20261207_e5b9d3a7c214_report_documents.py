@@ -1,7 +1,7 @@
 """report documents: the kind of an archived report (workbook, document, review) and the narratives steering writes
 
 Revision ID: e5b9d3a7c214
-Revises: c4f1a8e2d907
+Revises: e5b1f3c8a2d4
 Create Date: 2026-12-07 01:50:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'e5b9d3a7c214'
-down_revision = 'c4f1a8e2d907'
+down_revision = 'e5b1f3c8a2d4'
 branch_labels = None
 depends_on = None
 
