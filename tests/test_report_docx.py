@@ -114,11 +114,12 @@ def test_the_quarterly_document_has_the_administrative_form_and_the_workbooks_fi
 
     # the figures: the targets table equals the workbook's "Chỉ tiêu" sheet, the overall line its "Theo huyện" first row
     book = openpyxl.load_workbook(report_path(workbook_report))
-    sheet_rows = {r[0]: r for r in list(book["Chỉ tiêu"].iter_rows(values_only=True))[1:]}
+    sheet_rows = list(book["Chỉ tiêu"].iter_rows(values_only=True))[1:]
     targets = next(t for t in _tables(document) if t[0][:3] == ["Mục tiêu", "Chỉ tiêu", "Thực hiện"])
+    assert len(targets[1:]) == len(sheet_rows) == 9  # every sub-target, in the sheet's order
     compared = 0
-    for row in targets[1:]:
-        sheet = sheet_rows[row[0]]
+    for row, sheet in zip(targets[1:], sheet_rows, strict=True):
+        assert row[0] == sheet[0]
         assert row[1] == sheet[1]
         if sheet[2] is not None:
             assert row[2] == vn_number(sheet[2]), row
