@@ -5,7 +5,7 @@ from tests.browser.conftest import login, screenshot
 
 def _classes(page) -> str:
     section = page.locator("section.map-root").first
-    return section.locator(".stat", has_text="Lớp học").locator(".stat-value").inner_text()
+    return section.locator(".stat", has_text="Lớp đã đăng ký").locator(".stat-value").first.inner_text()
 
 
 def test_dashboard_switches_between_maps(page):
