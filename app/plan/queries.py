@@ -13,6 +13,17 @@ from app.models import Activity, ActivityDependency, Area, DistrictPlan, Evidenc
 from app.scope import scoped, visible
 
 
+def plan_in_force(day: dt.date) -> Plan | None:
+    """The plan in force on `day`: the one whose period contains it (the latest started when periods overlap),
+    else the latest plan that started before it, else the first plan (a day before every plan); None without
+    plans. Dashboards, targets and reports read "the" plan through this function only."""
+    order = (Plan.period_start.desc(), Plan.issued_on.desc(), Plan.id.desc())
+    return (db.session.scalar(select(Plan).where(Plan.period_start <= day, Plan.period_end >= day)
+                              .order_by(*order).limit(1))
+            or db.session.scalar(select(Plan).where(Plan.period_start <= day).order_by(*order).limit(1))
+            or db.session.scalar(select(Plan).order_by(Plan.period_start, Plan.id).limit(1)))
+
+
 def plans_for(user) -> list[Plan]:
     """Plans the user may see: the widest area first, then the newest."""
     stmt = scoped(Plan, user).join(Area, Area.id == Plan.area_id).order_by(
