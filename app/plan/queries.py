@@ -13,15 +13,21 @@ from app.models import Activity, ActivityDependency, Area, DistrictPlan, Evidenc
 from app.scope import scoped, visible
 
 
+def programme_plans():
+    """The programme's plans: those of a province (KH 137, its successors); a district's own plan is not one."""
+    return select(Plan).join(Area, Area.id == Plan.area_id).where(Area.level == "province")
+
+
 def plan_in_force(day: dt.date) -> Plan | None:
-    """The plan in force on `day`: the one whose period contains it (the latest started when periods overlap),
-    else the latest plan that started before it, else the first plan (a day before every plan); None without
-    plans. Dashboards, targets and reports read "the" plan through this function only."""
+    """The programme's plan in force on `day`: the one whose period contains it (the latest started when periods
+    overlap), else the latest that started before it, else the first (a day before every plan); None without
+    one. Dashboards, targets and reports read "the" plan through this function only."""
     order = (Plan.period_start.desc(), Plan.issued_on.desc(), Plan.id.desc())
-    return (db.session.scalar(select(Plan).where(Plan.period_start <= day, Plan.period_end >= day)
+    plans = programme_plans()
+    return (db.session.scalar(plans.where(Plan.period_start <= day, Plan.period_end >= day)
                               .order_by(*order).limit(1))
-            or db.session.scalar(select(Plan).where(Plan.period_start <= day).order_by(*order).limit(1))
-            or db.session.scalar(select(Plan).order_by(Plan.period_start, Plan.id).limit(1)))
+            or db.session.scalar(plans.where(Plan.period_start <= day).order_by(*order).limit(1))
+            or db.session.scalar(plans.order_by(Plan.period_start, Plan.id).limit(1)))
 
 
 def plans_for(user) -> list[Plan]:

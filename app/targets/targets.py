@@ -24,7 +24,7 @@ from app.extensions import db
 from app.models import Plan as PlanRow
 from app.models import Target
 from app.permissions import may
-from app.plan.queries import plan_in_force
+from app.plan.queries import plan_in_force, programme_plans
 from app.timeutil import local_today, utcnow
 from app.training.levels import PLAN_FILE
 from rollout.plan import IndicatorSpec, Plan, load_plan_file
@@ -68,8 +68,7 @@ def _defaults(stored: PlanRow | None) -> dict[str, TargetValue]:
 def _other_periods(stored: PlanRow | None) -> list[tuple[dt.date, dt.date]]:
     if stored is None:
         return []
-    return [(a, b) for a, b in db.session.execute(
-        select(PlanRow.period_start, PlanRow.period_end).where(PlanRow.id != stored.id)).all()]
+    return [(p.period_start, p.period_end) for p in db.session.scalars(programme_plans().where(PlanRow.id != stored.id))]
 
 
 def current_targets(day: dt.date | None = None) -> dict[str, TargetValue]:
