@@ -23,6 +23,7 @@ from app.reports.workbook import ReportContext
 from app.targets.indicators import measure_all, totals
 from app.targets.targets import current_targets
 from rollout.plan import load_plan_file
+from tests.conftest import post_form
 from tests.factories import make_user
 
 NEW_MAP = date(2025, 7, 1)
@@ -173,3 +174,17 @@ def test_a_coordinator_of_another_area_cannot_record_a_commune_plan(client, logi
         .order_by(Area.code).limit(1)))
     login_as("coord_elsewhere")
     assert client.get(f"/plan/districts/{commune.id}").status_code == 404
+
+
+def test_steering_edits_a_target_of_the_plan_in_force(client, login_as, pinned_today, kh137, example):
+    pinned_today(date(2026, 3, 15))
+    login_as("steering")
+    assert client.get("/targets/districts_plan_issued/edit").status_code == 404  # KH 137's only
+    response = post_form(client, "/targets/communes_plan_issued/edit",
+                         {"target_percent": "95", "start_on": "2026-01-01", "deadline": "2026-09-30"})
+    assert response.status_code == 302, re.findall(r"class=\"[^\"]*(?:error|danger)[^\"]*\"[^>]*>([^<]+)", response.get_data(as_text=True))
+    new = current_targets(date(2026, 3, 15))["communes_plan_issued"]
+    assert (new.percent, new.deadline) == (95, date(2026, 9, 30))
+    assert "districts_plan_issued" in current_targets(date(2025, 6, 15))  # KH 137 keeps its targets
+    section = client.get("/targets/").get_data(as_text=True).split('id="target-communes_plan_issued"')[1]
+    assert "mục tiêu 95" in section.split("</section>")[0]
