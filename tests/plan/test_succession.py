@@ -8,7 +8,7 @@ import re
 from datetime import date, datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.areas.maps import AreaGraph
 from app.demo.plan import EXAMPLE, seed_example_plan
@@ -188,3 +188,20 @@ def test_steering_edits_a_target_of_the_plan_in_force(client, login_as, pinned_t
     assert "districts_plan_issued" in current_targets(date(2025, 6, 15))  # KH 137 keeps its targets
     section = client.get("/targets/").get_data(as_text=True).split('id="target-communes_plan_issued"')[1]
     assert "mục tiêu 95" in section.split("</section>")[0]
+
+
+def test_the_plan_gap_names_communes_without_a_plan_under_the_2025_map_plan(kh137, example):
+    from app.gaps.scan import findings_for
+
+    with_plan, without = db.session.scalars(select(Area).where(Area.level == "commune", Area.valid_from == NEW_MAP)
+                                            .order_by(Area.code).limit(2)).all()
+    record_district_plan(with_plan, {"number": "12/KH-UBND", "issued_on": date(2026, 1, 20)}, None,
+                         date(2026, 3, 15))
+    flagged = {int(f.subject_id) for f in findings_for(date(2026, 3, 15), codes=("district_without_plan",))}
+    assert without.id in flagged and with_plan.id not in flagged
+    communes = db.session.scalar(select(func.count(Area.id)).where(Area.level == "commune",
+                                                                   Area.valid_from == NEW_MAP))
+    assert len(flagged) == communes - 1  # no district: the 2024 map has ended
+    # on 15/06/2025 the 2025 communes are not in force yet: only the old map's districts can be flagged
+    early = findings_for(date(2025, 6, 15), codes=("district_without_plan",))
+    assert all(db.session.get(Area, int(f.subject_id)).level == "district" for f in early)
