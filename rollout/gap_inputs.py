@@ -187,6 +187,7 @@ class GapInputs:
     classes: Sequence[ClassRow] = ()
     activities: Sequence[ActivityRow] = ()
     district_plans: Sequence[DistrictPlanRow] = ()
+    local_plan_communes: frozenset[Id] = frozenset()  # communes that issue their own plan (a 2025-map plan's T1)
     duplicate_persons: Sequence[DuplicatePersonsRow] = ()
     indicators: Sequence[IndicatorRow] = ()
     subtree_activity: Sequence[SubtreeActivityRow] = ()

@@ -292,7 +292,8 @@ def _plan_codes() -> list[str]:
 
 
 def test_the_plan_has_nine_sub_targets_all_measured():
-    assert len(_plan_codes()) == 9 and set(_plan_codes()) == set(MEASURED)
+    # MEASURED also holds communes_plan_issued, T1 of a plan on the 2025 map (tests/plan/test_succession.py)
+    assert len(_plan_codes()) == 9 and set(_plan_codes()) == set(MEASURED) - {"communes_plan_issued"}
 
 
 def test_every_sub_target_is_on_the_dashboard_and_one_without_figures_says_why(client, login_as, world, pinned):

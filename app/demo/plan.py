@@ -2,6 +2,8 @@
 
 Rules (deterministic for a given today):
 - the plan is loaded from data/plans/kh137.yaml once; a database that already has it is left as it is;
+- the example continuation plan data/plans/mh2026-example.yaml (MH-2026, "Kế hoạch minh họa — không phải văn
+  bản thật", 2026 on the 2025 map) is loaded beside it once, with no progress: it is in force from 1/1/2026;
 - the district people's committees are linked as lead units of activities 3 and 5 ("UBND các huyện, thành
   phố", "UBND cấp huyện"), so each district's coordinator is responsible for them;
 - activities whose planned finish is past are done on their planned dates (no evidence attached), except the
@@ -31,6 +33,7 @@ from rollout.plan import load_plan_file
 from rollout.schedule import activity_graph
 
 KH137 = ROOT / "data" / "plans" / "kh137.yaml"
+EXAMPLE = ROOT / "data" / "plans" / "mh2026-example.yaml"  # an example continuation plan, not a real decision
 DISTRICTS_WITHOUT_PLAN = ("D170", "D167")  # Võ Nhai, Định Hóa
 DISTRICT_LED = (3, 5)
 
@@ -38,14 +41,24 @@ DISTRICT_LED = (3, 5)
 def seed_plan(province: Area, today: dt.date) -> list[str]:
     domain = load_plan_file(KH137)
     if db.session.scalar(select(Plan.id).where(Plan.issuer == domain.issuer, Plan.number == domain.number)):
-        return ["Kế hoạch 137/KH-UBND đã có: giữ nguyên tiến độ."]
+        return ["Kế hoạch 137/KH-UBND đã có: giữ nguyên tiến độ.", *seed_example_plan()]
     plan = store_plan(domain, source=KH137.name).plan
     _link_district_committees(plan)
     _progress(plan, today)
     recorded = _district_plans(province, today)
     summary = scan(today)
     return [f"Đã nạp {plan.label} (3 giai đoạn, 10 hoạt động); {recorded}/9 huyện đã ghi nhận kế hoạch.",
-            f"Rà soát cảnh báo: {summary}"]
+            *seed_example_plan(), f"Rà soát cảnh báo: {summary}"]
+
+
+def seed_example_plan() -> list[str]:
+    """Load the example continuation plan (MH-2026, 2026 on the 2025 map, T1 over communes) once."""
+    domain = load_plan_file(EXAMPLE)
+    if db.session.scalar(select(Plan.id).where(Plan.issuer == domain.issuer, Plan.number == domain.number)):
+        return []
+    plan = store_plan(domain, source=EXAMPLE.name).plan
+    return [f"Đã nạp {plan.label} — kế hoạch minh họa, không phải văn bản thật "
+            f"({plan.period_start:%d/%m/%Y} – {plan.period_end:%d/%m/%Y}, theo bản đồ 2025)."]
 
 
 def _link_district_committees(plan: Plan) -> None:

@@ -174,9 +174,10 @@ def _reproduction(place: _Placer) -> list[ReproductionRow]:
             if place(area_id) == area_id]
 
 
-def _indicator_rows(measures: dict[str, Measure], areas: list[AreaRow], units: list[UnitRow]) -> list[IndicatorRow]:
+def _indicator_rows(measures: dict[str, Measure], areas: list[AreaRow], units: list[UnitRow],
+                    today: dt.date) -> list[IndicatorRow]:
     """Per commune and per unit, the indicators that have a denominator there, with their targets."""
-    targets = current_targets()
+    targets = current_targets(today)
     rows: list[IndicatorRow] = []
     communes = {int(a.id): a.name for a in areas if a.kind == "commune"}
     for code in COMMUNE_INDICATORS:
@@ -213,7 +214,7 @@ def network_inputs(today: dt.date, settings: GapSettings | None = None, graph: A
     duplicates, person_areas = _duplicates(place)
     return GapInputs(
         today=today, areas=areas, units=units, trainers=trainers, classes=_classes(place),
-        duplicate_persons=duplicates, indicators=_indicator_rows(measures, areas, units),
+        duplicate_persons=duplicates, indicators=_indicator_rows(measures, areas, units, today),
         subtree_activity=_subtree_activity(paths), reproduction=_reproduction(place),
         assignments=assignment_gap_rows(today), settings=settings or gap_settings()), person_areas
 

@@ -22,7 +22,7 @@ RULE_LABELS = {
     "cascade_r_below_one": "Hệ số lan tỏa dưới 1",
     "commune_without_trainer": "Xã chưa có giảng viên",
     "unit_without_core_group": "Đơn vị chưa có nhóm nòng cốt",
-    "district_without_plan": "Huyện chưa ban hành kế hoạch",
+    "district_without_plan": "Huyện, xã chưa ban hành kế hoạch",
     "duplicate_person": "Hồ sơ trùng lặp",
     "trainer_without_unit_or_commune": "Giảng viên chưa gắn đơn vị, địa bàn",
     "class_completed_without_learners": "Lớp kết thúc chưa có học viên",

@@ -7,7 +7,8 @@ Rules:
 - subjects are identified by database ids as strings: an activity gap by the activity's id (its params keep
   the activity's number in its plan), a district gap by the area's id;
 - each plan is evaluated on its own (activity numbers repeat across plans); the districts evaluated are those
-  inside a stored plan's area (`app.plan.queries.planned_districts`);
+  inside a stored plan's area (`app.plan.queries.planned_districts`), and the communes of a commune-based plan
+  (`planned_communes`);
 - params are stored as JSON; a finding is compared with its JSON form, so an unchanged condition changes
   nothing and a second scan on the same day writes nothing (idempotent);
 - opening, reopening and resolving append a GapEvent; a refresh of params (e.g. days late) only updates them.
@@ -20,7 +21,7 @@ import datetime as dt
 import json
 from collections import Counter
 
-from sqlalchemy import Text, cast, insert, select
+from sqlalchemy import Text, cast, insert, or_, select
 
 from app.areas.maps import AreaGraph, programme_root, working_map
 from app.batch import gc_paused
@@ -28,7 +29,7 @@ from app.extensions import db
 from app.gaps.inputs import gap_settings, network_inputs
 from app.models import Area, DistrictPlan, Gap, GapEvent, Plan
 from app.plan.domain import actuals, load_rows, to_domain
-from app.plan.queries import planned_districts
+from app.plan.queries import planned_communes, planned_districts
 from app.targets.indicators import measure_all
 from app.targets.snapshots import write_snapshots
 from app.targets.targets import seed_targets
@@ -79,10 +80,13 @@ def _activity_findings(today: dt.date, settings: GapSettings, codes: set[str]) -
 
 def _district_findings(today: dt.date, settings: GapSettings, codes: set[str]) -> list[Finding]:
     areas = [AreaRow(str(a.id), a.name, a.level, str(a.parent_id) if a.parent_id else None, a.valid_from,
-                     a.valid_to) for a in db.session.scalars(select(Area).where(planned_districts()))]
+                     a.valid_to) for a in db.session.scalars(select(Area).where(
+                         or_(planned_districts(), planned_communes())))]
     plans = [DistrictPlanRow(str(area_id), issued_on) for area_id, issued_on in
              db.session.execute(select(DistrictPlan.area_id, DistrictPlan.issued_on))]
-    inputs = GapInputs(today=today, settings=settings, areas=areas, district_plans=plans)
+    communes = frozenset(a.id for a in areas if a.kind == "commune")
+    inputs = GapInputs(today=today, settings=settings, areas=areas, district_plans=plans,
+                       local_plan_communes=communes)
     return [dataclasses.replace(f, area_id=int(f.area_id) if f.area_id is not None else None)
             for f in rules.evaluate(inputs, codes)]
 

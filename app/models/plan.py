@@ -69,6 +69,11 @@ class Plan(db.Model):
     def label(self) -> str:
         return f"Kế hoạch {self.number} ngày {self.issued_on:%d/%m/%Y}"
 
+    @property
+    def is_example(self) -> bool:
+        """An example plan (the demo's continuation "Kế hoạch minh họa"), not a real decision: its title says so."""
+        return "minh họa" in (self.title or "").lower()
+
 
 class Phase(db.Model):
     __tablename__ = "plan_phases"

@@ -36,7 +36,7 @@ def districts():
 @login_required
 def district_plan(area_id: int):
     district = get_or_404(Area, area_id, current_user)
-    if district.level != "district":
+    if not queries.takes_local_plan(district):
         abort(404)
     plan = db.session.scalar(select(DistrictPlan).where(DistrictPlan.area_id == district.id))
     can_record = may(current_user, "record_district_plan", district)

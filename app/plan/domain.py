@@ -23,7 +23,7 @@ from app.models import Activity, ActivityDependency, Phase, Plan
 from rollout import plan as domain
 from rollout.schedule import Actual, Schedule, Slip, SlippageReport, compute_schedule, slippage
 
-__all__ = ["PlanRows", "load_rows", "to_domain", "actuals", "ActivityRow", "PlanView", "plan_view"]
+__all__ = ["PlanRows", "load_rows", "to_domain", "stated_plan", "actuals", "ActivityRow", "PlanView", "plan_view"]
 
 
 @dataclass
@@ -72,6 +72,20 @@ def to_domain(rows: PlanRows, dependencies: Iterable[tuple[int, int, int]] | Non
             depends_on=tuple(deps.get(a.number, ())),
         ) for a in rows.activities),
     )
+
+
+def stated_plan(plan: Plan) -> domain.Plan:
+    """The stored plan's header, levels and targets as `rollout` sees them (no phases nor activities): what the
+    reports quote and measure against."""
+    return domain.Plan(
+        number=plan.number, date=plan.issued_on, issuer=plan.issuer, title=plan.title, area_code=plan.area_code,
+        period=domain.Window(plan.period_start, plan.period_end, plan.period_text), phases=(), activities=(),
+        levels=tuple(domain.LevelSpec(lv["number"], lv["name"], tuple(lv["content"]), lv["outcome"])
+                     for lv in plan.levels or ()),
+        targets=tuple(domain.TargetSpec(t["code"], t["text"], t["denominator"], dt.date.fromisoformat(t["deadline"]),
+                                        tuple(domain.IndicatorSpec(i["code"], float(i["percent"]), i["label"])
+                                              for i in t["indicators"]))
+                      for t in plan.targets or ()))
 
 
 def actuals(activities: Iterable[Activity], today: dt.date) -> dict[int, Actual]:

@@ -22,6 +22,7 @@ from app.extensions import db
 from app.models import Activity, ActivityDependency, Area, DistrictPlan, Evidence, Plan, Unit, User
 from app.models import activity_lead_units as links
 from app.plan.domain import load_rows, to_domain
+from app.plan.queries import takes_local_plan
 from app.plan.uploads import StoredFile
 from app.scope import check_choice
 from app.timeutil import utcnow
@@ -166,8 +167,9 @@ def attach_evidence(stored: StoredFile, user: User | None, *, activity: Activity
 
 def record_district_plan(district: Area, data: dict, user: User | None, today: dt.date) -> DistrictPlan:
     """Create or update the plan a district issued (number, dates); one per district."""
-    if district.level != "district":
-        raise OperationError("Chỉ ghi nhận kế hoạch của cấp huyện.", field="number")
+    if not takes_local_plan(district):
+        raise OperationError("Chỉ ghi nhận kế hoạch của cấp huyện, hoặc của cấp xã khi kế hoạch tỉnh trên bản đồ "
+                             "2025 tính theo xã.", field="number")
     number = (data.get("number") or "").strip()
     issued, launched = data.get("issued_on"), data.get("launched_on")
     if issued and not number:

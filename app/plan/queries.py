@@ -5,12 +5,29 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, exists, false, func, or_, select
 from sqlalchemy.orm import aliased
 
 from app.extensions import db
 from app.models import Activity, ActivityDependency, Area, DistrictPlan, Evidence, Plan, Unit, User
 from app.scope import scoped, visible
+
+
+def programme_plans():
+    """The programme's plans: those of a province (KH 137, its successors); a district's own plan is not one."""
+    return select(Plan).join(Area, Area.id == Plan.area_id).where(Area.level == "province")
+
+
+def plan_in_force(day: dt.date) -> Plan | None:
+    """The programme's plan in force on `day`: the one whose period contains it (the latest started when periods
+    overlap), else the latest that started before it, else the first (a day before every plan); None without
+    one. Dashboards, targets and reports read "the" plan through this function only."""
+    order = (Plan.period_start.desc(), Plan.issued_on.desc(), Plan.id.desc())
+    plans = programme_plans()
+    return (db.session.scalar(plans.where(Plan.period_start <= day, Plan.period_end >= day)
+                              .order_by(*order).limit(1))
+            or db.session.scalar(plans.where(Plan.period_start <= day).order_by(*order).limit(1))
+            or db.session.scalar(plans.order_by(Plan.period_start, Plan.id).limit(1)))
 
 
 def plans_for(user) -> list[Plan]:
@@ -86,10 +103,44 @@ def planned_districts():
         select(Plan.id).join(covering, covering.code == Plan.area_code).where(Area.path.startswith(covering.path))))
 
 
+COMMUNE_PLAN_INDICATOR = "communes_plan_issued"
+
+
+def _commune_based_plans() -> list[tuple[str, dt.date]]:
+    """(area code, period start) of the stored plans whose T1 counts the communes' own plans (a plan on the 2025
+    map, which has no districts: "xã, phường ban hành kế hoạch")."""
+    return [(code, start) for code, start, targets in db.session.execute(
+        select(Plan.area_code, Plan.period_start, Plan.targets))
+        if any(i.get("code") == COMMUNE_PLAN_INDICATOR for t in targets or () for i in t.get("indicators", ()))]
+
+
+def planned_communes():
+    """The condition on `Area` of a commune inside the area of a commune-based plan, on a map in force during
+    that plan (the 2025 map for a plan of 2026): such a commune records its own plan, as a district did."""
+    plans = _commune_based_plans()
+    if not plans:
+        return false()
+    covering = aliased(Area)
+    return and_(Area.level == "commune", or_(*[and_(
+        or_(Area.valid_to.is_(None), Area.valid_to >= start),
+        exists(select(covering.id).where(covering.code == code, Area.path.startswith(covering.path))))
+        for code, start in plans]))
+
+
+def takes_local_plan(area: Area) -> bool:
+    """Whether `area` records its own plan: a district, or a commune of a commune-based plan."""
+    if area.level == "district":
+        return True
+    return area.level == "commune" and db.session.scalar(
+        select(Area.id).where(Area.id == area.id, planned_communes())) is not None
+
+
 def district_rows(user) -> list[DistrictRow]:
-    """Every district the user may see inside a stored plan's area, with its recorded plan; newest map first."""
+    """Every district the user may see inside a stored plan's area (and every commune of a commune-based plan),
+    with its recorded plan; newest map first."""
     areas = list(db.session.scalars(
-        scoped(Area, user).where(planned_districts()).order_by(Area.valid_from.desc(), Area.path)))
+        scoped(Area, user).where(or_(planned_districts(), planned_communes()))
+        .order_by(Area.valid_from.desc(), Area.path)))
     ids = [a.id for a in areas]
     plans = {p.area_id: p for p in db.session.scalars(select(DistrictPlan).where(DistrictPlan.area_id.in_(ids)))}
     counts = dict(db.session.execute(

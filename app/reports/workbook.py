@@ -48,7 +48,15 @@ class ReportContext:
 
     @property
     def plan(self):
-        return load_plan()
+        """The plan in force at the quarter's end (`app.plan.queries.plan_in_force`), as stored; KH 137's file
+        when no plan is stored."""
+        if "plan" not in self.cache:
+            from app.plan.domain import stated_plan
+            from app.plan.queries import plan_in_force
+
+            stored = plan_in_force(self.quarter.end)
+            self.cache["plan"] = stated_plan(stored) if stored is not None and stored.targets else load_plan()
+        return self.cache["plan"]
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,9 @@ from sqlalchemy import func, select
 
 from app.areas.maps import AreaGraph, programme_root, working_map
 from app.extensions import db
-from app.models import Area, IndicatorSnapshot
+from app.models import Area, IndicatorSnapshot, Plan
 from app.models.vocab import CLASS_MODES
+from app.plan.queries import plan_in_force
 from app.scope import scope_of
 from app.targets.indicators import MEASURED, OUTCOME_UNRECORDED, measure_all, missing_reason, t5_modes
 from app.targets.snapshots import series, subtree_totals
@@ -65,6 +66,7 @@ class Dashboard:
     indicators: list[IndicatorView]
     unknown_age: int = 0  # Bậc 1 learners left out of T5 because their birth year is unknown
     t5_modes: str = ""  # the class modes T5 counts (plan setting), as words: "trực tuyến, kết hợp"
+    plan: Plan | None = None  # the plan in force on the day, whose targets these are
 
 
 def dashboard_area(user, day: dt.date, graph: AreaGraph) -> Area | None:
@@ -110,7 +112,7 @@ def dashboard_for(user, today: dt.date) -> Dashboard | None:
     names = dict(db.session.execute(select(Area.id, Area.name).where(Area.id.in_(children))).all())
     tolerance = settings["trajectory_tolerance_percent"] / 100
     views = []
-    for t in current_targets().values():
+    for t in current_targets(today).values():
         if t.code not in MEASURED:
             views.append(IndicatorView(t, None))
             continue
@@ -133,4 +135,4 @@ def dashboard_for(user, today: dt.date) -> Dashboard | None:
                                    trend, below, missing, unrecorded))
     unknown_age = figures.get(("working_age_unknown_age", area.id), (0, None))[0]
     modes = ", ".join(CLASS_MODES[m].lower() for m in t5_modes())
-    return Dashboard(area, as_of, from_snapshot, views, unknown_age, modes)
+    return Dashboard(area, as_of, from_snapshot, views, unknown_age, modes, plan_in_force(today))

@@ -7,6 +7,9 @@ Each measure gives two counters keyed by an area id of the map valid on `day` (r
 Rules (what counts, indicator by indicator):
 - districts_plan_issued: districts of the map; numerator: those with a district plan issued and launched on or
   before `today` (a plan stored on the old map counts at its district's image);
+- communes_plan_issued (T1 of a plan on the 2025 map, which has no districts: "xã, phường ban hành kế hoạch"):
+  communes of the map; numerator: those with their own plan (a `district_plans` row at a commune) issued and
+  launched on or before `today`;
 - units_with_core_group: units that must form a core group (`CORE_GROUP_UNIT_KINDS`), at their area;
   numerator: those with at least `core_group_min_trainers` active trainers whose unit is it;
 - civil_servants_trained: denominator: headcount of those units; numerator: distinct persons of those units
@@ -73,7 +76,7 @@ __all__ = ["CORE_GROUP_UNIT_KINDS", "MEASURED", "OUTCOME_UNRECORDED", "Measure",
            "unit_totals"]
 
 CORE_GROUP_UNIT_KINDS = ("agency", "political_social", "school", "university")
-MEASURED = ("districts_plan_issued", "units_with_core_group", "civil_servants_trained", "civil_servants_improved",
+MEASURED = ("districts_plan_issued", "communes_plan_issued", "units_with_core_group", "civil_servants_trained", "civil_servants_improved",
             "business_owners_trained", "business_owners_improved", "working_age_trained_online",
             "working_age_basic_skills", "communes_with_trainer")
 # each outcome indicator → the measure of its learners with no outcome recorded
@@ -83,6 +86,7 @@ OUTCOME_UNRECORDED = {"civil_servants_improved": "civil_servants_improved_unreco
 # what each denominator is, for the reason an indicator has no figure ("chưa có số liệu: …")
 _NO_DENOMINATOR = {
     "districts_plan_issued": "bản đồ hành chính chưa có huyện, thành phố",
+    "communes_plan_issued": "bản đồ hành chính chưa có xã, phường",
     "units_with_core_group": "chưa có cơ quan, đơn vị phải lập nhóm nòng cốt trong danh mục đơn vị",
     "civil_servants_trained": "chưa nhập quân số (số cán bộ, công chức, viên chức) của các cơ quan, đơn vị",
     "business_owners_trained": "chưa nhập số chủ doanh nghiệp, hợp tác xã, hộ kinh doanh theo địa bàn",
@@ -245,8 +249,15 @@ def measure_all(day: dt.date, today: dt.date, core_group_min: int, graph: AreaGr
     districts = _areas_of_level(graph, day, "district")
     issued = db.session.execute(select(DistrictPlan.area_id).where(
         DistrictPlan.issued_on <= today, DistrictPlan.launched_on <= today)).scalars()
+    issued = list(issued)
     plans = Counter({a: 1 for a in {graph.image(i, day) for i in issued} if a in districts})
     out["districts_plan_issued"] = Measure("districts_plan_issued", plans, districts, bool(districts))
+    # T1 of a plan on a map without districts (2025): the communes' own plans
+    communes = _areas_of_level(graph, day, "commune")
+    commune_plans = Counter({a: 1 for a in {graph.image(i, day) for i in issued
+                                             if i in graph.nodes and graph.nodes[i].level == "commune"}
+                             if a in communes})
+    out["communes_plan_issued"] = Measure("communes_plan_issued", commune_plans, communes, bool(communes))
 
     core_units = rows_on_map("units.area_id", day, [Unit.kind.in_(CORE_GROUP_UNIT_KINDS), *in_force_on(today)],
                              graph)

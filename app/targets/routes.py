@@ -156,7 +156,7 @@ def forecast():
         what_if = run_forecast(cascade, today, months, form.classes_total.data,
                                float(form.conversion.data) / 100 if form.conversion.data is not None else None,
                                form.extra.data or 0).series()
-    target = current_targets()["working_age_trained_online"]
+    target = current_targets(today)["working_age_trained_online"]
     goal = cascade.population * target.fraction
     start = [(today, cascade.reached)]
     lines = {"base": start + [(p.date, p.learners_reached) for p in base],

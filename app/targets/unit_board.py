@@ -57,7 +57,7 @@ def unit_board(user, unit: Unit | None, today: dt.date) -> UnitBoard:
     measures = measure_units(today, settings["core_group_min_trainers"])
     paths = paths_on(today)
     figures = {code: unit_totals(measures[code], paths) for code in UNIT_MEASURED}
-    targets = [t for code, t in current_targets().items() if code in UNIT_MEASURED]
+    targets = [t for code, t in current_targets(today).items() if code in UNIT_MEASURED]
     tolerance = settings["trajectory_tolerance_percent"] / 100
 
     def results(unit_id: int) -> dict[str, IndicatorResult]:

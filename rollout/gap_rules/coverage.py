@@ -3,7 +3,9 @@
 - ``commune_without_trainer``: a commune valid on ``today`` with no active trainer whose ``area_id`` is it.
 - ``unit_without_core_group``: a unit that needs a core group with fewer than
   ``settings.core_group_min_trainers`` active trainers whose ``unit_id`` is it.
-- ``district_without_plan``: a district valid on ``today`` with no plan issued on or before ``today``; silent
+- ``district_without_plan``: a district (or a commune of ``local_plan_communes``: on the 2025 map, without
+  districts, a plan's T1 counts the communes' own plans) valid on ``today`` with no plan issued on or before
+  ``today``; silent
   until ``settings.district_plan_due`` when that is set.
 """
 
@@ -60,5 +62,5 @@ def district_without_plan(inputs: GapInputs) -> Iterator[Finding]:
     issued = {p.area_id for p in inputs.district_plans
               if p.issued_on is not None and p.issued_on <= inputs.today}
     for area in inputs.active_areas:
-        if area.kind == "district" and area.id not in issued:
+        if (area.kind == "district" or area.id in inputs.local_plan_communes) and area.id not in issued:
             yield Finding("district_without_plan", "district", area.id, area.id, {"area_name": area.name})

@@ -53,7 +53,7 @@ def test_the_digest_tells_a_coordinator_about_new_gaps_and_their_overdue_activit
     assert "HOẠT ĐỘNG QUÁ HẠN (1)" in digest.body and "Hoạt động 1:" in digest.body  # led by their unit
     assert "hạn 31/12/2024, quá 27 ngày" in digest.body
     daitu = _messages(to_address="coord_daitu@example.org")[0]
-    assert "* Huyện chưa ban hành kế hoạch — mức" in daitu.body
+    assert "* Huyện, xã chưa ban hành kế hoạch — mức" in daitu.body
     assert "  - Huyện Đại Từ chưa ban hành kế hoạch" in daitu.body
     assert "HOẠT ĐỘNG QUÁ HẠN" not in daitu.body
 

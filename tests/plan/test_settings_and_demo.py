@@ -40,6 +40,7 @@ def test_the_demo_loads_kh137_once_with_realistic_progress(world):
     province, today = area("P19"), date(2025, 6, 15)
     lines = seed_plan(province, today)
     assert lines[0].startswith("Đã nạp Kế hoạch 137/KH-UBND") and "7/9 huyện đã ghi nhận" in lines[0]
+    assert lines[1].startswith("Đã nạp Kế hoạch MH-2026") and "không phải văn bản thật" in lines[1]
     plan = db.session.scalar(select(Plan).where(Plan.number == "137/KH-UBND"))
     status = dict(db.session.execute(select(Activity.number, Activity.status).where(Activity.plan_id == plan.id)).all())
     assert [n for n, s in status.items() if s == "done"] == [1, 2]

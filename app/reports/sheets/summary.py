@@ -1,7 +1,8 @@
 """Cover ("Bìa") and the plan's targets ("Chỉ tiêu"): one row per indicator (the 9 sub-targets of the 6 targets):
 actual, denominator, percentage, target, status, and a chart.
 
-Rules: the indicators are the plan file's (data/plans/kh137.yaml), each measured by app/targets/indicators.py (the
+Rules: the indicators are those of the plan in force at the quarter's end (`ReportContext.plan`; KH 137,
+data/plans/kh137.yaml, when none is stored), each measured by app/targets/indicators.py (the
 same measures as the targets dashboard and the gap scan) on the report's area, as of the quarter's last day; status
 compares the percentage with the straight line from 0 at the plan's start to the target at its deadline
 (`rollout.indicators`): green on track, amber within 10 %, red behind; an indicator without a figure is
@@ -24,6 +25,7 @@ from rollout.indicators import evaluate_targets
 
 NOTES = {
     "districts_plan_issued": "Huyện có kế hoạch đã ban hành và phát động.",
+    "communes_plan_issued": "Xã, phường có kế hoạch đã ban hành và phát động (bản đồ 2025, không còn cấp huyện).",
     "units_with_core_group": "Cơ quan, đơn vị, trường có đủ số giảng viên nòng cốt theo cài đặt.",
     "civil_servants_trained": "Người của các cơ quan, đơn vị đã hoàn thành một lớp; mẫu số: quân số đơn vị.",
     "business_owners_trained": "Học viên nhóm doanh nghiệp, HTX, hộ kinh doanh đã hoàn thành; mẫu số nhập theo địa bàn.",
