@@ -70,6 +70,60 @@ def test_cascade_is_deterministic(districts):
     assert _run(districts, seed=1).trainers != first.trainers
 
 
+def test_cascade_in_chunks_gives_the_same_rows(districts):
+    """The seed's sink gets every row once, in id order, the same rows as a run that keeps them all."""
+    whole = _run(districts)
+    got: dict[str, list] = {"persons": [], "trainers": [], "classes": [], "enrollments": []}
+
+    def sink(*chunk):
+        for rows, part in zip(got.values(), chunk, strict=True):
+            rows.extend(part)
+
+    units = [{"id": 1, "district_code": None, "kind": "agency"}]
+    ids = {"persons": 1, "trainers": 1, "training_classes": 1, "enrollments": 1}
+    streamed = Cascade(districts, units, SIZES["demo"], date(2026, 11, 25), 137, ids, sink=sink, chunk=5_000).run()
+    assert streamed.persons == [] and streamed.enrollments == []
+    assert got["persons"] == whole.persons and got["enrollments"] == whole.enrollments
+    assert got["trainers"] == streamed.trainers == whole.trainers and got["classes"] == whole.classes
+
+
+def test_certificates_and_points_follow_the_rules(districts):
+    from app.certificates.operations import ALPHABET
+    from app.demo import awards
+
+    today = date(2026, 11, 25)
+    rows = _run(districts)
+    classes = {c["id"]: c for c in rows.classes}
+    awards.class_dates(rows.classes, today)
+    awards.candidates(rows.enrollments, classes, today)
+    done = awards.Completions()
+    done.add(rows.enrollments)
+    order = awards.certificate_order(done, classes)
+    certs = list(awards.certificates(done, order, classes, 7))
+    # the rule, directly: by the class's end, then the enrolment; the first completion per person and level
+    held, expected = set(), []
+    for e in sorted((e for e in rows.enrollments if e["status"] == "completed"),
+                    key=lambda e: (classes[e["class_id"]]["end_on"], e["id"])):
+        key = (e["person_id"], classes[e["class_id"]]["level"])
+        if key not in held:
+            held.add(key)
+            expected.append((e["person_id"], e["class_id"], classes[e["class_id"]]["end_on"]))
+    assert [(c["person_id"], c["class_id"], c["issued_on"]) for c in certs] == expected
+    assert [c["id"] for c in certs] == list(range(7, 7 + len(certs)))
+    assert all(c["serial"] == f"BDHAI-{c['issued_on'].year}-{c['id']:06d}" for c in certs)
+    assert len({c["code"] for c in certs}) == len(certs)
+    assert all(len(c["code"]) == 10 and set(c["code"]) <= set(ALPHABET) for c in certs)
+    points = list(awards.points(rows.trainers, classes, done, order, 7))
+    reasons = [p["reason"] for p in points]
+    counts = Counter(reasons)
+    assert reasons == sorted(reasons, key=["class_opened", "learner_completed", "certificate", "trainer_grown"].index)
+    assert counts["class_opened"] == sum(1 for c in rows.classes if c["opened_on"])
+    assert counts["learner_completed"] == len(done) == sum(1 for e in rows.enrollments if e["status"] == "completed")
+    assert counts["certificate"] == len(certs)
+    assert counts["trainer_grown"] == sum(1 for t in rows.trainers if t["mentor_id"])
+    assert [p["source_id"] for p in points if p["reason"] == "certificate"] == [c["id"] for c in certs]
+
+
 @pytest.mark.no_db
 def test_demo_command_on_a_fresh_database(tmp_path, monkeypatch):
     from flask_migrate import upgrade

@@ -11,16 +11,23 @@ Rules (the same as the live operations, applied in bulk):
 - points as in `app.rankings.ledger`, with the plan's default values;
 - working-age populations are estimates: the 2019 census population × 0.62, business owners × 0.04, flagged
   "ước tính".
+The seed hands the rows over a chunk at a time (`app.demo.seed_demo`): dates and candidates are set on each chunk
+before it is inserted; a completed enrolment is then remembered only as three ints (`Completions`), from which
+the certificates and the points are generated, in the order they always had, as iterators of rows.
 """
 
 from __future__ import annotations
 
 import csv
+import secrets
+from array import array
+from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
-from app.certificates.operations import new_code, serial_for
-from app.demo.cascade import Rows
+import numpy as np
+
+from app.certificates.operations import ALPHABET, CODE_LENGTH, serial_for
 from app.training.settings import DEFAULTS
 
 WORKING_AGE_SHARE = 0.62
@@ -32,8 +39,8 @@ BUSINESS_OWNER_SHARE = 0.04  # an estimate for the demo: about one household bus
 REGISTERED_AT = time(1, 0)  # 08:00 in Asia/Ho_Chi_Minh
 
 
-def class_dates(rows: Rows, today: date) -> None:
-    for c in rows.classes:
+def class_dates(classes: Iterable[dict], today: date) -> None:
+    for c in classes:
         status, start, end = c["status"], c["start_on"], c["end_on"]
         c["created_at"] = datetime.combine(min(start - timedelta(days=14), today), REGISTERED_AT, tzinfo=UTC)
         c["opened_on"] = start - timedelta(days=10) if status in ("open", "running", "completed") else None
@@ -44,65 +51,119 @@ def class_dates(rows: Rows, today: date) -> None:
         c["over_limit_reason"] = None
 
 
-def certificates(rows: Rows, first_id: int) -> list[dict]:
-    classes = {c["id"]: c for c in rows.classes}
-    held: set[tuple[int, int]] = set()
-    done = sorted((e for e in rows.enrollments if e["status"] == "completed"),
-                  key=lambda e: (classes[e["class_id"]]["end_on"], e["id"]))
-    result, codes = [], set()
-    for e in done:
-        c = classes[e["class_id"]]
-        key = (e["person_id"], c["level"])
-        if key in held:
-            continue
-        held.add(key)
-        code = new_code()
-        while code in codes:
-            code = new_code()
-        codes.add(code)
-        ident = first_id + len(result)
-        result.append({"id": ident, "person_id": e["person_id"], "level": c["level"],
-                       "serial": serial_for(c["end_on"].year, ident), "code": code, "issued_on": c["end_on"],
-                       "class_id": c["id"], "trainer_id": c["trainer_id"], "revoked_on": None, "revoke_reason": None})
-    return result
-
-
-def candidates(rows: Rows, today: date) -> None:
-    classes = {c["id"]: c for c in rows.classes}
-    for e in rows.enrollments:
+def candidates(enrollments: Iterable[dict], classes: dict[int, dict], today: date) -> None:
+    for e in enrollments:
         top = e["status"] == "completed" and (e["score"] or 0) >= 97
         e["candidate"] = top
         e["candidate_on"] = min(classes[e["class_id"]]["end_on"] + timedelta(days=3), today) if top else None
 
 
-def points(rows: Rows, certs: list[dict]) -> list[dict]:
+class Completions:
+    """The completed enrolments, in the order they were added (enrolment ids ascending), as (enrolment id,
+    person id, class id): 24 bytes each instead of a row."""
+
+    def __init__(self) -> None:
+        self.flat = array("q")
+
+    def add(self, enrollments: Iterable[dict]) -> None:
+        for e in enrollments:
+            if e["status"] == "completed":
+                self.flat.extend((e["id"], e["person_id"], e["class_id"]))
+
+    def __len__(self) -> int:
+        return len(self.flat) // 3
+
+    def columns(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        table = np.frombuffer(self.flat, dtype=np.int64).reshape(-1, 3)
+        return table[:, 0], table[:, 1], table[:, 2]
+
+
+def certificate_order(done: Completions, classes: dict[int, dict]) -> np.ndarray:
+    """Which completions earn a certificate, in the order they are issued: by the class's end, then the
+    enrolment; the first completion of each (person, level) wins."""
+    ids, persons, class_ids = done.columns()
+    if not len(ids):
+        return np.zeros(0, dtype=np.int64)
+    end = np.array([classes[c]["end_on"].toordinal() for c in class_ids.tolist()], dtype=np.int64)
+    level = np.array([classes[c]["level"] for c in class_ids.tolist()], dtype=np.int64)
+    order = np.lexsort((ids, end))
+    _keys, first = np.unique((persons * 16 + level)[order], return_index=True)
+    return order[np.sort(first)]
+
+
+_CODE_BITS = 5 * CODE_LENGTH  # len(ALPHABET) == 32: one character per 5 random bits, as uniform as choice()
+_CODE_SHIFTS = np.arange(CODE_LENGTH - 1, -1, -1, dtype=np.uint64) * np.uint64(5)
+_ALPHABET = np.frombuffer(ALPHABET.encode(), dtype=np.uint8)
+
+
+def _random_codes(n: int) -> np.ndarray:
+    """`n` distinct random codes as ints of `_CODE_BITS` bits."""
+    mask = np.uint64((1 << _CODE_BITS) - 1)
+    codes = np.frombuffer(secrets.token_bytes(8 * n), dtype=np.uint64) & mask
+    while True:
+        _values, first = np.unique(codes, return_index=True)
+        if len(first) == n:
+            return codes
+        again = np.ones(n, dtype=bool)
+        again[first] = False
+        codes[again] = np.frombuffer(secrets.token_bytes(8 * int(again.sum())), dtype=np.uint64) & mask
+
+
+def _code_text(codes: np.ndarray) -> list[str]:
+    chars = _ALPHABET[((codes[:, None] >> _CODE_SHIFTS) & np.uint64(31)).astype(np.intp)]
+    return [c.decode() for c in np.ascontiguousarray(chars).view(f"S{CODE_LENGTH}").ravel()]
+
+
+def certificates(done: Completions, order: np.ndarray, classes: dict[int, dict], first_id: int,
+                 batch: int = 20_000) -> Iterator[dict]:
+    """The certificates of `certificate_order`, ids from `first_id`, each with a random code (distinct)."""
+    assert len(ALPHABET) == 32
+    _ids, persons, class_ids = done.columns()
+    codes = _random_codes(len(order))
+    for start in range(0, len(order), batch):
+        chosen = order[start:start + batch]
+        for k, (person_id, class_id, code) in enumerate(zip(persons[chosen].tolist(), class_ids[chosen].tolist(),
+                                                            _code_text(codes[start:start + batch]), strict=True)):
+            c = classes[class_id]
+            ident = first_id + start + k
+            yield {"id": ident, "person_id": person_id, "level": c["level"],
+                   "serial": serial_for(c["end_on"].year, ident), "code": code, "issued_on": c["end_on"],
+                   "class_id": class_id, "trainer_id": c["trainer_id"], "revoked_on": None, "revoke_reason": None}
+
+
+def points(trainers: list[dict], classes: dict[int, dict], done: Completions, order: np.ndarray,
+           first_certificate_id: int, batch: int = 20_000) -> Iterator[dict]:
+    """The ledger: classes opened, learners completed, certificates, trainers grown (in that order)."""
     value = {reason: DEFAULTS[f"points_{reason}"][0]
              for reason in ("class_opened", "learner_completed", "certificate", "trainer_grown")}
-    trainers = {t["id"]: t for t in rows.trainers}
-    classes = {c["id"]: c for c in rows.classes}
-    entries = []
+    by_id = {t["id"]: t for t in trainers}
 
-    def add(reason, source_id, person_id, trainer_id, area_id, earned_on):
-        entries.append({"person_id": person_id, "trainer_id": trainer_id, "area_id": area_id,
-                        "points": value[reason], "reason": reason, "source_id": source_id, "earned_on": earned_on})
+    def entry(reason, source_id, person_id, trainer_id, area_id, earned_on):
+        return {"person_id": person_id, "trainer_id": trainer_id, "area_id": area_id,
+                "points": value[reason], "reason": reason, "source_id": source_id, "earned_on": earned_on}
 
-    for c in rows.classes:
+    for c in classes.values():
         if c["opened_on"]:
-            t = trainers[c["trainer_id"]]
-            add("class_opened", c["id"], t["person_id"], t["id"], c["venue_area_id"], c["opened_on"])
-    for e in rows.enrollments:
-        if e["status"] == "completed":
-            c = classes[e["class_id"]]
-            t = trainers[c["trainer_id"]]
-            add("learner_completed", e["id"], t["person_id"], t["id"], c["venue_area_id"], e["completed_on"])
-    for cert in certs:
-        add("certificate", cert["id"], cert["person_id"], None, classes[cert["class_id"]]["venue_area_id"],
-            cert["issued_on"])
-    for t in rows.trainers:
+            t = by_id[c["trainer_id"]]
+            yield entry("class_opened", c["id"], t["person_id"], t["id"], c["venue_area_id"], c["opened_on"])
+    ids, persons, class_ids = done.columns()
+    for start in range(0, len(ids), batch):
+        for enrollment_id, class_id in zip(ids[start:start + batch].tolist(), class_ids[start:start + batch].tolist(),
+                                           strict=True):
+            c = classes[class_id]
+            t = by_id[c["trainer_id"]]
+            yield entry("learner_completed", enrollment_id, t["person_id"], t["id"], c["venue_area_id"], c["end_on"])
+    for start in range(0, len(order), batch):
+        chosen = order[start:start + batch]
+        for k, (person_id, class_id) in enumerate(zip(persons[chosen].tolist(), class_ids[chosen].tolist(),
+                                                      strict=True)):
+            c = classes[class_id]
+            yield entry("certificate", first_certificate_id + start + k, person_id, None, c["venue_area_id"],
+                        c["end_on"])
+    for t in trainers:
         if t["mentor_id"]:
-            mentor = trainers[t["mentor_id"]]
-            add("trainer_grown", t["id"], mentor["person_id"], mentor["id"], t["area_id"], t["certified_on"])
-    return entries
+            mentor = by_id[t["mentor_id"]]
+            yield entry("trainer_grown", t["id"], mentor["person_id"], mentor["id"], t["area_id"], t["certified_on"])
 
 
 def populations(path: Path, district_ids: dict[str, int]) -> list[dict]:

@@ -10,12 +10,17 @@ Rules of the synthesis (fixed seed, so the same date gives the same data):
 - a completed learner's outcome ("áp dụng được", recorded on the completion day) is left unset for about one in
   four, and is "có" for about seven in ten of the others; drawn from a second generator, so the rest of the
   synthesis is the same as without outcomes.
-Rows are plain dicts with explicit ids, ready for bulk insert.
+Rows are plain dicts with explicit ids, ready for bulk insert. Without a `sink`, `run()` returns every row; with
+one (the seed), persons and enrolments are handed to it every `chunk` persons, with the trainers and classes made
+since, and dropped (a province is 1.1M of each: kept whole they took 1.4 GB); trainers and classes stay in `Rows`.
+A learner who may be promoted is remembered only as what promotion reads (score, person id, unit, name key),
+and only for the classes of the generation being grown.
 """
 
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -57,9 +62,13 @@ class Rows:
     enrollments: list[dict] = field(default_factory=list)
 
 
+# persons, trainers, classes, enrolments: the rows made since the last call, in id order (foreign keys first)
+Sink = Callable[[list[dict], list[dict], list[dict], list[dict]], None]
+
+
 class Cascade:
     def __init__(self, districts: list[District], units: list[dict], size: Size, today: date, seed: int,
-                 first_ids: dict[str, int]):
+                 first_ids: dict[str, int], sink: Sink | None = None, chunk: int = 20_000):
         self.rng = random.Random(seed)
         self.outcome_rng = random.Random(seed + 1)
         self.size = size
@@ -69,8 +78,14 @@ class Cascade:
         self.units = units
         self.rows = Rows()
         self.next_id = dict(first_ids)
-        self.phones: set[str] = set()
-        self.ids_issued: set[str] = set()
+        self.sink, self.chunk = sink, chunk
+        self.sent = (0, 0)  # trainers and classes already handed to the sink
+        # the learners who completed a class of the generation being grown, by class: (score, person id, unit id,
+        # name key) in enrolment order
+        self.completed_by_class: dict[int, list[tuple]] = {}
+        # numbers already given, kept as ints (a province gives a million phones)
+        self.phones: set[int] = set()
+        self.ids_issued: set[int] = set()
         # About one commune in eight is never reached.
         all_communes = [c for d in districts for c in d.communes]
         self.unreached = set(self.rng.sample(all_communes, k=len(all_communes) // 8))
@@ -87,8 +102,9 @@ class Cascade:
             return None
         while True:
             phone = "+84" + self.rng.choice(names.PHONE_PREFIXES) + f"{self.rng.randrange(10**7):07d}"
-            if phone not in self.phones:
-                self.phones.add(phone)
+            number = int(phone[1:])  # digits after '+', never a leading zero: one int per phone
+            if number not in self.phones:
+                self.phones.add(number)
                 return phone
 
     def _national_id(self, birth_year: int, female: bool) -> str | None:
@@ -97,8 +113,9 @@ class Cascade:
         while True:
             century = (1 if female else 0) if birth_year < 2000 else (3 if female else 2)
             value = f"019{century}{birth_year % 100:02d}{self.rng.randrange(10**6):06d}"
-            if value not in self.ids_issued:
-                self.ids_issued.add(value)
+            number = int(value)  # always 12 digits starting 019: one int per value
+            if number not in self.ids_issued:
+                self.ids_issued.add(number)
                 return value
 
     def person(self, area_id: int, audience: str | None, unit_id: int | None, adult: bool = False) -> dict:
@@ -212,26 +229,29 @@ class Cascade:
             completed = training_class["status"] == "completed" and rng.random() < 0.86
             recorded = completed and self.outcome_rng.random() < 0.75
             applies = (self.outcome_rng.random() < 0.7) if recorded else None
+            score = round(rng.uniform(55, 100), 1) if completed else None
             self.rows.enrollments.append({
                 "id": self._id("enrollments"), "class_id": training_class["id"], "person_id": person["id"],
                 "status": "completed" if completed else ("enrolled" if training_class["status"] != "completed"
                                                          else "dropped"),
-                "score": round(rng.uniform(55, 100), 1) if completed else None,
+                "score": score,
                 "completed_on": training_class["end_on"] if completed else None,
                 "applies": applies, "applies_on": training_class["end_on"] if recorded else None,
             })
+            if completed:
+                self.completed_by_class.setdefault(training_class["id"], []).append(
+                    (score, person["id"], person["unit_id"], person["search_key"]))
 
     def run(self) -> Rows:
         generation = self.core_trainers()
-        enrolled_by_class: dict[int, list[dict]] = {}
         for g, wanted in enumerate(self.size.generations[1:], start=1):
-            candidates = []  # (class, learner enrolment) pairs ready to teach
+            self.completed_by_class = {}  # only this generation's classes can give the next one
+            candidates = []  # (trainer, completed class) pairs whose learners are ready to teach
             for trainer in generation:
-                first = len(self.rows.enrollments)
                 for training_class in self.open_classes(trainer):
                     if training_class["status"] == "completed":
                         candidates.append((trainer, training_class))
-                enrolled_by_class.update(self._by_class(self.rows.enrollments[first:]))
+                self.flush()
             if not self.size.with_classes:
                 candidates = [(t, None) for t in generation]
             if not candidates:
@@ -239,33 +259,40 @@ class Cascade:
             next_generation = []
             weights = [self.rng.paretovariate(1.6) for _ in candidates]
             for mentor, training_class in self.rng.choices(candidates, weights, k=wanted):
-                next_generation.append(self.grow(mentor, training_class, enrolled_by_class, g))
+                next_generation.append(self.grow(mentor, training_class, g))
+                self.flush()
             generation = [t for t in next_generation if t is not None]
         for trainer in generation:  # the last generation opens classes too
             self.open_classes(trainer)
+            self.flush()
+        self.completed_by_class = {}
+        self.flush(everything=True)
         return self.rows
 
-    @staticmethod
-    def _by_class(enrollments: list[dict]) -> dict[int, list[dict]]:
-        grouped: dict[int, list[dict]] = {}
-        for row in enrollments:
-            if row["status"] == "completed":
-                grouped.setdefault(row["class_id"], []).append(row)
-        return grouped
+    def flush(self, everything: bool = False) -> None:
+        """Hand the persons and enrolments made so far (and the trainers and classes made since the last call) to
+        the sink and drop them, once there are `chunk` persons (`everything`: whatever is left)."""
+        rows = self.rows
+        if self.sink is None or not (len(rows.persons) >= self.chunk or everything):
+            return
+        trainers, classes = self.sent
+        self.sink(rows.persons, rows.trainers[trainers:], rows.classes[classes:], rows.enrollments)
+        self.sent = (len(rows.trainers), len(rows.classes))
+        rows.persons, rows.enrollments = [], []
 
-    def grow(self, mentor: dict, training_class: dict | None, enrolled: dict[int, list[dict]], g: int):
-        """Promote the best remaining learner of the class, or a new person when classes are skipped."""
+    def grow(self, mentor: dict, training_class: dict | None, g: int):
+        """Promote the best remaining learner of the class (the first of the best scores), or a new person when
+        classes are skipped."""
         if training_class is None:
             commune = mentor["area_id"]
             person = self.person(commune, None, mentor["unit_id"], adult=True)
             certified = mentor["certified_on"] + timedelta(days=self.rng.randint(40, 90))
         else:
-            pool = enrolled.get(training_class["id"])
+            pool = self.completed_by_class.get(training_class["id"])
             if not pool:
                 return None
-            best = max(pool, key=lambda r: r["score"] or 0)
-            pool.remove(best)
-            person = self.rows.persons[best["person_id"] - self.first_person_id]
+            _score, person_id, unit_id, search_key = pool.pop(max(range(len(pool)), key=lambda i: pool[i][0]))
+            person = {"id": person_id, "unit_id": unit_id, "search_key": search_key}
             commune = training_class["venue_area_id"]
             certified = training_class["end_on"] + timedelta(days=self.rng.randint(3, 20))
         if certified > self.today:
@@ -275,7 +302,3 @@ class Cascade:
         unit_id = person["unit_id"] or self.unit_for(self.district_of[commune])
         return self.trainer(person, mentor, training_class, tier, level, certified, commune, unit_id,
                             path=mentor["path"], generation=g)
-
-    @property
-    def first_person_id(self) -> int:
-        return self.rows.persons[0]["id"]
