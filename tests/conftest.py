@@ -147,5 +147,18 @@ def login_as(client):
 
 
 @pytest.fixture
+def pinned_today(app):
+    """Pin `local_today()` for the app (the views, jobs and operations read it)."""
+    previous = app.config.get("LANTOA_TODAY")
+
+    def pin(day):
+        app.config["LANTOA_TODAY"] = day.isoformat()
+        return day
+
+    yield pin
+    app.config["LANTOA_TODAY"] = previous
+
+
+@pytest.fixture
 def today():
     return date(2025, 6, 1)

@@ -29,11 +29,8 @@ PAGES = ("/", "/network/", "/targets/", "/targets/forecast")
 
 
 @pytest.fixture
-def pinned(app):
-    previous = app.config.get("LANTOA_TODAY")
-    app.config["LANTOA_TODAY"] = TODAY.isoformat()
-    yield TODAY
-    app.config["LANTOA_TODAY"] = previous
+def pinned(pinned_today):
+    return pinned_today(TODAY)
 
 
 @pytest.fixture

@@ -16,11 +16,8 @@ TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 @pytest.fixture
-def pinned(app):
-    previous = app.config.get("LANTOA_TODAY")
-    app.config["LANTOA_TODAY"] = PINNED.isoformat()
-    yield PINNED
-    app.config["LANTOA_TODAY"] = previous
+def pinned(pinned_today):
+    return pinned_today(PINNED)
 
 
 def test_utcnow_keeps_the_clock_time_on_the_pinned_day(app, pinned):

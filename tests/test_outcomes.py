@@ -27,11 +27,8 @@ NOT_IN_CLASS = "Học viên không thuộc lớp này."
 
 
 @pytest.fixture
-def pinned(app):
-    previous = app.config.get("LANTOA_TODAY")
-    app.config["LANTOA_TODAY"] = TODAY.isoformat()
-    yield TODAY
-    app.config["LANTOA_TODAY"] = previous
+def pinned(pinned_today):
+    return pinned_today(TODAY)
 
 
 @pytest.fixture

@@ -62,10 +62,13 @@ def test_an_empty_box_and_a_closed_class(client, login_as, world):
 
 
 def test_another_trainers_class_is_not_found(client, login_as, world):
-    c = make_class(world.trainers["Phạm Văn Bình"], world.phu_binh, status="open")
+    mine = _open_class(world)
+    theirs = make_class(world.trainers["Phạm Văn Bình"], world.phu_binh, status="open")
     login_as("trainer_daitu")
-    response = client.post(f"/classes/{c.id}/quick-add", data={"people": "A B, 0912345678"})
-    assert response.status_code in (400, 404)  # no token of that page to be had, and the class is not theirs
+    response = post_form(client, f"/classes/{theirs.id}/quick-add", {"people": "A B, 0912345678"},
+                         token_page=f"/classes/{mine.id}")  # a real token, from a page of their own
+    assert response.status_code == 404
+    assert db.session.scalar(select(func.count(Enrollment.id)).where(Enrollment.class_id == theirs.id)) == 0
 
 
 def test_quick_rows_reads_names_then_phones():

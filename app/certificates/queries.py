@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
+from app.extensions import db
 from app.models import Certificate, Person, TrainingClass
 from app.scope import visible
 from app.web.lists import apply_search
@@ -49,3 +50,15 @@ def certificate_ids(user, q: str = "", level: int | None = None, state: str = ""
     if q:
         stmt = apply_search(stmt.join(Person, Person.id == Certificate.person_id), Person.search_key, q)
     return stmt
+
+
+def by_code(code: str):
+    """(certificate, holder's name) of a verification code as typed (normalised first), or None: the one lookup of
+    the public pages (the check and the follow-up)."""
+    from app.certificates.operations import CODE_LENGTH, normalize_code
+
+    normalized = normalize_code(code)
+    if len(normalized) != CODE_LENGTH:
+        return None
+    return db.session.execute(select(Certificate, Person.full_name).join(Person, Person.id == Certificate.person_id)
+                              .where(Certificate.code == normalized)).first()

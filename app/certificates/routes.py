@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from app.certificates import operations
 from app.certificates.forms import SelfAssessmentForm
 from app.certificates.image import CertificateText, certificate_png
 from app.certificates.qr import qr_svg
-from app.certificates.queries import certificate_filters, certificate_ids, certificate_list
+from app.certificates.queries import by_code, certificate_filters, certificate_ids, certificate_list
 from app.certificates.ratelimit import allow
 from app.errors import OperationError
 from app.extensions import db
@@ -115,10 +114,7 @@ def verify(code: str):
     if limited:
         return limited
     normalized = operations.normalize_code(code)
-    found = db.session.execute(
-        select(Certificate, Person.full_name).join(Person, Person.id == Certificate.person_id)
-        .where(Certificate.code == normalized)
-    ).first() if len(normalized) == operations.CODE_LENGTH else None
+    found = by_code(code)
     cert, name = found if found else (None, None)
     return render_template("certificates/verify.html", cert=cert, name=name, code=normalized, searched=True,
                            level_label=LEVELS[cert.level] if cert else ""), (200 if cert else 404)
@@ -131,10 +127,7 @@ def follow_up(code: str):
     if limited:
         return limited
     normalized = operations.normalize_code(code)
-    found = db.session.execute(
-        select(Certificate, Person.full_name).join(Person, Person.id == Certificate.person_id)
-        .where(Certificate.code == normalized)
-    ).first() if len(normalized) == operations.CODE_LENGTH else None
+    found = by_code(code)
     if not found:
         return render_template("certificates/verify.html", cert=None, name=None, code=normalized, searched=True,
                                level_label=""), 404

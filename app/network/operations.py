@@ -238,7 +238,7 @@ def set_status(user, trainer: Trainer, status: str) -> None:
     before = {"status": trainer.status}
     trainer.status = status
     db.session.flush()
-    record("trainer.status", trainer, before=before, after={"status": status})
+    record("trainer.status", trainer, before=before, after={"status": status}, actor=user)
 
 
 def move_trainer(user, trainer: Trainer, new_mentor_id: int | None, reason: str = "") -> int:

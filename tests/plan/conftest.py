@@ -36,18 +36,5 @@ def activities(kh137) -> dict[int, Activity]:
     return {a.number: a for a in db.session.scalars(select(Activity).where(Activity.plan_id == kh137.id))}
 
 
-@pytest.fixture
-def pinned_today(app):
-    """Pin `local_today()` for the app (the views, jobs and operations read it)."""
-    previous = app.config.get("LANTOA_TODAY")
-
-    def pin(day):
-        app.config["LANTOA_TODAY"] = day.isoformat()
-        return day
-
-    yield pin
-    app.config["LANTOA_TODAY"] = previous
-
-
 def logout(client) -> None:
     assert post_form(client, "/logout", {}, token_page="/plan/").status_code == 302
