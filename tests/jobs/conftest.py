@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.plan.conftest import activities, kh137, lead_unit, pinned_today  # noqa: F401
+from tests.plan.conftest import activities, kh137, lead_unit  # noqa: F401
 
 
 @pytest.fixture
