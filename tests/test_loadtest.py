@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 import statistics
 import threading
+from dataclasses import replace
 
 import pytest
 from flask import Flask, redirect, request, session
@@ -14,8 +15,9 @@ from hypothesis import strategies as st
 from werkzeug.serving import make_server
 
 from bench.loadtest.client import LoginFailed, VirtualUser, csrf_token, run_load
+from bench.loadtest.pages import BUDGETS, PAGES
 from bench.loadtest.servers import Gunicorn, ServerSettings
-from bench.loadtest.stats import Sample, format_table, percentile, summarize
+from bench.loadtest.stats import Budget, Sample, format_table, percentile, summarize
 
 pytestmark = pytest.mark.no_db
 
@@ -48,6 +50,27 @@ def test_summary_counts_every_non_2xx_as_an_error_and_divides_by_the_floor():
     table = format_table([row, summarize("empty", [], elapsed=1.0)])
     assert "| page  |        5 |" in table and "5.0×" in table
     assert table.splitlines()[3].rstrip(" |").endswith("—")
+
+
+def test_budgets_name_what_a_page_misses():
+    fast = summarize("fast", [Sample(200, 0.010)] * 50, elapsed=1.0)
+    budget = Budget(0.05)
+    assert budget.misses(replace(fast, share=0.06, growth=1.2)) == ()
+    slow = summarize("slow", [Sample(200, 0.100)] * 10 + [Sample(200, 0.400)], elapsed=1.0)
+    assert budget.misses(replace(slow, share=0.01, growth=1.6)) == ("p99 ≥ 300 ms", "req/s < 5 %", "growth > 1.5×")
+    assert Budget(0.02).misses(replace(fast, share=0.03)) == ()  # a dashboard's share; no growth measured
+    failing = summarize("failing", [Sample(500, 0.010)] * 50, elapsed=1.0)
+    assert "errors" in budget.misses(replace(failing, share=0.5))
+    table = format_table([replace(slow, share=0.01, growth=1.6, misses=budget.misses(slow)),
+                          replace(fast, share=0.06, growth=1.2, misses=())])
+    assert "1.60×" in table and "| ok" in table and "p99 ≥ 300 ms" in table
+
+
+def test_every_page_has_a_budget_and_the_dashboards_are_the_issue_list():
+    assert {kind for *_, kind in PAGES} <= set(BUDGETS)
+    dashboards = {label for label, _, _, kind in PAGES if kind == "dashboard"}
+    assert {"home (steering)", "home (coordinator)", "targets", "forecast", "gaps", "network overview",
+            "cascade picture", "assignments"} == dashboards
 
 
 def test_csrf_token_is_read_whatever_the_attribute_order():

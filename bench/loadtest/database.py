@@ -39,6 +39,17 @@ def code_key(root: Path = ROOT) -> str:
     return digest.hexdigest()[:12]
 
 
+def sized_url(url: str, size: str, main_size: str) -> str:
+    """The PostgreSQL URL of `size`'s database: `url` itself for the main size, else its database name with
+    `_<size>` appended (lantoa_load → lantoa_load_demo), so both sizes of one run are kept."""
+    if size == main_size:
+        return url
+    from sqlalchemy.engine import make_url
+
+    parts = make_url(url)
+    return parts.set(database=f"{parts.database}_{size}").render_as_string(hide_password=False)
+
+
 def _build(url: str, size: str) -> float:
     """Migrate and seed the database at `url` through the CLI; returns the seconds it took."""
     lantoa = str(Path(sys.executable).with_name("lantoa"))

@@ -49,6 +49,30 @@ class Summary:
     errors: int
     ratio: float | None = None  # p50 over the floor's p50
     share: float | None = None  # req/s as a share of the floor's req/s (the budgets: ≥ 5 %, dashboards ≥ 2 %)
+    growth: float | None = None  # p50 at this size over the p50 of the same page on the normal demo, same run
+    misses: tuple[str, ...] | None = None  # the budgets it misses (None: no budget, e.g. the floor)
+
+
+@dataclass(frozen=True)
+class Budget:
+    """What a page must reach in a run: p99 under `p99_ms`, req/s at least `share` of the floor's, and (when
+    measured on both sizes) p50 at province scale at most `growth` times its p50 on the normal demo."""
+
+    share: float
+    p99_ms: float = 300.0
+    growth: float = 1.5
+
+    def misses(self, row: Summary) -> tuple[str, ...]:
+        missed = []
+        if row.p99_ms is None or row.p99_ms >= self.p99_ms:
+            missed.append(f"p99 ≥ {self.p99_ms:g} ms")
+        if row.share is None or row.share < self.share:
+            missed.append(f"req/s < {self.share * 100:g} %")
+        if row.growth is not None and row.growth > self.growth:
+            missed.append(f"growth > {self.growth:g}×")
+        if row.errors:
+            missed.append("errors")
+        return tuple(missed)
 
 
 def summarize(label: str, samples: list[Sample], elapsed: float, floor_p50_ms: float | None = None) -> Summary:
@@ -66,7 +90,14 @@ def _num(value: float | None, digits: int) -> str:
     return "—" if value is None else f"{value:,.{digits}f}"
 
 
-COLUMNS = ("page", "requests", "req/s", "p50 ms", "p99 ms", "errors", "p50/floor", "req/s of floor")
+COLUMNS = ("page", "requests", "req/s", "p50 ms", "p99 ms", "errors", "p50/floor", "req/s of floor", "growth",
+           "budget")
+
+
+def _budget(row: Summary) -> str:
+    if row.misses is None:
+        return ""
+    return "ok" if not row.misses else "; ".join(row.misses)
 
 
 def format_table(rows: list[Summary]) -> str:
@@ -74,15 +105,17 @@ def format_table(rows: list[Summary]) -> str:
     cells = [COLUMNS] + [
         (r.label, f"{r.requests:,}", _num(r.per_second, 1), _num(r.p50_ms, 1), _num(r.p99_ms, 1),
          f"{r.errors:,}", _num(r.ratio, 1) + ("×" if r.ratio is not None else ""),
-         _num(None if r.share is None else r.share * 100, 1) + (" %" if r.share is not None else ""))
+         _num(None if r.share is None else r.share * 100, 1) + (" %" if r.share is not None else ""),
+         _num(r.growth, 2) + ("×" if r.growth is not None else ""), _budget(r))
         for r in rows
     ]
     widths = [max(len(row[i]) for row in cells) for i in range(len(COLUMNS))]
 
     def line(row) -> str:
-        first = row[0].ljust(widths[0])
-        rest = (cell.rjust(width) for cell, width in zip(row[1:], widths[1:], strict=True))
-        return "| " + " | ".join([first, *rest]) + " |"
+        first, last = row[0].ljust(widths[0]), row[-1].ljust(widths[-1])
+        rest = (cell.rjust(width) for cell, width in zip(row[1:-1], widths[1:-1], strict=True))
+        return "| " + " | ".join([first, *rest, last]) + " |"
 
-    rule = "|" + "|".join("-" * (w + 1) + (":" if i else "-") for i, w in enumerate(widths)) + "|"
+    last = len(widths) - 1
+    rule = "|" + "|".join("-" * (w + 1) + (":" if 0 < i < last else "-") for i, w in enumerate(widths)) + "|"
     return "\n".join([line(cells[0]), rule, *(line(row) for row in cells[1:])])
