@@ -14,6 +14,7 @@ MODULES = {
     "assignment": "bench.assignment_app",
     "network_db": "bench.network_db",
     "gap_scan": "bench.gap_scan",
+    "gap_scan_pg": "bench.gap_scan_pg",
     "quarterly": "bench.quarterly_report",
     "exports": "bench.exports",
     "api_ingest": "bench.api_ingest",
