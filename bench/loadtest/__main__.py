@@ -43,6 +43,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=1, help="threads per worker (gthread)")
     parser.add_argument("--pages", nargs="*", metavar="WORD", help="only pages whose label contains a word")
     parser.add_argument("--rebuild", action="store_true", help="build the database again")
+    parser.add_argument("--as-is", nargs="+", metavar="URL",
+                        help="use these database URLs as they are (upgraded, not rebuilt): one, or with --growth the "
+                             "demo's then the province's")
     parser.add_argument("--growth", action="store_true",
                         help="measure the pages on the normal demo too, in the same run, and print the growth")
     return parser.parse_args(argv)
@@ -97,7 +100,12 @@ def main(argv: list[str]) -> int:
     settings = ServerSettings(args.workers, args.worker_class, args.threads, timeout=30)
     started = time.perf_counter()
     sizes = ["demo", args.size] if args.growth and args.size != "demo" else [args.size]
-    urls = {size: _database(args, size) for size in sizes}
+    if args.as_is:
+        if len(args.as_is) != len(sizes):
+            raise SystemExit(f"--as-is needs {len(sizes)} URL(s): {' and '.join(sizes)}")
+        urls = {size: database.upgraded(url) for size, url in zip(sizes, args.as_is, strict=True)}
+    else:
+        urls = {size: _database(args, size) for size in sizes}
     run_dir = database.CACHE_DIR / "run"
     count = len(prepare(urls[sizes[-1]], args.pages)[0]) * len(sizes)
     print(f"{count} pages + the floor twice, {args.warmup:g} + {args.duration:g} s each "
