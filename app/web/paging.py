@@ -19,29 +19,124 @@ ends with the key, so it is total. Rules:
 
 from __future__ import annotations
 
+import json
+from math import ceil
+
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Column, Select, func, select
+from sqlalchemy import Column, Select, and_, func, or_, select
+from sqlalchemy.orm import lazyload
 from sqlalchemy.sql import operators, visitors
 from sqlalchemy.sql.elements import UnaryExpression
 from sqlalchemy.sql.selectable import FromClause, ScalarSelect, SelectBase
 
 from app.extensions import db
+from app.web.formatting import vn_number
 
 WALK_SHARE = 50  # walk the ORDER BY index when the list holds at least 1/WALK_SHARE of its table
 
 
-class IdPagination(Pagination):
-    """A page of `stmt` (the rows, with their eager loads) read by the ids of `ids_stmt`; `total` counted before."""
+COUNT_CAP = 10_000  # a list is counted exactly up to this many rows; beyond, "hơn 10.000" or an estimate
 
-    def _query_items(self) -> list:
-        stmt, ids_stmt, total = self._query_args["stmt"], self._query_args["ids_stmt"], self._query_args["total"]
-        ids = page_ids(ids_stmt, self._query_offset, self.per_page, total)
-        if not ids:
-            return []
-        return list(db.session.execute(stmt.where(ids_stmt.selected_columns[0].in_(ids))).unique().scalars())
 
-    def _query_count(self) -> int:
-        return self._query_args["total"]
+class ListPage(Pagination):
+    """A page of a list, counted only as far as `COUNT_CAP` (module docstring).
+
+    `stmt` gives the page's rows with their eager loads. With `ids_stmt` (the listed key with the list's
+    conditions and ORDER BY) the page's ids are read first and then their rows; `after` / `before` (a key
+    of the list, from the "Sau ›" / "‹ Trước" links) start the page just after / end it just before that row,
+    by the row's ORDER BY values (keyset), when the list is longer than the cap. Attributes for the pager:
+    `total` (the exact count, or None past the cap), `count_text`, `has_next`, `next_args`, `prev_args`.
+    """
+
+    def __init__(self, page: int, per_page: int, stmt: Select, ids_stmt: Select | None = None,
+                 after: int | None = None, before: int | None = None) -> None:
+        self._query_args = {}
+        self.page, self.per_page, self.max_per_page = page, per_page, per_page
+        source = ids_stmt if ids_stmt is not None else stmt.options(lazyload("*"))
+        counted = capped_count(source)
+        self.total: int | None = counted if counted <= COUNT_CAP else None
+        self.estimate = None if self.total is not None else estimated_count(source)
+        self._more, self._cursors = False, False
+        if ids_stmt is None:
+            self.items = self._rows(stmt)
+        else:
+            ids = self._ids(ids_stmt, after, before)
+            self.items = [] if not ids else list(db.session.execute(
+                stmt.where(ids_stmt.selected_columns[0].in_(ids))).unique().scalars())
+            if self._cursors and self.items:
+                self._first, self._last = ids[0], ids[-1]
+
+    def _rows(self, stmt: Select) -> list:
+        if self.total is not None:
+            if self._query_offset >= self.total:
+                return []
+            return list(db.session.execute(stmt.limit(self.per_page).offset(self._query_offset)).unique().scalars())
+        rows = list(db.session.execute(stmt.limit(self.per_page + 1).offset(self._query_offset)).unique().scalars())
+        self._more = len(rows) > self.per_page
+        return rows[:self.per_page]
+
+    def _ids(self, ids_stmt: Select, after: int | None, before: int | None) -> list:
+        if self.total is not None:
+            return page_ids(ids_stmt, self._query_offset, self.per_page, self.total)
+        self._cursors = keyset_orderable(ids_stmt)
+        ids = None
+        if self._cursors and (after is not None or before is not None):
+            ids = keyset_ids(ids_stmt, after if after is not None else before,
+                             self.per_page + 1 if after is not None else self.per_page, after is None)
+        if ids is None:  # no cursor, or one that cannot be used: by the page's number
+            ids = page_ids(ids_stmt, self._query_offset, self.per_page + 1, None)
+        elif before is not None:
+            self._more = True  # the page before a row of the list is followed by that row
+            return ids
+        self._more = len(ids) > self.per_page
+        return ids[:self.per_page]
+
+    @property
+    def pages(self) -> int:
+        """The number of pages when counted; past the cap, the pages known to exist (at least this one)."""
+        if self.total is not None:
+            return ceil(self.total / self.per_page) if self.total else 0
+        return max(ceil((COUNT_CAP + 1) / self.per_page), self.page + self._more)
+
+    @property
+    def has_next(self) -> bool:
+        return self._more if self.total is None else self.page < self.pages
+
+    def iter_pages(self, *, left_edge: int = 2, left_current: int = 2, right_current: int = 4,
+                   right_edge: int = 2):
+        """The page numbers of the pager; past the cap there is no last page to show, a trailing None
+        ("…") says the list goes on."""
+        if self.total is not None:
+            yield from super().iter_pages(left_edge=left_edge, left_current=left_current,
+                                          right_current=right_current, right_edge=right_edge)
+            return
+        shown = list(super().iter_pages(left_edge=left_edge, left_current=left_current,
+                                        right_current=right_current, right_edge=0))
+        yield from shown
+        if self.has_next:
+            yield None
+
+    @property
+    def count_text(self) -> str:
+        """The rows of the list as the pager says it: "1.234 dòng", "khoảng 1,1 triệu dòng", "hơn 10.000 dòng"."""
+        if self.total is not None:
+            return f"{vn_number(self.total)} dòng"
+        if self.estimate is not None and self.estimate > COUNT_CAP:
+            return f"khoảng {about(self.estimate)} dòng"
+        return f"hơn {vn_number(COUNT_CAP)} dòng"
+
+    @property
+    def next_args(self) -> dict:
+        """The query arguments of "Sau ›": the next page's number and, past the cap, the cursor."""
+        if self._cursors and self.items:
+            return {"page": self.page + 1, "after": self._last}
+        return {"page": self.page + 1}
+
+    @property
+    def prev_args(self) -> dict:
+        if self._cursors and self.items and self.page > 2:
+            return {"page": self.page - 1, "before": self._first}
+        return {"page": self.page - 1}
 
 
 class ListPagination(Pagination):
@@ -55,23 +150,124 @@ class ListPagination(Pagination):
     def _query_count(self) -> int:
         return len(self._query_args["items"])
 
+    @property
+    def count_text(self) -> str:
+        return f"{vn_number(self.total)} dòng"
 
-def page_ids(ids_stmt: Select, offset: int, limit: int, total: int) -> list:
-    """The ids at positions offset … offset + limit − 1 of the `total` ids of `ids_stmt` (a plain SELECT of
-    one key column: its FROM, WHERE and ORDER BY are kept, nothing else)."""
-    if offset >= total:
+    @property
+    def next_args(self) -> dict:
+        return {"page": self.page + 1}
+
+    @property
+    def prev_args(self) -> dict:
+        return {"page": self.page - 1}
+
+
+def capped_count(stmt: Select) -> int:
+    """The rows of `stmt`, counted up to COUNT_CAP + 1: `SELECT count(*) FROM (… LIMIT 10001)`."""
+    return db.session.scalar(select(func.count()).select_from(stmt.order_by(None).limit(COUNT_CAP + 1).subquery()))
+
+
+def estimated_count(stmt: Select) -> int | None:
+    """PostgreSQL's planner estimate of the rows of `stmt` (from its statistics, pg_class.reltuples for a
+    whole table), or None (SQLite keeps none)."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return None
+    compiled = stmt.order_by(None).compile(dialect=db.session.get_bind().dialect)
+    plan = db.session.connection().exec_driver_sql("EXPLAIN (FORMAT JSON) " + str(compiled), compiled.params)
+    rows = plan.scalar()
+    rows = rows if isinstance(rows, list) else json.loads(rows)
+    return int(rows[0]["Plan"]["Plan Rows"])
+
+
+def about(n: int) -> str:
+    """A count rounded to two significant digits, in words for millions: 1.140.000 → "1,1 triệu",
+    45.300 → "45.000"."""
+    if n >= 1_000_000:
+        return f"{vn_number(round(n / 1_000_000, 1), 1).removesuffix(',0')} triệu"
+    step = 10 ** max(len(str(n)) - 2, 0)
+    return vn_number(round(n / step) * step)
+
+
+def page_ids(ids_stmt: Select, offset: int, limit: int, total: int | None) -> list:
+    """The ids at positions offset … offset + limit − 1 of the ids of `ids_stmt` (a plain SELECT of one key
+    column: its FROM, WHERE and ORDER BY are kept, nothing else); `total` is their count, or None when the
+    list is longer than COUNT_CAP (then read forwards)."""
+    if total is not None and offset >= total:
         return []
-    key, order = ids_stmt.selected_columns[0], list(ids_stmt._order_by_clauses)
-    end = min(offset + limit, total)
-    backwards = offset > total - end
-    if backwards:
-        order, offset, limit = [_reversed(term) for term in order], total - end, end - offset
-    stmt = ids_stmt
-    if db.session.get_bind().dialect.name == "sqlite" and total * WALK_SHARE >= _table_size(key):
-        stmt = select(key).select_from(*ids_stmt.get_final_froms())
-        if ids_stmt.whereclause is not None:
-            stmt = stmt.where(_unindexed(ids_stmt.whereclause, key.table))
+    order, backwards = list(ids_stmt._order_by_clauses), False
+    if total is not None:
+        end = min(offset + limit, total)
+        backwards = offset > total - end
+        if backwards:
+            order, offset, limit = [_reversed(term) for term in order], total - end, end - offset
+    stmt = _walked(ids_stmt, total)
     ids = list(db.session.scalars(stmt.order_by(None).order_by(*order).limit(limit).offset(offset)))
+    return ids[::-1] if backwards else ids
+
+
+def _walked(ids_stmt: Select, total: int | None) -> Select:
+    """`ids_stmt`, or on SQLite for a list of at least 1/WALK_SHARE of its table (or past the cap) the same
+    ids with the conditions written `+column`, so that SQLite walks the ORDER BY index."""
+    key = ids_stmt.selected_columns[0]
+    if db.session.get_bind().dialect.name != "sqlite":
+        return ids_stmt
+    if total is not None and total * WALK_SHARE < _table_size(key):
+        return ids_stmt
+    stmt = select(key).select_from(*ids_stmt.get_final_froms())
+    if ids_stmt.whereclause is not None:
+        stmt = stmt.where(_unindexed(ids_stmt.whereclause, key.table))
+    return stmt
+
+
+def _order_terms(ids_stmt: Select) -> list[tuple[Column, bool]] | None:
+    """(column, descending) of each ORDER BY term when every term is a plain column of the listed table."""
+    key, terms = ids_stmt.selected_columns[0], []
+    for term in ids_stmt._order_by_clauses:
+        descending = isinstance(term, UnaryExpression) and term.modifier is operators.desc_op
+        if isinstance(term, UnaryExpression):
+            if term.modifier not in (operators.desc_op, operators.asc_op):
+                return None
+            term = term.element
+        if not isinstance(term, Column) or term.table is not key.table:
+            return None
+        terms.append((term, descending))
+    return terms
+
+
+def keyset_orderable(ids_stmt: Select) -> bool:
+    """Whether the pages of `ids_stmt` can be read after / before a row: its ORDER BY is plain columns of the
+    listed table ending with its key."""
+    terms = _order_terms(ids_stmt)
+    return bool(terms) and terms[-1][0].compare(ids_stmt.selected_columns[0])
+
+
+def keyset_ids(ids_stmt: Select, cursor: int, limit: int, backwards: bool) -> list | None:
+    """The `limit` ids of `ids_stmt` just after the row `cursor` (or just before it, when `backwards`), in
+    the list's order: a range of the ORDER BY index (`c1 <= v1 AND (c1 < v1 OR id < v2)` for a descending
+    order), whatever page it is. None when the row is gone or a NULL sits where the range cannot reach it
+    (NULL values: PostgreSQL sorts them after every value, SQLite before); the page is then read by number."""
+    terms = _order_terms(ids_stmt)
+    key = ids_stmt.selected_columns[0]
+    values = db.session.execute(select(*(c for c, _ in terms)).where(key == cursor)).first()
+    if values is None or any(v is None for v in values):
+        return None
+    nulls_high = db.session.get_bind().dialect.name == "postgresql"
+    for column, descending in terms:
+        nulls_last = nulls_high != descending
+        if getattr(column, "nullable", True) and not column.compare(key) and nulls_last != backwards:
+            return None  # the NULL rows are on the side read, outside the range
+    condition = None
+    for (column, descending), value in reversed(list(zip(terms, values, strict=True))):
+        down = descending != backwards
+        strict = column < value if down else column > value
+        if condition is None:
+            condition = strict
+        else:
+            condition = and_(column <= value if down else column >= value, or_(strict, condition))
+    order = [_reversed(term) for term in ids_stmt._order_by_clauses] if backwards else ids_stmt._order_by_clauses
+    stmt = _walked(ids_stmt, None).where(condition).order_by(None).order_by(*order).limit(limit)
+    ids = list(db.session.scalars(stmt))
     return ids[::-1] if backwards else ids
 
 
