@@ -1,20 +1,40 @@
-"""One page of a long list read by id: what `app.web.lists.paginate` does with an ids statement.
+"""One page of a long list, never counted whole: what `app.web.lists.paginate` does.
+
+Counting. A list is counted only up to COUNT_CAP (10,000) rows: `SELECT count(*) FROM (… LIMIT 10001)`, at
+most 10,001 index entries whatever the table (the learners list counted 1.14M persons on every page on
+PostgreSQL). Up to the cap the count is exact and the pager says "Trang 3/201 · 10.000 dòng". Past it the
+total is not known: the pager says "Trang 3 · khoảng 1,1 triệu dòng" from PostgreSQL's planner estimate
+(EXPLAIN of the list's ids statement: `pg_class.reltuples` for a whole table, the column statistics for a
+filter), labelled as an estimate, or "hơn 10.000 dòng" when there is no estimate (SQLite) or it is below the
+cap; page numbers run to the current page + 2 and "…", with no last page.
+
+Reading a page past the cap: page_size + 1 ids, the extra one only saying whether there is a next page.
+"Sau ›" and "‹ Trước" carry a cursor (`?page=N&after=<id>` / `&before=<id>`, the last / first id of the page
+shown): the page is the rows just after / before that row in the list's order, read as a range of the ORDER
+BY index by the row's values (`keyset_ids`: `c1 <= v1 AND (c1 < v1 OR id < v2)`), so page 20,000 costs what
+page 2 costs. A page asked by its number alone (a typed URL, the numbered links) skips `(page − 1) ×
+page_size` index entries with OFFSET. A cursor that cannot be used (its row gone, a NULL in its ORDER BY
+values, or NULL rows on the side read: PostgreSQL sorts NULL after every value, SQLite before) falls back
+to the page number; the cursor only places the page, the ids still come from the list's scoped statement.
 
 An ids statement selects the listed model's primary key with the list's conditions and ORDER BY; the order
-ends with the key, so it is total. Rules:
-- the rows are counted first, and a page past the end reads nothing more;
+ends with the key, so it is total. Rules for a list within the cap:
 - the page's ids are read from the nearer end of the list: a page in the second half is read in the
   reverse order (every ORDER BY term flipped, which also flips where NULLs fall, on SQLite as on
   PostgreSQL) and turned back, so no page skips more than half of the list;
-- on SQLite, which has no planner statistics here, a list holding at least 1/50 of its table is walked in
-  the order of its index. By itself SQLite prefers the index of any scope or filter condition, collects
-  every matching row and sorts them: 190 ms for page 2,000 of the 138,000 persons of a district. Here the
-  conditions on the listed table's own columns are written `+column`, which SQLite does not use to choose
-  an index (https://sqlite.org/optoverview.html#disqualifying_where_clause_terms_using_unary_), so it walks
-  the index of the ORDER BY (the list indexes also hold the columns the list's conditions read) and checks
-  each entry: about 50 entries or fewer per row skipped when the list's rows are spread through the index
-  (30 ms for that page), the whole index at worst. A smaller list is left to SQLite, whose condition index
-  then finds fewer than 1/50 of the rows. PostgreSQL plans from its statistics and is left alone.
+- a page past the end reads nothing more;
+- on SQLite, which has no planner statistics here, a list holding at least 1/50 of its table (or past the
+  cap) is walked in the order of its index. By itself SQLite prefers the index of any scope or filter
+  condition, collects every matching row and sorts them: 190 ms for page 2,000 of the 138,000 persons of a
+  district. Here the conditions on the listed table's own columns are written `+column`, which SQLite does
+  not use to choose an index (https://sqlite.org/optoverview.html#disqualifying_where_clause_terms_using_unary_),
+  so it walks the index of the ORDER BY (the list indexes also hold the columns the list's conditions read)
+  and checks each entry: about 50 entries or fewer per row skipped when the list's rows are spread through
+  the index (30 ms for that page), the whole index at worst. A smaller list is left to SQLite, whose
+  condition index then finds fewer than 1/50 of the rows. PostgreSQL plans from its statistics and is left
+  alone.
+A list without an ids statement (the short ones: units, gaps, the audit log, users, reports …) is counted
+the same way and read with LIMIT/OFFSET, page_size + 1 rows past the cap.
 """
 
 from __future__ import annotations
