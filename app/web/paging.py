@@ -193,7 +193,8 @@ def estimated_count(stmt: Select) -> int | None:
     whole table), or None (SQLite keeps none)."""
     if db.session.get_bind().dialect.name != "postgresql":
         return None
-    compiled = stmt.order_by(None).compile(dialect=db.session.get_bind().dialect)
+    compiled = stmt.order_by(None).compile(dialect=db.session.get_bind().dialect,
+                                          compile_kwargs={"render_postcompile": True})
     plan = db.session.connection().exec_driver_sql("EXPLAIN (FORMAT JSON) " + str(compiled), compiled.params)
     rows = plan.scalar()
     rows = rows if isinstance(rows, list) else json.loads(rows)
