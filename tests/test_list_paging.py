@@ -271,3 +271,16 @@ def test_counts_and_estimates_as_the_pager_says_them(world, crowd, monkeypatch):
                        trainer_ids(user, "nguyen", "active")):
             estimate = paging.estimated_count(listed)  # PostgreSQL: EXPLAIN of the statement, whatever it binds
             assert estimate is None if db.engine.dialect.name == "sqlite" else estimate >= 0
+
+
+def test_a_cursor_outside_the_list_places_nothing(client, login_as, world, crowd, monkeypatch):
+    """A cursor naming another district's person (or a row filtered out) is not read: the page goes by number."""
+    monkeypatch.setattr(paging, "COUNT_CAP", 7)
+    user = world.users["coord_daitu"]
+    whole = _whole(person_ids(user))
+    outsider = crowd["outsiders"][0].id
+    assert paging.keyset_ids(person_ids(user), outsider, 5, backwards=False) is None
+    assert paging.keyset_ids(person_ids(user), whole[3], 5, backwards=False) == whole[4:9]
+    login_as("coord_daitu")
+    html = client.get(f"/people/?page=2&after={outsider}").get_data(as_text=True)
+    assert [int(i) for i in re.findall(r'href="/people/(\d+)"', html)] == whole[20:40]

@@ -13,9 +13,10 @@ Reading a page past the cap: page_size + 1 ids, the extra one only saying whethe
 shown): the page is the rows just after / before that row in the list's order, read as a range of the ORDER
 BY index by the row's values (`keyset_ids`: `c1 <= v1 AND (c1 < v1 OR id < v2)`), so page 20,000 costs what
 page 2 costs. A page asked by its number alone (a typed URL, the numbered links) skips `(page − 1) ×
-page_size` index entries with OFFSET. A cursor that cannot be used (its row gone, a NULL in its ORDER BY
-values, or NULL rows on the side read: PostgreSQL sorts NULL after every value, SQLite before) falls back
-to the page number; the cursor only places the page, the ids still come from the list's scoped statement.
+page_size` index entries with OFFSET. A cursor that cannot be used (its row not in the list, a NULL in its
+ORDER BY values, or NULL rows on the side read: PostgreSQL sorts NULL after every value, SQLite before)
+falls back to the page number. The cursor row's values are read through the list's own scoped statement, so
+a row outside the list (another district's person) places nothing; the ids come from that statement too.
 
 An ids statement selects the listed model's primary key with the list's conditions and ORDER BY; the order
 ends with the key, so it is total. Rules for a list within the cap:
@@ -266,11 +267,15 @@ def keyset_orderable(ids_stmt: Select) -> bool:
 def keyset_ids(ids_stmt: Select, cursor: int, limit: int, backwards: bool) -> list | None:
     """The `limit` ids of `ids_stmt` just after the row `cursor` (or just before it, when `backwards`), in
     the list's order: a range of the ORDER BY index (`c1 <= v1 AND (c1 < v1 OR id < v2)` for a descending
-    order), whatever page it is. None when the row is gone or a NULL sits where the range cannot reach it
+    order), whatever page it is. None when the row is not in the list (gone, or outside its conditions and
+    scope) or a NULL sits where the range cannot reach it
     (NULL values: PostgreSQL sorts them after every value, SQLite before); the page is then read by number."""
     terms = _order_terms(ids_stmt)
     key = ids_stmt.selected_columns[0]
-    values = db.session.execute(select(*(c for c, _ in terms)).where(key == cursor)).first()
+    # the cursor's values are read through the list itself: a row outside it (gone, filtered, out of scope)
+    # places nothing, and nothing of a row the user does not see shapes the page
+    values = db.session.execute(ids_stmt.with_only_columns(*(c for c, _ in terms)).where(key == cursor)
+                                .order_by(None).limit(1)).first()
     if values is None or any(v is None for v in values):
         return None
     nulls_high = db.session.get_bind().dialect.name == "postgresql"
