@@ -2,7 +2,8 @@
 
 Signed in as steering (`bcd`, who sees the whole province), through the Flask test client, the medians of
 `--repeat` requests of /people/, /trainers/, /classes/ and /certificates/: the first page, the page that
-"Sau ›" on the first page links to, a middle page (half of the rows in, by page number) and a search or filter.
+"Sau ›" on the first page links to, a middle page (half of the rows in, by page number), the page its "Sau ›"
+links to and a search or filter.
 
 Usage: python -m bench.list_pages --url postgresql+psycopg://postgres@127.0.0.1:5432/paging_load [--repeat 5]
 """
@@ -58,8 +59,11 @@ def main(argv: list[str] | None = None) -> None:
         nxt = re.search(r'<a href="([^"]+)">Sau ›</a>', first)
         pager = re.search(r'<span class="muted">(Trang [^<]*)</span>', first)
         middle = max(sizes[kind] // 2 // per_page, 1)
+        deep = re.search(r'<a href="([^"]+)">Sau ›</a>', client.get(f"/{kind}/?page={middle}").get_data(as_text=True))
         pages = [("first page", f"/{kind}/"), ("next (Sau › of page 1)", html.unescape(nxt.group(1)) if nxt else None),
-                 (f"middle, page {middle:,}", f"/{kind}/?page={middle}"), (search, f"/{kind}/?{search}")]
+                 (f"middle, page {middle:,}", f"/{kind}/?page={middle}"),
+                 (f"Sau › of page {middle:,}", html.unescape(deep.group(1)) if deep else None),
+                 (search, f"/{kind}/?{search}")]
         print(f"/{kind}/ ({sizes[kind]:,} rows; pager: {pager.group(1) if pager else '-'})")
         for label, url in pages:
             if url is None:
