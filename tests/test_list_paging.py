@@ -16,6 +16,7 @@ from app.certificates.queries import certificate_ids
 from app.extensions import db
 from app.models import Area, Certificate, Person, TrainingClass
 from app.people.queries import person_ids
+from app.trainers.queries import trainer_ids
 from app.training.queries import class_ids
 from app.web import paging
 from tests.factories import enrol, make_certificate, make_class, make_person
@@ -186,3 +187,100 @@ def test_a_coordinators_page_walks_the_list_index_on_sqlite(client, login_as, cr
 def test_an_order_that_cannot_be_reversed_is_refused():
     with pytest.raises(ValueError):
         paging._reversed(Person.search_key.desc().nulls_last())
+
+
+def _follow(client, url: str, label: str, kind: str) -> tuple[list[list[int]], list[str]]:
+    """The ids of each page reached from `url` by the pager's `label` link ("Sau ›" or "‹ Trước"), and the pages'
+    pager texts."""
+    pages, texts = [], []
+    while url:
+        html = client.get(url).get_data(as_text=True)
+        pages.append([int(i) for i in re.findall(rf'href="/{kind}/(\d+)"', html)])
+        texts.append(m.group(1) if (m := re.search(r'<span class="muted">(Trang [^<]*)</span>', html)) else "")
+        link = re.search(rf'<a href="([^"]+)">{re.escape(label)}</a>', html)
+        url = link.group(1).replace("&amp;", "&") if link else None
+        assert len(pages) < 50
+    return pages, texts
+
+
+@pytest.mark.parametrize("kind", LISTS)
+@pytest.mark.parametrize("username", ["steering", "coord_daitu", "trainer_daitu"])
+def test_a_list_past_the_cap_is_paged_without_its_total(client, login_as, world, crowd, monkeypatch, kind, username):
+    """Past COUNT_CAP rows: no total, "Sau ›" by cursor to the end, "‹ Trước" back again, page numbers agree."""
+    monkeypatch.setattr(paging, "COUNT_CAP", 7)
+    expected = _whole(LISTS[kind](world.users[username]))
+    login_as(username)
+    forward, texts = _follow(client, f"/{kind}/", "Sau ›", kind)
+    assert [i for page in forward for i in page] == expected
+    if len(expected) <= 7:
+        return
+    assert all(t.startswith(f"Trang {n} · ") and "/" not in t for n, t in enumerate(texts, 1) if t)
+    assert "hơn 7 dòng" in texts[0] or "khoảng" in texts[0]
+    last = len(forward)
+    back, _ = _follow(client, _last_link(client, kind, last), "‹ Trước", kind)
+    assert back == forward[::-1]
+    by_number = [[int(i) for i in re.findall(rf'href="/{kind}/(\d+)"', client.get(f"/{kind}/?page={n}")
+                                             .get_data(as_text=True))] for n in range(1, last + 1)]
+    assert by_number == forward
+    html = client.get(f"/{kind}/?page={last + 5}").get_data(as_text=True)
+    assert f"Trang {last + 5} không có dữ liệu: danh sách ngắn hơn thế" in html and "Về trang đầu" in html
+
+
+def _last_link(client, kind: str, last: int) -> str:
+    """The URL of the last page as "Sau ›" reaches it (with its cursor)."""
+    url = f"/{kind}/"
+    for _ in range(last - 1):
+        html = client.get(url).get_data(as_text=True)
+        url = re.search(r'<a href="([^"]+)">Sau ›</a>', html).group(1).replace("&amp;", "&")
+    return url
+
+
+def test_a_search_past_the_cap_keeps_its_words_in_the_links(client, login_as, world, crowd, monkeypatch):
+    monkeypatch.setattr(paging, "COUNT_CAP", 3)
+    login_as("coord_daitu")
+    pages, _ = _follow(client, "/people/?q=NGUYEN+VAN+AN", "Sau ›", "people")
+    assert [i for page in pages for i in page] == _whole(person_ids(world.users["coord_daitu"], "NGUYEN VAN AN"))
+
+
+def test_keyset_pages_match_limit_and_offset(world, crowd):
+    """The rows just after / before every row of every list, read by its ORDER BY values (or refused)."""
+    read = 0
+    for username in ("steering", "coord_daitu", "trainer_daitu"):
+        user = world.users[username]
+        for stmt in (person_ids(user), person_ids(user, "van"), class_ids(user), certificate_ids(user),
+                     certificate_ids(user, "nguyen")):
+            assert paging.keyset_orderable(stmt)
+            whole = _whole(stmt)
+            for n, cursor in enumerate(whole):
+                after = paging.keyset_ids(stmt, cursor, 4, backwards=False)
+                before = paging.keyset_ids(stmt, cursor, 4, backwards=True)
+                assert after in (None, whole[n + 1:n + 5]) and before in (None, whole[max(n - 4, 0):n])
+                read += (after is not None) + (before is not None)
+    assert read > 100  # persons and certificates order by columns without NULLs: always read by keyset
+
+
+def test_counts_and_estimates_as_the_pager_says_them(world, crowd, monkeypatch):
+    assert paging.about(1_140_000) == "1,1 triệu" and paging.about(2_000_000) == "2 triệu"
+    assert paging.about(45_321) == "45.000" and paging.about(10_499) == "10.000" and paging.about(987) == "990"
+    stmt = person_ids(world.users["steering"])
+    assert paging.capped_count(stmt) == len(_whole(stmt))
+    monkeypatch.setattr(paging, "COUNT_CAP", 5)
+    assert paging.capped_count(stmt) == 6
+    for user in (world.users["steering"], world.users["coord_daitu"], world.users["trainer_daitu"]):
+        for listed in (person_ids(user, "van"), class_ids(user, "completed", 1), certificate_ids(user, "nguyen"),
+                       trainer_ids(user, "nguyen", "active")):
+            estimate = paging.estimated_count(listed)  # PostgreSQL: EXPLAIN of the statement, whatever it binds
+            assert estimate is None if db.engine.dialect.name == "sqlite" else estimate >= 0
+
+
+def test_a_cursor_outside_the_list_places_nothing(client, login_as, world, crowd, monkeypatch):
+    """A cursor naming another district's person (or a row filtered out) is not read: the page goes by number."""
+    monkeypatch.setattr(paging, "COUNT_CAP", 7)
+    user = world.users["coord_daitu"]
+    whole = _whole(person_ids(user))
+    outsider = crowd["outsiders"][0].id
+    assert paging.keyset_ids(person_ids(user), outsider, 5, backwards=False) is None
+    assert paging.keyset_ids(person_ids(user), whole[3], 5, backwards=False) == whole[4:9]
+    login_as("coord_daitu")
+    html = client.get(f"/people/?page=2&after={outsider}").get_data(as_text=True)
+    assert [int(i) for i in re.findall(r'href="/people/(\d+)"', html)] == whole[20:40]

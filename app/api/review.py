@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.api import operations
 from app.api.forms import ConfirmForm
@@ -31,8 +31,7 @@ def _held():
 @login_required
 def review():
     require("review_learning_records")
-    page = paginate(_held().order_by(LearningRecord.id.desc()),
-                    count_stmt=select(func.count()).select_from(_held().subquery()))
+    page = paginate(_held().order_by(LearningRecord.id.desc()))
     clients = dict(db.session.execute(select(ApiClient.id, ApiClient.name).where(
         ApiClient.id.in_({r.client_id for r in page.items}))).all())
     return render_template("api/review.html", page=page, clients=clients, form=ConfirmForm())

@@ -16,7 +16,7 @@ from sqlalchemy import and_, case, exists, not_, select
 from app.extensions import db
 from app.models import Invitation, Trainer, User
 from app.models.vocab import INVITATION_STATUSES
-from app.trainers.queries import trainer_list, trainer_list_count
+from app.trainers.queries import trainer_ids, trainer_list
 
 
 def _has_password(person_id):
@@ -61,12 +61,12 @@ def invitation_filters(args) -> dict:
 
 
 def invitation_list(user, now: datetime, invitation: str = "", **filters):
-    """(rows statement, count statement) of the trainers the user sees, filtered by status."""
-    stmt, count = trainer_list(user, **filters), trainer_list_count(user, **filters)
+    """(rows statement, ids statement) of the trainers the user sees, filtered by status."""
+    stmt, ids = trainer_list(user, **filters), trainer_ids(user, **filters)
     if invitation:
         condition = status_condition(invitation, Trainer.person_id, now)
-        stmt, count = stmt.where(condition), count.where(condition)
-    return stmt, count
+        stmt, ids = stmt.where(condition), ids.where(condition)
+    return stmt, ids
 
 
 def without_account(user, area_id: int | None, unit_id: int | None, now: datetime):

@@ -56,10 +56,12 @@ def trainer_list(user, q: str = "", status: str = "", tier: str = "", generation
     return apply_search(stmt, Trainer.search_key, q) if q else stmt
 
 
-def trainer_list_count(user, q: str = "", status: str = "", tier: str = "", generation: int | None = None,
-                       area_id: int = 0, unit_id: int = 0) -> Select:
-    """The count of `trainer_list`, from trainers alone (the name search reads `Trainer.search_key`)."""
-    stmt = select(func.count(Trainer.id)).where(*_filters(user, q, status, tier, generation, area_id, unit_id))
+def trainer_ids(user, q: str = "", status: str = "", tier: str = "", generation: int | None = None,
+                area_id: int = 0, unit_id: int = 0) -> Select:
+    """The ids of `trainer_list` in its order, from trainers alone (the name search reads `Trainer.search_key`),
+    for the list page (app/web/paging.py)."""
+    stmt = (select(Trainer.id).where(*_filters(user, q, status, tier, generation, area_id, unit_id))
+            .order_by(Trainer.search_key, Trainer.id))
     return apply_search(stmt, Trainer.search_key, q) if q else stmt
 
 

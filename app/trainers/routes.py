@@ -20,7 +20,7 @@ bp = Blueprint("trainers", __name__, url_prefix="/trainers")
 @login_required
 def index():
     filters = queries.trainer_filters(request.args)
-    page = paginate(queries.trainer_list(current_user, **filters), queries.trainer_list_count(current_user, **filters))
+    page = paginate(queries.trainer_list(current_user, **filters), ids_stmt=queries.trainer_ids(current_user, **filters))
     return render_template(
         "trainers/index.html", page=page, **filters, areas=network_queries.area_choices(current_user, "Mọi địa bàn"),
         units=network_queries.unit_choices(current_user, "Mọi đơn vị"), can_edit=_can_edit(),

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from flask import current_app, request
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select
 
-from app.extensions import db
 from app.text import fold
-from app.web.paging import IdPagination, ListPagination
+from app.web.paging import ListPage, ListPagination
 
 
 def search_text() -> str:
@@ -22,26 +21,18 @@ def apply_search(stmt: Select, column, text: str) -> Select:
     return stmt
 
 
-def paginate(stmt: Select, count_stmt: Select | None = None, ids_stmt: Select | None = None):
-    """A page of `stmt`; `count_stmt` counts the rows more cheaply than wrapping `stmt` when given.
+def paginate(stmt: Select, ids_stmt: Select | None = None) -> ListPage:
+    """A page (`?page=`, and `?after=` / `?before=` from the pager's links) of `stmt`.
 
     `ids_stmt` selects the listed model's primary key with the list's conditions and ORDER BY, joining only
-    what a condition needs. When given, the rows are counted first (by `count_stmt`, else by wrapping
-    `ids_stmt`), the page's ids are read by `ids_stmt` over index entries (app/web/paging.py), and only
-    then the page's rows by `stmt`, which keeps its eager loads and ORDER BY: no skipped row is read.
+    what a condition needs. When given, the page's ids are read by `ids_stmt` over index entries
+    (app/web/paging.py) and only then the page's rows by `stmt`, which keeps its eager loads and ORDER BY: no
+    skipped row is read. Either way the list is counted only up to `paging.COUNT_CAP` rows.
     """
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     per_page = current_app.config["LANTOA_PAGE_SIZE"]
-    if ids_stmt is not None:
-        if count_stmt is None:
-            count_stmt = select(func.count()).select_from(ids_stmt.order_by(None).subquery())
-        return IdPagination(page=page, per_page=per_page, max_per_page=200, error_out=False, stmt=stmt,
-                            ids_stmt=ids_stmt, total=db.session.scalar(count_stmt))
-    pagination = db.paginate(stmt, page=page, per_page=per_page, max_per_page=200, error_out=False,
-                             count=count_stmt is None)
-    if count_stmt is not None:
-        pagination.total = db.session.scalar(count_stmt)
-    return pagination
+    return ListPage(page, per_page, stmt, ids_stmt, after=request.args.get("after", type=int),
+                    before=request.args.get("before", type=int))
 
 
 def paginate_list(items: list, per_page: int | None = None) -> ListPagination:

@@ -42,3 +42,20 @@ def test_every_navigation_page_fits_a_phone(phone_page, username):
                     wide.append(f"{detail}: {_overflow(page)} px too wide")
     print(f"\n{username}: {len(seen)} pages at 390 px")
     assert not wide, "\n".join(wide)
+
+
+def test_the_pager_of_an_uncounted_list_fits_a_phone(live_app, phone_page, monkeypatch):
+    """Past the count cap the pager says "Trang 2 · hơn … dòng" (no total, no last page), "Sau ›" goes on by
+    cursor, and it still fits 390 px."""
+    from app.web import paging
+
+    monkeypatch.setattr(paging, "COUNT_CAP", 2)
+    monkeypatch.setitem(live_app.config, "LANTOA_PAGE_SIZE", 2)
+    page = phone_page
+    login(page, "steering")
+    for href in ("/people/", "/trainers/", "/classes/"):  # the browser world's lists longer than 2 rows
+        page.goto(href)
+        page.click("nav.pager >> text=Sau ›")
+        assert "after=" in page.url, href
+        assert page.locator("nav.pager .muted").first.inner_text() == "Trang 2 · hơn 2 dòng", href
+        assert _overflow(page) <= 0, f"{href}: {_overflow(page)} px too wide"
