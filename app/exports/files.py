@@ -30,7 +30,7 @@ from werkzeug.datastructures import MultiDict
 
 from app.audit import record
 from app.exports.tables import TABLES, ExportTable
-from app.exports.writers import csv_lines, write_xlsx, write_xlsx_aside
+from app.exports.writers import write_csv, write_xlsx, write_xlsx_aside
 from app.extensions import db
 from app.jobs.boundary import commit_step
 from app.models import ExportFile, User
@@ -116,8 +116,7 @@ def _write(export: ExportFile, table: ExportTable, partial: Path) -> None:
             write_xlsx(table, str(partial), _progress(export, table))
         return
     with open(partial, "w", encoding="utf-8", newline="") as out:
-        for line in csv_lines(table, _progress(export, table)):
-            out.write(line)
+        write_csv(table, out, _progress(export, table))
 
 
 def run_export(export: ExportFile) -> ExportFile:
