@@ -96,7 +96,7 @@ def case(path: Path, name: str, username: str = "bench_steering") -> dict:
         files.LARGE_EXPORT = 10**9  # the request path streams whatever the size
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         user = db.session.scalar(select(User).where(User.username == username))
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), _cpu()
         if name == "stream_csv":
             client = app.test_client()
             client.post("/login", data={"username": user.username, "password": "bench-password"})
@@ -115,9 +115,16 @@ def case(path: Path, name: str, username: str = "bench_steering") -> dict:
             assert export.state == "done", export.message
             rows, size = export.rows_done, (Path(files.exports_dir()) / export.path).stat().st_size
         seconds = time.perf_counter() - started
+        cpu = [after - start for after, start in zip(_cpu(), cpu, strict=True)]
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {"case": name, "rows": rows, "seconds": seconds, "bytes": size, "rss_before_mb": before / 1024,
-            "peak_rss_mb": peak / 1024}
+            "peak_rss_mb": peak / 1024, "cpu_self": cpu[0], "cpu_children": cpu[1]}
+
+
+def _cpu() -> tuple[float, float]:
+    """CPU seconds (user + system) of this process and of its finished children (the xlsx writer)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
 
 
 def main(argv: list[str]) -> None:
@@ -158,7 +165,9 @@ def _report(path: Path, name: str, env: dict, demo: bool = False) -> None:
     r = json.loads(out.strip().splitlines()[-1])
     print(f"{name:16s} {r['rows']:>9,} rows in {r['seconds']:6.2f} s = {r['rows'] / r['seconds']:>9,.0f} rows/s, "
           f"{r['bytes'] / 2**20:6.1f} MB file, peak RSS {r['peak_rss_mb']:.0f} MB "
-          f"(before the export {r['rss_before_mb']:.0f} MB)", flush=True)
+          f"(before the export {r['rss_before_mb']:.0f} MB), CPU {r['cpu_self']:.1f} s"
+          + (f" + {r['cpu_children']:.1f} s in the xlsx writer process" if r["cpu_children"] else "")
+          + f", load average {os.getloadavg()[0]:.1f}", flush=True)
 
 if __name__ == "__main__":
     main(sys.argv[1:])
