@@ -4,7 +4,9 @@ xlsx (`app.exports.files.run_export`, batches of keys with progress commits).
 A child process builds a SQLite database: the 2024 map and `--rows` persons (default 200,000) spread over the
 province's communes with Core bulk inserts (seconds, instead of the province demo's minutes), and one steering
 account. Each case then runs in its own fresh process, so its peak resident memory (`ru_maxrss`) is its own;
-the figure printed next to it is that peak and the process's resident memory before the export started.
+the figure printed next to it is that peak and the process's resident memory before the export started, then
+the CPU seconds of the export (and of the xlsx writer process, when the xlsx is written aside) and the load
+average: on a shared machine the CPU seconds say more than the wall clock.
 
     python -m bench.exports [--rows 200000] [--db PATH]
     python -m bench.exports --demo PATH      # an existing demo database, e.g. `lantoa demo --size province`
