@@ -4,7 +4,9 @@ xlsx (`app.exports.files.run_export`, batches of keys with progress commits).
 A child process builds a SQLite database: the 2024 map and `--rows` persons (default 200,000) spread over the
 province's communes with Core bulk inserts (seconds, instead of the province demo's minutes), and one steering
 account. Each case then runs in its own fresh process, so its peak resident memory (`ru_maxrss`) is its own;
-the figure printed next to it is that peak and the process's resident memory before the export started.
+the figure printed next to it is that peak and the process's resident memory before the export started, then
+the CPU seconds of the export (and of the xlsx writer process, when the xlsx is written aside) and the load
+average: on a shared machine the CPU seconds say more than the wall clock.
 
     python -m bench.exports [--rows 200000] [--db PATH]
     python -m bench.exports --demo PATH      # an existing demo database, e.g. `lantoa demo --size province`
@@ -96,7 +98,7 @@ def case(path: Path, name: str, username: str = "bench_steering") -> dict:
         files.LARGE_EXPORT = 10**9  # the request path streams whatever the size
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         user = db.session.scalar(select(User).where(User.username == username))
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), _cpu()
         if name == "stream_csv":
             client = app.test_client()
             client.post("/login", data={"username": user.username, "password": "bench-password"})
@@ -115,9 +117,16 @@ def case(path: Path, name: str, username: str = "bench_steering") -> dict:
             assert export.state == "done", export.message
             rows, size = export.rows_done, (Path(files.exports_dir()) / export.path).stat().st_size
         seconds = time.perf_counter() - started
+        cpu = [after - start for after, start in zip(_cpu(), cpu, strict=True)]
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {"case": name, "rows": rows, "seconds": seconds, "bytes": size, "rss_before_mb": before / 1024,
-            "peak_rss_mb": peak / 1024}
+            "peak_rss_mb": peak / 1024, "cpu_self": cpu[0], "cpu_children": cpu[1]}
+
+
+def _cpu() -> tuple[float, float]:
+    """CPU seconds (user + system) of this process and of its finished children (the xlsx writer)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
 
 
 def main(argv: list[str]) -> None:
@@ -158,7 +167,9 @@ def _report(path: Path, name: str, env: dict, demo: bool = False) -> None:
     r = json.loads(out.strip().splitlines()[-1])
     print(f"{name:16s} {r['rows']:>9,} rows in {r['seconds']:6.2f} s = {r['rows'] / r['seconds']:>9,.0f} rows/s, "
           f"{r['bytes'] / 2**20:6.1f} MB file, peak RSS {r['peak_rss_mb']:.0f} MB "
-          f"(before the export {r['rss_before_mb']:.0f} MB)", flush=True)
+          f"(before the export {r['rss_before_mb']:.0f} MB), CPU {r['cpu_self']:.1f} s"
+          + (f" + {r['cpu_children']:.1f} s in the xlsx writer process" if r["cpu_children"] else "")
+          + f", load average {os.getloadavg()[0]:.1f}", flush=True)
 
 if __name__ == "__main__":
     main(sys.argv[1:])

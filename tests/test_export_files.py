@@ -80,9 +80,10 @@ def test_a_large_list_becomes_a_background_file_with_the_same_rows(client, login
     response = client.get(f"/exports/files/{export.id}")
     assert response.headers["Content-Disposition"].startswith("attachment; filename=hoc-vien-")
     response.close()
-    from_file = _csv(_body(client, f"/exports/files/{export.id}"))
+    from_file = _body(client, f"/exports/files/{export.id}")
     monkeypatch.setattr(files, "LARGE_EXPORT", 10_000)
-    assert from_file == _csv(_body(client, "/exports/learners.csv"))  # the streamed export of the same list
+    assert from_file == _body(client, "/exports/learners.csv")  # byte for byte the streamed export of the list
+    assert len(_csv(from_file)) == export.rows_total + 1
 
 
 def test_the_background_export_keeps_the_filters_and_the_scope(client, login_as, small_limit, app):
@@ -158,6 +159,41 @@ def test_a_sheet_exactly_full_adds_no_empty_sheet(tmp_path, monkeypatch, app):
         book = openpyxl.load_workbook(path)
         assert len(book.worksheets) == sheets, rows
         assert [r[0] for s in book.worksheets for r in s.iter_rows(min_row=2, values_only=True)] == [r[0] for r in rows]
+
+
+def test_a_large_xlsx_written_aside_is_the_same_workbook(client, login_as, small_limit, monkeypatch):
+    """Past XLSX_ASIDE rows the job's xlsx is written by a child process: the same sheets, split at the same
+    SHEET_ROWS (handed to the child, which does not see this process's module globals)."""
+    monkeypatch.setattr(writers, "SHEET_ROWS", 3)
+    login_as("steering")
+    inline = _ask(client, "trainers", "xlsx")
+    run_job("exports", runner="test")
+    monkeypatch.setattr(files, "XLSX_ASIDE", 1)
+    aside = _ask(client, "trainers", "xlsx")
+    run_job("exports", runner="test")
+    db.session.refresh(aside)
+    assert aside.state == "done" and aside.rows_done == aside.rows_total > 2
+    books = [openpyxl.load_workbook(io.BytesIO(_body(client, f"/exports/files/{e.id}"))) for e in (inline, aside)]
+    assert books[0].sheetnames == books[1].sheetnames and len(books[1].sheetnames) > 1
+    assert [[list(s.iter_rows(values_only=True)), s.freeze_panes] for s in books[0].worksheets] == \
+        [[list(s.iter_rows(values_only=True)), s.freeze_panes] for s in books[1].worksheets]
+
+
+def test_writing_aside_stops_with_the_reading(tmp_path):
+    """A failure while reading stops the child and is raised; a failure in the child is raised here."""
+    table = tables.ExportTable("t", "Bảng", [tables.Column("A", "int")], None, None, None)
+
+    def failing():
+        yield [[1], [2]]
+        raise OSError("the database went away")
+
+    with pytest.raises(OSError, match="went away"):
+        writers.write_xlsx_aside(table, str(tmp_path / "a.xlsx"), failing())
+    with pytest.raises(RuntimeError, match="xlsx export"):
+        writers.write_xlsx_aside(table, str(tmp_path / "b.xlsx"), iter([[[1], [2, 3]]]))  # a row too long
+    assert writers.write_xlsx_aside(table, str(tmp_path / "c.xlsx"), iter([[[1], [2]], [[3]]])) == 3
+    assert [r[0] for r in openpyxl.load_workbook(tmp_path / "c.xlsx").active.iter_rows(min_row=2, values_only=True)] \
+        == [1, 2, 3]
 
 
 def test_old_exports_are_cleaned_and_stuck_ones_failed(client, login_as, small_limit, app):

@@ -30,7 +30,7 @@ from werkzeug.datastructures import MultiDict
 
 from app.audit import record
 from app.exports.tables import TABLES, ExportTable
-from app.exports.writers import csv_lines, write_xlsx
+from app.exports.writers import write_csv, write_xlsx, write_xlsx_aside
 from app.extensions import db
 from app.jobs.boundary import commit_step
 from app.models import ExportFile, User
@@ -39,6 +39,7 @@ from app.timeutil import utcnow
 from app.web.formatting import _local as local_time
 
 LARGE_EXPORT = 100_000  # more rows than this: a background export
+XLSX_ASIDE = 20_000  # an xlsx of at least this many rows is written by a child process (`write_xlsx_aside`)
 STALE_RUNNING = timedelta(hours=6)
 FILTER_KEYS = 20  # at most this many filter values are kept (a list has a handful)
 
@@ -93,21 +94,29 @@ def _claim() -> ExportFile | None:
             return db.session.get(ExportFile, export_id)
 
 
-def _progress(export: ExportFile, table: ExportTable):
-    """The table's rows, committing `rows_done` after each batch."""
+def _batches(export: ExportFile, table: ExportTable):
+    """The table's rows in batches, committing `rows_done` after each batch has been taken."""
     for batch in table.batches():
-        yield from batch
+        yield batch
         export.rows_done += len(batch)
         commit_step()
 
 
+def _progress(export: ExportFile, table: ExportTable):
+    """The table's rows, committing `rows_done` after each batch."""
+    for batch in _batches(export, table):
+        yield from batch
+
+
 def _write(export: ExportFile, table: ExportTable, partial: Path) -> None:
     if export.format == "xlsx":
-        write_xlsx(table, str(partial), _progress(export, table))
+        if (export.rows_total or 0) >= XLSX_ASIDE:
+            write_xlsx_aside(table, str(partial), _batches(export, table))
+        else:
+            write_xlsx(table, str(partial), _progress(export, table))
         return
     with open(partial, "w", encoding="utf-8", newline="") as out:
-        for line in csv_lines(table, _progress(export, table)):
-            out.write(line)
+        write_csv(table, out, _progress(export, table))
 
 
 def run_export(export: ExportFile) -> ExportFile:

@@ -21,9 +21,12 @@ Rules:
 from __future__ import annotations
 
 import csv
+import gc
 import io
+import multiprocessing
 import os
 import tempfile
+import traceback
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
@@ -77,6 +80,15 @@ def csv_lines(table: ExportTable, rows: Iterable[list] | None = None) -> Iterato
         yield line(row)
 
 
+def write_csv(table: ExportTable, out, rows: Iterable[list]) -> None:
+    """The same text as `csv_lines`, written straight to the open text file `out` (the background export)."""
+    writer = csv.writer(out, lineterminator="\r\n")
+    out.write("\ufeff")
+    writer.writerow([_text(c.header) for c in table.columns])
+    text = _text
+    writer.writerows([text(v) for v in row] for row in rows)
+
+
 def _disposition(name: str) -> str:
     ascii_name = fold(name).replace(" ", "-")
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(ascii_name)}"
@@ -102,24 +114,86 @@ def sheet_names(title: str) -> Iterator[str]:
         number += 1
 
 
-def write_xlsx(table: ExportTable, path: str, rows: Iterable[list] | None = None) -> int:
-    """The table's rows (or `rows`) into a workbook at `path`; past SHEET_ROWS rows (header included) the rows
-    continue on a new sheet with its own header. Returns the number of rows written."""
-    book = xlsxwriter.Workbook(path, WORKBOOK_OPTIONS)
+def write_book(columns: list, title: str, path: str, rows: Iterable[list], sheet_rows: int, tmpdir=None) -> int:
+    """`rows` into a workbook at `path` under the sheet title `title`; past `sheet_rows` rows (header included)
+    the rows continue on a new sheet with its own header. Returns the number of rows written. Needs no
+    database and no application: the child process of `write_xlsx_aside` runs it as it is."""
+    book = xlsxwriter.Workbook(path, WORKBOOK_OPTIONS | ({"tmpdir": tmpdir} if tmpdir else {}))
     formats = Formats(book)
-    stream = iter(table.rows() if rows is None else rows)
-    per_sheet, names, count = SHEET_ROWS - 1, sheet_names(table.title), 0
+    stream = iter(rows)
+    per_sheet, names, count = sheet_rows - 1, sheet_names(title), 0
     first = next(stream, None)
     while True:
         sheet = book.add_worksheet(next(names))
         chunk = chain([first], islice(stream, per_sheet - 1)) if first is not None else iter(())
-        count += write_table(sheet, formats, table.columns, chunk)
+        count += write_table(sheet, formats, columns, chunk)
         first = next(stream, None)
         if first is None:
             break
-    setup_book(book, table.title)
+    setup_book(book, title)
     book.close()
     return count
+
+
+def write_xlsx(table: ExportTable, path: str, rows: Iterable[list] | None = None) -> int:
+    """The table's rows (or `rows`) into a workbook at `path` (`write_book`, `SHEET_ROWS` rows a sheet)."""
+    return write_book(table.columns, table.title, path, table.rows() if rows is None else rows, SHEET_ROWS)
+
+
+def write_xlsx_aside(table: ExportTable, path: str, batches: Iterable[list[list]]) -> int:
+    """`write_xlsx` of the rows in `batches` (lists of rows), the workbook written by a child process while this
+    one goes on reading: the background export of a large list. Reading and writing then each take one core
+    instead of following each other (xlsxwriter's work per cell is most of the time).
+
+    The child is spawned (a fresh interpreter: nothing of this process's database connections or threads), gets
+    the columns, the title and `SHEET_ROWS`, then one batch at a time through a pipe (a send waits while the
+    child is busy, so at most a batch or two are in flight), and answers with the number of rows written. It
+    writes nothing but the file at `path` and xlsxwriter's temporary files in a folder of its own, removed
+    whatever happens. A failure on either side stops both: an error here closes the pipe (the child stops) and
+    is raised; an error in the child is raised here as a RuntimeError."""
+    context = multiprocessing.get_context("spawn")
+    ours, theirs = context.Pipe()
+    child = context.Process(target=_write_book_from_pipe, name="lantoa-xlsx-export", daemon=True,
+                            args=(theirs, table.columns, table.title, path, SHEET_ROWS))
+    child.start()
+    theirs.close()
+    try:
+        try:
+            for batch in batches:
+                ours.send(batch)
+            ours.send(None)
+            outcome, value = ours.recv()
+        except (BrokenPipeError, ConnectionResetError, EOFError):
+            outcome, value = "error", "the xlsx writer stopped"
+        if outcome != "done":
+            raise RuntimeError(f"xlsx export: {value}")
+        return value
+    finally:
+        ours.close()
+        child.join(timeout=60)
+        if child.is_alive():
+            child.kill()
+            child.join()
+
+
+def _write_book_from_pipe(pipe, columns: list, title: str, path: str, sheet_rows: int) -> None:
+    """The child of `write_xlsx_aside`: batches from `pipe` until None, then ("done", rows) or ("error", why)."""
+    gc.disable()  # a process of its own, of small acyclic objects freed by reference counting
+
+    def rows() -> Iterator[list]:
+        while (batch := pipe.recv()) is not None:
+            yield from batch
+
+    try:
+        with tempfile.TemporaryDirectory(prefix="lantoa-xlsx-") as tmpdir:
+            count = write_book(columns, title, path, rows(), sheet_rows, tmpdir)
+    except EOFError:  # the parent stopped: nothing to answer
+        return
+    except Exception as error:
+        traceback.print_exc()
+        pipe.send(("error", f"{type(error).__name__}: {error}"))
+        return
+    pipe.send(("done", count))
 
 
 def xlsx_response(table: ExportTable) -> Response:
