@@ -103,6 +103,9 @@ def test_after_areas_migrate_the_2025_province(client, login_as, pinned_today, w
     before = _page(client, "/targets/?ngay=15/06/2025")
     assert "Bắc Kạn" not in before and "sau sáp nhập" not in _area_line(before)
     assert _count(after, "classes_registered") == _count(before, "classes_registered") + 1
+    # a day before every map: the oldest map's province (old Thái Nguyên), never the 2025 province
+    early = _page(client, "/targets/?ngay=01/01/2024")
+    assert "Bắc Kạn" not in early and "sau sáp nhập" not in _area_line(early)
 
 
 def test_the_plan_in_force_on_the_day_chosen(client, login_as, pinned_today, world, example):

@@ -29,7 +29,15 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from app.areas.maps import AreaGraph, map_on, programme_province, programme_root, programme_roots, working_map
+from app.areas.maps import (
+    AreaGraph,
+    available_maps,
+    map_on,
+    programme_province,
+    programme_root,
+    programme_roots,
+    working_map,
+)
 from app.extensions import db
 from app.models import Area, IndicatorSnapshot, Plan
 from app.models.vocab import CLASS_MODES
@@ -125,8 +133,11 @@ def programme_view(user, day: dt.date, graph: AreaGraph) -> tuple[Area | None, l
     map_day = working_map(user) or day
     if not scope_of(user).everything:
         return dashboard_area(user, map_day, graph), [], map_day
-    if day < map_day and (in_force := map_on(day)) is not None:
-        map_day = in_force.valid_from
+    if day < map_day:
+        maps = available_maps()
+        in_force = map_on(day, maps)
+        # the map in force on the day; before every map, the oldest
+        map_day = in_force.valid_from if in_force is not None and in_force.valid_on(day) else maps[0].valid_from
     roots = programme_roots(day, map_day, graph)
     if len(roots) > 1:
         return programme_province(day) or roots[0], roots, map_day
