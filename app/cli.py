@@ -185,7 +185,7 @@ def plan_load(file: Path) -> None:
         f"{c['phases_changed']} sửa; hoạt động {c['activities_new']} mới, {c['activities_changed']} sửa, "
         f"{c['activities_removed']} xóa; phụ thuộc {c['dependencies_added']} thêm, "
         f"{c['dependencies_changed']} sửa, {c['dependencies_removed']} bỏ; {c['units_linked']} liên kết đơn vị "
-        "chủ trì."
+        f"chủ trì; {c['targets_seeded']} chỉ tiêu mới của kế hoạch."
     )
 
 

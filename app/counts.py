@@ -36,7 +36,8 @@ from app.models import Area, Certificate, Enrollment, TrainingClass
 
 __all__ = [
     "Count", "COUNTS", "LABELS", "CLASSES_REGISTERED", "CLASSES_OPENED", "CLASSES_RUNNING", "CLASSES_COMPLETED",
-    "ENROLMENTS", "LEARNERS", "COMPLETIONS", "CERTIFICATES", "figures", "child_figures", "all_figures", "registered",
+    "ENROLMENTS", "LEARNERS", "COMPLETIONS", "CERTIFICATES", "figures", "figures_of", "child_figures", "all_figures",
+    "registered",
     "opened", "completion_done", "classes_registered", "classes_opened", "classes_running", "classes_completed",
     "enrolments", "learners", "completions", "certificates",
 ]
@@ -130,12 +131,14 @@ def _tally(map_day: date, day: date, graph: AreaGraph) -> _Tally:
     return _Tally(map_day, day, graph, numbers, {})
 
 
-def _learners(tally: _Tally, area_id: int) -> int:
-    """Distinct persons enrolled in the classes opened by the day in the area's subtree (one COUNT DISTINCT)."""
+def _learners(tally: _Tally, area_id: int | tuple[int, ...]) -> int:
+    """Distinct persons enrolled in the classes opened by the day in the area's subtree, or the subtrees of a
+    tuple of areas taken together (one COUNT DISTINCT)."""
     if area_id not in tally.learners:
         graph, map_day = tally.graph, tally.map_day
-        keys = [n for n in graph.nodes
-                if (image := graph.image(n, map_day)) is not None and area_id in graph.nodes[image].ids]
+        wanted = area_id if isinstance(area_id, tuple) else (area_id,)
+        keys = [n for n in graph.nodes if (image := graph.image(n, map_day)) is not None
+                and any(a in graph.nodes[image].ids for a in wanted)]
         found = 0
         if keys:
             history, on, key = _from_classes(map_day)
@@ -169,6 +172,18 @@ def figures(area: Area, day: date, graph: AreaGraph | None = None) -> dict[str, 
     """Every count of the area's subtree as of `day`, on the area's map: key → number."""
     tally = _cached(area.valid_from, day, graph)
     return _row(tally.numbers.get(area.id), _learners(tally, area.id))
+
+
+def figures_of(areas: list[Area], day: date, graph: AreaGraph | None = None) -> dict[str, int]:
+    """Every count of several areas of one map taken together (the programme's area after 1/7/2025 on the 2024
+    map: old Thái Nguyên and old Bắc Kạn); a person learning in both counts once."""
+    if len(areas) == 1:
+        return figures(areas[0], day, graph)
+    tally = _cached(areas[0].valid_from, day, graph)
+    numbers: Counter = Counter()
+    for area in areas:
+        numbers.update(tally.numbers.get(area.id) or {})
+    return _row(numbers, _learners(tally, tuple(sorted(a.id for a in areas))))
 
 
 def all_figures(map_day: date, day: date, graph: AreaGraph | None = None) -> dict[int, dict[str, int | None]]:

@@ -74,3 +74,35 @@ def test_a_populated_database_upgrades_through_table_rebuilds(empty_database_url
             assert conn.execute(text("SELECT name FROM units WHERE id = 7")).scalar() == "Sở Nội vụ"
             assert conn.execute(text("SELECT unit_id FROM persons WHERE id = 3")).scalar() == 7
         db.engine.dispose()
+
+
+def test_targets_of_a_deployment_go_to_their_plans(empty_database_url):
+    """`targets` keyed by code becomes one set per plan: each row goes to the programme plan whose period holds its
+    start (the old rule), else to KH 137's row; a downgrade keeps one row per code."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database_url, "SECRET_KEY": "x"})
+    with app.app_context():
+        upgrade(revision="e5b9d3a7c214")  # before targets per plan
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO areas (id, code, name, division_type, level, valid_from, path, search_key) "
+                              "VALUES (1, 'P19', 'Thái Nguyên', 'tinh', 'province', '2024-12-01', '/1/', 'thai nguyen')"))
+            for plan_id, number, start, end in ((1, "137/KH-UBND", "2024-11-01", "2025-12-31"),
+                                                (2, "MH-2026", "2026-01-01", "2026-12-31")):
+                conn.execute(text(
+                    "INSERT INTO plans (id, number, issued_on, issuer, title, area_code, area_id, period_start, "
+                    "period_end, levels, targets, source, loaded_at) VALUES (:id, :number, '2024-11-01', 'UBND', "
+                    "'Kế hoạch', 'P19', 1, :start, :end, '[]', '[]', '', '2026-01-01 00:00:00')"),
+                    {"id": plan_id, "number": number, "start": start, "end": end})
+            conn.execute(text(
+                "INSERT INTO targets (indicator_code, target_percent, deadline, start_on, updated_at) VALUES "
+                "('a', 50, '2025-12-31', '2024-11-01', '2026-01-01 00:00:00'), "
+                "('b', 60, '2026-12-31', '2026-01-01', '2026-01-01 00:00:00'), "
+                "('c', 70, '2027-12-31', '2027-01-01', '2026-01-01 00:00:00')"))
+        upgrade()
+        with db.engine.connect() as conn:
+            rows = conn.execute(text("SELECT indicator_code, plan_id, target_percent FROM targets "
+                                     "ORDER BY indicator_code")).all()
+        assert [tuple(r) for r in rows] == [("a", 1, 50), ("b", 2, 60), ("c", 1, 70)]
+        downgrade(revision="e5b9d3a7c214")
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM targets")).scalar() == 3
+        db.engine.dispose()

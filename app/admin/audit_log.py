@@ -182,7 +182,8 @@ FIELDS: dict[str, str] = {
     "units": "Số đơn vị", "file_name": "Tệp", "digest_frequency": "Tần suất bản tin", "number": "Số văn bản", "launched_on": "Ngày triển khai",
     "started_on": "Ngày bắt đầu thực hiện", "finished_on": "Ngày hoàn thành", "progress": "Tiến độ",
     "progress_note": "Ghi chú tiến độ", "title": "Tên", "short_title": "Tên ngắn", "opened_on": "Ngày mở lớp",
-    "cancelled_on": "Ngày hủy", "search_key": "Khóa tìm kiếm",
+    "cancelled_on": "Ngày hủy", "search_key": "Khóa tìm kiếm", "plan_id": "Kế hoạch",
+    "indicator_code": "Mã chỉ tiêu",
 }
 
 

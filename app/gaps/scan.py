@@ -23,7 +23,7 @@ from collections import Counter
 
 from sqlalchemy import Text, cast, insert, or_, select
 
-from app.areas.maps import AreaGraph, programme_root, working_map
+from app.areas.maps import AreaGraph, programme_roots, working_map
 from app.batch import gc_paused
 from app.extensions import db
 from app.gaps.inputs import gap_settings, network_inputs
@@ -200,9 +200,9 @@ def scan(today: dt.date, settings: GapSettings | None = None) -> str:
     graph = AreaGraph.load()
     day = working_map() or today
     measures = measure_all(day, today, settings.core_group_min_trainers, graph)
-    root = programme_root(day)
+    roots = programme_roots(today, day, graph)
     seed_targets()
-    snapshots = write_snapshots(today, measures, graph, root.id) if root else 0
+    snapshots = write_snapshots(today, measures, graph, [r.id for r in roots]) if roots else 0
     counts = store_findings(findings_for(today, settings, graph=graph, measures=measures))
     open_now = db.session.scalar(select(db.func.count(Gap.id)).where(Gap.rule_code.in_(SCANNED_RULES),
                                                                      Gap.state != "resolved"))

@@ -8,7 +8,9 @@ Rules:
 - an activity missing from the file is removed only if nothing happened to it yet; otherwise the load is
   refused; a dependency cycle is refused before anything is written;
 - lead units written in the file are linked to the organisations whose names match (diacritics and case
-  ignored, "TBXH" read as "Thương binh và Xã hội"); links are only added, never removed, by a load.
+  ignored, "TBXH" read as "Thương binh và Xã hội"); links are only added, never removed, by a load;
+- a programme plan (of a province) gets its own targets from the file: a row per indicator it lacks
+  (`app.targets.targets.seed_plan_targets`); targets already stored (edited by steering) are kept.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from app.audit import record
 from app.errors import OperationError, message_for
 from app.extensions import db
 from app.models import Activity, ActivityDependency, Area, Evidence, Phase, Plan, Unit, activity_lead_units
+from app.targets.targets import seed_plan_targets
 from app.text import fold
 from app.timeutil import utcnow
 from rollout import plan as domain
@@ -40,7 +43,8 @@ class LoadResult:
     created: bool
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(
         ("phases_new", "phases_changed", "activities_new", "activities_changed", "activities_removed",
-         "dependencies_added", "dependencies_removed", "dependencies_changed", "units_linked"), 0))
+         "dependencies_added", "dependencies_removed", "dependencies_changed", "units_linked",
+         "targets_seeded"), 0))
 
     @property
     def changed(self) -> bool:
@@ -85,6 +89,8 @@ def store_plan(plan: domain.Plan, source: str = "") -> LoadResult:
     _store_dependencies(row, plan, activities, result)
     index = unit_index()
     result.counts["units_linked"] = sum(link_lead_units(a, index) for a in activities.values())
+    if area.level == "province":
+        result.counts["targets_seeded"] = seed_plan_targets(row)
     if result.changed or plan_changed:
         row.loaded_at = utcnow()
         record("plan.load", row, after={"source": source, "created": result.created, **result.counts})

@@ -14,9 +14,11 @@ from app.errors import OperationError
 from app.extensions import db
 from app.gaps.queries import counts_by_severity
 from app.imports.read import MAX_BYTES
+from app.models import Plan as PlanRow
 from app.models import Unit
 from app.permissions import may, require
-from app.scope import get_or_404, visible
+from app.plan.queries import plan_in_force
+from app.scope import choice_or_404, get_or_404, visible
 from app.targets import denominators
 from app.targets import targets as target_ops
 from app.targets.charts import polyline, x_of
@@ -36,12 +38,16 @@ STATUS_LABELS = {"green": "Đúng lộ trình", "amber": "Chậm nhẹ", "red": 
 @bp.get("/")
 @login_required
 def index():
+    """The dashboard as of "Ngày tính" (`?ngay=dd/mm/yyyy`, default today): the programme's area and the plan in
+    force on that day, with that day's figures."""
     require("see_targets")
     today = local_today()
-    board = dashboard_for(current_user, today)
-    counted = counts.figures(board.area, today) if board else None
+    day, error = _as_of()
+    asked = day if request.args.get("ngay") and error is None else None
+    board = dashboard_for(current_user, today, asked)
+    counted = counts.figures_of(board.areas, day) if board else None
     return render_template("targets/index.html", board=board, labels=STATUS_LABELS, polyline=polyline,
-                           counted=counted, today=today,
+                           counted=counted, today=today, day=day, date_error=error,
                            gaps=counts_by_severity(current_user), may_edit=may(current_user, "edit_targets"),
                            estimated=populations_estimated())
 
@@ -86,11 +92,26 @@ def unit(unit_id: int):
                            labels=STATUS_LABELS, parent=parent, date_error=error)
 
 
+def _edited_plan() -> PlanRow | None:
+    """The plan whose targets are edited: `?plan=<id>`, one of the programme's plans (else 404), default the plan
+    in force today (None: no plan stored, KH 137's file)."""
+    raw = (request.args.get("plan") or "").strip()
+    if not raw:
+        return plan_in_force(local_today())
+    choice_or_404(raw, target_ops.programme_plan_ids())
+    stored = db.session.get(PlanRow, int(raw))
+    if stored is None:  # "0"
+        abort(404)
+    return stored
+
+
 @bp.route("/<code>/edit", methods=["GET", "POST"])
 @login_required
 def edit(code: str):
+    """Edit a target of the plan shown (`?plan=<id>`, default the plan in force today)."""
     require("edit_targets")
-    target = target_ops.current_targets().get(code)
+    stored = _edited_plan()
+    target = target_ops.targets_of(stored).get(code)
     if target is None:
         abort(404)
     form = TargetForm(data={"target_percent": target.percent, "start_on": target.start_on,
@@ -98,13 +119,13 @@ def edit(code: str):
     if form.validate_on_submit():
         try:
             target_ops.update_target(code, float(form.target_percent.data), form.deadline.data, form.start_on.data,
-                                     current_user)
+                                     current_user, stored)
         except OperationError as error:
             error.apply_to(form)
         else:
             flash("Đã lưu chỉ tiêu.", "success")
             return redirect(url_for("targets.index"))
-    return render_template("targets/edit.html", form=form, target=target)
+    return render_template("targets/edit.html", form=form, target=target, plan=stored)
 
 
 @bp.get("/denominators/template.xlsx")

@@ -1,8 +1,10 @@
-"""Daily indicator snapshots: each measured indicator for the programme's province and every area below it on
-the working map, written by the daily gap scan.
+"""Daily indicator snapshots: each measured indicator for the programme's area of the day and every area below
+it on the working map, written by the daily gap scan (after 1/7/2025 on the un-migrated 2024 map: old Thái
+Nguyên and old Bắc Kạn, `app.areas.maps.programme_roots`).
 
 Rules: a run replaces the rows of its day (so running twice on a day leaves one set: idempotent); areas with
-neither a numerator nor a denominator get no row; the series of an area is its rows ordered by day.
+neither a numerator nor a denominator get no row; the series of an area is its rows ordered by day, of several
+top areas the sums of their rows on the days every one of them has a row.
 """
 
 from __future__ import annotations
@@ -10,14 +12,14 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 
 from app.areas.maps import AreaGraph
 from app.extensions import db
 from app.models import IndicatorSnapshot
 from app.targets.indicators import Measure
 
-__all__ = ["subtree_totals", "write_snapshots", "series"]
+__all__ = ["subtree_totals", "write_snapshots", "series", "series_of", "snapshot_day"]
 
 
 def subtree_totals(counts: Counter, graph: AreaGraph, root_id: int) -> Counter:
@@ -32,16 +34,18 @@ def subtree_totals(counts: Counter, graph: AreaGraph, root_id: int) -> Counter:
     return totals
 
 
-def write_snapshots(day: dt.date, measures: dict[str, Measure], graph: AreaGraph, root_id: int) -> int:
-    """Replace `day`'s snapshot rows; returns the number of rows written."""
+def write_snapshots(day: dt.date, measures: dict[str, Measure], graph: AreaGraph, root_ids: list[int]) -> int:
+    """Replace `day`'s snapshot rows with those of the subtrees of `root_ids`; returns the number written."""
     db.session.execute(delete(IndicatorSnapshot).where(IndicatorSnapshot.day == day))
     rows = []
-    for code, m in measures.items():
-        nums = subtree_totals(m.numerators, graph, root_id)
-        dens = subtree_totals(m.denominators, graph, root_id)
-        for area_id in sorted(set(nums) | set(dens) | {root_id}):
-            rows.append({"day": day, "indicator_code": code, "area_id": area_id, "numerator": nums.get(area_id, 0),
-                         "denominator": dens.get(area_id, 0) if m.has_denominator else None})
+    for root_id in root_ids:
+        for code, m in measures.items():
+            nums = subtree_totals(m.numerators, graph, root_id)
+            dens = subtree_totals(m.denominators, graph, root_id)
+            for area_id in sorted(set(nums) | set(dens) | {root_id}):
+                rows.append({"day": day, "indicator_code": code, "area_id": area_id,
+                             "numerator": nums.get(area_id, 0),
+                             "denominator": dens.get(area_id, 0) if m.has_denominator else None})
     if rows:
         db.session.execute(insert(IndicatorSnapshot), rows)
     db.session.flush()
@@ -54,3 +58,34 @@ def series(code: str, area_id: int) -> list[tuple[dt.date, float]]:
                               .where(IndicatorSnapshot.indicator_code == code, IndicatorSnapshot.area_id == area_id)
                               .order_by(IndicatorSnapshot.day)).all()
     return [(day, num / den) for day, num, den in rows if den]
+
+
+def _complete_days(area_ids: list[int]):
+    """SELECT of the days on which every one of `area_ids` has snapshot rows."""
+    return (select(IndicatorSnapshot.day).where(IndicatorSnapshot.area_id.in_(area_ids))
+            .group_by(IndicatorSnapshot.day)
+            .having(func.count(func.distinct(IndicatorSnapshot.area_id)) == len(set(area_ids))))
+
+
+def snapshot_day(area_ids: list[int], day: dt.date | None = None, until: dt.date | None = None) -> dt.date | None:
+    """The snapshot day to read for the areas: `day` itself when every area has rows that day (None: not
+    snapped), or without `day` the latest such day (not after `until`)."""
+    days = _complete_days(area_ids)
+    if day is not None:
+        return db.session.scalar(select(days.where(IndicatorSnapshot.day == day).subquery().c.day))
+    if until is not None:
+        days = days.where(IndicatorSnapshot.day <= until)
+    return db.session.scalar(select(func.max(days.subquery().c.day)))
+
+
+def series_of(code: str, area_ids: list[int], until: dt.date | None = None) -> list[tuple[dt.date, float]]:
+    """The series of several top areas taken together (one area: `series`), up to `until`."""
+    if len(area_ids) == 1 and until is None:
+        return series(code, area_ids[0])
+    stmt = (select(IndicatorSnapshot.day, func.sum(IndicatorSnapshot.numerator),
+                   func.sum(IndicatorSnapshot.denominator), func.count(IndicatorSnapshot.id))
+            .where(IndicatorSnapshot.indicator_code == code, IndicatorSnapshot.area_id.in_(area_ids))
+            .group_by(IndicatorSnapshot.day).order_by(IndicatorSnapshot.day))
+    if until is not None:
+        stmt = stmt.where(IndicatorSnapshot.day <= until)
+    return [(day, num / den) for day, num, den, n in db.session.execute(stmt) if den and n == len(set(area_ids))]
