@@ -1,5 +1,6 @@
 """stored boards: gaps.severity_rank and the list index ix_gaps_list, the gap_counts summary (filled from the
-gaps), and assignment_suggestions (the assignment page per scope and day)
+gaps), assignment_suggestions (the assignment page per scope and day), network_rollups.leaders (the network
+overview's lists, written by the next network pass)
 
 Revision ID: b7d2c9e4f1a3
 Revises: e5b9d3a7c214
@@ -44,6 +45,8 @@ def upgrade():
         "severity, state, COUNT(id), CURRENT_TIMESTAMP FROM gaps "
         "GROUP BY area_id, CASE WHEN subject_kind = 'unit' THEN CAST(subject_id AS INTEGER) END, "
         "CASE WHEN subject_kind = 'activity' THEN CAST(subject_id AS INTEGER) END, severity, state")
+    with op.batch_alter_table('network_rollups', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('leaders', sa.JSON(), nullable=True))
     op.create_table('assignment_suggestions',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('scope_key', sa.String(length=200), nullable=False),
@@ -58,6 +61,8 @@ def upgrade():
 
 def downgrade():
     op.drop_table('assignment_suggestions')
+    with op.batch_alter_table('network_rollups', schema=None) as batch_op:
+        batch_op.drop_column('leaders')
     with op.batch_alter_table('gap_counts', schema=None) as batch_op:
         batch_op.drop_index('ix_gap_counts_area')
     op.drop_table('gap_counts')
