@@ -146,7 +146,11 @@ def _stored(area: Area, user, name: str, live):
     ids = (row.leaders or {}).get(name) if row is not None and row.leaders is not None else None
     if ids is None:
         return live()
-    found = {t.id: (t, s) for t, s in db.session.execute(_in_area(area, user).where(Trainer.id.in_(ids))).all()}
+    rows = db.session.execute(
+        select(Trainer, TrainerStats).join(TrainerStats, TrainerStats.trainer_id == Trainer.id)
+        .where(Trainer.id.in_(ids), visible(Trainer, user))
+        .options(selectinload(Trainer.person), selectinload(Trainer.area))).all()
+    found = {t.id: (t, s) for t, s in rows if t.area is not None and t.area.path.startswith(area.path)}
     return [found[i] for i in ids if i in found]
 
 
