@@ -13,6 +13,7 @@ import argparse
 import os
 import statistics
 import time
+from collections import defaultdict
 
 
 def _median_ms(fn, runs: int = 5) -> float:
@@ -69,6 +70,22 @@ def main(argv: list[str] | None = None) -> None:
             assert response.status_code == 200, (path, response.status_code)
 
         print(f"{account:9} {path:40} {_median_ms(get):8.1f} ms")
+    # the network overview without its block of `app.counts` figures (a pass over the classes and enrolments the
+    # other summaries replace): what the roll-ups serve
+    from app import counts
+
+    real = counts.figures, counts.child_figures
+    counts.figures = lambda area, day, graph=None: counts._row(None, 0)
+    counts.child_figures = lambda area, day, graph=None, with_learners=False: defaultdict(lambda: counts._row(None, 0))
+    try:
+        client = app.test_client()
+        client.post("/login", data={"username": "bcd", "password": "lantoa-2025"})
+        def overview():
+            assert client.get("/network/").status_code == 200
+
+        print(f"{'bcd':9} {'/network/ (counts block stubbed)':40} {_median_ms(overview):8.1f} ms")
+    finally:
+        counts.figures, counts.child_figures = real
     print(f"{'':9} {'working_map()':40} {wm:8.2f} ms   ({open_gaps} open gaps, late page {late})")
 
 
