@@ -251,4 +251,4 @@ def test_the_gap_list_pages_by_ids_in_its_order(client, login_as, world, kh137, 
     assert ranks == sorted(ranks, reverse=True) and set(ranks) <= {1, 2, 3}
     login_as("steering")
     page = client.get("/gaps/?page=1").get_data(as_text=True)
-    assert f'href="/gaps/{expected[0]}"' in page
+    assert f'href="/gaps/{expected[0]}"' in page and "Số liệu đến " in page
