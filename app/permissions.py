@@ -76,6 +76,7 @@ ACTIONS: dict[str, frozenset[str]] = {
     "merge_people": MANAGERS,
     "edit_network": MANAGERS,  # add, edit, move trainers; the roster import
     "assign_trainers": MANAGERS,
+    "recompute_suggestions": MANAGERS,  # "Tính lại" on the assignment page: the scope's suggestions computed now
     "generate_report": MANAGERS,
     "edit_report_narrative": LEADERS,  # số/ký hiệu, sections II–III, nơi nhận of the administrative reports
     "place_area": MANAGERS,  # place the records of a split commune

@@ -331,3 +331,121 @@ def test_suggestions_are_paged_and_grouped_by_place(client, login_as, world, mon
     assert f"Chấp nhận: {shown[1].trainer_name} về {shown[1].target.name}" in second
     assert f"Chấp nhận: {shown[1].trainer_name} về {shown[1].target.name}" not in first
     assert 'class="group-heading"' in first and shown[0].target.place in first
+
+
+# Stored suggestions (app/assignments/suggestions.py): computed by the job or "Tính lại", read by the page.
+
+def _coord():
+    return db.session.scalar(select(User).where(User.username == "coord_daitu"))
+
+
+def test_the_page_reads_stored_suggestions_and_never_runs_the_optimiser(client, login_as, world, monkeypatch):
+    from app.assignments import suggestions
+    from app.timeutil import local_today
+
+    login_as("coord_daitu")
+    row = suggestions.compute(scope_of_user(_coord()), local_today())
+    stored = len(row.payload["suggestions"])
+    assert stored and row.payload["targets"]
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("the optimiser ran on a GET")
+
+    monkeypatch.setattr(queries, "overview", refuse)
+    page = client.get("/assignments/").get_data(as_text=True)
+    assert f"Gợi ý phân công ({stored})" in page and "Số liệu đến " in page
+    assert 'action="/assignments/recompute"' in page and "suggestions-stale" not in page
+    assert client.get("/assignments/accept-all").status_code == 200
+
+
+def test_a_hand_assignment_marks_the_scopes_it_touches_stale_and_the_button_recomputes(client, login_as, world):
+    from app.assignments import suggestions
+    from app.models import AssignmentSuggestions
+    from app.timeutil import local_today
+
+    today = local_today()
+    suggestions.compute(scope_of_user(_coord()), today)
+    suggestions.compute(Scope(everything=True), today)
+    suggestions.compute(Scope(area_path=world.phu_binh.path), today)
+    first = suggestions.stored(_coord(), today).suggestions[0]
+    start, end = operations.default_period(today)
+    operations.assign(_coord(), first.trainer_id, "area", first.target.id, classes=1, starts_on=start, ends_on=end,
+                      today=today)
+    stale = dict(db.session.execute(select(AssignmentSuggestions.scope_key,
+                                           AssignmentSuggestions.stale_since.is_not(None))).all())
+    assert stale == {f"area:{world.dai_tu.path}": True, "all": True, f"area:{world.phu_binh.path}": False}
+    login_as("coord_daitu")
+    assert "suggestions-stale" in client.get("/assignments/").get_data(as_text=True)
+    assert post_form(client, "/assignments/recompute", {}, token_page="/assignments/").status_code == 302
+    assert "suggestions-stale" not in client.get("/assignments/").get_data(as_text=True)
+    assert client.post("/assignments/recompute").status_code == 400  # no CSRF token
+
+
+def test_a_stale_suggestion_is_refused_rather_than_over_assigned(world, ctx):
+    from app.assignments import suggestions
+    from app.timeutil import local_today
+
+    today = local_today()
+    coord = _coord()
+    suggestions.compute(scope_of_user(coord), today)
+    first = suggestions.stored(coord, today).suggestions[0]
+    used = queries.used_capacity([first.trainer_id], today).get(first.trainer_id, 0)
+    room = 3 - used  # classes_max_running
+    other = next(t for t in suggestions.stored(coord, today).targets if t.key != first.target.key)
+    start, end = operations.default_period(today)
+    operations.assign(coord, first.trainer_id, other.kind, other.id, classes=room, starts_on=start, ends_on=end,
+                      today=today)  # the trainer's capacity is gone; the stored suggestion still offers it
+    with pytest.raises(OperationError) as refused:
+        operations.accept(coord, first.trainer_id, first.target.kind, first.target.id, first.classes, today)
+    assert "Gợi ý này đã cũ" in refused.value.message and "Tính lại" in refused.value.message
+    assert db.session.scalar(select(func.count(Assignment.id)).where(
+        Assignment.trainer_id == first.trainer_id, Assignment.area_id == first.target.id)) == 0
+    with pytest.raises(OperationError, match="Gợi ý này đã cũ"):
+        operations.accept_all(coord, today)
+
+
+def test_accepting_takes_the_suggestion_out_of_the_own_row_only(world, ctx):
+    from app.assignments import suggestions
+    from app.models import AssignmentSuggestions
+    from app.timeutil import local_today
+
+    today = local_today()
+    coord = _coord()
+    suggestions.compute(scope_of_user(coord), today)
+    suggestions.compute(Scope(everything=True), today)
+    before = suggestions.stored(coord, today)
+    first = before.suggestions[0]
+    operations.accept(coord, first.trainer_id, first.target.kind, first.target.id, first.classes, today)
+    after = suggestions.stored(coord, today)
+    assert not after.stale and len(after.suggestions) == len(before.suggestions) - 1
+    assert after.find(first.trainer_id, first.target.kind, first.target.id) is None
+    assert next(t for t in after.targets if t.key == first.target.key).assigned == first.classes
+    assert db.session.scalar(select(AssignmentSuggestions.stale_since).where(
+        AssignmentSuggestions.scope_key == "all")) is not None
+
+
+def test_the_job_computes_each_scope_once_a_day_and_again_when_stale(world, ctx):
+    from app.assignments import suggestions
+    from app.timeutil import local_today
+
+    today = local_today()
+    computed, scopes = suggestions.refresh(today)
+    assert computed == scopes and {"all", f"area:{world.dai_tu.path}"} <= suggestions.scopes_with_pages()
+    assert suggestions.refresh(today) == (0, scopes)
+    suggestions.assignment_changed(next(iter(world.trainers.values())).id, "area", world.dai_tu.id)
+    assert suggestions.refresh(today)[0] >= 1
+
+
+def test_viewers_and_trainers_cannot_recompute(client, login_as, world):
+    login_as("viewer")
+    page = client.get("/assignments/").get_data(as_text=True)
+    assert 'action="/assignments/recompute"' not in page
+    assert post_form(client, "/assignments/recompute", {}, token_page="/assignments/").status_code == 404
+    login_as("trainer_daitu")
+    assert client.post("/assignments/recompute").status_code in (400, 404)  # CSRF first, else no such page
+
+
+def scope_of_user(user):
+    from app.scope import scope_of
+
+    return scope_of(user)

@@ -112,11 +112,13 @@ def _second_plan(w):
 
 
 def _suggestion(w):
-    from app.assignments.queries import overview
+    from app.assignments import suggestions
+    from app.scope import scope_of
     from app.timeutil import local_today
 
     coord = db.session.scalar(select(User).where(User.username == "coord_daitu"))
-    first = overview(coord, local_today()).suggestions[0]
+    suggestions.compute(scope_of(coord), local_today())  # stored, as the job does: the page then writes nothing
+    first = suggestions.stored(coord, local_today()).suggestions[0]
     return {"trainer": first.trainer_id, "target": f"{first.target.kind}:{first.target.id}", "classes": first.classes}
 
 

@@ -121,6 +121,7 @@ def test_coordinator_cannot_open_another_districts_subtree(client, login_as, wor
 
 
 def test_cascade_picture_renders_as_svg(client, login_as, world):
+    recompute_all(TODAY)
     login_as("steering")
     province = area("P19")
     response = client.get(f"/network/areas/{province.id}/cascade.svg?download=1")
@@ -129,7 +130,30 @@ def test_cascade_picture_renders_as_svg(client, login_as, world):
     assert svg.startswith("<svg") and "Mạng lưới giảng viên lan tỏa · Tỉnh Thái Nguyên" in svg
     assert "Nòng cốt tỉnh" in svg and "Thế hệ 1" in svg and "Huyện Đại Từ" in svg and "Huyện Phú Bình" in svg
     page = client.get(f"/network/areas/{province.id}/cascade").get_data(as_text=True)
-    assert "Tải về (.svg)" in page
+    assert "Tải về (.svg)" in page and "Số liệu đến " in page and "số liệu đến " in svg
+
+
+def test_cascade_picture_reads_the_roll_ups_and_equals_the_live_count(world, ctx):
+    """The picture's counts per generation and sub-area, from the roll-ups, are those of the trainers."""
+    from collections import Counter
+
+    from app.models import Area
+    from app.network import picture
+
+    make_trainer(_commune(world.dai_tu), mentor=world.trainers["Nguyễn Văn Đại"], name="Mới Thêm")
+    recompute_all(TODAY)
+    steering = world.users["steering"]
+    for top in (area("P19"), world.dai_tu):
+        drawn = {(layer.generation, s.name): s.count for layer in picture.data(top, steering)["layers"]
+                 for s in layer.segments}
+        subs = {a.id: a for a in db.session.scalars(select(Area).where(Area.parent_id == top.id))}
+        live: Counter = Counter()
+        for t in db.session.scalars(select(Trainer).where(Trainer.area_id.in_(
+                select(Area.id).where(Area.path.startswith(top.path))))):
+            where = db.session.get(Area, t.area_id)
+            sub = next((a for a in subs.values() if where.path.startswith(a.path)), top)
+            live[(t.generation, sub.name)] += 1
+        assert drawn == dict(live), top.name
 
 
 def test_overview_shows_generations_r_and_dormant(client, login_as, world):

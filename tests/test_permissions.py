@@ -46,6 +46,7 @@ revoke_certificate     x     x        x           .       .
 merge_people           x     x        x           .       .
 edit_network           x     x        x           .       .
 assign_trainers        x     x        x           .       .
+recompute_suggestions  x     x        x           .       .
 generate_report        x     x        x           .       .
 edit_report_narrative  x     x        .           .       .
 place_area             x     x        x           .       .

@@ -9,6 +9,10 @@ Rules:
   `classes_max_running`. The trainer row is locked first (`SELECT … FOR UPDATE`; a no-op on SQLite, whose
   writes are serialized), so two coordinators assigning the same trainer at once cannot both pass the check;
 - one active assignment per trainer and target: assigning again is refused;
+- suggestions are accepted from the stored ones of the user's scope (`app.assignments.suggestions`), checked
+  against the target's shortfall of now and (in `assign`) the trainer's capacity under the lock: a stale
+  suggestion is refused with a message saying to compute them again ("Tính lại");
+- every assignment made, ended or cancelled marks the stored suggestions of the scopes it touches stale;
 - only an active assignment can be ended or cancelled; every change is audited. Flush, never commit.
 """
 
@@ -19,6 +23,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from app.assignments.need import active_assignment, place_ids
+from app.assignments.suggestions import assignment_changed
 from app.audit import record, snapshot
 from app.errors import OperationError
 from app.extensions import db
@@ -58,8 +63,10 @@ def _locked_trainer(user, trainer_id: int) -> Trainer:
 
 
 def assign(user, trainer_id: int, kind: str, target_id: int | str, *, classes: int = 1, starts_on: date,
-           ends_on: date, today: date, reason_code: str = "manual", reason: str = "") -> Assignment:
-    """Create an active assignment after locking the trainer and checking scope, period and capacity."""
+           ends_on: date, today: date, reason_code: str = "manual", reason: str = "",
+           accepted: bool = False) -> Assignment:
+    """Create an active assignment after locking the trainer and checking scope, period and capacity; the stored
+    suggestions it changes are marked stale (`accepted`: taken out of the user's own row instead)."""
     if classes < 1:
         raise OperationError("Số lớp phải từ 1 trở lên.", field="classes")
     if ends_on < starts_on:
@@ -90,36 +97,61 @@ def assign(user, trainer_id: int, kind: str, target_id: int | str, *, classes: i
     db.session.add(item)
     db.session.flush()
     record("assignment.create", item, after=snapshot(item, FIELDS))
+    assignment_changed(trainer.id, kind, target_id, accepted_by=user if accepted else None, classes=classes)
     return item
 
 
-def accept_all(user, today: date, expected: int | None = None) -> list[Assignment]:
-    """Accept every current suggestion in the user's scope, recomputed now (all or nothing). With `expected`
-    (the count the confirmation page stated), refused unless there are still exactly that many."""
-    from app.assignments.queries import overview
+RECOMPUTE = "Bấm “Tính lại” để có gợi ý mới."
 
-    suggestions = overview(user, today).suggestions
+
+def _stale(message: str) -> OperationError:
+    return OperationError(f"Gợi ý này đã cũ, chưa phân công: {message} {RECOMPUTE}")
+
+
+def _accept_stored(user, s, today: date, shortfall: int) -> Assignment:
+    """Assign one stored suggestion after checking the target's shortfall now; the trainer's capacity is
+    checked by `assign` under the row lock. A stale suggestion is refused, never over-assigned."""
+    if s.classes > shortfall:
+        raise _stale(f"{s.target.name} nay chỉ còn thiếu {shortfall} chỗ giảng viên, gợi ý là {s.classes} lớp.")
+    starts_on, ends_on = default_period(today)
+    try:
+        return assign(user, s.trainer_id, s.target.kind, s.target.id, classes=s.classes, starts_on=starts_on,
+                      ends_on=ends_on, today=today, reason_code=s.reason_code, reason=s.why, accepted=True)
+    except OperationError as error:
+        raise _stale(f"{s.trainer_name} về {s.target.name}: {error.message}") from error
+
+
+def accept_all(user, today: date, expected: int | None = None) -> list[Assignment]:
+    """Accept every stored suggestion of the user's scope (all or nothing: the caller rolls back on a refusal).
+    With `expected` (the count the confirmation page stated), refused unless there are still exactly that many;
+    each is checked against the capacity and shortfall of now."""
+    from app.assignments.suggestions import live_shortfalls, stored
+
+    found = stored(user, today)
+    suggestions = found.suggestions if found else []
     if expected is not None and len(suggestions) != expected:
         raise OperationError(f"Danh sách gợi ý đã thay đổi: nay có {len(suggestions)} gợi ý, không phải "
                              f"{expected} như khi bạn xác nhận. Hãy xem lại rồi xác nhận lần nữa.")
-    starts_on, ends_on = default_period(today)
-    return [assign(user, s.trainer_id, s.target.kind, s.target.id, classes=s.classes, starts_on=starts_on,
-                   ends_on=ends_on, today=today, reason_code=s.reason_code, reason=s.why)
-            for s in suggestions]
+    left = live_shortfalls(list({s.target.key: s.target for s in suggestions}.values()), today)
+    made = []
+    for s in suggestions:
+        _check_chosen(user, s.trainer_id, s.target.kind, s.target.id)
+        made.append(_accept_stored(user, s, today, left[s.target.key]))
+        left[s.target.key] -= s.classes
+    return made
 
 
 def accept(user, trainer_id: int, kind: str, target_id: int, classes: int, today: date) -> Assignment:
-    """Accept one suggestion: re-read it now (the figures may have changed since the page was shown)."""
-    from app.assignments.queries import overview
+    """Accept one stored suggestion of the user's scope, checked against the capacity and shortfall of now."""
+    from app.assignments.suggestions import live_shortfalls, stored
 
     _check_chosen(user, trainer_id, kind, target_id)
-    suggestion = overview(user, today).pair(trainer_id, kind, target_id, classes)
-    if suggestion is None or suggestion.classes < 1:
-        raise OperationError("Gợi ý này không còn phù hợp: giảng viên đã hết chỗ trống hoặc nơi này đã đủ "
-                             "giảng viên. Hãy xem lại danh sách gợi ý.")
-    starts_on, ends_on = default_period(today)
-    return assign(user, trainer_id, kind, target_id, classes=suggestion.classes, starts_on=starts_on,
-                  ends_on=ends_on, today=today, reason_code=suggestion.reason_code, reason=suggestion.why)
+    found = stored(user, today)
+    suggestion = found.find(int(trainer_id), kind, int(target_id)) if found else None
+    if suggestion is None or suggestion.classes != classes:
+        raise OperationError("Gợi ý này không còn trong danh sách gợi ý: danh sách đã được tính lại. "
+                             "Hãy xem lại danh sách gợi ý.")
+    return _accept_stored(user, suggestion, today, live_shortfalls([suggestion.target], today)[suggestion.target.key])
 
 
 def close(item: Assignment, status: str, today: date) -> Assignment:
@@ -136,4 +168,5 @@ def close(item: Assignment, status: str, today: date) -> Assignment:
     db.session.flush()
     record(f"assignment.{'end' if status == 'ended' else 'cancel'}", item, before=before,
            after=snapshot(item, FIELDS))
+    assignment_changed(item.trainer_id, item.target_kind, item.target_id)
     return item

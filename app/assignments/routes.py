@@ -5,14 +5,14 @@ from functools import wraps
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from app.assignments import operations, queries
+from app.assignments import operations, queries, suggestions
 from app.assignments.forms import AcceptAllForm, AcceptForm, AssignForm, ConfirmForm
 from app.errors import OperationError
 from app.extensions import db
 from app.models import Area, Assignment, Unit
 from app.models.vocab import ASSIGNMENT_STATUSES
 from app.permissions import may, require
-from app.scope import get_or_404
+from app.scope import get_or_404, scope_of
 from app.text import fold
 from app.timeutil import local_today
 from app.web.choices import choices
@@ -53,10 +53,30 @@ def by_place(suggestions: list) -> list:
 @bp.get("/")
 @coordinating
 def index():
-    view = queries.overview(current_user, local_today())
-    page = paginate_list(by_place(view.suggestions), SUGGESTIONS_PER_PAGE)
+    """The stored suggestions of the user's scope (`app.assignments.suggestions`): the optimiser never runs here
+    but on a scope's first visit ever, before the job has computed it."""
+    view = suggestions.current(current_user, local_today())
+    page = paginate_list(by_place(view.suggestions if view else []), SUGGESTIONS_PER_PAGE)
     return render_template("assignments/index.html", view=view, page=page, accept=AcceptForm(),
-                           can_change=may(current_user, "assign_trainers"), show_all=request.args.get("all") == "1")
+                           recompute=ConfirmForm(), can_recompute=may(current_user, "recompute_suggestions"),
+                           can_change=may(current_user, "assign_trainers"), show_all=request.args.get("all") == "1",
+                           as_of=view.computed_at if view else None, today=local_today())
+
+
+@bp.post("/recompute")
+@login_required
+def recompute():
+    """"Tính lại": compute the user's scope's suggestions now."""
+    require("see_assignments")
+    require("recompute_suggestions")
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    key = suggestions.scope_key(scope_of(current_user))
+    if key is None:
+        abort(404)
+    row = suggestions.compute(scope_of(current_user), local_today())
+    flash(f"Đã tính lại gợi ý phân công: {len(row.payload.get('suggestions', []))} gợi ý.", "success")
+    return redirect(url_for("assignments.index"))
 
 
 @bp.post("/accept")
@@ -96,17 +116,18 @@ def accept_all():
         else:
             flash(f"Đã chấp nhận {len(items)} gợi ý phân công.", "success")
         return redirect(url_for("assignments.index"))
-    suggestions = by_place(queries.overview(current_user, local_today()).suggestions)
-    if not suggestions:
+    view = suggestions.stored(current_user, local_today())
+    shown = by_place(view.suggestions) if view else []
+    if not shown:
         flash("Không còn gợi ý nào để chấp nhận.", "info")
         return redirect(url_for("assignments.index"))
     places: dict[str, int] = {}
-    for s in suggestions:
+    for s in shown:
         places[s.target.place] = places.get(s.target.place, 0) + 1
-    form.expected.data = len(suggestions)
-    return render_template("assignments/accept_all.html", form=form, suggestions=suggestions, places=places,
-                           classes=sum(s.classes for s in suggestions),
-                           targets=len({s.target.key for s in suggestions}))
+    form.expected.data = len(shown)
+    return render_template("assignments/accept_all.html", form=form, suggestions=shown, places=places,
+                           classes=sum(s.classes for s in shown), targets=len({s.target.key for s in shown}),
+                           view=view, as_of=view.computed_at)
 
 
 @bp.route("/new", methods=["GET", "POST"])

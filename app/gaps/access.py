@@ -4,13 +4,14 @@
 - an area scope: gaps placed in its area subtree, and gaps about activities it is responsible for (a linked
   lead unit placed inside the area);
 - a unit scope: gaps about units of its subtree, and about activities led by a unit of its subtree.
+The gap counts (`GapCount`, per area / unit / activity bucket) follow the same rule, bucket by bucket.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, String, and_, cast, false, or_, select
 
-from app.models import Gap, Unit
+from app.models import Gap, GapCount, Unit
 from app.plan.access import led_activity_ids
 from app.scope import Scope, area_subtree_ids, register_rule, unit_subtree_ids
 
@@ -30,3 +31,15 @@ def _gaps(s: Scope) -> ColumnElement[bool]:
 
 
 register_rule(Gap, _gaps)
+
+
+def _gap_counts(s: Scope) -> ColumnElement[bool]:
+    led = GapCount.activity_id.in_(select(led_activity_ids(s).subquery().c.activity_id))
+    if s.area_path:
+        return or_(GapCount.area_id.in_(area_subtree_ids(s.area_path)), led)
+    if s.unit_path:
+        return or_(GapCount.unit_id.in_(unit_subtree_ids(s.unit_path)), led)
+    return false()
+
+
+register_rule(GapCount, _gap_counts)

@@ -3,7 +3,8 @@
 Rules: only an open gap can be acknowledged; the acknowledging user becomes its owner, with a note and a due
 date not before today. A gap that is not resolved can be closed by hand with a reason; the scan still resolves
 gaps whose condition clears, and reopens a gap (acknowledged or closed) whose condition comes back. Every
-change records an audit event and a gap event.
+change records an audit event and a gap event, and moves the gap between its buckets of `gap_counts`
+(`app.gaps.counts.moved`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import datetime as dt
 from app.audit import record
 from app.errors import OperationError
 from app.extensions import db
+from app.gaps import counts
 from app.models import Gap, GapEvent, User
 from app.timeutil import utcnow
 
@@ -29,6 +31,7 @@ def acknowledge(gap: Gap, user: User, note: str = "", due_on: dt.date | None = N
     params = {"note": gap.note, "due_on": due_on.isoformat() if due_on else None}
     db.session.add(GapEvent(gap_id=gap.id, at=now, action="acknowledged", actor_id=user.id, params=params))
     db.session.flush()
+    counts.moved(gap, "open", "acknowledged")
     record("gap.acknowledge", gap, before={"state": "open"}, after={"state": "acknowledged", **params})
     return gap
 
@@ -45,5 +48,6 @@ def resolve(gap: Gap, user: User, reason: str) -> Gap:
     db.session.add(GapEvent(gap_id=gap.id, at=now, action="resolved", actor_id=user.id,
                             params={"reason": gap.resolve_reason}))
     db.session.flush()
+    counts.moved(gap, before, "resolved")
     record("gap.resolve", gap, before={"state": before}, after={"state": "resolved", "reason": gap.resolve_reason})
     return gap

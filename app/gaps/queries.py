@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import case, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
@@ -34,15 +34,26 @@ RULE_LABELS = {
 }
 
 
-def gaps_stmt(user, states=ACTIVE, rule_code: str | None = None, severity_code: str | None = None):
-    """Gaps the user may see, the most severe and newest first."""
-    severity = case({"high": 0, "medium": 1, "low": 2}, value=Gap.severity, else_=3)
-    stmt = select(Gap).where(visible(Gap, user), Gap.state.in_(states)).options(joinedload(Gap.area))
+ORDER = (Gap.severity_rank.desc(), Gap.opened_at.desc(), Gap.id.desc())  # the most severe, then newest first
+
+
+def _listed(stmt, user, states, rule_code: str | None, severity_code: str | None):
+    stmt = stmt.where(visible(Gap, user), Gap.state.in_(states))
     if rule_code:
         stmt = stmt.where(Gap.rule_code == rule_code)
     if severity_code:
         stmt = stmt.where(Gap.severity == severity_code)
-    return stmt.order_by(severity, Gap.opened_at.desc(), Gap.id.desc())
+    return stmt.order_by(*ORDER)
+
+
+def gaps_stmt(user, states=ACTIVE, rule_code: str | None = None, severity_code: str | None = None):
+    """Gaps the user may see, the most severe and newest first (`severity_rank`: high, medium, low)."""
+    return _listed(select(Gap).options(joinedload(Gap.area)), user, states, rule_code, severity_code)
+
+
+def gap_ids(user, states=ACTIVE, rule_code: str | None = None, severity_code: str | None = None):
+    """The ids of `gaps_stmt`, in its order: the list is paged by them over `ix_gaps_list` (app/web/paging.py)."""
+    return _listed(select(Gap.id), user, states, rule_code, severity_code)
 
 
 def message(gap: Gap) -> str:
@@ -74,11 +85,12 @@ def rule_choices() -> list[tuple[str, str]]:
     return [(code, rule_label(code)) for code in REGISTRY]
 
 
-def counts_by_severity(user) -> dict[str, int]:
-    """Open and acknowledged gaps the user sees, per severity."""
-    rows = db.session.execute(select(Gap.severity, func.count(Gap.id))
-                              .where(visible(Gap, user), Gap.state.in_(ACTIVE)).group_by(Gap.severity))
-    return dict(rows.all())
+def counts_by_severity(user):
+    """Open and acknowledged gaps the user sees, per severity, from the `gap_counts` summary (`app.gaps.counts`):
+    `.get(code)`, `.total` and `.as_of`, the time of the scan that built it."""
+    from app.gaps.counts import counts_by_severity as from_summary
+
+    return from_summary(user)
 
 
 def history(gap: Gap) -> list[tuple[GapEvent, str | None]]:

@@ -25,9 +25,10 @@ def index():
     states = (state,) if state in GAP_STATES else queries.ACTIVE
     rule = request.args.get("rule", "")
     severity = request.args.get("severity", "")
-    stmt = queries.gaps_stmt(current_user, states, rule if rule in queries.RULE_LABELS else None,
-                             severity if severity in SEVERITIES else None)
-    return render_template("gaps/index.html", page=paginate(stmt), state=state, rule=rule, severity=severity,
+    chosen = (current_user, states, rule if rule in queries.RULE_LABELS else None,
+              severity if severity in SEVERITIES else None)
+    page = paginate(queries.gaps_stmt(*chosen), ids_stmt=queries.gap_ids(*chosen))
+    return render_template("gaps/index.html", page=page, state=state, rule=rule, severity=severity,
                            rules=queries.rule_choices(), counts=queries.counts_by_severity(current_user),
                            message=queries.message, why=queries.why, rule_label=queries.rule_label,
                            can_change=may(current_user, "change_data"))

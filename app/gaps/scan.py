@@ -11,7 +11,9 @@ Rules:
   (`planned_communes`);
 - params are stored as JSON; a finding is compared with its JSON form, so an unchanged condition changes
   nothing and a second scan on the same day writes nothing (idempotent);
-- opening, reopening and resolving append a GapEvent; a refresh of params (e.g. days late) only updates them.
+- opening, reopening and resolving append a GapEvent; a refresh of params (e.g. days late) only updates them;
+- after storing, the `gap_counts` summary is rebuilt from the gaps (`app.gaps.counts.rebuild`), stamped with
+  the scan's time: the pages count from it.
 """
 
 from __future__ import annotations
@@ -26,8 +28,10 @@ from sqlalchemy import Text, cast, insert, or_, select
 from app.areas.maps import AreaGraph, programme_roots, working_map
 from app.batch import gc_paused
 from app.extensions import db
+from app.gaps import counts as gap_counts
 from app.gaps.inputs import gap_settings, network_inputs
 from app.models import Area, DistrictPlan, Gap, GapEvent, Plan
+from app.models.gap import SEVERITY_RANK
 from app.plan.domain import actuals, load_rows, to_domain
 from app.plan.queries import planned_communes, planned_districts
 from app.targets.indicators import measure_all
@@ -161,7 +165,8 @@ def store_findings(findings: list[Finding], codes: tuple[str, ...] = SCANNED_RUL
     # scan, a new rule or a map change opens tens of thousands at once (ORM objects: seconds; INSERT … RETURNING
     # in parameter order: quadratic in SQLAlchemy's batch splicing, 11.7 s for 30,000 on SQLite)
     opened = [{"rule_code": f.rule_code, "subject_kind": f.subject_kind, "subject_id": str(f.subject_id),
-               "area_id": f.area_id, "severity": rules.get_rule(f.rule_code).severity, "params": dict(f.params),
+               "area_id": f.area_id, "severity": (severity := rules.get_rule(f.rule_code).severity),
+               "severity_rank": SEVERITY_RANK.get(severity, 0), "params": dict(f.params),
                "state": "open", "opened_at": now} for f in plan.to_open]
     if opened:
         db.session.execute(insert(Gap.__table__), opened)
@@ -190,6 +195,7 @@ def store_findings(findings: list[Finding], codes: tuple[str, ...] = SCANNED_RUL
         db.session.add(GapEvent(gap_id=gap.id, at=now, action="resolved"))
         counts["resolved"] += 1
     db.session.flush()
+    gap_counts.rebuild()
     return counts
 
 

@@ -10,7 +10,7 @@ Rules:
 - jobs import the feature they call inside the job function (the scheduler starts without loading every
   feature): `app.network.operations.recompute_all()` (its summary dict is written out as
   `lantoa network recompute` prints it) and `app.reports.operations.generate_quarterly(year, quarter)`
-  (an optional summary string).
+  (an optional summary string); `app.assignments.suggestions.refresh(today)` (the stored suggestions).
 """
 
 from __future__ import annotations
@@ -98,6 +98,13 @@ def network_recompute(ctx: JobContext) -> str:
     return summary or "Đã tính lại mạng lưới và lưu ảnh chụp."
 
 
+def assignment_suggestions(ctx: JobContext) -> str:
+    from app.assignments.suggestions import refresh
+
+    computed, scopes = refresh(ctx.today)
+    return f"Đã tính gợi ý phân công cho {computed}/{scopes} phạm vi (các phạm vi còn lại đã có gợi ý mới trong ngày)."
+
+
 def quarterly_report(ctx: JobContext) -> str:
     from app.reports.operations import generate_quarterly
 
@@ -148,6 +155,10 @@ JOBS: tuple[JobSpec, ...] = (
     JobSpec("network_recompute", "Tính lại mạng lưới", "Tính lại thế hệ, nhánh, độ phủ của mạng lưới giảng viên "
             "và lưu ảnh chụp.", "Chủ nhật hằng tuần lúc 02:00",
             lambda tz: CronTrigger(day_of_week="sun", hour=2, minute=0, timezone=tz), network_recompute),
+    JobSpec("assignment_suggestions", "Gợi ý phân công", "Tính gợi ý phân công giảng viên cho từng phạm vi có "
+            "người xem (mỗi ngày mới, và phạm vi nào có phân công mới, kết thúc hoặc hủy); trang Phân công đọc "
+            "gợi ý đã lưu.", "Mỗi 30 phút",
+            lambda tz: IntervalTrigger(minutes=30, timezone=tz), assignment_suggestions),
     JobSpec("quarterly_report", "Báo cáo quý", "Lập báo cáo quý gửi Ban Chỉ đạo.",
             "Ngày cuối quý lúc 18:00",
             lambda tz: CronTrigger(month="3,6,9,12", day="last", hour=18, minute=0, timezone=tz), quarterly_report),

@@ -2,12 +2,12 @@
 
 from app.models.api import ApiClient, ApiToken, LearningRecord
 from app.models.area import Area
-from app.models.assignment import AreaNeighbour, Assignment
+from app.models.assignment import AreaNeighbour, Assignment, AssignmentSuggestions
 from app.models.audit import AuditEvent
 from app.models.certificate import Certificate
 from app.models.evidence import DistrictPlan, Evidence
 from app.models.export import ExportFile
-from app.models.gap import Gap, GapEvent
+from app.models.gap import Gap, GapCount, GapEvent
 from app.models.invitation import Invitation
 from app.models.jobs import JobRun, OutboxMessage, SchedulerLease
 from app.models.map_change import AreaCrosswalk, AreaRehoming
@@ -24,12 +24,12 @@ from app.models.unit import Unit, UnitCrosswalk, UnitMove, UnitName
 from app.models.user import User
 
 __all__ = [
-    "Area", "AreaCrosswalk", "AreaNeighbour", "AreaPopulation", "AreaRehoming", "Assignment", "AuditEvent",
+    "Area", "AreaCrosswalk", "AreaNeighbour", "AreaPopulation", "AreaRehoming", "Assignment", "AssignmentSuggestions", "AuditEvent",
     "Certificate", "Enrollment", "NetworkRollup", "NetworkSnapshot", "Person", "PointEntry", "PointTotal", "RateHit",
     "Report", "ReportNarrative", "Setting", "ExportFile",
     "Trainer", "TrainerStats", "TrainingClass", "Unit", "UnitCrosswalk", "UnitMove", "UnitName", "User",
     # the rollout plan, gaps, periodic jobs and mail
-    "Activity", "ActivityDependency", "DistrictPlan", "Evidence", "Gap", "GapEvent", "JobRun", "OutboxMessage", "Phase",
+    "Activity", "ActivityDependency", "DistrictPlan", "Evidence", "Gap", "GapCount", "GapEvent", "JobRun", "OutboxMessage", "Phase",
     "Plan", "SchedulerLease", "activity_lead_units",
     # targets and their daily measures
     "IndicatorSnapshot", "Target",

@@ -5,13 +5,25 @@ or one unit (`target_kind='unit'`, `unit_id`); it commits the trainer to `classe
 each counting against the trainer's allowed running classes while the assignment is active; the period
 ends on or after it starts; status and reason come from closed vocabularies.
 `AreaNeighbour` holds pairs of neighbouring districts (stored once, smaller id first).
+`AssignmentSuggestions` holds the suggestions computed for one scope on one day (`app.assignments.suggestions`).
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -81,3 +93,21 @@ class AreaNeighbour(db.Model):
     area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"), index=True)
     neighbour_id: Mapped[int] = mapped_column(ForeignKey("areas.id"), index=True)
     source: Mapped[str] = mapped_column(String(200), default="")
+
+
+class AssignmentSuggestions(db.Model):
+    """The assignment page of one scope on one day, as computed (targets, suggestions, free capacity).
+
+    `scope_key` names the scope (`app.assignments.suggestions.scope_key`: 'all', 'area:<path>', 'unit:<path>');
+    `stale_since` is set when an assignment in that scope is made, ended or cancelled after `computed_at`
+    (the job or the "Tính lại" button computes it again)."""
+
+    __tablename__ = "assignment_suggestions"
+    __table_args__ = (UniqueConstraint("scope_key", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope_key: Mapped[str] = mapped_column(String(200))
+    day: Mapped[date] = mapped_column(Date)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    stale_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

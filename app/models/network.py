@@ -85,6 +85,9 @@ class NetworkRollup(db.Model):
     r_eligible: Mapped[int] = mapped_column(Integer, default=0)  # trainers old enough to count in R
     r_grown: Mapped[int] = mapped_column(Integer, default=0)  # trainees those trainers grew
     by_generation: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # areas: the overview's lists as trainer ids, in order ({"top": …, "dormant": …, "branches": …}; None on a
+    # row written before they were kept): see `app.network.rollups.leaders`
+    leaders: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     @property

@@ -138,19 +138,37 @@ def _in_area(area: Area, user):
     ).options(selectinload(Trainer.person), selectinload(Trainer.area))
 
 
+def _stored(area: Area, user, name: str, live):
+    """The overview list `name` as the last network pass stored it on the area's roll-up (`rollups.leaders`): those
+    trainers (still in the user's scope and the area's subtree) with their stats, in the stored order; the live
+    query `live` when the roll-up has no lists (written before they were kept, or no pass yet)."""
+    row = rollup("area", area.id)
+    ids = (row.leaders or {}).get(name) if row is not None and row.leaders is not None else None
+    if ids is None:
+        return live()
+    rows = db.session.execute(
+        select(Trainer, TrainerStats).join(TrainerStats, TrainerStats.trainer_id == Trainer.id)
+        .where(Trainer.id.in_(ids), visible(Trainer, user))
+        .options(selectinload(Trainer.person), selectinload(Trainer.area))).all()
+    found = {t.id: (t, s) for t, s in rows if t.area is not None and t.area.path.startswith(area.path)}
+    return [found[i] for i in ids if i in found]
+
+
 def top_by_reach(area: Area, user, limit: int = 10) -> list:
-    return db.session.execute(_in_area(area, user).order_by(
-        TrainerStats.subtree_learners.desc(), Trainer.id).limit(limit)).all()
+    return _stored(area, user, "top", lambda: db.session.execute(_in_area(area, user).order_by(
+        TrainerStats.subtree_learners.desc(), Trainer.id).limit(limit)).all())[:limit]
 
 
 def dormant_trainers(area: Area, user, limit: int = 15) -> list:
-    return db.session.execute(_in_area(area, user).where(TrainerStats.dormant.is_(True))
-                              .order_by(Trainer.certified_on, Trainer.id).limit(limit)).all()
+    return _stored(area, user, "dormant", lambda: db.session.execute(
+        _in_area(area, user).where(TrainerStats.dormant.is_(True))
+        .order_by(Trainer.certified_on, Trainer.id).limit(limit)).all())[:limit]
 
 
 def dormant_branches(area: Area, user, limit: int = 10) -> list:
-    return db.session.execute(_in_area(area, user).where(TrainerStats.dormant_branch > 0)
-                              .order_by(TrainerStats.dormant_branch.desc(), Trainer.id).limit(limit)).all()
+    return _stored(area, user, "branches", lambda: db.session.execute(
+        _in_area(area, user).where(TrainerStats.dormant_branch > 0)
+        .order_by(TrainerStats.dormant_branch.desc(), Trainer.id).limit(limit)).all())[:limit]
 
 
 def snapshots(limit: int = 12) -> list[NetworkSnapshot]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-__all__ = ["vn_date", "vn_datetime", "vn_number", "vn_percent", "FILTERS"]
+__all__ = ["vn_date", "vn_datetime", "vn_as_of", "vn_number", "vn_percent", "FILTERS"]
 
 _TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -29,6 +29,17 @@ def vn_datetime(value: datetime | None) -> str:
     if value is None:
         return ""
     return _local(value).strftime("%d/%m/%Y %H:%M")
+
+
+def vn_as_of(value: datetime | None) -> str:
+    """When a stored figure was computed, as its line says it ("Số liệu đến 06:08 ngày 26/11/2026").
+
+    >>> vn_as_of(datetime(2026, 11, 25, 23, 8))
+    '06:08 ngày 26/11/2026'
+    """
+    if value is None:
+        return ""
+    return _local(value).strftime("%H:%M ngày %d/%m/%Y")
 
 
 def _local(value: datetime) -> datetime:
@@ -61,4 +72,4 @@ def vn_percent(value: float | None, decimals: int = 1) -> str:
     return vn_number(value * 100, decimals) + "%"
 
 
-FILTERS = {"vndate": vn_date, "vndatetime": vn_datetime, "vnnum": vn_number, "vnpct": vn_percent}
+FILTERS = {"vndate": vn_date, "vndatetime": vn_datetime, "vnasof": vn_as_of, "vnnum": vn_number, "vnpct": vn_percent}

@@ -198,3 +198,57 @@ def test_each_opened_gap_has_its_own_opening_event(kh137, activities):
     assert len(gaps) > 10 and len({g.rule_code for g in gaps}) > 3
     for gap in gaps:
         assert events[gap.id].params == gap.params and events[gap.id].at == gap.opened_at
+
+
+def _live_counts(user) -> dict[str, int]:
+    """What the summary stands for: a GROUP BY over the gaps the user sees."""
+    from sqlalchemy import func
+
+    from app.gaps.queries import ACTIVE
+    from app.scope import visible
+
+    return dict(db.session.execute(select(Gap.severity, func.count(Gap.id))
+                                   .where(visible(Gap, user), Gap.state.in_(ACTIVE)).group_by(Gap.severity)).all())
+
+
+def test_the_gap_counts_summary_equals_the_gaps_after_a_scan_and_every_change(world, kh137, activities,
+                                                                               pinned_today):
+    from app.gaps import operations
+    from app.gaps.queries import counts_by_severity
+    from app.models import GapCount, User
+
+    pinned_today(date(2025, 3, 15))
+    scan(date(2025, 3, 15))
+    users = list(db.session.scalars(select(User).where(User.role != "trainer")))
+    assert db.session.scalar(select(db.func.count(GapCount.id)))
+    for user in users:
+        assert counts_by_severity(user).counts == _live_counts(user), user.username
+    assert counts_by_severity(users[0]).as_of is not None
+    steering = next(u for u in users if u.role == "steering")
+    gaps = list(db.session.scalars(select(Gap).where(Gap.state == "open").order_by(Gap.id)))
+    operations.acknowledge(gaps[0], steering, "Xử lý", None, date(2025, 3, 15))
+    operations.resolve(gaps[1], steering, "Đã xong")
+    operations.resolve(gaps[0], steering, "Đã xong")
+    for user in users:
+        assert counts_by_severity(user).counts == _live_counts(user), user.username
+    scan(date(2025, 3, 15))  # reopens both
+    for user in users:
+        assert counts_by_severity(user).counts == _live_counts(user), user.username
+
+
+def test_the_gap_list_pages_by_ids_in_its_order(client, login_as, world, kh137, activities, pinned_today):
+    from app.gaps.queries import ORDER, gap_ids
+
+    pinned_today(date(2025, 3, 15))
+    scan(date(2025, 3, 15))
+    from app.models import User
+
+    steering = db.session.scalar(select(User).where(User.role == "steering"))
+    expected = list(db.session.scalars(select(Gap.id).where(Gap.state.in_(("open", "acknowledged")))
+                                       .order_by(*ORDER)))
+    assert list(db.session.scalars(gap_ids(steering))) == expected
+    ranks = [db.session.get(Gap, i).severity_rank for i in expected]
+    assert ranks == sorted(ranks, reverse=True) and set(ranks) <= {1, 2, 3}
+    login_as("steering")
+    page = client.get("/gaps/?page=1").get_data(as_text=True)
+    assert f'href="/gaps/{expected[0]}"' in page and "Số liệu đến " in page
