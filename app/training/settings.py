@@ -65,6 +65,15 @@ def plan_setting(key: str) -> int:
     return int(stored) if stored is not None else DEFAULTS[key][0]
 
 
+def plan_settings(*keys: str) -> tuple[int, ...]:
+    """Several settings in one query, in the order asked."""
+    unknown = [key for key in keys if key not in DEFAULTS]
+    if unknown:
+        raise KeyError(unknown[0])
+    stored = dict(db.session.execute(select(Setting.key, Setting.value).where(Setting.key.in_(keys))).all())
+    return tuple(int(stored[key]) if key in stored else DEFAULTS[key][0] for key in keys)
+
+
 def all_settings() -> dict[str, int]:
     stored = dict(db.session.execute(select(Setting.key, Setting.value)).all())
     return {key: int(stored.get(key, default)) for key, (default, _label) in DEFAULTS.items()}
