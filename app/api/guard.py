@@ -57,6 +57,10 @@ HITS = select(RateWindow.hits).where(RateWindow.bucket == bindparam("bucket"),
                                      RateWindow.client == bindparam("client"),
                                      RateWindow.window_start == bindparam("window_start"))
 USE = insert(AuditEvent.__table__)
+OLD_WINDOWS = delete(RateWindow).where(RateWindow.bucket == bindparam("bucket"),
+                                       RateWindow.client == bindparam("client"),
+                                       RateWindow.window_start < bindparam("window_start"))
+_UPSERTS: dict[str, object] = {}
 
 
 def _window(limit_key: str, window_key: str) -> tuple[int, timedelta]:
@@ -93,13 +97,20 @@ def check_limit(bucket: str, key: str, now: datetime, limit_key: str = "api_limi
 def _count(bucket: str, key: str, start: datetime, first: bool, response) -> None:
     """One more call of `key` in the window at `start` (its first: the key's older windows are deleted)."""
     connection = db.session.connection()
+    values = {"bucket": bucket, "client": key, "window_start": start}
     if first:
-        connection.execute(delete(RateWindow).where(RateWindow.bucket == bucket, RateWindow.client == key,
-                                                    RateWindow.window_start < start))
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    upsert = dialect.insert(RateWindow.__table__).values(bucket=bucket, client=key, window_start=start, hits=1)
-    connection.execute(upsert.on_conflict_do_update(index_elements=["bucket", "client", "window_start"],
-                                                    set_={"hits": RateWindow.__table__.c.hits + 1}))
+        connection.execute(OLD_WINDOWS, values)
+    connection.execute(_upsert(connection.dialect.name), values)
+
+
+def _upsert(dialect_name: str):
+    """INSERT the window with 1 hit, or add one to it (built once per dialect)."""
+    if dialect_name not in _UPSERTS:
+        dialect = postgresql if dialect_name == "postgresql" else sqlite
+        table = RateWindow.__table__
+        _UPSERTS[dialect_name] = dialect.insert(table).values(hits=1).on_conflict_do_update(
+            index_elements=["bucket", "client", "window_start"], set_={"hits": table.c.hits + 1})
+    return _UPSERTS[dialect_name]
 
 
 def _use(caller: Caller, now: datetime, method: str, path: str, response) -> None:
