@@ -126,11 +126,14 @@ def _trainers():
 REACH_FIELDS = tuple(s.Reach.model_fields)
 
 
+TRAINER_FIELDS = tuple(c.key for c in TRAINER_COLUMNS)
+
+
 def _trainer_item(row) -> dict:
     """A trainer's item (a dict for `TrainerOut`): its reach nested, null before the first network pass."""
-    item = dict(zip(row._fields, row, strict=True))
-    reach = {k: item.pop(k) for k in REACH_FIELDS}
-    item["reach"] = None if item.pop("stats") is None else reach
+    item = dict(zip(TRAINER_FIELDS, row[:len(TRAINER_FIELDS)], strict=True))
+    reach = row[len(TRAINER_FIELDS) + 1:]
+    item["reach"] = None if row[len(TRAINER_FIELDS)] is None else dict(zip(REACH_FIELDS, reach, strict=True))
     return item
 
 
