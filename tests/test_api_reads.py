@@ -8,6 +8,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Area, Certificate
 from app.timeutil import clock
+from app.training.settings import set_setting
 from tests.api_helpers import bearer, make_client
 
 
@@ -83,6 +84,16 @@ def test_certificate_verify_is_public(client, world):
     assert body["valid"] is True and body["level"] == cert.level
     missing = client.get("/api/v1/certificates/verify/ZZZZZZZZZZ")
     assert missing.status_code == 404 and missing.json["detail_vi"]
+
+
+def test_certificate_verify_shares_the_pages_limit(client, world):
+    set_setting("verify_limit", 2)
+    db.session.commit()
+    assert client.get("/verify/PBKT000001").status_code == 200  # the verification page: one lookup
+    assert client.get("/api/v1/certificates/verify/PBKT000001").status_code == 200
+    limited = client.get("/api/v1/certificates/verify/PBKT000001")  # the address's budget is spent
+    assert limited.status_code == 429 and limited.headers["Retry-After"]
+    assert client.get("/verify/PBKT000001").status_code == 429
 
 
 def test_gaps_list_the_scopes_open_gaps_with_their_messages(client, world, dai_tu):

@@ -9,7 +9,9 @@ Rules:
   `Retry-After` (the seconds until the window ends); failed sign-ins are counted the same way per address, so
   secrets cannot be guessed at speed. A window is one row (bucket, key, start) → hits, raised by one UPSERT per
   call; the key's older windows are deleted when its first call of a new window is counted. Across a window's
-  edge a client can make up to twice the limit within one window's length: the price of counting in O(1);
+  edge a client can make up to twice the limit within one window's length: the price of counting in O(1). The
+  public certificate check counts in `rate_hits` instead (`check_hits`), with the verification page, so an
+  address has one budget for both;
 - a call reads what it needs in two queries: the two settings, then its token, client, scope path and the hits
   of its current window (`tokens.caller_query` outer-joined to `rate_windows`); no ORM object is loaded;
 - every call with a known token is audited by ONE compact `audit_events` row (action `api.use`: method, path,
@@ -29,13 +31,13 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 
 from flask import g, request
-from sqlalchemy import String, and_, bindparam, cast, delete, insert, literal, or_, select, update
+from sqlalchemy import String, and_, bindparam, cast, delete, func, insert, literal, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.api.problems import ApiProblem
 from app.api.tokens import Caller, caller_query, hash_secret, usable, well_formed
 from app.extensions import db
-from app.models import ApiToken, AuditEvent, RateWindow
+from app.models import ApiToken, AuditEvent, RateHit, RateWindow
 from app.timeutil import clock
 from app.training.settings import plan_settings
 from app.web.boundary import keep_record
@@ -92,6 +94,27 @@ def check_limit(bucket: str, key: str, now: datetime, limit_key: str = "api_limi
                          f"Tối đa {limit} lượt gọi trong {minutes} phút; vui lòng thử lại sau.",
                          headers={"Retry-After": str(wait)})
     keep_record(partial(_count, bucket, key, start, hits is None))
+
+
+def check_hits(bucket: str, key: str, now: datetime, limit_key: str, window_key: str) -> None:
+    """`check_limit` over a sliding window of `rate_hits` rows (a row per call), for a limit shared with the web
+    pages: the certificate check counts in the same rows as the verification page, so an address has one budget
+    for both."""
+    limit, window = _window(limit_key, window_key)
+    key = (key or "unknown")[:64]
+    recent = db.session.scalar(select(func.count(RateHit.id)).where(
+        RateHit.bucket == bucket, RateHit.client == key, RateHit.at >= now - window))
+    if recent >= limit:
+        minutes = int(window.total_seconds()) // 60
+        raise ApiProblem("rate-limited", f"At most {limit} calls per {minutes} minute(s).",
+                         f"Tối đa {limit} lượt gọi trong {minutes} phút; vui lòng thử lại sau.",
+                         headers={"Retry-After": str(int(window.total_seconds()))})
+    keep_record(partial(_hit, bucket, key, now, now - window))
+
+
+def _hit(bucket: str, key: str, now: datetime, since: datetime, response) -> None:
+    db.session.execute(delete(RateHit).where(RateHit.bucket == bucket, RateHit.client == key, RateHit.at < since))
+    db.session.add(RateHit(bucket=bucket, client=key, at=now))
 
 
 def _count(bucket: str, key: str, start: datetime, first: bool, response) -> None:

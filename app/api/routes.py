@@ -17,7 +17,7 @@ from werkzeug.exceptions import HTTPException
 
 from app.api import schemas as s
 from app.api.endpoint import endpoint
-from app.api.guard import check_limit
+from app.api.guard import check_hits
 from app.api.paging import page
 from app.api.problems import PROBLEMS, ApiProblem, not_found
 from app.areas.maps import available_maps, map_on
@@ -207,7 +207,7 @@ def _message(rule_code: str, params: str | None) -> str:
           "verification page.", tag="Certificates", response=s.CertificateCheck, permission=None,
           errors=(404, 429))
 def verify_certificate(code: str):
-    check_limit("verify", request.remote_addr or "", clock(), "verify_limit", "verify_window_minutes")
+    check_hits("verify", request.remote_addr or "", clock(), "verify_limit", "verify_window_minutes")
     row = db.session.execute(select(Certificate, Person.full_name).join(Person, Person.id == Certificate.person_id)
                              .where(Certificate.code == code.strip().upper()[:16])).first()
     if row is None:
