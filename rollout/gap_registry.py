@@ -20,7 +20,7 @@ from typing import Any
 from rollout.errors import GapRuleError
 from rollout.gap_inputs import GapInputs, Id
 
-__all__ = ["SEVERITIES", "SCOPES", "Finding", "GapRule", "REGISTRY", "rule", "render_message"]
+__all__ = ["SEVERITIES", "SCOPES", "Finding", "GapRule", "REGISTRY", "rule", "render_message", "fill_message"]
 
 SEVERITIES = ("high", "medium", "low")
 SCOPES = ("commune", "district", "unit", "trainer", "activity", "area", "person", "class", "assignment")
@@ -93,5 +93,9 @@ def _display(value: Any) -> str:
 
 def render_message(finding: Finding, registry: Mapping[str, GapRule] = REGISTRY) -> str:
     """The rule's Vietnamese message filled from the finding's params."""
-    template = registry[finding.rule_code].message
-    return template.format(**{k: _display(v) for k, v in finding.params.items()})
+    return fill_message(registry[finding.rule_code].message, finding.params)
+
+
+def fill_message(template: str, params: Mapping[str, Any]) -> str:
+    """A message template filled from params (dates as dd/mm/yyyy, lists joined by commas)."""
+    return template.format(**{k: _display(v) for k, v in params.items()})

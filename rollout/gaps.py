@@ -29,7 +29,16 @@ from rollout.gap_inputs import (
     UnitRow,
 )
 from rollout.gap_lifecycle import STATES, Reconciliation, StoredGap, apply_reconciliation, reconcile
-from rollout.gap_registry import REGISTRY, SCOPES, SEVERITIES, Finding, GapRule, render_message, rule
+from rollout.gap_registry import (
+    REGISTRY,
+    SCOPES,
+    SEVERITIES,
+    Finding,
+    GapRule,
+    fill_message,
+    render_message,
+    rule,
+)
 from rollout.plan import Plan
 from rollout.schedule import Actual, compute_schedule
 
@@ -59,6 +68,7 @@ __all__ = [
     "get_rule",
     "evaluate",
     "render_message",
+    "fill_message",
     "reconcile",
     "apply_reconciliation",
     "activity_rows",

@@ -7,6 +7,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Area, Certificate
+from app.timeutil import clock
+from app.training.settings import set_setting
 from tests.api_helpers import bearer, make_client
 
 
@@ -82,3 +84,37 @@ def test_certificate_verify_is_public(client, world):
     assert body["valid"] is True and body["level"] == cert.level
     missing = client.get("/api/v1/certificates/verify/ZZZZZZZZZZ")
     assert missing.status_code == 404 and missing.json["detail_vi"]
+
+
+def test_certificate_verify_shares_the_pages_limit(client, world):
+    set_setting("verify_limit", 2)
+    db.session.commit()
+    assert client.get("/verify/PBKT000001").status_code == 200  # the verification page: one lookup
+    assert client.get("/api/v1/certificates/verify/PBKT000001").status_code == 200
+    limited = client.get("/api/v1/certificates/verify/PBKT000001")  # the address's budget is spent
+    assert limited.status_code == 429 and limited.headers["Retry-After"]
+    assert client.get("/verify/PBKT000001").status_code == 429
+
+
+def test_gaps_list_the_scopes_open_gaps_with_their_messages(client, world, dai_tu):
+    from app.gaps.queries import message
+    from app.models import Gap
+    from rollout.gaps import Finding, render_message
+
+    params = {"trainer_name": "Nguyễn Văn Đại", "target_name": "Xã Hùng Sơn", "starts_on": "2025-03-01", "days": 40}
+    rule = "assignment_idle"
+    inside = Gap(rule_code=rule, subject_kind="assignment", subject_id="1", area_id=world.dai_tu.id,
+                 severity="medium", params=params)
+    closed = Gap(rule_code=rule, subject_kind="assignment", subject_id="2", area_id=world.dai_tu.id,
+                 severity="medium", params=params, state="resolved", resolved_at=clock())
+    outside = Gap(rule_code=rule, subject_kind="assignment", subject_id="3", area_id=world.phu_binh.id,
+                  severity="medium", params=params)
+    unknown = Gap(rule_code="a_rule_no_longer_known", subject_kind="area", subject_id="4", area_id=world.dai_tu.id,
+                  severity="low", params={})
+    db.session.add_all([inside, closed, outside, unknown])
+    db.session.commit()
+    items = client.get("/api/v1/gaps", headers=bearer(dai_tu)).json["items"]
+    assert [i["id"] for i in items] == [inside.id, unknown.id]
+    expected = render_message(Finding(rule, "assignment", "1", world.dai_tu.id, params))
+    assert items[0]["message_vi"] == expected == message(inside) and "01/03/2025" in expected
+    assert items[0]["state"] == "open" and items[0]["opened_at"] and items[1]["message_vi"] == "a_rule_no_longer_known"

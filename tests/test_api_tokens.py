@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from app.api import guard
 from app.api.tokens import hash_secret
 from app.extensions import db
-from app.models import ApiClient, ApiToken, AuditEvent
+from app.models import ApiClient, ApiToken, AuditEvent, RateWindow
+from app.timeutil import clock
 from app.training.settings import set_setting
 from tests.api_helpers import bearer, expire, make_client
 from tests.conftest import post_form
@@ -97,9 +100,11 @@ def test_a_locked_client_and_a_wrong_scheme_are_refused(client, world):
     assert client.get("/api/v1/client", headers=bearer(secret)).status_code == 401
 
 
-def test_rate_limit_per_token_counts_refused_calls_too(client, world):
+def test_rate_limit_per_token_counts_refused_calls_too(client, world, monkeypatch):
     set_setting("api_limit", 3)
     db.session.commit()
+    start = clock().replace(second=0, microsecond=0)  # the start of a one-minute window: no edge in this test
+    monkeypatch.setattr(guard, "clock", lambda: start)
     _c, token, secret = make_client(world.dai_tu)
     _c2, _t2, other = make_client(world.phu_binh)
     statuses = [client.get(f"/api/v1/areas/{world.phu_binh.id}", headers=bearer(secret)).status_code
@@ -111,3 +116,33 @@ def test_rate_limit_per_token_counts_refused_calls_too(client, world):
     uses = db.session.scalar(select(func.count(AuditEvent.id)).where(
         AuditEvent.action == "api.use", AuditEvent.entity_id == token.id))
     assert uses == 5  # every call audited, the refused ones included
+    hits = db.session.scalars(select(RateWindow.hits).where(RateWindow.client == f"token:{token.id}")).all()
+    assert hits == [3]  # one row for the window; the calls refused by the limit are not counted
+
+
+def test_rate_limit_windows_are_fixed_and_the_old_one_is_dropped(client, world, monkeypatch):
+    set_setting("api_limit", 2)
+    db.session.commit()
+    _c, token, secret = make_client(world.dai_tu)
+    start = clock().replace(second=0, microsecond=0)
+    now = [start + timedelta(seconds=15)]
+    monkeypatch.setattr(guard, "clock", lambda: now[0])
+    assert [client.get("/api/v1/client", headers=bearer(secret)).status_code for _ in range(3)] == [200, 200, 429]
+    refused = client.get("/api/v1/client", headers=bearer(secret))
+    assert refused.headers["Retry-After"] == "45"  # until the window ends
+    now[0] = start + timedelta(minutes=1)  # the next window: counted afresh, the old window's row deleted
+    assert client.get("/api/v1/client", headers=bearer(secret)).status_code == 200
+    rows = db.session.execute(select(RateWindow.window_start, RateWindow.hits).where(
+        RateWindow.bucket == "api", RateWindow.client == f"token:{token.id}")).all()
+    assert [hits for _start, hits in rows] == [1]
+
+
+def test_failed_sign_ins_are_limited_per_address(client, world, monkeypatch):
+    set_setting("api_limit", 2)
+    db.session.commit()
+    start = clock().replace(second=0, microsecond=0)
+    monkeypatch.setattr(guard, "clock", lambda: start)
+    statuses = [client.get("/api/v1/client", headers=bearer("lt_khong-co-ma-nay")).status_code for _ in range(3)]
+    assert statuses == [401, 401, 429]
+    _c, _token, secret = make_client(world.dai_tu)
+    assert client.get("/api/v1/client", headers=bearer(secret)).status_code == 200  # a token has its own count

@@ -7,9 +7,10 @@ On SQLite (no planner statistics) the page's ids are read first by walking the l
 its conditions on the listed table written `+column` (app/web/paging.py `unindexed`): otherwise SQLite takes
 the index of a scope condition, gathers every row in scope and sorts them (125 ms for a province's 30k
 trainers, against 1–2 ms); the page's rows are then read by those ids alone (the scope conditions again would make SQLite take their
-index instead of the primary key). A page reads plain columns, never ORM objects, and builds its items with
-`model_construct` (the database's own values need no validation): the answer of 100 rows costs ~1 ms of
-Python, not ~5. The API's lists are tables of at most
+index instead of the primary key). A page reads plain columns, never ORM objects, and hands its items to the
+page's model as plain dicts (a row's columns zipped with their names), validated in one call for the whole page
+(pydantic-core, no Python per field): 100 rows cost ~0.3 ms of Python where a `model_construct` per row cost ~1 ms
+(and a model built per row ~5). The API's lists are tables of at most
 tens of thousands of rows (areas, units, trainers, classes, gaps), so a walk past a small scope stays short.
 """
 
@@ -45,9 +46,10 @@ def decode(cursor: str) -> int:
                          "Con trỏ trang (cursor) không hợp lệ.") from None
 
 
-def page(columns: Select, conditions: list, id_column, query: ListQuery, row_to_item) -> dict:
-    """One page (as {items, next_cursor}) of the rows of `columns` (a SELECT of plain columns, the id first, no
-    WHERE) that meet `conditions`."""
+def page(columns: Select, conditions: list, id_column, query: ListQuery, row_to_item=None) -> dict:
+    """One page (as {items, next_cursor}, to be validated by the page's model) of the rows of `columns` (a SELECT
+    of plain columns, the id first, no WHERE) that meet `conditions`; an item is the row as a dict of its columns
+    by name, or `row_to_item(row)`."""
     where = list(conditions)
     if query.cursor:
         where.append(id_column > decode(query.cursor))
@@ -59,7 +61,11 @@ def page(columns: Select, conditions: list, id_column, query: ListQuery, row_to_
     rows = db.session.execute(stmt.order_by(id_column).limit(query.limit + 1)).all()
     more = len(rows) > query.limit
     rows = rows[:query.limit]
-    items = [row_to_item(row) for row in rows]
+    if row_to_item is None:
+        names = rows[0]._fields if rows else ()
+        items = [dict(zip(names, row, strict=True)) for row in rows]
+    else:
+        items = [row_to_item(row) for row in rows]
     return {"items": items, "next_cursor": encode(rows[-1][0]) if more and rows else None}
 
 

@@ -8,18 +8,21 @@ verification page.
 
 from __future__ import annotations
 
+import json
+from functools import lru_cache
+
 from flask import Blueprint, g, request
-from sqlalchemy import or_, select
+from sqlalchemy import Text, cast, or_, select
 from werkzeug.exceptions import HTTPException
 
 from app.api import schemas as s
 from app.api.endpoint import endpoint
-from app.api.guard import check_limit
+from app.api.guard import check_hits
 from app.api.paging import page
 from app.api.problems import PROBLEMS, ApiProblem, not_found
 from app.areas.maps import available_maps, map_on
 from app.extensions import csrf, db
-from app.gaps.queries import ACTIVE, message_of
+from app.gaps.queries import ACTIVE, render
 from app.models import Area, Certificate, Gap, Person, Trainer, TrainerStats, TrainingClass, Unit
 from app.models.vocab import LEVELS
 from app.scope import visible
@@ -58,11 +61,6 @@ def client():
                         permissions=[p for p in ("read", "ingest") if getattr(c, f"can_{p}")])
 
 
-def _built(model):
-    """An item of `model` from a row of plain columns named as its fields (values straight from the database)."""
-    return lambda row: model.model_construct(**row._mapping)
-
-
 AREA_COLUMNS = (Area.id, Area.code, Area.name, Area.level, Area.division_type, Area.parent_id, Area.valid_from,
                 Area.valid_to)
 UNIT_COLUMNS = (Unit.id, Unit.name, Unit.kind, Unit.area_id, Unit.parent_id, Unit.headcount)
@@ -74,7 +72,7 @@ TRAINER_COLUMNS = (Trainer.id, Person.full_name.label("name"), Trainer.tier, Tra
 REACH_COLUMNS = (TrainerStats.trainer_id.label("stats"), TrainerStats.direct_trainees, TrainerStats.subtree_size,
                  TrainerStats.subtree_classes, TrainerStats.subtree_learners, TrainerStats.subtree_completed)
 GAP_COLUMNS = (Gap.id, Gap.rule_code, Gap.severity, Gap.state, Gap.area_id, Gap.subject_kind, Gap.subject_id,
-               Gap.params, Gap.opened_at)
+               cast(Gap.params, Text).label("params"), Gap.opened_at)
 
 
 def _area(area: Area) -> s.AreaOut:
@@ -94,7 +92,7 @@ def areas(query: s.AreaListQuery):
     if chosen is not None:
         day = chosen.valid_from
         where += [Area.valid_from <= day, or_(Area.valid_to.is_(None), Area.valid_to >= day)]
-    return s.AreaPage(**page(select(*AREA_COLUMNS), where, Area.id, query, _built(s.AreaOut)))
+    return s.AreaPage.model_validate(page(select(*AREA_COLUMNS), where, Area.id, query))
 
 
 @bp.get("/areas/<int:area_id>")
@@ -113,7 +111,7 @@ def _unit(unit: Unit) -> s.UnitOut:
 @endpoint(summary="Units", description="Agencies, unions, schools and businesses of the client's scope.",
           tag="Units", response=s.UnitPage, query=s.ListQuery, errors=(400,))
 def units(query: s.ListQuery):
-    return s.UnitPage(**page(select(*UNIT_COLUMNS), [visible(Unit, g.api_scope)], Unit.id, query, _built(s.UnitOut)))
+    return s.UnitPage.model_validate(page(select(*UNIT_COLUMNS), [visible(Unit, g.api_scope)], Unit.id, query))
 
 
 @bp.get("/units/<int:unit_id>")
@@ -131,11 +129,15 @@ def _trainers():
 REACH_FIELDS = tuple(s.Reach.model_fields)
 
 
-def _trainer(row) -> s.TrainerOut:
-    values = row._mapping
-    reach = None if values["stats"] is None else s.Reach.model_construct(**{k: values[k] for k in REACH_FIELDS})
-    return s.TrainerOut.model_construct(**{k: values[k] for k in s.TrainerOut.model_fields if k != "reach"},
-                                        reach=reach)
+TRAINER_FIELDS = tuple(c.key for c in TRAINER_COLUMNS)
+
+
+def _trainer_item(row) -> dict:
+    """A trainer's item (a dict for `TrainerOut`): its reach nested, null before the first network pass."""
+    item = dict(zip(TRAINER_FIELDS, row[:len(TRAINER_FIELDS)], strict=True))
+    reach = row[len(TRAINER_FIELDS) + 1:]
+    item["reach"] = None if row[len(TRAINER_FIELDS)] is None else dict(zip(REACH_FIELDS, reach, strict=True))
+    return item
 
 
 @bp.get("/trainers")
@@ -143,7 +145,8 @@ def _trainer(row) -> s.TrainerOut:
           "(the stored figures of the last network pass).", tag="Trainers", response=s.TrainerPage,
           query=s.ListQuery, errors=(400,))
 def trainers(query: s.ListQuery):
-    return s.TrainerPage(**page(_trainers(), [visible(Trainer, g.api_scope)], Trainer.id, query, _trainer))
+    return s.TrainerPage.model_validate(page(_trainers(), [visible(Trainer, g.api_scope)], Trainer.id, query,
+                                             _trainer_item))
 
 
 @bp.get("/trainers/<int:trainer_id>")
@@ -153,7 +156,7 @@ def trainer(trainer_id: int):
     row = db.session.execute(_trainers().where(visible(Trainer, g.api_scope), Trainer.id == trainer_id)).first()
     if row is None:
         raise not_found()
-    return _trainer(row)
+    return s.TrainerOut.model_validate(_trainer_item(row))
 
 
 def _class(c: TrainingClass) -> s.ClassOut:
@@ -166,8 +169,8 @@ def _class(c: TrainingClass) -> s.ClassOut:
 @endpoint(summary="Classes", description="Classes of the client's scope.", tag="Classes", response=s.ClassPage,
           query=s.ListQuery, errors=(400,))
 def classes(query: s.ListQuery):
-    return s.ClassPage(**page(select(*CLASS_COLUMNS), [visible(TrainingClass, g.api_scope)], TrainingClass.id, query,
-                              _built(s.ClassOut)))
+    return s.ClassPage.model_validate(page(select(*CLASS_COLUMNS), [visible(TrainingClass, g.api_scope)],
+                                           TrainingClass.id, query))
 
 
 @bp.get("/classes/<int:class_id>")
@@ -181,15 +184,22 @@ def training_class(class_id: int):
 @endpoint(summary="Open gaps", description="Open and acknowledged gaps of the client's scope.", tag="Gaps",
           response=s.GapPage, query=s.ListQuery, errors=(400,))
 def gaps(query: s.ListQuery):
-    return s.GapPage(**page(select(*GAP_COLUMNS), [visible(Gap, g.api_scope), Gap.state.in_(ACTIVE)], Gap.id, query,
-                            _gap))
+    return s.GapPage.model_validate(page(select(*GAP_COLUMNS), [visible(Gap, g.api_scope), Gap.state.in_(ACTIVE)],
+                                         Gap.id, query, _gap_item))
 
 
-def _gap(row) -> s.GapOut:
-    return s.GapOut.model_construct(
-        id=row.id, rule_code=row.rule_code, severity=row.severity, state=row.state, area_id=row.area_id,
-        subject_kind=row.subject_kind, subject_id=row.subject_id, opened_at=row.opened_at,
-        message_vi=message_of(row.rule_code, row.subject_kind, row.subject_id, row.area_id, row.params))
+def _gap_item(row) -> dict:
+    return {"id": row.id, "rule_code": row.rule_code, "severity": row.severity, "state": row.state,
+            "area_id": row.area_id, "subject_kind": row.subject_kind, "subject_id": row.subject_id,
+            "opened_at": row.opened_at, "message_vi": _message(row.rule_code, row.params)}
+
+
+@lru_cache(maxsize=50_000)
+def _message(rule_code: str, params: str | None) -> str:
+    """A gap's message from its rule and the JSON text of its params: a pure function of the two (and of the rules'
+    templates, which are code), so a worker fills each once (a province has ~30,000 open gaps), not on every read
+    of every page."""
+    return render(rule_code, json.loads(params) if params else {})
 
 
 @bp.get("/certificates/verify/<code>")
@@ -197,7 +207,7 @@ def _gap(row) -> s.GapOut:
           "verification page.", tag="Certificates", response=s.CertificateCheck, permission=None,
           errors=(404, 429))
 def verify_certificate(code: str):
-    check_limit("verify", request.remote_addr or "", clock(), "verify_limit", "verify_window_minutes")
+    check_hits("verify", request.remote_addr or "", clock(), "verify_limit", "verify_window_minutes")
     row = db.session.execute(select(Certificate, Person.full_name).join(Person, Person.id == Certificate.person_id)
                              .where(Certificate.code == code.strip().upper()[:16])).first()
     if row is None:

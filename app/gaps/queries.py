@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload
 from app.extensions import db
 from app.models import Area, Gap, GapEvent, User
 from app.scope import visible
-from rollout.gaps import REGISTRY, Finding, render_message
+from rollout.gaps import REGISTRY, fill_message
 
 ACTIVE = ("open", "acknowledged")
 
@@ -63,13 +63,19 @@ def message(gap: Gap) -> str:
 
 def message_of(rule_code: str, subject_kind: str, subject_id, area_id, params) -> str:
     """`message` from a gap's plain columns (exports read columns, not Gap objects)."""
-    if rule_code not in REGISTRY:
+    return render(rule_code, params)
+
+
+def render(rule_code: str, params) -> str:
+    """The message of a rule filled from stored params (the message reads only those): the code itself for a rule
+    no longer known, the bare template when the params no longer fit it."""
+    rule = REGISTRY.get(rule_code)
+    if rule is None:
         return rule_code
-    finding = Finding(rule_code, subject_kind, subject_id, area_id, params or {})
     try:
-        return render_message(finding)
+        return fill_message(rule.message, params or {})
     except (KeyError, IndexError, ValueError):
-        return REGISTRY[rule_code].message
+        return rule.message
 
 
 def why(gap: Gap) -> str:

@@ -16,7 +16,7 @@ from app.models.person import Person
 from app.models.plan import Activity, ActivityDependency, Phase, Plan, activity_lead_units
 from app.models.points import AreaPopulation, PointEntry, PointTotal
 from app.models.report import Report, ReportNarrative
-from app.models.setting import RateHit, Setting
+from app.models.setting import RateHit, RateWindow, Setting
 from app.models.target import IndicatorSnapshot, Target
 from app.models.trainer import Trainer
 from app.models.training import Enrollment, TrainingClass
@@ -26,7 +26,7 @@ from app.models.user import User
 __all__ = [
     "Area", "AreaCrosswalk", "AreaNeighbour", "AreaPopulation", "AreaRehoming", "Assignment", "AssignmentSuggestions", "AuditEvent",
     "Certificate", "Enrollment", "NetworkRollup", "NetworkSnapshot", "Person", "PointEntry", "PointTotal", "RateHit",
-    "Report", "ReportNarrative", "Setting", "ExportFile",
+    "RateWindow", "Report", "ReportNarrative", "Setting", "ExportFile",
     "Trainer", "TrainerStats", "TrainingClass", "Unit", "UnitCrosswalk", "UnitMove", "UnitName", "User",
     # the rollout plan, gaps, periodic jobs and mail
     "Activity", "ActivityDependency", "DistrictPlan", "Evidence", "Gap", "GapCount", "GapEvent", "JobRun", "OutboxMessage", "Phase",

@@ -6,7 +6,7 @@ is an error (so a typo never silently reads a default). `lantoa settings show|se
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from app.extensions import db
 from app.models import Setting
@@ -63,6 +63,18 @@ def plan_setting(key: str) -> int:
         raise KeyError(key)
     stored = db.session.scalar(select(Setting.value).where(Setting.key == key))
     return int(stored) if stored is not None else DEFAULTS[key][0]
+
+
+_SOME = select(Setting.key, Setting.value).where(Setting.key.in_(bindparam("keys", expanding=True)))
+
+
+def plan_settings(*keys: str) -> tuple[int, ...]:
+    """Several settings in one query, in the order asked."""
+    unknown = [key for key in keys if key not in DEFAULTS]
+    if unknown:
+        raise KeyError(unknown[0])
+    stored = dict(db.session.execute(_SOME, {"keys": keys}).all())
+    return tuple(int(stored[key]) if key in stored else DEFAULTS[key][0] for key in keys)
 
 
 def all_settings() -> dict[str, int]:
