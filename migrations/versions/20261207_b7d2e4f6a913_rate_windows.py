@@ -1,7 +1,7 @@
 """rate windows: the API's calls counted per key in fixed windows (one row per key and window, not per call)
 
 Revision ID: b7d2e4f6a913
-Revises: e5b9d3a7c214
+Revises: b7d2c9e4f1a3
 Create Date: 2026-12-07 15:00:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'b7d2e4f6a913'
-down_revision = 'e5b9d3a7c214'
+down_revision = 'b7d2c9e4f1a3'
 branch_labels = None
 depends_on = None
 
