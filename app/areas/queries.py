@@ -24,7 +24,7 @@ METRICS = {
     "trainers": ("trainers.area_id", ()),
     "active_trainers": ("trainers.area_id", (Trainer.status == "active",)),
     # the classes registered (`app.counts.CLASSES_REGISTERED`: not cancelled) as of today
-    "classes": ("training_classes.venue_area_id", lambda: (registered(local_today()),)),
+    "classes": ("training_classes.venue_area_id", lambda as_of: (registered(as_of),)),
     "units": ("units.area_id", ()),
 }
 
@@ -47,9 +47,11 @@ def lineage(area: Area, user) -> list[Area]:
     return [rows[i] for i in ids if i in rows]
 
 
-def map_counts(day: date, graph: AreaGraph) -> dict[str, Counter]:
-    """Every metric counted per area of the map valid on `day`."""
-    return {name: count_on_map(column, day, where() if callable(where) else where, graph)
+def map_counts(day: date, graph: AreaGraph, as_of: date | None = None) -> dict[str, Counter]:
+    """Every metric counted per area of the map valid on `day` (registered classes as of `as_of`, default
+    today). Pages read it stored (`app.summaries.catalogue.area_metrics`)."""
+    as_of = as_of or local_today()
+    return {name: count_on_map(column, day, where(as_of) if callable(where) else where, graph)
             for name, (column, where) in METRICS.items()}
 
 
