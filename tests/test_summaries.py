@@ -19,6 +19,7 @@ from app.models import Enrollment, Summary, TrainingClass
 from app.summaries import mark_stale, read, refresh_due
 from app.summaries import registry as summaries
 from app.summaries.registry import key_of
+from app.training.operations import transition
 from tests.factories import make_class, make_person
 
 TODAY = date(2025, 6, 15)
@@ -86,6 +87,34 @@ def test_every_area_counts_what_figures_counts_area_by_area(ctx, world):
             assert every.get(area_id, dict.fromkeys(every[next(iter(every))], 0)) == counts.figures(area, TODAY)
 
 
+def test_a_change_marks_it_stale_serve_shows_the_old_figure_with_its_time_and_the_job_refreshes_it(
+        serve, client, login_as, world, province):
+    login_as("steering")
+    before = _registered(client)
+    counted = _row("area_metrics", map_day=province.valid_from)
+    assert counted is not None and not counted.stale
+    made = _open_class(world)  # a change through the ORM: the flush marks the summaries stale
+    assert _row("area_metrics", map_day=province.valid_from).stale and _row("counts", map_day=province.valid_from).stale
+    page = client.get("/").get_data(as_text=True)
+    assert int(REGISTERED.search(page).group(1).replace(".", "")) == before  # served as stored, with its time
+    assert STAMP.search(page).group(2) == "15/06/2025" and "đang cập nhật số liệu mới" in page
+
+    first = run_job("summaries_refresh", runner="test")
+    assert first.outcome == "ok", first.message
+    assert _registered(client) == before + 1
+    assert "đang cập nhật" not in client.get("/").get_data(as_text=True)
+    kept = {(r.name, r.key, r.day): (r.payload, r.computed_at, r.stale)
+            for r in db.session.scalars(select(Summary))}
+    assert run_job("summaries_refresh", runner="test").outcome == "ok"  # run twice: nothing changes
+    db.session.expire_all()
+    assert {(r.name, r.key, r.day): (r.payload, r.computed_at, r.stale)
+            for r in db.session.scalars(select(Summary))} == kept
+
+    transition(made, "cancelled", TODAY, "Thử hủy")  # an operation (flush only) marks them stale again
+    db.session.flush()
+    assert _row("area_metrics", map_day=province.valid_from).stale
+
+
 def test_a_core_bulk_write_marks_it_stale_and_mark_stale_says_so_explicitly(serve, ctx, world, province):
     read("counts", TODAY, map_day=province.valid_from)
     assert not _row("counts", map_day=province.valid_from).stale
@@ -126,6 +155,14 @@ def test_an_older_computation_never_overwrites_a_newer_one(serve, ctx, province)
     assert _row("counts", map_day=province.valid_from).payload == stored.payload
 
 
+def test_a_get_commits_its_first_read_on_its_own(serve, client, login_as, province):
+    login_as("steering")
+    assert client.get("/").status_code == 200
+    db.session.rollback()  # what the request wrote is committed (here: its savepoints released), not pending
+    assert _row("counts", map_day=province.valid_from) is not None
+    assert _row("area_metrics", map_day=province.valid_from) is not None
+
+
 def test_refresh_mode_recomputes_a_stale_summary_when_read(app, ctx, world, province, pinned_today):
     pinned_today(TODAY)
     assert app.config["LANTOA_SUMMARIES"] == "refresh"  # the suite's mode (tests/conftest.py)
@@ -151,6 +188,21 @@ def test_the_day_change_computes_today_what_was_read_yesterday_and_drops_stale_p
     assert _row("counts", yesterday, map_day=province.valid_from) is None  # read again, it is counted then
     assert not _row("counts", TODAY, map_day=province.valid_from).stale
     assert refresh_due(TODAY) == {"refreshed": 0, "carried": 0, "dropped": 0}
+
+
+@pytest.mark.parametrize("url", ["/"])
+def test_the_pages_say_when_their_figures_were_counted(client, login_as, pinned_today, url):
+    pinned_today(TODAY)
+    login_as("steering")
+    page = client.get(url).get_data(as_text=True)
+    assert STAMP.search(page) and STAMP.search(page).group(2) == "15/06/2025", url
+
+
+def test_the_area_page_says_when_its_figures_were_counted(client, login_as, pinned_today, world):
+    pinned_today(TODAY)
+    login_as("coord_daitu")
+    page = client.get(f"/areas/{world.dai_tu.id}").get_data(as_text=True)
+    assert STAMP.search(page).group(2) == "15/06/2025"
 
 
 def test_the_job_refreshes_a_stale_summary_and_run_twice_changes_nothing(serve, ctx, world, province):
