@@ -5,8 +5,9 @@ date the target is reached at the current rate.
 Rules:
 - the area is the user's scope area (its image on the working map) or, for steering and unscoped users, the
   programme's province on the working map;
-- figures come from the latest daily snapshot when one exists (the daily scan writes them); otherwise they are
-  measured now (the same numbers: `app.targets.snapshots.subtree_totals` over `app.targets.indicators`);
+- figures come from the latest daily snapshot when one exists (the daily scan writes them); otherwise from the
+  stored summary `indicators` of the day (`app.summaries`: `measure_all` as of its `computed_at`, shown on the
+  page; the same numbers: `app.targets.snapshots.subtree_totals` over `app.targets.indicators`);
 - status uses `rollout.indicators.evaluate_indicator` with the target's start, deadline and percent and the
   tolerance setting; a child is listed when red or amber, ranked by its ratio to the expected value;
 - an indicator without a figure (no denominator, a denominator of 0, an outcome indicator with no outcome
@@ -29,7 +30,8 @@ from app.models import Area, IndicatorSnapshot, Plan
 from app.models.vocab import CLASS_MODES
 from app.plan.queries import plan_in_force
 from app.scope import scope_of
-from app.targets.indicators import MEASURED, OUTCOME_UNRECORDED, measure_all, missing_reason, t5_modes
+from app.summaries.catalogue import indicators
+from app.targets.indicators import MEASURED, OUTCOME_UNRECORDED, missing_reason, t5_modes
 from app.targets.snapshots import series, subtree_totals
 from app.targets.targets import TargetValue, current_targets
 from app.training.settings import all_settings
@@ -67,6 +69,7 @@ class Dashboard:
     unknown_age: int = 0  # Bậc 1 learners left out of T5 because their birth year is unknown
     t5_modes: str = ""  # the class modes T5 counts (plan setting), as words: "trực tuyến, kết hợp"
     plan: Plan | None = None  # the plan in force on the day, whose targets these are
+    computed_at: dt.datetime | None = None  # measured, not from a snapshot: when (the stored summary's time)
 
 
 def dashboard_area(user, day: dt.date, graph: AreaGraph) -> Area | None:
@@ -86,13 +89,17 @@ def _snapshot_figures(day: dt.date, area_ids: set[int]) -> Figures:
     return {(code, area_id): (num, den) for code, area_id, num, den in rows}
 
 
-def _live_figures(day: dt.date, today: dt.date, graph: AreaGraph, area_id: int, core_min: int) -> Figures:
+def _live_figures(day: dt.date, today: dt.date, graph: AreaGraph, area_id: int,
+                  core_min: int) -> tuple[Figures, dt.datetime]:
+    """The indicators measured on the day (`measure_all`, read from the stored summary `indicators`) summed up
+    the area's subtree, and when they were measured."""
+    measures, stored = indicators(day, today, core_min)
     figures: Figures = {}
-    for code, m in measure_all(day, today, core_min, graph).items():
+    for code, m in measures.items():
         nums, dens = subtree_totals(m.numerators, graph, area_id), subtree_totals(m.denominators, graph, area_id)
         for a in set(nums) | set(dens) | {area_id}:
             figures[(code, a)] = (nums.get(a, 0), dens.get(a, 0) if m.has_denominator else None)
-    return figures
+    return figures, stored.computed_at
 
 
 def dashboard_for(user, today: dt.date) -> Dashboard | None:
@@ -105,9 +112,9 @@ def dashboard_for(user, today: dt.date) -> Dashboard | None:
     settings = all_settings()
     last = db.session.scalar(select(func.max(IndicatorSnapshot.day)).where(IndicatorSnapshot.area_id == area.id))
     figures = _snapshot_figures(last, children | {area.id}) if last else {}
-    from_snapshot = bool(figures)
+    from_snapshot, computed_at = bool(figures), None
     if not figures:
-        figures = _live_figures(day, today, graph, area.id, settings["core_group_min_trainers"])
+        figures, computed_at = _live_figures(day, today, graph, area.id, settings["core_group_min_trainers"])
     as_of = last if from_snapshot else today
     names = dict(db.session.execute(select(Area.id, Area.name).where(Area.id.in_(children))).all())
     tolerance = settings["trajectory_tolerance_percent"] / 100
@@ -135,4 +142,4 @@ def dashboard_for(user, today: dt.date) -> Dashboard | None:
                                    trend, below, missing, unrecorded))
     unknown_age = figures.get(("working_age_unknown_age", area.id), (0, None))[0]
     modes = ", ".join(CLASS_MODES[m].lower() for m in t5_modes())
-    return Dashboard(area, as_of, from_snapshot, views, unknown_age, modes, plan_in_force(today))
+    return Dashboard(area, as_of, from_snapshot, views, unknown_age, modes, plan_in_force(today), computed_at)
