@@ -190,7 +190,7 @@ def test_the_day_change_computes_today_what_was_read_yesterday_and_drops_stale_p
     assert refresh_due(TODAY) == {"refreshed": 0, "carried": 0, "dropped": 0}
 
 
-@pytest.mark.parametrize("url", ["/"])
+@pytest.mark.parametrize("url", ["/", "/targets/", "/targets/forecast"])
 def test_the_pages_say_when_their_figures_were_counted(client, login_as, pinned_today, url):
     pinned_today(TODAY)
     login_as("steering")

@@ -11,6 +11,8 @@ inputs) — so a page that reads a summary shows the numbers it would count itse
 - `indicators` (key: the map, the core-group minimum; day: the as-of day): numerators and denominators per area
   of every measured indicator (`measure_all`: the targets dashboard without a snapshot, the forecast's
   population);
+- `forecast` (key: the area, the map; day: today): the forecast's inputs for an area (per child: active
+  trainers, learners reached, working-age population; the parameters' counts), read from the three above.
 
 JSON keys are strings: the readers below give back what the pages used before (Counters keyed by area id, with
 None for "no area on this map"), plus the time the figures were read.
@@ -40,7 +42,8 @@ from app.models import (
 )
 from app.summaries.registry import Stored, read, summary
 
-__all__ = ["Figures", "counts_figures", "counts_children", "area_metrics", "indicators", "NONE_KEY"]
+__all__ = ["Figures", "counts_figures", "counts_children", "area_metrics", "indicators", "forecast_inputs",
+           "NONE_KEY"]
 
 NONE_KEY = "none"  # a Counter's None key (rows with no area on the map) in JSON
 COUNT_MODELS = (Area, AreaRehoming, TrainingClass, Enrollment, Certificate)
@@ -129,12 +132,25 @@ def indicators(map_day: dt.date, day: dt.date, core_min: int) -> tuple[dict[str,
             for code, m in stored.payload.items()}, stored
 
 
+# --- the forecast's inputs ---------------------------------------------------------------------------------------
+
+@summary("forecast", depends_on=tuple(dict.fromkeys(COUNT_MODELS + METRIC_MODELS + INDICATOR_MODELS)))
+def _forecast(day: dt.date, area: int, map_day: dt.date) -> dict[str, Any]:
+    from app.targets.forecast import cascade_inputs
+
+    return cascade_inputs(map_day, day, area)
+
+
+def forecast_inputs(map_day: dt.date, day: dt.date, area_id: int) -> Stored:
+    return read("forecast", day, area=area_id, map_day=map_day)
+
+
 # --- what the pages read first -------------------------------------------------------------------------------------
 
 def first_reads(today: dt.date) -> list[tuple[str, dict[str, Any]]]:
     """The summaries of `today` the dashboards read first: the counts and area metrics of every map (the home's
     ?map= switch, every area page), the indicators of the working map, the forecast of the programme's province."""
-    from app.areas.maps import available_maps, working_map
+    from app.areas.maps import available_maps, programme_root, working_map
     from app.training.settings import plan_setting
 
     wanted: list[tuple[str, dict[str, Any]]] = []
@@ -143,6 +159,9 @@ def first_reads(today: dt.date) -> list[tuple[str, dict[str, Any]]]:
     day = working_map()
     if day is not None:
         wanted.append(("indicators", {"map_day": day, "core_min": plan_setting("core_group_min_trainers")}))
+        root = programme_root(day)
+        if root is not None:
+            wanted.append(("forecast", {"area": root.id, "map_day": day}))
     return wanted
 
 
