@@ -28,7 +28,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, distinct, func, or_, select
+from sqlalchemy import and_, case, distinct, func, or_, select
 
 from app.areas.maps import AreaGraph, area_key_on_map
 from app.extensions import db
@@ -151,9 +151,10 @@ def _learners(tally: _Tally, area_id: int) -> int:
 def _all_learners(tally: _Tally) -> dict[int, int]:
     """Distinct persons per area for every area of the map at once (what `_learners` counts one area at a time).
 
-    Two grouped reads: the persons whose enrolments (in classes opened by the day) all lie at one area key are
-    counted per key in SQL; the few who learned at several keys come back as (person, key) pairs and are
-    counted once per area in Python (a person in two communes counts once in their district)."""
+    One grouped read over the enrolments: the persons whose enrolments (in classes opened by the day) all lie at
+    one area key are counted per key in SQL; those who learned at several keys come back one by one and their keys
+    are read by person (the index of `enrollments.person_id`), then counted once per area in Python (a person in
+    two communes counts once in their district)."""
     graph, map_day = tally.graph, tally.map_day
     history, on, key = _from_classes(map_day)
     rows = (select(Enrollment.person_id.label("person_id"), key.label("area_key"))
@@ -162,23 +163,34 @@ def _all_learners(tally: _Tally) -> dict[int, int]:
     per_person = (select(rows.c.person_id, func.min(rows.c.area_key).label("first"),
                          func.max(rows.c.area_key).label("last"))
                   .group_by(rows.c.person_id)).subquery()
+    several = case((per_person.c.first == per_person.c.last, None), else_=per_person.c.person_id)
     found: Counter = Counter()
+    ancestors_of: dict[int, tuple[int, ...]] = {}
 
     def ancestors(area_key) -> tuple[int, ...]:
-        image = graph.image(area_key, map_day)
-        node = graph.nodes.get(image) if image is not None else None
-        return tuple(node.ids) if node else ()
+        if area_key not in ancestors_of:
+            image = graph.image(area_key, map_day)
+            node = graph.nodes.get(image) if image is not None else None
+            ancestors_of[area_key] = tuple(node.ids) if node else ()
+        return ancestors_of[area_key]
 
-    for area_key, n in db.session.execute(select(per_person.c.first, func.count())
-                                          .where(per_person.c.first == per_person.c.last)
-                                          .group_by(per_person.c.first)):
-        for ancestor in ancestors(area_key):
-            found[ancestor] += n
-    several = select(per_person.c.person_id).where(per_person.c.first != per_person.c.last)
+    people: list[int] = []
+    for person_id, area_key, n in db.session.execute(
+            select(several, per_person.c.first, func.count()).group_by(several, per_person.c.first)):
+        if person_id is None:
+            for ancestor in ancestors(area_key):
+                found[ancestor] += n
+        else:
+            people.append(person_id)
     areas_of: dict[int, set[int]] = defaultdict(set)
-    for person_id, area_key in db.session.execute(select(rows.c.person_id, rows.c.area_key).distinct()
-                                                  .where(rows.c.person_id.in_(several))):
-        areas_of[person_id].update(ancestors(area_key))
+    for start in range(0, len(people), 500):
+        chunk = people[start:start + 500]
+        for person_id, area_key in db.session.execute(
+                select(Enrollment.person_id, key).distinct()
+                .select_from(Enrollment).join(TrainingClass, TrainingClass.id == Enrollment.class_id)
+                .outerjoin(history, on)
+                .where(Enrollment.person_id.in_(chunk), opened(tally.day), TrainingClass.venue_area_id.is_not(None))):
+            areas_of[person_id].update(ancestors(area_key))
     for areas in areas_of.values():
         for ancestor in areas:
             found[ancestor] += 1
