@@ -63,6 +63,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, required=True)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--only", default="", help="only the pages whose URL contains this")
+    parser.add_argument("--no-cold", action="store_true", help="keep the stored summaries: warm reads only")
     args = parser.parse_args(argv if argv is not None else [])
     os.environ.setdefault("LANTOA_ENV", "development")
     from sqlalchemy import func, select
@@ -88,8 +90,10 @@ def main(argv: list[str] | None = None) -> None:
         clients[username] = client
     print(f"{'user':10s} {'page':24s} {'cold ms (cpu)':>15s} {'warm median ms (cpu)':>21s} {'warm max ms':>12s}")
     for username, url in pages:
+        if args.only not in url:
+            continue
         client = clients[username]
-        if stored:
+        if stored and not args.no_cold:
             with app.app_context():
                 _clear_summaries()
         cold = _get(client, url)
@@ -97,7 +101,7 @@ def main(argv: list[str] | None = None) -> None:
         wall, cpu = statistics.median(w for w, _ in warm), statistics.median(c for _, c in warm)
         print(f"{username:10s} {url:24s} {cold[0]:8.0f} ({cold[1]:4.0f}) {wall:13.0f} ({cpu:5.0f}) "
               f"{max(w for w, _ in warm):12.0f}", flush=True)
-    if stored:  # leave the database as the refresh job would: every first read stored
+    if stored and not args.no_cold:  # leave the database as the refresh job would: every first read stored
         from app.summaries.catalogue import warm as warm_all
         from app.timeutil import local_today
 

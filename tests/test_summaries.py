@@ -218,3 +218,16 @@ def test_the_job_refreshes_a_stale_summary_and_run_twice_changes_nothing(serve, 
     db.session.expire_all()
     assert {(r.name, r.key, r.day): (r.payload, r.computed_at, r.stale)
             for r in db.session.scalars(select(Summary))} == kept
+
+
+def test_gap_counts_are_stored_per_scope_and_a_gap_change_marks_them_stale(serve, ctx, world):
+    from app.gaps.queries import counts_by_severity
+    from app.models import Gap, User
+    from app.summaries.catalogue import gap_counts
+
+    for username in ("steering", "coord_daitu"):
+        user = db.session.scalar(select(User).where(User.username == username))
+        assert dict(gap_counts(user, TODAY)) == counts_by_severity(user)
+    assert not _row("gap_counts", scope="all").stale
+    mark_stale(Gap)
+    assert _row("gap_counts", scope="all").stale

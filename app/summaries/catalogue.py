@@ -11,6 +11,8 @@ inputs) — so a page that reads a summary shows the numbers it would count itse
 - `indicators` (key: the map, the core-group minimum; day: the as-of day): numerators and denominators per area
   of every measured indicator (`measure_all`: the targets dashboard without a snapshot, the forecast's
   population);
+- `gap_counts` (key: the scope — everything, an area path or a unit path; day: today): open and acknowledged
+  gaps per severity that scope sees (`app.gaps.queries.counts_by_severity`: the targets page's badges);
 - `forecast` (key: the area, the map; day: today): the forecast's inputs for an area (per child: active
   trainers, learners reached, working-age population; the parameters' counts), read from the three above.
 
@@ -25,12 +27,14 @@ from collections import Counter
 from typing import Any
 
 from app.models import (
+    Activity,
     Area,
     AreaPopulation,
     AreaRehoming,
     Certificate,
     DistrictPlan,
     Enrollment,
+    Gap,
     LearningRecord,
     Person,
     Setting,
@@ -39,10 +43,12 @@ from app.models import (
     Unit,
     UnitCrosswalk,
     UnitMove,
+    activity_lead_units,
 )
 from app.summaries.registry import Stored, read, summary
 
-__all__ = ["Figures", "counts_figures", "counts_children", "area_metrics", "indicators", "forecast_inputs",
+__all__ = ["Figures", "counts_figures", "counts_children", "area_metrics", "indicators", "gap_counts",
+           "forecast_inputs",
            "NONE_KEY"]
 
 NONE_KEY = "none"  # a Counter's None key (rows with no area on the map) in JSON
@@ -132,6 +138,43 @@ def indicators(map_day: dt.date, day: dt.date, core_min: int) -> tuple[dict[str,
             for code, m in stored.payload.items()}, stored
 
 
+# --- gap counts by severity -------------------------------------------------------------------------------------
+
+def _scope_key(user) -> str | None:
+    """The scope as a key ("all", "area:/1/5/", "unit:/3/"), None for a scope counted live (a trainer's)."""
+    from app.scope import scope_of
+
+    s = scope_of(user)
+    if s.everything:
+        return "all"
+    if s.area_path:
+        return f"area:{s.area_path}"
+    if s.unit_path:
+        return f"unit:{s.unit_path}"
+    return None
+
+
+@summary("gap_counts", depends_on=(Gap, Unit, Activity, activity_lead_units))
+def _gap_counts(day: dt.date, scope: str) -> dict[str, int]:
+    from app.gaps.queries import counts_by_severity
+    from app.scope import Scope
+
+    kind, _, path = scope.partition(":")
+    return counts_by_severity(Scope(everything=kind == "all", area_path=path if kind == "area" else None,
+                                    unit_path=path if kind == "unit" else None))
+
+
+def gap_counts(user, day: dt.date) -> dict[str, int]:
+    """`counts_by_severity(user)` as stored for the user's scope (severity → gaps), with its time."""
+    key = _scope_key(user)
+    if key is None:
+        from app.gaps.queries import counts_by_severity
+
+        return counts_by_severity(user)
+    stored = read("gap_counts", day, scope=key)
+    return Figures(stored.payload, stored)
+
+
 # --- the forecast's inputs ---------------------------------------------------------------------------------------
 
 @summary("forecast", depends_on=tuple(dict.fromkeys(COUNT_MODELS + METRIC_MODELS + INDICATOR_MODELS)))
@@ -149,11 +192,12 @@ def forecast_inputs(map_day: dt.date, day: dt.date, area_id: int) -> Stored:
 
 def first_reads(today: dt.date) -> list[tuple[str, dict[str, Any]]]:
     """The summaries of `today` the dashboards read first: the counts and area metrics of every map (the home's
-    ?map= switch, every area page), the indicators of the working map, the forecast of the programme's province."""
+    ?map= switch, every area page), the indicators of the working map, the forecast of the programme's province,
+    the gap counts steering sees."""
     from app.areas.maps import available_maps, programme_root, working_map
     from app.training.settings import plan_setting
 
-    wanted: list[tuple[str, dict[str, Any]]] = []
+    wanted: list[tuple[str, dict[str, Any]]] = [("gap_counts", {"scope": "all"})]
     for info in available_maps():
         wanted += [("counts", {"map_day": info.valid_from}), ("area_metrics", {"map_day": info.valid_from})]
     day = working_map()

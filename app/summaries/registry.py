@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app, g, has_app_context, has_request_context, request
-from sqlalchemy import and_, delete, event, or_, select, update
+from sqlalchemy import Table, and_, delete, event, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.extensions import db
@@ -76,7 +76,7 @@ _SPECS: dict[str, Spec] = {}
 _BY_TABLE: dict[str, set[str]] = {}  # table name → names of the summaries that depend on it
 
 
-def summary(name: str, depends_on: Iterable[type]) -> Callable:
+def summary(name: str, depends_on: Iterable[type | Table]) -> Callable:
     """Register `compute(day, **params) -> JSON` as the summary `name`, stale whenever a row of one of the
     `depends_on` models is written."""
     def register(compute: Callable) -> Callable:
@@ -85,7 +85,7 @@ def summary(name: str, depends_on: Iterable[type]) -> Callable:
         models = tuple(depends_on)
         _SPECS[name] = Spec(name, compute, models, params)
         for model in models:
-            _BY_TABLE.setdefault(model.__table__.name, set()).add(name)
+            _BY_TABLE.setdefault(_table_name(model), set()).add(name)
         return compute
     return register
 
@@ -100,7 +100,7 @@ def specs() -> dict[str, Spec]:
     return dict(_SPECS)
 
 
-def names_for(*what: str | type) -> set[str]:
+def names_for(*what: str | type | Table) -> set[str]:
     """Summary names from names and models (the summaries depending on each model's table)."""
     _loaded()
     names: set[str] = set()
@@ -110,8 +110,13 @@ def names_for(*what: str | type) -> set[str]:
                 raise KeyError(f"no summary named {item!r}")
             names.add(item)
         else:
-            names |= _BY_TABLE.get(item.__table__.name, set())
+            names |= _BY_TABLE.get(_table_name(item), set())
     return names
+
+
+def _table_name(model) -> str:
+    """A model's table name, or a plain Table's (an association table such as `activity_lead_units`)."""
+    return model.name if isinstance(model, Table) else model.__table__.name
 
 
 def key_of(params: dict[str, Any]) -> str:

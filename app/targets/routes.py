@@ -11,12 +11,11 @@ from sqlalchemy import select
 from app.areas.maps import AreaGraph, working_map
 from app.errors import OperationError
 from app.extensions import db
-from app.gaps.queries import counts_by_severity
 from app.imports.read import MAX_BYTES
 from app.models import Unit
 from app.permissions import may, require
 from app.scope import get_or_404, visible
-from app.summaries.catalogue import counts_figures
+from app.summaries.catalogue import counts_figures, gap_counts
 from app.targets import denominators
 from app.targets import targets as target_ops
 from app.targets.charts import polyline, x_of
@@ -42,7 +41,7 @@ def index():
     counted = counts_figures(board.area, today) if board else None
     return render_template("targets/index.html", board=board, labels=STATUS_LABELS, polyline=polyline,
                            counted=counted, today=today,
-                           gaps=counts_by_severity(current_user), may_edit=may(current_user, "edit_targets"),
+                           gaps=gap_counts(current_user, today), may_edit=may(current_user, "edit_targets"),
                            estimated=populations_estimated())
 
 
