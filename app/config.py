@@ -38,6 +38,9 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "LANTOA_EXPORT_KEEP_DAYS": ("7", "days a background export file is kept before the cleanup job deletes it"),
     "LANTOA_BASE_URL": ("", "the address users open (https://lantoa.example.vn): links in e-mails start with it; "
                             "empty writes them as paths"),
+    "LANTOA_SUMMARIES": ("serve", "serve: dashboards show stored summaries with their time, a stale one until the "
+                                  "summaries_refresh job recomputes it; refresh: a stale summary is recomputed "
+                                  "when read"),
 }
 
 
@@ -75,6 +78,9 @@ def load_settings(instance_path: Path) -> dict:
             date.fromisoformat(pinned_today)
         except ValueError:
             raise RuntimeError(f"LANTOA_TODAY must be a date YYYY-MM-DD, not {pinned_today!r}") from None
+    summaries = _env("LANTOA_SUMMARIES") or "serve"
+    if summaries not in ("serve", "refresh"):
+        raise RuntimeError(f"LANTOA_SUMMARIES must be serve or refresh, not {summaries!r}")
     return {
         "LANTOA_ENV": env,
         "SECRET_KEY": secret,
@@ -104,4 +110,5 @@ def load_settings(instance_path: Path) -> dict:
         "LANTOA_EXPORTS_DIR": _env("LANTOA_EXPORTS_DIR") or str(instance_path / "exports"),
         "LANTOA_EXPORT_KEEP_DAYS": int(_env("LANTOA_EXPORT_KEEP_DAYS") or 7),
         "LANTOA_BASE_URL": _env("LANTOA_BASE_URL").rstrip("/"),
+        "LANTOA_SUMMARIES": summaries,
     }

@@ -28,7 +28,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, distinct, func, or_, select
+from sqlalchemy import and_, case, distinct, func, or_, select
 
 from app.areas.maps import AreaGraph, area_key_on_map
 from app.extensions import db
@@ -37,6 +37,7 @@ from app.models import Area, Certificate, Enrollment, TrainingClass
 __all__ = [
     "Count", "COUNTS", "LABELS", "CLASSES_REGISTERED", "CLASSES_OPENED", "CLASSES_RUNNING", "CLASSES_COMPLETED",
     "ENROLMENTS", "LEARNERS", "COMPLETIONS", "CERTIFICATES", "figures", "figures_of", "child_figures", "all_figures",
+    "every_area",
     "registered",
     "opened", "completion_done", "classes_registered", "classes_opened", "classes_running", "classes_completed",
     "enrolments", "learners", "completions", "certificates",
@@ -148,6 +149,66 @@ def _learners(tally: _Tally, area_id: int | tuple[int, ...]) -> int:
                 .outerjoin(history, on).where(opened(tally.day), key.in_(keys))) or 0
         tally.learners[area_id] = found
     return tally.learners[area_id]
+
+
+def _all_learners(tally: _Tally) -> dict[int, int]:
+    """Distinct persons per area for every area of the map at once (what `_learners` counts one area at a time).
+
+    One grouped read over the enrolments: the persons whose enrolments (in classes opened by the day) all lie at
+    one area key are counted per key in SQL; those who learned at several keys come back one by one and their keys
+    are read by person (the index of `enrollments.person_id`), then counted once per area in Python (a person in
+    two communes counts once in their district)."""
+    graph, map_day = tally.graph, tally.map_day
+    history, on, key = _from_classes(map_day)
+    rows = (select(Enrollment.person_id.label("person_id"), key.label("area_key"))
+            .select_from(Enrollment).join(TrainingClass, TrainingClass.id == Enrollment.class_id)
+            .outerjoin(history, on).where(opened(tally.day), TrainingClass.venue_area_id.is_not(None))).subquery()
+    per_person = (select(rows.c.person_id, func.min(rows.c.area_key).label("first"),
+                         func.max(rows.c.area_key).label("last"))
+                  .group_by(rows.c.person_id)).subquery()
+    several = case((per_person.c.first == per_person.c.last, None), else_=per_person.c.person_id)
+    found: Counter = Counter()
+    ancestors_of: dict[int, tuple[int, ...]] = {}
+
+    def ancestors(area_key) -> tuple[int, ...]:
+        if area_key not in ancestors_of:
+            image = graph.image(area_key, map_day)
+            node = graph.nodes.get(image) if image is not None else None
+            ancestors_of[area_key] = tuple(node.ids) if node else ()
+        return ancestors_of[area_key]
+
+    people: list[int] = []
+    for person_id, area_key, n in db.session.execute(
+            select(several, per_person.c.first, func.count()).group_by(several, per_person.c.first)):
+        if person_id is None:
+            for ancestor in ancestors(area_key):
+                found[ancestor] += n
+        else:
+            people.append(person_id)
+    areas_of: dict[int, set[int]] = defaultdict(set)
+    for start in range(0, len(people), 500):
+        chunk = people[start:start + 500]
+        for person_id, area_key in db.session.execute(
+                select(Enrollment.person_id, key).distinct()
+                .select_from(Enrollment).join(TrainingClass, TrainingClass.id == Enrollment.class_id)
+                .outerjoin(history, on)
+                .where(Enrollment.person_id.in_(chunk), opened(tally.day), TrainingClass.venue_area_id.is_not(None))):
+            areas_of[person_id].update(ancestors(area_key))
+    for areas in areas_of.values():
+        for ancestor in areas:
+            found[ancestor] += 1
+    return dict(found)
+
+
+def every_area(map_day: date, day: date, graph: AreaGraph | None = None) -> dict[int, dict[str, int]]:
+    """Every count, the distinct learners included, of every area's subtree on the map valid from `map_day`, as
+    of `day`, in one pass: area id → key → number (areas with nothing counted are left out). What the stored
+    summary `counts` keeps (`app/summaries/catalogue.py`); the same numbers as `figures` area by area. Always
+    read from the database (not the request's tally: a summary is computed again after a change)."""
+    tally = _tally(map_day, day, graph or AreaGraph.load())
+    learners = _all_learners(tally)
+    return {area_id: _row(tally.numbers.get(area_id), learners.get(area_id, 0))
+            for area_id in set(tally.numbers) | set(learners)}
 
 
 def _cached(map_day: date, day: date, graph: AreaGraph | None) -> _Tally:

@@ -63,6 +63,9 @@ def app(database_url, tmp_path_factory):
         "LANTOA_UPLOAD_DIR": str(tmp_path_factory.mktemp("uploads")),
         "LANTOA_REPORTS_DIR": str(tmp_path_factory.mktemp("reports")),
         "LANTOA_EXPORTS_DIR": str(tmp_path_factory.mktemp("exports")),
+        # a stale summary is recomputed when read: a test that changes data and reads a page sees the change
+        # (tests/test_summaries.py checks "serve", production's default)
+        "LANTOA_SUMMARIES": "refresh",
     })
     with app.app_context():
         db.create_all()

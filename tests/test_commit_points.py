@@ -47,7 +47,8 @@ def test_every_boundary_listed_exists():
     assert all((ROOT / path).is_file() for path in BOUNDARIES)
 
 
-def test_commit_step_is_used_only_by_the_outbox_sender_and_the_export_worker():
+def test_commit_step_is_used_only_by_the_outbox_sender_the_export_worker_and_the_summaries_job():
     users = sorted(path.relative_to(ROOT).as_posix() for path in (ROOT / "app").rglob("*.py")
                    if "commit_step()" in path.read_text(encoding="utf-8"))
-    assert users == ["app/exports/files.py", "app/jobs/boundary.py", "app/notifications/sender.py"], users
+    assert users == ["app/exports/files.py", "app/jobs/boundary.py", "app/notifications/sender.py",
+                     "app/summaries/registry.py"], users

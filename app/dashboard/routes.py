@@ -38,11 +38,11 @@ def home():
     overview, outside = [], None
     if current is not None:
         graph = AreaGraph.load()
-        counts = area_queries.map_counts(current.valid_from, graph)
+        counts, stored = area_queries.stored_map_counts(current.valid_from)  # a summary, never a live scan
         # the programme's province as it was on that map (old Bắc Kạn is not in the programme before 1/7/2025)
         root = programme_root(current.valid_from) if user.scope_area_id is None else None
         roots = [root] if root is not None else area_queries.root_areas(user, current.valid_from)
-        overview = [(a, area_queries.overview(a, graph, counts)) for a in roots]
+        overview = [(a, area_queries.overview(a, graph, counts, stored)) for a in roots]
         outside = area_queries.outside_map(current.valid_from, graph, counts)
     return render_template("dashboard/steering.html", overview=overview, outside=outside, maps=maps,
                            current_map=current)

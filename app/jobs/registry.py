@@ -52,8 +52,13 @@ class JobSpec:
 
 def gap_scan(ctx: JobContext) -> str:
     from app.gaps.scan import scan
+    from app.summaries.catalogue import warm
+    from app.summaries.registry import refresh_due
 
-    return scan(ctx.today)
+    summary = scan(ctx.today)
+    refresh_due(ctx.today)  # the day's dashboards ready when the scan ends (in its transaction)
+    warm(ctx.today)
+    return summary
 
 
 def daily_digest(ctx: JobContext) -> str:
@@ -133,6 +138,16 @@ def online_effects(ctx: JobContext) -> str:
             f"hoàn thành, {applied.points:,} mục điểm.").replace(",", ".")
 
 
+def summaries_refresh(ctx: JobContext) -> str:
+    from app.summaries.catalogue import warm
+    from app.summaries.registry import refresh_due
+
+    done = refresh_due(ctx.today, steps=True)
+    warmed = warm(ctx.today, steps=True)
+    return (f"Đã tính lại {done['refreshed']} bảng số liệu tổng hợp, tính trước {done['carried'] + warmed} bảng cho "
+            f"hôm nay, xóa {done['dropped']} bảng cũ.")
+
+
 def export_cleanup(ctx: JobContext) -> str:
     from app.exports.files import clean_old
 
@@ -168,6 +183,9 @@ JOBS: tuple[JobSpec, ...] = (
     JobSpec("online_effects", "Học trực tuyến", "Ghi danh, công nhận hoàn thành và cộng điểm từ các kết quả học "
             "trực tuyến đã khớp (gửi qua API), mỗi kết quả một lần.", "Mỗi phút",
             lambda tz: IntervalTrigger(minutes=1, timezone=tz), online_effects),
+    JobSpec("summaries_refresh", "Số liệu tổng hợp", "Tính lại số liệu tổng hợp của các trang tổng quan (trang "
+            "chủ, địa bàn, chỉ tiêu, dự báo) đã cũ vì dữ liệu thay đổi, và tính trước số liệu của ngày mới.",
+            "Mỗi 2 phút", lambda tz: IntervalTrigger(minutes=2, timezone=tz), summaries_refresh),
     JobSpec("export_cleanup", "Dọn tệp xuất", "Xóa các tệp xuất cũ hơn LANTOA_EXPORT_KEEP_DAYS ngày.",
             "Hằng ngày lúc 03:00", lambda tz: CronTrigger(hour=3, minute=0, timezone=tz), export_cleanup),
 )

@@ -17,6 +17,7 @@ from app.models.plan import Activity, ActivityDependency, Phase, Plan, activity_
 from app.models.points import AreaPopulation, PointEntry, PointTotal
 from app.models.report import Report, ReportNarrative
 from app.models.setting import RateHit, RateWindow, Setting
+from app.models.summary import Summary
 from app.models.target import IndicatorSnapshot, Target
 from app.models.trainer import Trainer
 from app.models.training import Enrollment, TrainingClass
@@ -37,4 +38,6 @@ __all__ = [
     "ApiClient", "ApiToken", "LearningRecord",
     # sign-in for trainers: invitation and password-reset links
     "Invitation",
+    # stored summaries of what dashboards show (app/summaries)
+    "Summary",
 ]

@@ -11,8 +11,9 @@ Rules:
   force that day;
 - the targets are those of the plan in force on that day (`current_targets(day)`);
 - figures come from the daily snapshot (the daily scan writes them): by default the latest, for a chosen day
-  that day's; a snapshot counts only if it holds every top area shown; otherwise they are measured as of the
-  day (the same numbers: `app.targets.snapshots.subtree_totals` over `app.targets.indicators`);
+  that day's; a snapshot counts only if it holds every top area shown; otherwise from the stored
+  summary `indicators` of that day (`app.summaries`: `measure_all` as of its `computed_at`, shown on the page; the
+  same numbers: `app.targets.snapshots.subtree_totals` over `app.targets.indicators`);
 - status uses `rollout.indicators.evaluate_indicator` with the target's start, deadline and percent and the
   tolerance setting; a child is listed when red or amber, ranked by its ratio to the expected value;
 - an indicator without a figure (no denominator, a denominator of 0, an outcome indicator with no outcome
@@ -43,7 +44,8 @@ from app.models import Area, IndicatorSnapshot, Plan
 from app.models.vocab import CLASS_MODES
 from app.plan.queries import plan_in_force
 from app.scope import scope_of
-from app.targets.indicators import MEASURED, OUTCOME_UNRECORDED, measure_all, missing_reason, t5_modes
+from app.summaries.catalogue import indicators
+from app.targets.indicators import MEASURED, OUTCOME_UNRECORDED, missing_reason, t5_modes
 from app.targets.snapshots import series_of, snapshot_day, subtree_totals
 from app.targets.targets import TargetValue, current_targets
 from app.training.settings import all_settings
@@ -85,6 +87,7 @@ class Dashboard:
     day: dt.date | None = None  # the day asked for (None: today, the latest snapshot)
     map_day: dt.date | None = None  # the first day of the map the figures are counted on
     merged_since: dt.date | None = None  # the programme's province is the one formed on that day (1/7/2025)
+    computed_at: dt.datetime | None = None  # not from a snapshot: when the stored summary was measured
 
     @property
     def areas(self) -> list[Area]:
@@ -114,15 +117,19 @@ def _snapshot_figures(day: dt.date, area_ids: set[int]) -> Figures:
     return {(code, area_id): (num, den) for code, area_id, num, den in rows}
 
 
-def _live_figures(day: dt.date, today: dt.date, graph: AreaGraph, area_ids: list[int], core_min: int) -> Figures:
+def _live_figures(day: dt.date, today: dt.date, graph: AreaGraph, area_ids: list[int],
+                  core_min: int) -> tuple[Figures, dt.datetime]:
+    """The indicators measured on the day (`measure_all`, read from the stored summary `indicators`) summed up
+    each area's subtree, and when they were measured."""
+    measures, stored = indicators(day, today, core_min)
     figures: Figures = {}
-    for code, m in measure_all(day, today, core_min, graph).items():
+    for code, m in measures.items():
         for area_id in area_ids:
             nums = subtree_totals(m.numerators, graph, area_id)
             dens = subtree_totals(m.denominators, graph, area_id)
             for a in set(nums) | set(dens) | {area_id}:
                 figures[(code, a)] = (nums.get(a, 0), dens.get(a, 0) if m.has_denominator else None)
-    return figures
+    return figures, stored.computed_at
 
 
 def programme_view(user, day: dt.date, graph: AreaGraph) -> tuple[Area | None, list[Area], dt.date | None]:
@@ -164,9 +171,9 @@ def dashboard_for(user, today: dt.date, day: dt.date | None = None) -> Dashboard
     settings = all_settings()
     last = snapshot_day(roots, day) if day is not None else snapshot_day(roots, until=today)
     figures = _snapshot_figures(last, children | set(roots)) if last else {}
-    from_snapshot = bool(figures)
+    from_snapshot, computed_at = bool(figures), None
     if not figures:
-        figures = _live_figures(map_day, on, graph, roots, settings["core_group_min_trainers"])
+        figures, computed_at = _live_figures(map_day, on, graph, roots, settings["core_group_min_trainers"])
     as_of = last if from_snapshot else on
     names = dict(db.session.execute(select(Area.id, Area.name).where(Area.id.in_(children))).all())
     tolerance = settings["trajectory_tolerance_percent"] / 100
@@ -195,7 +202,7 @@ def dashboard_for(user, today: dt.date, day: dt.date | None = None) -> Dashboard
     unknown_age = _sum(figures, "working_age_unknown_age", roots)[0]
     modes = ", ".join(CLASS_MODES[m].lower() for m in t5_modes())
     return Dashboard(area, as_of, from_snapshot, views, unknown_age, modes, plan_in_force(on), parts, day, map_day,
-                     _merged_since(user, on))
+                     _merged_since(user, on), computed_at)
 
 
 def _merged_since(user, day: dt.date) -> dt.date | None:

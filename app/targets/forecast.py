@@ -23,17 +23,15 @@ from dataclasses import dataclass, replace
 
 from sqlalchemy import func, select
 
-from app import counts
-from app.areas.maps import AreaGraph, count_on_map
+from app.areas.maps import AreaGraph
 from app.counts import LEARNERS
 from app.extensions import db
 from app.models import Area, Enrollment, Trainer, TrainingClass
-from app.targets.indicators import measure_all
 from app.targets.snapshots import subtree_totals
 from app.training.settings import plan_setting
 from rollout.forecast import AreaState, ExtraTrainers, Forecast, ForecastParams, WhatIf, project
 
-__all__ = ["Cascade", "current_cascade", "run_forecast"]
+__all__ = ["Cascade", "cascade_inputs", "current_cascade", "run_forecast"]
 
 STEP_DAYS = 30
 
@@ -46,6 +44,7 @@ class Cascade:
     weakest: int | None
     population: float
     reached: float
+    computed_at: dt.datetime | None = None  # when the inputs were read (the stored summary `forecast`)
 
 
 def _first_class_delay() -> int:
@@ -57,16 +56,21 @@ def _first_class_delay() -> int:
     return int(statistics.median(days)) if days else STEP_DAYS
 
 
-def current_cascade(day: dt.date, today: dt.date, area: Area, graph: AreaGraph) -> Cascade:
+def cascade_inputs(day: dt.date, today: dt.date, area_id: int) -> dict:
+    """The forecast's inputs for the area (plain JSON: the stored summary `forecast`): per child its active
+    trainers (the area metrics), learners reached (`counts`: LEARNERS) and working-age population (the T5
+    denominator), read from the stored summaries they are counted in; the parameters' counts."""
+    from app.summaries.catalogue import area_metrics, counts_children, counts_figures, indicators
+
+    graph = AreaGraph.load()
+    area = db.session.get(Area, area_id)
     children = [n.id for n in graph.nodes.values() if n.parent_id == area.id]
-    trainers = subtree_totals(count_on_map("trainers.area_id", day, [Trainer.status == "active"], graph), graph,
-                              area.id)
-    by_child = counts.child_figures(area, today, graph, with_learners=True)
-    reached = {c: by_child.get(c, {}).get(LEARNERS.key, 0) for c in children}
-    reached_total = counts.figures(area, today, graph)[LEARNERS.key]
-    working = measure_all(day, today, plan_setting("core_group_min_trainers"), graph)["working_age_trained_online"]
-    population = subtree_totals(working.denominators, graph, area.id)
-    active = max(1, trainers.get(area.id, 0))
+    metrics, _ = area_metrics(day, today)
+    trainers = subtree_totals(metrics["active_trainers"], graph, area.id)
+    by_child, _ = counts_children(area, today, children)
+    measures, _ = indicators(day, today, plan_setting("core_group_min_trainers"))
+    population = subtree_totals(measures["working_age_trained_online"].denominators, graph, area.id)
+    names = dict(db.session.execute(select(Area.id, Area.name).where(Area.id.in_(children))).all())
     recent = db.session.scalar(select(func.count(TrainingClass.id)).where(
         TrainingClass.start_on >= today - dt.timedelta(days=90), TrainingClass.start_on <= today,
         TrainingClass.status != "cancelled")) or 0
@@ -74,20 +78,41 @@ def current_cascade(day: dt.date, today: dt.date, area: Area, graph: AreaGraph) 
     enrolments = db.session.scalar(select(func.count(Enrollment.id))) or 0
     completed = db.session.scalar(select(func.count(Enrollment.id)).where(Enrollment.status == "completed")) or 0
     promoted = db.session.scalar(select(func.count(Trainer.id)).where(Trainer.origin_class_id.is_not(None))) or 0
+    return {
+        "children": [{"id": c, "name": names.get(c, ""), "trainers": trainers.get(c, 0),
+                      "reached": by_child.get(c, {}).get(LEARNERS.key, 0), "population": population.get(c) or None}
+                     for c in children],
+        "active": trainers.get(area.id, 0),
+        "reached": counts_figures(area, today)[LEARNERS.key],
+        "counts": {"recent": recent, "live": live, "enrolments": enrolments, "completed": completed,
+                   "promoted": promoted},
+        "first_class_delay": _first_class_delay(),
+    }
+
+
+def current_cascade(day: dt.date, today: dt.date, area: Area, graph: AreaGraph) -> Cascade:
+    """Today's cascade from the stored summary of its inputs (`cascade_inputs`)."""
+    from app.summaries.catalogue import forecast_inputs
+
+    stored = forecast_inputs(day, today, area.id)
+    inputs = stored.payload
+    n = inputs["counts"]
+    active = max(1, inputs["active"])
     params = ForecastParams(
         step_days=STEP_DAYS,
-        classes_per_trainer_per_step=round(max(recent / active / 3, 1 / 3), 3),
-        learners_per_class=round(enrolments / live, 1) if live else 30.0,
-        conversion_rate=round(min(1.0, promoted / completed), 4) if completed else 0.02,
-        first_class_delay_days=_first_class_delay(),
+        classes_per_trainer_per_step=round(max(n["recent"] / active / 3, 1 / 3), 3),
+        learners_per_class=round(n["enrolments"] / n["live"], 1) if n["live"] else 30.0,
+        conversion_rate=round(min(1.0, n["promoted"] / n["completed"]), 4) if n["completed"] else 0.02,
+        first_class_delay_days=inputs["first_class_delay"],
         classes_per_trainer_total=float(plan_setting("classes_min")))
-    names = dict(db.session.execute(select(Area.id, Area.name).where(Area.id.in_(children))).all())
-    states = [AreaState(c, float(trainers.get(c, 0)), float(reached.get(c, 0)),
-                        float(population[c]) if population.get(c) else None) for c in children]
+    children = inputs["children"]
+    names = {c["id"]: c["name"] for c in children}
+    states = [AreaState(c["id"], float(c["trainers"]), float(c["reached"]),
+                        float(c["population"]) if c["population"] else None) for c in children]
     shares = {s.area_id: s.learners_reached / s.population for s in states if s.population}
     weakest = min(shares, key=lambda a: (shares[a], names.get(a, ""))) if shares else None
-    return Cascade(states, names, params, weakest, float(sum(population.get(c, 0) for c in children)),
-                   float(reached_total))
+    return Cascade(states, names, params, weakest, float(sum(c["population"] or 0 for c in children)),
+                   float(inputs["reached"]), stored.computed_at)
 
 
 def run_forecast(cascade: Cascade, start: dt.date, steps: int, classes_total: float | None = None,

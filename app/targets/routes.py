@@ -8,7 +8,6 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from app import counts
 from app.areas.maps import AreaGraph, working_map
 from app.errors import OperationError
 from app.extensions import db
@@ -19,6 +18,7 @@ from app.models import Unit
 from app.permissions import may, require
 from app.plan.queries import plan_in_force
 from app.scope import choice_or_404, get_or_404, visible
+from app.summaries.catalogue import counts_figures, counts_figures_of
 from app.targets import denominators
 from app.targets import targets as target_ops
 from app.targets.charts import polyline, x_of
@@ -45,7 +45,7 @@ def index():
     day, error = _as_of()
     asked = day if request.args.get("ngay") and error is None else None
     board = dashboard_for(current_user, today, asked)
-    counted = counts.figures_of(board.areas, day) if board else None
+    counted = counts_figures_of(board.areas, day) if board else None
     return render_template("targets/index.html", board=board, labels=STATUS_LABELS, polyline=polyline,
                            counted=counted, today=today, day=day, date_error=error,
                            gaps=counts_by_severity(current_user), may_edit=may(current_user, "edit_targets"),
@@ -185,6 +185,6 @@ def forecast():
     top = max([goal, *(v for pts in lines.values() for _, v in pts)]) or 1
     return render_template("targets/forecast.html", form=form, cascade=cascade, base=base, what_if=what_if,
                            lines=lines, top=top, goal=goal, target=target, area=area, polyline=polyline,
-                           counted=counts.figures(area, today, graph),
+                           counted=counts_figures(area, today),
                            last=lines["base"][-1][0], today=today, estimated=populations_estimated(),
                            deadline_x=x_of(target.deadline, today, lines["base"][-1][0], 600))

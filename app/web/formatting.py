@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-__all__ = ["vn_date", "vn_datetime", "vn_as_of", "vn_number", "vn_percent", "FILTERS"]
+__all__ = ["vn_date", "vn_datetime", "vn_as_of", "vn_time", "vn_number", "vn_percent", "FILTERS"]
 
 _TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -52,6 +52,16 @@ def _local(value: datetime) -> datetime:
     return value.astimezone(_TZ)
 
 
+def vn_time(value: datetime | None) -> str:
+    """
+    >>> vn_time(datetime(2026, 11, 25, 23, 8))
+    '06:08'
+    """
+    if value is None:
+        return ""
+    return _local(value).strftime("%H:%M")
+
+
 def vn_number(value: float | int | None, decimals: int = 0) -> str:
     """
     >>> vn_number(1234567)
@@ -72,4 +82,5 @@ def vn_percent(value: float | None, decimals: int = 1) -> str:
     return vn_number(value * 100, decimals) + "%"
 
 
-FILTERS = {"vndate": vn_date, "vndatetime": vn_datetime, "vnasof": vn_as_of, "vnnum": vn_number, "vnpct": vn_percent}
+FILTERS = {"vndate": vn_date, "vndatetime": vn_datetime, "vnasof": vn_as_of, "vntime": vn_time, "vnnum": vn_number,
+           "vnpct": vn_percent}

@@ -38,7 +38,7 @@ def pytest_collection_modifyitems(items):
 def live_app(tmp_path_factory):
     path = tmp_path_factory.mktemp("live") / "live.db"
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "SECRET_KEY": "browser-secret",
-                      "TESTING": False, "LANTOA_PAGE_SIZE": 20,
+                      "TESTING": False, "LANTOA_PAGE_SIZE": 20, "LANTOA_SUMMARIES": "refresh",
                       "LANTOA_UPLOAD_DIR": str(tmp_path_factory.mktemp("live-uploads")),
                       "LANTOA_REPORTS_DIR": str(tmp_path_factory.mktemp("live-reports"))})
     with app.app_context():

@@ -29,6 +29,7 @@ def test_job_ids_are_unique_and_every_trigger_is_in_the_programme_timezone():
     ("network_recompute", datetime(2025, 2, 16, 2, 0)),  # the next Sunday
     ("quarterly_report", datetime(2025, 3, 31, 18, 0)),  # the last day of the quarter
     ("send_mail", datetime(2025, 2, 10, 9, 5)),
+    ("summaries_refresh", datetime(2025, 2, 10, 9, 2)),
 ])
 def test_next_run_is_computed_from_the_trigger(job_id, expected):
     now = datetime(2025, 2, 10, 2, 0, tzinfo=UTC)  # 09:00 in Hà Nội
