@@ -154,9 +154,9 @@ def test_the_snapshot_of_the_day_else_measured_live(client, login_as, pinned_tod
     db.session.flush()
     login_as("steering")
     snapped = _page(client, "/targets/?ngay=10/06/2025")
-    assert "Số liệu đến ngày 10/06/2025." in snapped and "tính trực tiếp" not in snapped
+    assert "Số liệu đến ngày 10/06/2025." in snapped and "chưa có ảnh chụp" not in snapped
     live = _page(client, "/targets/?ngay=09/06/2025")
-    assert "Số liệu đến ngày 09/06/2025 (tính trực tiếp" in live
+    assert "Số liệu đến ngày 09/06/2025 (chưa có ảnh chụp hằng ngày: số liệu tổng hợp đến" in live
     default = _page(client, "/targets/")  # today: the latest snapshot, as before
     assert "Số liệu đến ngày 10/06/2025." in default
 

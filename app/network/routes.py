@@ -16,8 +16,8 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
-from app import counts
 from app.errors import OperationError
 from app.extensions import db
 from app.imports.read import MAX_BYTES
@@ -26,6 +26,7 @@ from app.network import imports, operations, picture, queries, tree
 from app.network.forms import ImportForm, PromoteForm
 from app.permissions import require
 from app.scope import get_or_404
+from app.summaries.catalogue import counts_children, counts_figures
 from app.timeutil import local_today
 from app.web.boundary import end_streamed
 
@@ -55,14 +56,17 @@ def area_overview(area_id: int):
 
 
 def _overview(area: Area):
+    """The network of an area; its programme counts (by class venue) read from the stored `counts` summary."""
     day = local_today()
+    child_ids = list(db.session.scalars(select(Area.id).where(Area.parent_id == area.id)))
+    child_counts, _stored = counts_children(area, day, child_ids)
     return render_template(
         "network/overview.html", area=area, rollup=queries.rollup("area", area.id),
         children=queries.child_rollups(area), top=queries.top_by_reach(area, current_user),
         dormant=queries.dormant_trainers(area, current_user),
         branches=queries.dormant_branches(area, current_user),
         snapshots=queries.snapshots() if area.parent_id is None else [],
-        counted=counts.figures(area, day), child_counts=counts.child_figures(area, day), counted_on=day,
+        counted=counts_figures(area, day), child_counts=child_counts, counted_on=day,
     )
 
 
