@@ -164,3 +164,22 @@ def _fill(targets: list[Target], today: date) -> None:
         for t in targets:
             if t.kind == kind:
                 t.resident, t.assigned = resident.get(t.id, 0), int(assigned.get(t.id) or 0)
+
+
+class PlaceLists:
+    """The places of a view (`self.targets`) as the page lists them."""
+
+    targets: list[Target]
+
+    @property
+    def uncovered(self) -> list[Target]:
+        return [t for t in self.targets if not t.covered]
+
+    @property
+    def short(self) -> list[Target]:
+        return [t for t in self.targets if t.shortfall > 0]
+
+    @property
+    def ordered(self) -> list[Target]:
+        """Uncovered first, then short, then the rest (stable within each)."""
+        return sorted(self.targets, key=lambda t: (t.covered, t.shortfall == 0))

@@ -18,7 +18,15 @@ from sqlalchemy.orm import joinedload
 
 from app.areas.maps import in_programme
 from app.assignments.explain import explain
-from app.assignments.need import Target, active_assignment, commune_targets, place_ids, places, unit_targets
+from app.assignments.need import (
+    PlaceLists,
+    Target,
+    active_assignment,
+    commune_targets,
+    place_ids,
+    places,
+    unit_targets,
+)
 from app.assignments.neighbours import neighbour_map
 from app.batch import gc_paused
 from app.extensions import db
@@ -86,7 +94,7 @@ class SuggestionView:
 
 
 @dataclass
-class Overview:
+class Overview(PlaceLists):
     targets: list[Target]
     suggestions: list[SuggestionView]
     slots: dict[int, TrainerSlot]
@@ -95,18 +103,6 @@ class Overview:
     districts: dict[int, str]
     per_trainer: int = 0
 
-    @property
-    def uncovered(self) -> list[Target]:
-        return [t for t in self.targets if not t.covered]
-
-    @property
-    def short(self) -> list[Target]:
-        return [t for t in self.targets if t.shortfall > 0]
-
-    @property
-    def ordered(self) -> list[Target]:
-        """Uncovered first, then short, then the rest (stable within each)."""
-        return sorted(self.targets, key=lambda t: (t.covered, t.shortfall == 0))
 
     @property
     def free_classes(self) -> int:

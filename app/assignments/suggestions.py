@@ -25,7 +25,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
-from app.assignments.need import Target, _fill
+from app.assignments.need import PlaceLists, Target, _fill
 from app.extensions import db
 from app.models import Area, AssignmentSuggestions, Trainer, Unit, User
 from app.permissions import ACTIONS
@@ -72,7 +72,7 @@ class Suggestion:
 
 
 @dataclass
-class Stored:
+class Stored(PlaceLists):
     """A stored row as the page reads it (the attributes of `queries.Overview` the page shows)."""
 
     row_id: int
@@ -89,18 +89,6 @@ class Stored:
     def stale(self) -> bool:
         return self.stale_since is not None
 
-    @property
-    def uncovered(self) -> list[Target]:
-        return [t for t in self.targets if not t.covered]
-
-    @property
-    def short(self) -> list[Target]:
-        return [t for t in self.targets if t.shortfall > 0]
-
-    @property
-    def ordered(self) -> list[Target]:
-        """Uncovered first, then short, then the rest (stable within each)."""
-        return sorted(self.targets, key=lambda t: (t.covered, t.shortfall == 0))
 
     def find(self, trainer_id: int, kind: str, target_id: int) -> Suggestion | None:
         return next((s for s in self.suggestions if s.trainer_id == trainer_id and s.target.key == (kind, target_id)),
