@@ -183,3 +183,15 @@ class PlaceLists:
     def ordered(self) -> list[Target]:
         """Uncovered first, then short, then the rest (stable within each)."""
         return sorted(self.targets, key=lambda t: (t.covered, t.shortfall == 0))
+
+
+@dataclass
+class SuggestionView:
+    """One suggested assignment as the page shows it (live or stored)."""
+
+    trainer_id: int
+    trainer_name: str
+    target: Target
+    classes: int
+    reason_code: str
+    why: str

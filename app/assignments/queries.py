@@ -20,6 +20,7 @@ from app.areas.maps import in_programme
 from app.assignments.explain import explain
 from app.assignments.need import (
     PlaceLists,
+    SuggestionView,
     Target,
     active_assignment,
     commune_targets,
@@ -81,16 +82,6 @@ def spare_slots(user, today: date, district_of: dict[int, int | None]) -> list[T
         if room > 0:
             slots.append(TrainerSlot(trainer_id, area_id, district_of.get(area_id), unit_id, room, max_level))
     return slots
-
-
-@dataclass
-class SuggestionView:
-    trainer_id: int
-    trainer_name: str
-    target: Target
-    classes: int
-    reason_code: str
-    why: str
 
 
 @dataclass

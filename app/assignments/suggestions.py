@@ -25,7 +25,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
-from app.assignments.need import PlaceLists, Target, _fill
+from app.assignments.need import PlaceLists, SuggestionView, Target, _fill
 from app.extensions import db
 from app.models import Area, AssignmentSuggestions, Trainer, Unit, User
 from app.permissions import ACTIONS
@@ -62,16 +62,6 @@ register_rule(AssignmentSuggestions, _rows)  # a scope sees its own rows (and th
 
 
 @dataclass
-class Suggestion:
-    trainer_id: int
-    trainer_name: str
-    target: Target
-    classes: int
-    reason_code: str
-    why: str
-
-
-@dataclass
 class Stored(PlaceLists):
     """A stored row as the page reads it (the attributes of `queries.Overview` the page shows)."""
 
@@ -83,14 +73,14 @@ class Stored(PlaceLists):
     slot_count: int
     free_classes: int
     targets: list[Target]
-    suggestions: list[Suggestion] = field(default_factory=list)
+    suggestions: list[SuggestionView] = field(default_factory=list)
 
     @property
     def stale(self) -> bool:
         return self.stale_since is not None
 
 
-    def find(self, trainer_id: int, kind: str, target_id: int) -> Suggestion | None:
+    def find(self, trainer_id: int, kind: str, target_id: int) -> SuggestionView | None:
         return next((s for s in self.suggestions if s.trainer_id == trainer_id and s.target.key == (kind, target_id)),
                     None)
 
@@ -111,7 +101,7 @@ def _read(row: AssignmentSuggestions) -> Stored:
     p = row.payload or {}
     targets = [Target(**t) for t in p.get("targets", [])]
     by_key = {t.key: t for t in targets}
-    suggestions = [Suggestion(s["trainer_id"], s["trainer_name"], by_key[(s["kind"], s["target_id"])], s["classes"],
+    suggestions = [SuggestionView(s["trainer_id"], s["trainer_name"], by_key[(s["kind"], s["target_id"])], s["classes"],
                               s["reason_code"], s["why"])
                    for s in p.get("suggestions", []) if (s["kind"], s["target_id"]) in by_key]
     return Stored(row.id, row.day, row.computed_at, row.stale_since, p.get("per_trainer", 0), p.get("slot_count", 0),
