@@ -66,3 +66,12 @@ def test_a_synthetic_province_stays_out_of_the_programme(own_database, monkeypat
         assert db.session.scalar(select(func.count(Trainer.id)).where(Trainer.origin_class_id.is_not(None))) == \
             2 * db.session.scalar(select(func.count(Trainer.id)).where(Trainer.origin_class_id.is_not(None),
                                                                        Trainer.id <= sizes[Trainer]))
+
+
+def test_ids_are_padded_never_cut(app):
+    from sqlalchemy import literal
+
+    from app.demo.provinces import _padded
+
+    assert db.session.scalar(select(_padded(literal(42), 6))) == "000042"
+    assert db.session.scalar(select(_padded(literal(1_234_567), 6))) == "1234567"

@@ -168,9 +168,10 @@ def _copied(table, column, k: int, offsets: dict[str, int]):
 
 
 def _padded(expr, width: int):
-    """An integer as text, zero-padded to `width` digits."""
+    """An integer as text, zero-padded to `width` digits (never cut: PostgreSQL's lpad cuts a longer text)."""
     if db.session.get_bind().dialect.name == "postgresql":
-        return func.lpad(cast(expr, String), width, "0", type_=String)
+        digits = cast(expr, String)
+        return func.lpad(digits, func.greatest(width, func.length(digits)), "0", type_=String)
     return func.printf(f"%0{width}d", expr, type_=String)
 
 
