@@ -115,8 +115,10 @@ def areas_migrate(day, dry_run: bool) -> None:
 @click.command("demo", cls=BoundCommand, help="Tạo dữ liệu mẫu (bản đồ 2024, đơn vị, mạng lưới giảng viên, lớp học, tài khoản).")
 @click.option("--size", type=click.Choice(["demo", "province", "nation"]), default="demo", show_default=True)
 @click.option("--seed", type=int, default=137, show_default=True)
+@click.option("--provinces", type=click.IntRange(1, 34), default=1, show_default=True,
+              help="Số tỉnh: tỉnh thật và các tỉnh mẫu (bản sao, ngoài địa bàn chương trình) để đo khi dữ liệu lớn lên.")
 @with_appcontext
-def demo_cmd(size: str, seed: int) -> None:
+def demo_cmd(size: str, seed: int, provinces: int) -> None:
     import secrets
 
     from flask import current_app
@@ -128,7 +130,7 @@ def demo_cmd(size: str, seed: int) -> None:
         key_file.parent.mkdir(parents=True, exist_ok=True)
         key_file.write_text(secrets.token_urlsafe(48))
         key_file.chmod(0o600)
-    summary = seed_demo(size=size, seed=seed, echo=click.echo)
+    summary = seed_demo(size=size, seed=seed, echo=click.echo, provinces=provinces)
     for line in summary:
         click.echo(line)
 

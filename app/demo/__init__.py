@@ -26,6 +26,7 @@ from app.demo.accounts import ensure_accounts
 from app.demo.assignments import load_demo_neighbours, seed_assignments
 from app.demo.cascade import SIZES, Cascade, District
 from app.demo.plan import seed_plan
+from app.demo.provinces import add_provinces
 from app.demo.units import HEADCOUNT_SOURCE, HEADCOUNT_YEAR, PROVINCE_SEAT, SHORT_NAMES, UNITS
 from app.extensions import db
 from app.models import (
@@ -54,7 +55,10 @@ CHUNK = 20_000
 SEED_CACHE = -131_072
 
 
-def seed_demo(size: str = "demo", seed: int = 137, echo: Callable[[str], None] = print) -> list[str]:
+def seed_demo(size: str = "demo", seed: int = 137, echo: Callable[[str], None] = print,
+              provinces: int = 1) -> list[str]:
+    """Seed the demo of `size`; `provinces` > 1 adds that many − 1 synthetic copies of the province
+    (`app/demo/provinces.py`), outside the programme's area, for the growth test."""
     started = time.perf_counter()
     valid_from, valid_to = load_maps()
     province = db.session.scalar(select(Area).where(Area.code == PROVINCE, Area.valid_from == valid_from))
@@ -76,7 +80,6 @@ def seed_demo(size: str = "demo", seed: int = 137, echo: Callable[[str], None] =
         _bulk_insert(AreaPopulation, awards.populations(POPULATION_FILE, {d.code: d.id for d in districts}))
         _sync_sequences(Person, Trainer, TrainingClass, Enrollment, Certificate, PointEntry, AreaPopulation)
         del done, order
-        totals.refresh(everything=True)
         # trainers and classes refer to each other: origins go in once both exist
         origins = [{"tid": t["id"], "cid": t["origin_class_id"]} for t in rows.trainers
                    if t["origin_class_id"] is not None]
@@ -86,6 +89,8 @@ def seed_demo(size: str = "demo", seed: int = 137, echo: Callable[[str], None] =
                 update(table).where(table.c.id == bindparam("tid")).values(origin_class_id=bindparam("cid")),
                 origins,
             )
+        add_provinces(province, provinces, echo)
+        totals.refresh(everything=True)
         made = (len(rows.trainers), len(rows.classes), loader.enrollments)
         del rows, classes, loader, origins  # before the network, the assignments and the scan
         _sqlite_cache(cache)
