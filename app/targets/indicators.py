@@ -314,8 +314,10 @@ def measure_all(day: dt.date, today: dt.date, core_group_min: int, graph: AreaGr
     basic_completed = count_on_map("persons.home_area_id", day, basic_done, graph)
     skilled = count_on_map("persons.home_area_id", day,
                            [Person.id.in_(_level_one(True, today, modes, _applied_by(today))), *aged], graph)
-    unrecorded = count_on_map("persons.home_area_id", day, [
-        *basic_done, Person.id.notin_(_level_one(True, today, modes, _assessed_by(today)))], graph)
+    # NOT EXISTS, correlated, not NOT IN (subquery): past work_mem PostgreSQL stops hashing a NOT IN list and runs
+    # the subquery again for every person (minutes on a few provinces)
+    assessed = _level_one(True, today, modes, _assessed_by(today)).where(Enrollment.person_id == Person.id)
+    unrecorded = count_on_map("persons.home_area_id", day, [*basic_done, ~assessed.exists()], graph)
     out["working_age_basic_skills"] = Measure("working_age_basic_skills", skilled, basic_completed, True)
     out["working_age_basic_skills_unrecorded"] = Measure("working_age_basic_skills_unrecorded", unrecorded,
                                                          Counter(), False)
