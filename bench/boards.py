@@ -11,19 +11,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
-import time
 from collections import defaultdict
+
+from bench.network_db import median_ms
 
 
 def _median_ms(fn, runs: int = 5) -> float:
+    """One warm-up call, then `network_db.median_ms` of `runs` calls."""
     fn()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+    return median_ms(fn, runs)
 
 
 def main(argv: list[str] | None = None) -> None:

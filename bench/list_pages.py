@@ -14,8 +14,8 @@ import argparse
 import html
 import os
 import re
-import statistics
-import time
+
+from bench.network_db import median_ms
 
 LISTS = {  # list → (search or filter, the table behind it)
     "people": ("q=nguyen+thi", "persons"),
@@ -23,15 +23,6 @@ LISTS = {  # list → (search or filter, the table behind it)
     "classes": ("status=completed&level=1", "training_classes"),
     "certificates": ("q=tran+van", "certificates"),
 }
-
-
-def median_ms(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
 
 
 def main(argv: list[str] | None = None) -> None:
