@@ -185,3 +185,21 @@ def test_after_areas_migrate_targets_leaderboards_and_reports_are_the_merged_pro
     login_as("steering")
     html = client.get("/rankings/").get_data(as_text=True)
     assert "Triệu Văn Kạn" in html  # the old Bắc Kạn trainer is inside the merged province now
+
+
+def test_the_programme_roots_follow_a_change_of_the_maps(app, ctx, world):
+    """The roots on another map are kept per process (finding them walks every area): a new area or crosswalk
+    row is seen at once."""
+    from app.models import AreaCrosswalk
+
+    old_tn, old_bk, merged = _province("P19", OLD), _province("P06", OLD), _province("P19", NEW)
+    assert {a.id for a in programme_roots(AFTER, OLD)} == {old_tn.id, old_bk.id}
+    extra = Area(code="PX9", name="Tỉnh thử", division_type=old_bk.division_type, level="province",
+                 valid_from=OLD, valid_to=old_bk.valid_to)
+    db.session.add(extra)
+    db.session.flush()
+    extra.path = f"/{extra.id}/"
+    db.session.add(AreaCrosswalk(old_area_id=extra.id, new_area_id=merged.id))
+    db.session.flush()
+    assert {a.id for a in programme_roots(AFTER, OLD)} == {old_tn.id, old_bk.id, extra.id}
+    assert programme_roots(BEFORE, OLD) == [old_tn]

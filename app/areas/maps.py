@@ -20,13 +20,13 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, exists, func, or_, select, true
 from sqlalchemy.orm import aliased
 
 from app.areas.graph import AreaGraph
 from app.areas.registry import AreaColumn, area_column
 from app.extensions import db
-from app.models import Area, AreaRehoming, Trainer
+from app.models import Area, AreaCrosswalk, AreaRehoming, Trainer
 
 __all__ = [
     "MapInfo", "available_maps", "map_on", "count_on_map", "count_on_map_by", "rows_on_map", "rollup", "Rollup",
@@ -136,15 +136,37 @@ def programme_roots(day: date, map_day: date | None = None, graph: AreaGraph | N
         return [root] if root is not None else []
     if province.valid_from == map_day:
         return [province]
-    graph = graph or AreaGraph.load()
-    if province.valid_from > map_day:
-        ids = [r for r in graph.roots_on(map_day)
-               if (image := graph.image(r, province.valid_from)) is not None
-               and province.id in graph.nodes[image].ids]
-    else:
-        image = graph.image(province.id, map_day)
-        ids = [image] if image is not None else []
+    key = (province.id, map_day, _maps_version())
+    ids = _ROOT_IDS.get(key)
+    if ids is None:
+        graph = graph or AreaGraph.load()
+        if province.valid_from > map_day:
+            ids = [r for r in graph.roots_on(map_day)
+                   if (image := graph.image(r, province.valid_from)) is not None
+                   and province.id in graph.nodes[image].ids]
+        else:
+            image = graph.image(province.id, map_day)
+            ids = [image] if image is not None else []
+        if len(_ROOT_IDS) >= 64:
+            _ROOT_IDS.clear()
+        _ROOT_IDS[key] = ids = tuple(ids)
     return list(db.session.scalars(select(Area).where(Area.id.in_(ids)).order_by(Area.path)))
+
+
+# The programme's top areas on another map than the province's own, by (province area, map, `_maps_version`):
+# finding them walks the whole area graph (every area and crosswalk row: ~20 ms at the province's size), and
+# they change only when a map or a crosswalk is loaded or edited, which changes the version. Per process:
+# a worker that missed a change sees a new version on its next read.
+_ROOT_IDS: dict[tuple, tuple[int, ...]] = {}
+
+
+def _maps_version() -> tuple:
+    """What changes whenever areas or the crosswalk change: their counts, newest ids and latest end dates
+    (one statement over the primary keys and two small columns)."""
+    crosswalk = select(func.count(AreaCrosswalk.id), func.max(AreaCrosswalk.id)).subquery()
+    row = db.session.execute(select(func.count(Area.id), func.max(Area.id), func.max(Area.valid_to),
+                                    crosswalk.c[0], crosswalk.c[1]).select_from(Area).join(crosswalk, true())).one()
+    return tuple(row)
 
 
 def in_programme(column, day: date, map_day: date | None = None, graph: AreaGraph | None = None):

@@ -34,7 +34,7 @@ def _periods() -> list[Period]:
 
 def _index(form):
     return render_template("reports/index.html", form=form, page=paginate(queries.archive(current_user)),
-                           can_generate=may(current_user, "generate_report") and bool(queries.area_choices(current_user)),
+                           can_generate=may(current_user, "generate_report") and bool(form.area_id.choices),
                            periods=_periods() if may(current_user, "edit_report_narrative") else [])
 
 
