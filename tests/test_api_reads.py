@@ -53,6 +53,29 @@ def test_cursor_pages_walk_the_whole_list_once(client, world):
     assert seen == sorted(seen)
 
 
+def test_clients_of_different_scopes_each_page_their_own_list(client, world, dai_tu):
+    """A list's statements are kept per scope and limit: alternating clients never see each other's rows, and a
+    walk by small pages meets the same rows as one large page."""
+    phu_binh = make_client(world.phu_binh)[2]
+    province = make_client(db.session.scalar(select(Area).where(Area.code == "P19", Area.parent_id.is_(None))
+                                             .order_by(Area.valid_from)))[2]
+    for _ in range(2):
+        for secret, own, other in ((dai_tu, "Nguyễn Văn Đại", "Phạm Văn Bình"),
+                                   (phu_binh, "Phạm Văn Bình", "Nguyễn Văn Đại")):
+            names = {t["name"] for t in client.get("/api/v1/trainers", headers=bearer(secret)).json["items"]}
+            assert own in names and other not in names
+    for path in ("trainers", "classes", "gaps"):
+        whole = [i["id"] for i in client.get(f"/api/v1/{path}?limit=500", headers=bearer(province)).json["items"]]
+        walked, cursor = [], None
+        while True:
+            body = client.get(f"/api/v1/{path}?limit=1" + (f"&cursor={cursor}" if cursor else ""),
+                              headers=bearer(province)).json
+            walked += [i["id"] for i in body["items"]]
+            if (cursor := body["next_cursor"]) is None:
+                break
+        assert walked == whole and whole, path
+
+
 def test_a_bad_cursor_or_limit_is_400(client, dai_tu):
     assert client.get("/api/v1/trainers?cursor=bm9wZQ", headers=bearer(dai_tu)).status_code == 400
     response = client.get("/api/v1/trainers?limit=501", headers=bearer(dai_tu))

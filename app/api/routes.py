@@ -75,6 +75,10 @@ GAP_COLUMNS = (Gap.id, Gap.rule_code, Gap.severity, Gap.state, Gap.area_id, Gap.
                cast(Gap.params, Text).label("params"), Gap.opened_at)
 
 
+AREAS, UNITS, CLASSES, GAPS = (select(*AREA_COLUMNS), select(*UNIT_COLUMNS), select(*CLASS_COLUMNS),
+                               select(*GAP_COLUMNS))
+
+
 def _area(area: Area) -> s.AreaOut:
     return s.AreaOut(id=area.id, code=area.code, name=area.name, level=area.level, division_type=area.division_type,
                      parent_id=area.parent_id, valid_from=area.valid_from, valid_to=area.valid_to)
@@ -88,11 +92,15 @@ def areas(query: s.AreaListQuery):
     chosen = next((m for m in maps if m.key == query.map), None) if query.map else map_on(local_today(), maps)
     if query.map and chosen is None:
         raise ApiProblem("bad-request", f"No map {query.map} is loaded.", f"Chưa có bản đồ {query.map}.")
-    where = [visible(Area, g.api_scope)]
-    if chosen is not None:
-        day = chosen.valid_from
-        where += [Area.valid_from <= day, or_(Area.valid_to.is_(None), Area.valid_to >= day)]
-    return s.AreaPage.model_validate(page(select(*AREA_COLUMNS), where, Area.id, query))
+    day = chosen.valid_from if chosen is not None else None
+
+    def where() -> list:
+        conditions = [visible(Area, g.api_scope)]
+        if day is not None:
+            conditions += [Area.valid_from <= day, or_(Area.valid_to.is_(None), Area.valid_to >= day)]
+        return conditions
+
+    return s.AreaPage.model_validate(page(("areas", g.api_scope, day), AREAS, where, Area.id, query))
 
 
 @bp.get("/areas/<int:area_id>")
@@ -111,7 +119,8 @@ def _unit(unit: Unit) -> s.UnitOut:
 @endpoint(summary="Units", description="Agencies, unions, schools and businesses of the client's scope.",
           tag="Units", response=s.UnitPage, query=s.ListQuery, errors=(400,))
 def units(query: s.ListQuery):
-    return s.UnitPage.model_validate(page(select(*UNIT_COLUMNS), [visible(Unit, g.api_scope)], Unit.id, query))
+    return s.UnitPage.model_validate(page(("units", g.api_scope), UNITS, lambda: [visible(Unit, g.api_scope)],
+                                          Unit.id, query))
 
 
 @bp.get("/units/<int:unit_id>")
@@ -126,6 +135,7 @@ def _trainers():
             .outerjoin(TrainerStats, TrainerStats.trainer_id == Trainer.id))
 
 
+TRAINERS = _trainers()
 REACH_FIELDS = tuple(s.Reach.model_fields)
 
 
@@ -145,7 +155,8 @@ def _trainer_item(row) -> dict:
           "(the stored figures of the last network pass).", tag="Trainers", response=s.TrainerPage,
           query=s.ListQuery, errors=(400,))
 def trainers(query: s.ListQuery):
-    return s.TrainerPage.model_validate(page(_trainers(), [visible(Trainer, g.api_scope)], Trainer.id, query,
+    return s.TrainerPage.model_validate(page(("trainers", g.api_scope), TRAINERS,
+                                             lambda: [visible(Trainer, g.api_scope)], Trainer.id, query,
                                              _trainer_item))
 
 
@@ -169,8 +180,8 @@ def _class(c: TrainingClass) -> s.ClassOut:
 @endpoint(summary="Classes", description="Classes of the client's scope.", tag="Classes", response=s.ClassPage,
           query=s.ListQuery, errors=(400,))
 def classes(query: s.ListQuery):
-    return s.ClassPage.model_validate(page(select(*CLASS_COLUMNS), [visible(TrainingClass, g.api_scope)],
-                                           TrainingClass.id, query))
+    return s.ClassPage.model_validate(page(("classes", g.api_scope), CLASSES,
+                                           lambda: [visible(TrainingClass, g.api_scope)], TrainingClass.id, query))
 
 
 @bp.get("/classes/<int:class_id>")
@@ -184,14 +195,18 @@ def training_class(class_id: int):
 @endpoint(summary="Open gaps", description="Open and acknowledged gaps of the client's scope.", tag="Gaps",
           response=s.GapPage, query=s.ListQuery, errors=(400,))
 def gaps(query: s.ListQuery):
-    return s.GapPage.model_validate(page(select(*GAP_COLUMNS), [visible(Gap, g.api_scope), Gap.state.in_(ACTIVE)],
-                                         Gap.id, query, _gap_item))
+    return s.GapPage.model_validate(page(("gaps", g.api_scope), GAPS,
+                                         lambda: [visible(Gap, g.api_scope), Gap.state.in_(ACTIVE)], Gap.id, query,
+                                         _gap_item))
+
+
+GAP_FIELDS = tuple(c.key for c in GAP_COLUMNS)
 
 
 def _gap_item(row) -> dict:
-    return {"id": row.id, "rule_code": row.rule_code, "severity": row.severity, "state": row.state,
-            "area_id": row.area_id, "subject_kind": row.subject_kind, "subject_id": row.subject_id,
-            "opened_at": row.opened_at, "message_vi": _message(row.rule_code, row.params)}
+    item = dict(zip(GAP_FIELDS, row, strict=True))
+    item["message_vi"] = _message(item["rule_code"], item.pop("params"))
+    return item
 
 
 @lru_cache(maxsize=50_000)

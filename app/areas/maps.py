@@ -163,10 +163,9 @@ _ROOT_IDS: dict[tuple, tuple[int, ...]] = {}
 def _maps_version() -> tuple:
     """What changes whenever areas or the crosswalk change: their counts, newest ids and latest end dates
     (one statement over the primary keys and two small columns)."""
+    areas = select(func.count(Area.id), func.max(Area.id), func.max(Area.valid_to)).subquery()
     crosswalk = select(func.count(AreaCrosswalk.id), func.max(AreaCrosswalk.id)).subquery()
-    row = db.session.execute(select(func.count(Area.id), func.max(Area.id), func.max(Area.valid_to),
-                                    crosswalk.c[0], crosswalk.c[1]).select_from(Area).join(crosswalk, true())).one()
-    return tuple(row)
+    return tuple(db.session.execute(select(areas, crosswalk).select_from(areas.join(crosswalk, true()))).one())
 
 
 def in_programme(column, day: date, map_day: date | None = None, graph: AreaGraph | None = None):
