@@ -8,6 +8,7 @@ Vietnamese line and exit code 1.
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 import click
@@ -123,7 +124,7 @@ def demo_cmd(size: str, seed: int, provinces: int) -> None:
 
     from flask import current_app
 
-    from app.demo import seed_demo
+    from app.demo import seed_demo, vacuum_analyze
 
     key_file = Path(current_app.instance_path) / "secret_key"
     if not key_file.exists():
@@ -133,6 +134,8 @@ def demo_cmd(size: str, seed: int, provinces: int) -> None:
     summary = seed_demo(size=size, seed=seed, echo=click.echo, provinces=provinces)
     for line in summary:
         click.echo(line)
+    # once the boundary has committed the seed (the context closes after it)
+    click.get_current_context().call_on_close(partial(vacuum_analyze, db.engine))
 
 
 @click.group("users", cls=BoundGroup, help="Tài khoản người dùng.")

@@ -160,3 +160,22 @@ def test_demo_command_on_a_fresh_database(tmp_path, monkeypatch):
         assert db.session.scalar(select(func.count(Trainer.id))) == trainers
         assert db.session.scalar(select(func.count(UnitCrosswalk.id))) == 2  # not merged twice
         db.engine.dispose()
+
+
+def test_the_demo_vacuums_postgresql_once_committed(app):
+    """`lantoa demo` ends with VACUUM (ANALYZE) on PostgreSQL (the visibility map for index-only scans);
+    nothing on SQLite."""
+    from sqlalchemy import text
+
+    from app.demo import vacuum_analyze
+
+    with app.app_context():
+        engine = db.engine
+        vacuum_analyze(engine)  # SQLite: nothing, and no error
+        if engine.dialect.name != "postgresql":
+            return
+        with engine.connect() as connection:
+            vacuumed = connection.execute(text(
+                "SELECT last_vacuum IS NOT NULL AND last_analyze IS NOT NULL FROM pg_stat_user_tables "
+                "WHERE relname = 'trainers' AND schemaname = current_schema()")).scalar()
+        assert vacuumed

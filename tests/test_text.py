@@ -6,6 +6,7 @@ import app.auth.passwords
 import app.auth.sessions
 import app.targets.charts
 import app.text
+import app.web.choices
 import app.web.formatting
 from app.text import PhoneError, fold, normalize_phone
 from app.web.formatting import vn_date, vn_number, vn_percent
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.no_db
 
 
 @pytest.mark.parametrize("module", [app.text, app.web.formatting, app.targets.charts, app.auth.sessions,
-                                    app.auth.passwords])
+                                    app.auth.passwords, app.web.choices])
 def test_doctests(module):
     assert doctest.testmod(module).failed == 0
 

@@ -55,6 +55,18 @@ CHUNK = 20_000
 SEED_CACHE = -131_072
 
 
+def vacuum_analyze(engine) -> None:
+    """On PostgreSQL, `VACUUM (ANALYZE)` once a bulk load is committed (outside any transaction, as VACUUM must
+    be): the planner's statistics and, above all, the visibility map, without which every index-only scan reads
+    the table's pages too. Measured on the province demo right after its seed: the trainer list 45 → 19 ms, the
+    class list 31 → 11 ms, the learner list 24 → 10 ms (one request, no load); autovacuum would get there only
+    later. Nothing on SQLite."""
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("VACUUM (ANALYZE)"))
+
+
 def seed_demo(size: str = "demo", seed: int = 137, echo: Callable[[str], None] = print,
               provinces: int = 1) -> list[str]:
     """Seed the demo of `size`; `provinces` > 1 adds that many − 1 synthetic copies of the province

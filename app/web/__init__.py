@@ -9,6 +9,7 @@ from flask_wtf.csrf import CSRFError
 from app.counts import LABELS as count_labels
 from app.models import vocab
 from app.permissions import may
+from app.web.choices import select_options
 from app.web.formatting import FILTERS
 from app.web.navigation import nav_for
 
@@ -25,7 +26,8 @@ def init_app(app: Flask) -> None:
     transport.init_app(app)
     static_files.init_app(app)
     app.jinja_env.filters.update(FILTERS)
-    app.jinja_env.globals.update(vocab=vocab, may=template_may, count_labels=count_labels)
+    app.jinja_env.globals.update(vocab=vocab, may=template_may, count_labels=count_labels,
+                             select_options=select_options)
 
     @app.context_processor
     def navigation():

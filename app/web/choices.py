@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from markupsafe import Markup, escape
 from wtforms.fields.choices import SelectChoice, SelectField, SelectMultipleField
 
 from app.scope import OUTSIDE_CHOICES
@@ -14,6 +15,22 @@ def choices(pairs: Mapping | Iterable[tuple]) -> list[SelectChoice]:
     items = pairs.items() if isinstance(pairs, Mapping) else pairs
     return [SelectChoice(value, label) for value, label in items]
 
+
+
+def select_options(items: Iterable, selected=None) -> Markup:
+    """The `<option>` elements of `items` (`SelectChoice`s or (value, label) pairs), the one whose value equals
+    `selected` marked selected: written in one pass in Python, for the list filters (a Jinja loop over the
+    ~350 areas and units a steering user can filter by was a fifth of the trainer list's time).
+
+    >>> str(select_options([(0, "Mọi địa bàn"), (7, "Xã <A>")], 7))
+    '<option value="0">Mọi địa bàn</option><option value="7" selected>Xã &lt;A&gt;</option>'
+    """
+    parts = []
+    for item in items:
+        value, label = (item.value, item.label) if isinstance(item, SelectChoice) else item
+        mark = " selected" if value == selected else ""
+        parts.append(f'<option value="{escape(value)}"{mark}>{escape(label)}</option>')
+    return Markup("".join(parts))
 
 
 class IdSelectField(SelectField):

@@ -66,9 +66,24 @@ def upgraded(url: str, echo=print) -> str:
                        stderr=subprocess.DEVNULL)
         for job in DERIVED:
             subprocess.run([lantoa, "jobs", "run", job], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+    _vacuum(url)
     echo(f"database: using {url.rsplit('/', 1)[-1]} as it is (not rebuilt for this code), upgraded, "
-         f"{', '.join(DERIVED)} run")
+         f"{', '.join(DERIVED)} run{', VACUUM (ANALYZE)' if url.startswith('postgresql') else ''}")
     return url
+
+
+def _vacuum(url: str) -> None:
+    """PostgreSQL: VACUUM (ANALYZE) after the upgrade and the jobs, as `lantoa demo` does after its seed
+    (`app.demo.vacuum_analyze`): a database built by an older code may never have had it."""
+    from sqlalchemy import create_engine
+
+    from app.demo import vacuum_analyze
+
+    engine = create_engine(url)
+    try:
+        vacuum_analyze(engine)
+    finally:
+        engine.dispose()
 
 
 def _build(url: str, size: str) -> float:
