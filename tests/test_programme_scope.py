@@ -203,3 +203,13 @@ def test_the_programme_roots_follow_a_change_of_the_maps(app, ctx, world):
     db.session.flush()
     assert {a.id for a in programme_roots(AFTER, OLD)} == {old_tn.id, old_bk.id, extra.id}
     assert programme_roots(BEFORE, OLD) == [old_tn]
+
+
+def test_the_programme_roots_follow_an_area_moved_to_the_top(app, ctx, world):
+    """Moving an area out of its province (no new row) is a change of the maps too."""
+    old_tn, old_bk = _province("P19", OLD), _province("P06", OLD)
+    assert {a.id for a in programme_roots(AFTER, OLD)} == {old_tn.id, old_bk.id}
+    district = db.session.scalar(select(Area).where(Area.parent_id == old_bk.id).order_by(Area.code).limit(1))
+    district.parent_id, district.path = None, f"/{district.id}/"
+    db.session.flush()
+    assert district.id in {a.id for a in programme_roots(AFTER, OLD)}

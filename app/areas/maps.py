@@ -161,9 +161,11 @@ _ROOT_IDS: dict[tuple, tuple[int, ...]] = {}
 
 
 def _maps_version() -> tuple:
-    """What changes whenever areas or the crosswalk change: their counts, newest ids and latest end dates
-    (one statement over the primary keys and two small columns)."""
-    areas = select(func.count(Area.id), func.max(Area.id), func.max(Area.valid_to)).subquery()
+    """What changes whenever areas or the crosswalk change: their counts, newest ids, latest end dates and,
+    for an area moved under another parent (a cluster, an edit), the sums of parent ids and path lengths (one
+    statement over a few hundred rows)."""
+    areas = select(func.count(Area.id), func.max(Area.id), func.max(Area.valid_to), func.sum(Area.parent_id),
+                   func.sum(func.length(Area.path))).subquery()
     crosswalk = select(func.count(AreaCrosswalk.id), func.max(AreaCrosswalk.id)).subquery()
     return tuple(db.session.execute(select(areas, crosswalk).select_from(areas.join(crosswalk, true()))).one())
 
