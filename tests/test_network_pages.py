@@ -173,23 +173,28 @@ def test_overview_shows_generations_r_and_dormant(client, login_as, world):
 
 def test_overview_lists_keep_their_order_scope_and_loaded_names(world, ctx):
     from app.models import Area, TrainerStats
-    from app.network.queries import dormant_trainers, home_area, top_by_reach
+    from app.network.queries import home_area, overview_lists, rollup
 
     make_trainer(_commune(world.dai_tu), mentor=world.trainers["Nguyễn Văn Đại"], name="Ngủ Đông",
                  certified_on=date(2025, 1, 5))
     recompute_all(TODAY)
     steering, coordinator = world.users["steering"], world.users["coord_daitu"]
     province = home_area(steering)
+    row = rollup("area", province.id)
     in_province = Trainer.area_id.in_(select(Area.id).where(Area.path.startswith(province.path)))
     expected = db.session.scalars(select(Trainer.id).join(TrainerStats, TrainerStats.trainer_id == Trainer.id)
                                   .where(in_province).order_by(TrainerStats.subtree_learners.desc(), Trainer.id)
                                   .limit(3)).all()
-    top = top_by_reach(province, steering, limit=3)
+    top = overview_lists(province, steering, row)["top"][:3]
     assert [t.id for t, _s in top] == expected and len(expected) == 3
     assert all(t.person.full_name and t.area.name for t, _s in top)  # loaded: relationships raise otherwise
-    mine = top_by_reach(province, coordinator)
-    assert {t.person.full_name for t, _s in mine} == {"Nguyễn Văn Đại", "Trần Thị Từ", "Ngủ Đông"}
-    assert [t.person.full_name for t, _s in dormant_trainers(province, coordinator)] == ["Trần Thị Từ", "Ngủ Đông"]
+    mine = overview_lists(province, coordinator, row)
+    assert {t.person.full_name for t, _s in mine["top"]} == {"Nguyễn Văn Đại", "Trần Thị Từ", "Ngủ Đông"}
+    assert [t.person.full_name for t, _s in mine["dormant"]] == ["Trần Thị Từ", "Ngủ Đông"]
+    # without stored lists (no roll-up) each list is read live, and is the same
+    live = overview_lists(province, coordinator, None)
+    for name in ("top", "dormant", "branches"):
+        assert [t.id for t, _s in live[name]] == [t.id for t, _s in mine[name]], name
 
 
 def test_list_filters_by_area_subtree_unit_and_generation(client, login_as, world):

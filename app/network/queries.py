@@ -138,37 +138,43 @@ def _in_area(area: Area, user):
     ).options(selectinload(Trainer.person), selectinload(Trainer.area))
 
 
-def _stored(area: Area, user, name: str, live):
-    """The overview list `name` as the last network pass stored it on the area's roll-up (`rollups.leaders`): those
-    trainers (still in the user's scope and the area's subtree) with their stats, in the stored order; the live
-    query `live` when the roll-up has no lists (written before they were kept, or no pass yet)."""
-    row = rollup("area", area.id)
-    ids = (row.leaders or {}).get(name) if row is not None and row.leaders is not None else None
-    if ids is None:
-        return live()
-    rows = db.session.execute(
-        select(Trainer, TrainerStats).join(TrainerStats, TrainerStats.trainer_id == Trainer.id)
-        .where(Trainer.id.in_(ids), visible(Trainer, user))
-        .options(selectinload(Trainer.person), selectinload(Trainer.area))).all()
-    found = {t.id: (t, s) for t, s in rows if t.area is not None and t.area.path.startswith(area.path)}
-    return [found[i] for i in ids if i in found]
+LEADER_LISTS = {"top": 10, "dormant": 15, "branches": 10}  # the overview's lists and their lengths
 
 
-def top_by_reach(area: Area, user, limit: int = 10) -> list:
-    return _stored(area, user, "top", lambda: db.session.execute(_in_area(area, user).order_by(
-        TrainerStats.subtree_learners.desc(), Trainer.id).limit(limit)).all())[:limit]
+def _live(area: Area, user, name: str) -> list:
+    """A list of the overview read from the trainers themselves (no roll-up lists yet)."""
+    query = _in_area(area, user)
+    if name == "top":
+        query = query.order_by(TrainerStats.subtree_learners.desc(), Trainer.id)
+    elif name == "dormant":
+        query = query.where(TrainerStats.dormant.is_(True)).order_by(Trainer.certified_on, Trainer.id)
+    else:
+        query = query.where(TrainerStats.dormant_branch > 0).order_by(TrainerStats.dormant_branch.desc(), Trainer.id)
+    return db.session.execute(query.limit(LEADER_LISTS[name])).all()
 
 
-def dormant_trainers(area: Area, user, limit: int = 15) -> list:
-    return _stored(area, user, "dormant", lambda: db.session.execute(
-        _in_area(area, user).where(TrainerStats.dormant.is_(True))
-        .order_by(Trainer.certified_on, Trainer.id).limit(limit)).all())[:limit]
-
-
-def dormant_branches(area: Area, user, limit: int = 10) -> list:
-    return _stored(area, user, "branches", lambda: db.session.execute(
-        _in_area(area, user).where(TrainerStats.dormant_branch > 0)
-        .order_by(TrainerStats.dormant_branch.desc(), Trainer.id).limit(limit)).all())[:limit]
+def overview_lists(area: Area, user, row: NetworkRollup | None) -> dict[str, list]:
+    """The overview's lists (`LEADER_LISTS`: the trainers of widest reach, those who never opened a class, the
+    dormant branches) as (trainer, stats) pairs, as the last network pass stored them on the area's roll-up `row`
+    (`rollups.leaders`): those trainers still in the user's scope and the area's subtree, in the stored order,
+    the three lists' trainers read in one statement; a list the roll-up lacks (written before they were kept, or
+    no pass yet) is read live."""
+    stored = row.leaders if row is not None and row.leaders is not None else {}
+    ids = {i for name in LEADER_LISTS for i in stored.get(name) or ()}
+    found = {}
+    if ids:
+        rows = db.session.execute(
+            select(Trainer, TrainerStats).join(TrainerStats, TrainerStats.trainer_id == Trainer.id)
+            .where(Trainer.id.in_(ids), visible(Trainer, user))
+            .options(selectinload(Trainer.person), selectinload(Trainer.area))).all()
+        found = {t.id: (t, s) for t, s in rows if t.area is not None and t.area.path.startswith(area.path)}
+    lists = {}
+    for name, limit in LEADER_LISTS.items():
+        if stored.get(name) is None:
+            lists[name] = _live(area, user, name)
+        else:
+            lists[name] = [found[i] for i in stored[name] if i in found][:limit]
+    return lists
 
 
 def snapshots(limit: int = 12) -> list[NetworkSnapshot]:

@@ -60,11 +60,11 @@ def _overview(area: Area):
     day = local_today()
     child_ids = list(db.session.scalars(select(Area.id).where(Area.parent_id == area.id)))
     child_counts, _stored = counts_children(area, day, child_ids)
+    rollup = queries.rollup("area", area.id)
+    lists = queries.overview_lists(area, current_user, rollup)
     return render_template(
-        "network/overview.html", area=area, rollup=queries.rollup("area", area.id),
-        children=queries.child_rollups(area), top=queries.top_by_reach(area, current_user),
-        dormant=queries.dormant_trainers(area, current_user),
-        branches=queries.dormant_branches(area, current_user),
+        "network/overview.html", area=area, rollup=rollup, children=queries.child_rollups(area),
+        top=lists["top"], dormant=lists["dormant"], branches=lists["branches"],
         snapshots=queries.snapshots() if area.parent_id is None else [],
         counted=counts_figures(area, day), child_counts=child_counts, counted_on=day,
     )
