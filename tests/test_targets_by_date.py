@@ -244,3 +244,24 @@ def test_kh137_adopts_the_targets_edited_before_it_was_stored(client, login_as, 
     assert _rows(plan)["communes_with_trainer"].target_percent == 90
     assert db.session.scalar(select(func.count(Target.id)).where(Target.plan_id.is_(None))) == 0
     assert current_targets(BEFORE)["communes_with_trainer"].percent == 90
+
+
+def test_the_trends_of_all_indicators_in_one_read_are_each_indicators_series(pinned_today, world, bac_kan, kh137):
+    """`series_all` (the dashboard's trends, one statement) gives each indicator what `series_of` gives it: one
+    area or several taken together (a day counts only when every area has its row), up to a day or not."""
+    from app.gaps.scan import scan
+    from app.models import IndicatorSnapshot
+    from app.targets.snapshots import series_all, series_of
+
+    for day in (date(2025, 6, 10), date(2025, 6, 20), AFTER):
+        pinned_today(day)
+        scan(day)
+        db.session.flush()
+    old_tn = db.session.scalar(select(Area).where(Area.code == "P19", Area.valid_from == date(2024, 12, 1)))
+    codes = sorted(set(db.session.scalars(select(IndicatorSnapshot.indicator_code))))
+    assert codes
+    for area_ids in ([old_tn.id], [old_tn.id, bac_kan.id]):
+        for until in (None, date(2025, 6, 20)):
+            together = series_all(codes, area_ids, until)
+            assert together == {code: series_of(code, area_ids, until) for code in codes}
+            assert any(together.values()) or (len(area_ids) == 2 and until is not None)  # Bắc Kạn from 1/7

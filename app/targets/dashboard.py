@@ -46,7 +46,7 @@ from app.plan.queries import plan_in_force
 from app.scope import scope_of
 from app.summaries.catalogue import indicators
 from app.targets.indicators import MEASURED, OUTCOME_UNRECORDED, missing_reason, t5_modes
-from app.targets.snapshots import series_of, snapshot_day, subtree_totals
+from app.targets.snapshots import series_all, snapshot_day, subtree_totals
 from app.targets.targets import TargetValue, current_targets
 from app.training.settings import all_settings
 from rollout.indicators import IndicatorResult, evaluate_indicator, projected_date
@@ -178,7 +178,9 @@ def dashboard_for(user, today: dt.date, day: dt.date | None = None) -> Dashboard
     names = dict(db.session.execute(select(Area.id, Area.name).where(Area.id.in_(children))).all())
     tolerance = settings["trajectory_tolerance_percent"] / 100
     views = []
-    for t in current_targets(on).values():
+    targets = current_targets(on)
+    trends = series_all([t.code for t in targets.values() if t.code in MEASURED], roots, until=day)
+    for t in targets.values():
         if t.code not in MEASURED:
             views.append(IndicatorView(t, None))
             continue
@@ -195,7 +197,7 @@ def dashboard_for(user, today: dt.date, day: dt.date | None = None) -> Dashboard
         below = [ChildView(c, names.get(c, str(c)), r) for c in children
                  if (t.code, c) in figures and (r := result([c])).status in ("red", "amber")]
         below.sort(key=lambda v: ((v.result.ratio or 0) / v.result.expected if v.result.expected else 1, v.name))
-        trend = series_of(t.code, roots, until=day)
+        trend = trends[t.code]
         points = trend + ([(as_of, own.ratio)] if own.ratio is not None and not from_snapshot else [])
         views.append(IndicatorView(t, own, projected_date(points, t.fraction) if own.ratio is not None else None,
                                    trend, below, missing, unrecorded))

@@ -19,7 +19,7 @@ from app.extensions import db
 from app.models import IndicatorSnapshot
 from app.targets.indicators import Measure
 
-__all__ = ["subtree_totals", "write_snapshots", "series", "series_of", "snapshot_day"]
+__all__ = ["subtree_totals", "write_snapshots", "series", "series_of", "series_all", "snapshot_day"]
 
 
 def subtree_totals(counts: Counter, graph: AreaGraph, root_id: int) -> Counter:
@@ -58,6 +58,25 @@ def series(code: str, area_id: int) -> list[tuple[dt.date, float]]:
                               .where(IndicatorSnapshot.indicator_code == code, IndicatorSnapshot.area_id == area_id)
                               .order_by(IndicatorSnapshot.day)).all()
     return [(day, num / den) for day, num, den in rows if den]
+
+
+def series_all(codes, area_ids: list[int], until: dt.date | None = None) -> dict[str, list[tuple[dt.date, float]]]:
+    """`series_of` of each indicator of `codes`, in one statement (the dashboard's trends: one per indicator)."""
+    found: dict[str, list[tuple[dt.date, float]]] = {code: [] for code in codes}
+    if not found:
+        return found
+    stmt = (select(IndicatorSnapshot.indicator_code, IndicatorSnapshot.day, func.sum(IndicatorSnapshot.numerator),
+                   func.sum(IndicatorSnapshot.denominator), func.count(IndicatorSnapshot.id))
+            .where(IndicatorSnapshot.indicator_code.in_(list(found)), IndicatorSnapshot.area_id.in_(area_ids))
+            .group_by(IndicatorSnapshot.indicator_code, IndicatorSnapshot.day)
+            .order_by(IndicatorSnapshot.indicator_code, IndicatorSnapshot.day))
+    if until is not None:
+        stmt = stmt.where(IndicatorSnapshot.day <= until)
+    areas = len(set(area_ids))
+    for code, day, num, den, n in db.session.execute(stmt):
+        if den and n == areas:
+            found[code].append((day, num / den))
+    return found
 
 
 def _complete_days(area_ids: list[int]):
