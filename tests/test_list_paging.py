@@ -284,3 +284,24 @@ def test_a_cursor_outside_the_list_places_nothing(client, login_as, world, crowd
     login_as("coord_daitu")
     html = client.get(f"/people/?page=2&after={outsider}").get_data(as_text=True)
     assert [int(i) for i in re.findall(r'href="/people/(\d+)"', html)] == whole[20:40]
+
+
+def test_a_whole_table_well_past_the_cap_is_not_counted_on_postgresql(world, crowd, monkeypatch):
+    """Steering's unfiltered lists on PostgreSQL take the planner's estimate of the table when it is at least
+    WHOLE_TABLE_MARGIN × COUNT_CAP, instead of counting 10,001 index entries; a filtered list, a scoped one and
+    SQLite are counted."""
+    from sqlalchemy import text
+
+    steering, coordinator = world.users["steering"], world.users["coord_daitu"]
+    whole, filtered, scoped = person_ids(steering), person_ids(steering, "van"), person_ids(coordinator)
+    assert paging.whole_table_estimate(filtered) is None and paging.whole_table_estimate(scoped) is None
+    if db.engine.dialect.name != "postgresql":
+        assert paging.whole_table_estimate(whole) is None
+        return
+    db.session.execute(text("ANALYZE persons"))
+    rows = len(_whole(whole))
+    monkeypatch.setattr(paging, "COUNT_CAP", rows // 4)
+    estimate = paging.whole_table_estimate(whole)
+    assert estimate is not None and abs(estimate - rows) <= rows // 10
+    monkeypatch.setattr(paging, "COUNT_CAP", rows)
+    assert paging.whole_table_estimate(whole) is None  # within 2 × the cap: counted

@@ -6,7 +6,9 @@ PostgreSQL). Up to the cap the count is exact and the pager says "Trang 3/201 ·
 total is not known: the pager says "Trang 3 · khoảng 1,1 triệu dòng" from PostgreSQL's planner estimate
 (EXPLAIN of the list's ids statement: `pg_class.reltuples` for a whole table, the column statistics for a
 filter), labelled as an estimate, or "hơn 10.000 dòng" when there is no estimate (SQLite) or it is below the
-cap; page numbers run to the current page + 2 and "…", with no last page.
+cap; page numbers run to the current page + 2 and "…", with no last page. On PostgreSQL a list of a whole
+table (steering's unfiltered lists) whose estimate is at least twice the cap is not counted at all
+(`whole_table_estimate`): for a table that size the estimate is the answer the count would lead to.
 
 Reading a page past the cap: page_size + 1 ids, the extra one only saying whether there is a next page.
 "Sau ›" and "‹ Trước" carry a cursor (`?page=N&after=<id>` / `&before=<id>`, the last / first id of the page
@@ -44,10 +46,10 @@ import json
 from math import ceil
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Column, Select, and_, func, or_, select
+from sqlalchemy import Column, Select, Table, and_, func, or_, select
 from sqlalchemy.orm import lazyload
 from sqlalchemy.sql import operators, visitors
-from sqlalchemy.sql.elements import UnaryExpression
+from sqlalchemy.sql.elements import AsBoolean, True_, UnaryExpression
 from sqlalchemy.sql.selectable import FromClause, ScalarSelect, SelectBase
 
 from app.extensions import db
@@ -74,9 +76,10 @@ class ListPage(Pagination):
         self._query_args = {}
         self.page, self.per_page, self.max_per_page = page, per_page, per_page
         source = ids_stmt if ids_stmt is not None else stmt.options(lazyload("*"))
-        counted = capped_count(source)
+        whole = whole_table_estimate(source)
+        counted = capped_count(source) if whole is None else COUNT_CAP + 1
         self.total: int | None = counted if counted <= COUNT_CAP else None
-        self.estimate = None if self.total is not None else estimated_count(source)
+        self.estimate = None if self.total is not None else whole or estimated_count(source)
         self._more, self._cursors = False, False
         if ids_stmt is None:
             self.items = self._rows(stmt)
@@ -187,6 +190,31 @@ class ListPagination(Pagination):
 def capped_count(stmt: Select) -> int:
     """The rows of `stmt`, counted up to COUNT_CAP + 1: `SELECT count(*) FROM (… LIMIT 10001)`."""
     return db.session.scalar(select(func.count()).select_from(stmt.order_by(None).limit(COUNT_CAP + 1).subquery()))
+
+
+WHOLE_TABLE_MARGIN = 2  # a whole table is not counted when PostgreSQL estimates it at 2 × COUNT_CAP rows or more
+
+
+def whole_table_estimate(stmt: Select) -> int | None:
+    """On PostgreSQL, for a list of a whole table (no condition: steering's unfiltered lists), the planner's
+    estimate of its rows (`pg_class.reltuples`, kept by ANALYZE and autovacuum) when it is well past the cap
+    (`WHOLE_TABLE_MARGIN`): the count up to the cap would read 10,001 index entries (2–4 ms of the database's
+    time a page) only to learn what the estimate says already. None otherwise (a filtered list, whose estimate
+    may be far off; SQLite)."""
+    if db.session.get_bind().dialect.name != "postgresql" or not _unconditioned(stmt):
+        return None
+    estimate = estimated_count(stmt)
+    return estimate if estimate is not None and estimate >= WHOLE_TABLE_MARGIN * COUNT_CAP else None
+
+
+def _unconditioned(stmt: Select) -> bool:
+    """Whether `stmt` reads one table with no condition but `true` (everything in scope), no join, no grouping."""
+    froms = stmt.get_final_froms()
+    where = stmt.whereclause
+    while isinstance(where, AsBoolean):  # `WHERE true` as the ORM coerces it
+        where = where.element
+    return ((where is None or isinstance(where, True_)) and len(froms) == 1
+            and isinstance(froms[0], Table) and not stmt._group_by_clauses and not stmt._having_criteria)
 
 
 def estimated_count(stmt: Select) -> int | None:
