@@ -24,6 +24,15 @@ NUM_FORMATS = {"int": "#,##0", "num": "#,##0.0", "pct": "0.0%", "date": "dd/mm/y
                "datetime": "dd/mm/yyyy hh:mm"}
 
 
+# a table's header cells and its data cells by kind (text cells have no format), as xlsxwriter format properties;
+# the exports' writer (app/exports/writers.py) makes its formats from the same properties
+HEADER_STYLE = {"bold": True, "bg_color": "#D1FADF", "border": 1, "text_wrap": True, "valign": "top"}
+
+
+def cell_style(kind: str) -> dict:
+    return {"num_format": NUM_FORMATS[kind], "valign": "top"}
+
+
 @dataclass(frozen=True)
 class Column:
     header: str
@@ -37,8 +46,7 @@ class Formats:
 
     def __init__(self, book: Workbook):
         self.book = book
-        self.header = book.add_format({"bold": True, "bg_color": "#D1FADF", "border": 1, "text_wrap": True,
-                                       "valign": "top"})
+        self.header = book.add_format(HEADER_STYLE)
         self.title = book.add_format({"bold": True, "font_size": 14, "font_color": "#08543C"})
         self.label = book.add_format({"bold": True})
         self.note = book.add_format({"italic": True, "font_color": "#555555"})
@@ -47,7 +55,7 @@ class Formats:
         self.top = book.add_format({"valign": "top"})  # a grown row's format: its cells written without one
         self.total = {kind: book.add_format({"bold": True, "num_format": fmt, "top": 1, "valign": "top"})
                       for kind, fmt in NUM_FORMATS.items()} | {"text": book.add_format({"bold": True, "top": 1})}
-        self.cell = {kind: book.add_format({"num_format": fmt, "valign": "top"}) for kind, fmt in NUM_FORMATS.items()}
+        self.cell = {kind: book.add_format(cell_style(kind)) for kind in NUM_FORMATS}
         self.cell["text"] = None
         self.status = {code: book.add_format({"bg_color": color, "bold": True, "valign": "top"})
                        for code, color in (("green", "#D1FADF"), ("amber", "#FEF0C7"), ("red", "#FEE4E2"),
