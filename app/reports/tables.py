@@ -101,10 +101,6 @@ def write_table(sheet: Worksheet, formats: Formats, columns: list[Column], rows:
     sheet.freeze_panes(first_row + 1, 0)
     count = 0
     wrapped = [i for i, c in enumerate(columns) if c.wrap]
-    if not wrapped and not bold_rows and not styles:
-        count = _write_plain(sheet, formats, columns, rows, first_row + 1)
-        sheet.autofilter(first_row, 0, first_row + max(count, 1), len(columns) - 1)
-        return count
     plain = [formats.wrap if c.wrap else formats.cell[c.kind] for c in columns]  # each column's format
     bold = [formats.total[c.kind] for c in columns]
     for index, values in enumerate(rows):
@@ -120,41 +116,3 @@ def write_table(sheet: Worksheet, formats: Formats, columns: list[Column], rows:
         count += 1
     sheet.autofilter(first_row, 0, first_row + max(count, 1), len(columns) - 1)
     return count
-
-
-def _write_plain(sheet: Worksheet, formats: Formats, columns: list[Column], rows: Iterable[Iterable],
-                 first_row: int) -> int:
-    """`write_cell` for every cell of rows without totals, styles or wrapping, in one loop (the exports' path:
-    a million rows × a dozen cells): the same cells, the column's kind and format looked up once per column."""
-    write_string, write_number, write_datetime, write_blank = (sheet.write_string, sheet.write_number,
-                                                               sheet.write_datetime, sheet.write_blank)
-    fmts = [formats.cell[c.kind] for c in columns]
-    numeric = [c.kind in ("int", "num", "pct") for c in columns]
-    dated = [c.kind in ("date", "datetime") for c in columns]
-    width = len(columns)
-    row = first_row
-    for values in rows:
-        if values.__class__ is not list and values.__class__ is not tuple:
-            values = list(values)
-        if len(values) != width:
-            raise ValueError(f"row {row - first_row + 1} has {len(values)} cells, not {width}")
-        for col, value in enumerate(values):
-            kind = value.__class__
-            if kind is str:
-                if value:
-                    write_string(row, col, value, fmts[col])
-                elif fmts[col] is not None:
-                    write_blank(row, col, None, fmts[col])
-            elif value is None:
-                if fmts[col] is not None:
-                    write_blank(row, col, None, fmts[col])
-            elif (kind is int or kind is float) and numeric[col]:
-                write_number(row, col, value, fmts[col])
-            elif dated[col] and isinstance(value, date):
-                if isinstance(value, datetime):  # stored in UTC: shown in Vietnam's time, as on the pages
-                    value = local_time(value).replace(tzinfo=None)
-                write_datetime(row, col, value, fmts[col])
-            else:
-                write_cell(sheet, row, col, value, columns[col].kind, fmts[col])
-        row += 1
-    return row - first_row
