@@ -5,8 +5,8 @@ A child process builds a SQLite database: the 2024 map and `--rows` persons (def
 province's communes with Core bulk inserts (seconds, instead of the province demo's minutes), and one steering
 account. Each case then runs in its own fresh process, so its peak resident memory (`ru_maxrss`) is its own;
 the figure printed next to it is that peak and the process's resident memory before the export started, then
-the CPU seconds of the export (and of the xlsx writer process, when the xlsx is written aside) and the load
-average: on a shared machine the CPU seconds say more than the wall clock.
+the CPU seconds of the export (and of the xlsx writer process with its peak resident memory, when the xlsx is
+written aside) and the load average: on a shared machine the CPU seconds say more than the wall clock.
 
     python -m bench.exports [--rows 200000] [--db PATH]
     python -m bench.exports --demo PATH      # an existing demo database, e.g. `lantoa demo --size province`
@@ -27,6 +27,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -98,7 +99,7 @@ def case(path: Path, name: str, username: str = "bench_steering") -> dict:
         files.LARGE_EXPORT = 10**9  # the request path streams whatever the size
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         user = db.session.scalar(select(User).where(User.username == username))
-        started, cpu = time.perf_counter(), _cpu()
+        started, cpu, children = time.perf_counter(), _cpu(), _ChildPeak()
         if name == "stream_csv":
             client = app.test_client()
             client.post("/login", data={"username": user.username, "password": "bench-password"})
@@ -115,12 +116,46 @@ def case(path: Path, name: str, username: str = "bench_steering") -> dict:
             db.session.commit()
             export = files.run_export(export)
             assert export.state == "done", export.message
-            rows, size = export.rows_done, (Path(files.exports_dir()) / export.path).stat().st_size
+            written = Path(files.exports_dir()) / export.path
+            rows, size = export.rows_done, written.stat().st_size
+            written.unlink()  # measured: not kept beside the database
         seconds = time.perf_counter() - started
         cpu = [after - start for after, start in zip(_cpu(), cpu, strict=True)]
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {"case": name, "rows": rows, "seconds": seconds, "bytes": size, "rss_before_mb": before / 1024,
-            "peak_rss_mb": peak / 1024, "cpu_self": cpu[0], "cpu_children": cpu[1]}
+            "peak_rss_mb": peak / 1024, "cpu_self": cpu[0], "cpu_children": cpu[1],
+            "child_peak_rss_mb": children.stop() / 1024}
+
+
+class _ChildPeak:
+    """The peak resident memory (kB) of this process's children (the xlsx writer), read from /proc every 0.2 s:
+    `RUSAGE_CHILDREN` would report the parent's size, inherited by the fork that precedes the spawned exec."""
+
+    def __init__(self):
+        self.peak, self.done = 0, threading.Event()
+        self.thread = threading.Thread(target=self._watch, daemon=True)
+        self.thread.start()
+
+    def _watch(self) -> None:
+        me = os.getpid()
+        while not self.done.wait(0.2):
+            try:
+                pids = Path(f"/proc/{me}/task/{me}/children").read_text().split()
+            except OSError:
+                return
+            for pid in pids:
+                try:
+                    status = Path(f"/proc/{pid}/status").read_text()
+                except OSError:
+                    continue
+                for line in status.splitlines():
+                    if line.startswith("VmHWM:"):
+                        self.peak = max(self.peak, int(line.split()[1]))
+
+    def stop(self) -> int:
+        self.done.set()
+        self.thread.join()
+        return self.peak
 
 
 def _cpu() -> tuple[float, float]:
@@ -168,7 +203,8 @@ def _report(path: Path, name: str, env: dict, demo: bool = False) -> None:
     print(f"{name:16s} {r['rows']:>9,} rows in {r['seconds']:6.2f} s = {r['rows'] / r['seconds']:>9,.0f} rows/s, "
           f"{r['bytes'] / 2**20:6.1f} MB file, peak RSS {r['peak_rss_mb']:.0f} MB "
           f"(before the export {r['rss_before_mb']:.0f} MB), CPU {r['cpu_self']:.1f} s"
-          + (f" + {r['cpu_children']:.1f} s in the xlsx writer process" if r["cpu_children"] else "")
+          + (f" + {r['cpu_children']:.1f} s in the xlsx writer process (peak RSS {r['child_peak_rss_mb']:.0f} MB)"
+             if r["cpu_children"] else "")
           + f", load average {os.getloadavg()[0]:.1f}", flush=True)
 
 if __name__ == "__main__":

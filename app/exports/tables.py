@@ -7,7 +7,8 @@ Rules:
   a streamed CSV body runs after the view has returned and the request boundary (app/web/boundary.py) may have
   committed or rolled back the session, so a result opened in the view would be read empty, and ORM objects
   would be expired; `rows()` opens its own result when the body runs (`yield_per`), and `batches()` reads the
-  same rows a batch of keys at a time (the background export commits its progress between batches);
+  same rows a batch of keys at a time (the background export commits its progress between batches; the keys read
+  first bound the number of rows, which the xlsx writer needs before it starts: `app.exports.writers.write_book`);
 - `key` is a column unique per row (the listed record's id), used by `count()` and `batches()`;
 - trainers and learners begin with exactly the import templates' columns (app/network/imports.py COLUMNS,
   app/training/roster.py COLUMNS), so an export can be imported again; extra columns come after and imports
@@ -77,9 +78,14 @@ class ExportTable:
     def count(self) -> int:
         return db.session.scalar(select(func.count()).select_from(self.stmt.with_only_columns(self.key).subquery()))
 
-    def batches(self, size: int = BATCH) -> Iterator[list[list]]:
-        """The same rows in the same order, in lists of `size`, each read by its own query (keys read first)."""
-        keys = array("q", db.session.scalars(self.stmt.with_only_columns(self.key)))
+    def keys(self) -> array:
+        """Every row's key, in the list's order (8 bytes a row)."""
+        return array("q", db.session.scalars(self.stmt.with_only_columns(self.key)))
+
+    def batches(self, size: int = BATCH, keys: array | None = None) -> Iterator[list[list]]:
+        """The same rows in the same order, in lists of `size`, each read by its own query (keys read first, or
+        `keys` from `keys()`: then no more rows than keys, a row gone meanwhile left out)."""
+        keys = self.keys() if keys is None else keys
         for start in range(0, len(keys), size):
             chunk = keys[start:start + size].tolist()
             found = {row[-1]: row for row in db.session.execute(

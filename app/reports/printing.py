@@ -8,7 +8,8 @@ Rules:
   name on the right, and a footer "Trang &P / &N" (page n of N);
 - `setup_book(book, name)` applies that to every worksheet, just before `book.close()` (xlsxwriter writes the page
   setup at close, so it works with `constant_memory`); it is the one place: a workbook writer calls it, never sets
-  a page up itself;
+  a page up itself; `page_setup(name)` is the same setup as the mapping the exports' writer (rustpy-xlsxwriter,
+  app/exports/writers.py) takes for each sheet, its one frozen header row repeated;
 - a row of wrapped text gets its height from `row_height` (never cut, never overlapping the next row);
 - a chart starts a page of its own (`place_chart`: a manual page break, a spare row, the chart), so a chart no
   taller than `MAX_CHART_HEIGHT` never straddles a page break; the rows after it start below it.
@@ -23,7 +24,8 @@ from xlsxwriter.chart import Chart
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-__all__ = ["FOOTER", "MAX_CHART_HEIGHT", "LINE_POINTS", "place_chart", "row_height", "setup_book", "setup_sheet"]
+__all__ = ["FOOTER", "MAX_CHART_HEIGHT", "LINE_POINTS", "page_setup", "place_chart", "row_height", "setup_book",
+           "setup_sheet"]
 
 A4 = 9  # xlsxwriter's paper code
 FOOTER = "&CTrang &P / &N"
@@ -70,6 +72,13 @@ def setup_sheet(sheet: Worksheet, name: str) -> None:
     if not sheet.repeat_row_range:  # a sheet of several tables declares the long one's header itself
         frozen_rows = sheet.panes[0] if sheet.panes else 0
         sheet.repeat_rows(0, max(frozen_rows - 1, 0))
+
+
+def page_setup(name: str) -> dict:
+    """`setup_sheet` for a sheet whose first row is its frozen header, as rustpy-xlsxwriter's `page_setup`."""
+    return {"paper_size": A4, "landscape": True, "fit_to_pages": (1, 0),
+            "margins": MARGINS | {"header": HEADER_MARGIN, "footer": HEADER_MARGIN},
+            "header": header_text(name), "footer": FOOTER, "repeat_rows": (0, 0)}
 
 
 def setup_book(book: Workbook, name: str) -> None:

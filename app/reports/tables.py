@@ -24,6 +24,15 @@ NUM_FORMATS = {"int": "#,##0", "num": "#,##0.0", "pct": "0.0%", "date": "dd/mm/y
                "datetime": "dd/mm/yyyy hh:mm"}
 
 
+# a table's header cells and its data cells by kind (text cells have no format), as xlsxwriter format properties;
+# the exports' writer (app/exports/writers.py) makes its formats from the same properties
+HEADER_STYLE = {"bold": True, "bg_color": "#D1FADF", "border": 1, "text_wrap": True, "valign": "top"}
+
+
+def cell_style(kind: str) -> dict:
+    return {"num_format": NUM_FORMATS[kind], "valign": "top"}
+
+
 @dataclass(frozen=True)
 class Column:
     header: str
@@ -37,8 +46,7 @@ class Formats:
 
     def __init__(self, book: Workbook):
         self.book = book
-        self.header = book.add_format({"bold": True, "bg_color": "#D1FADF", "border": 1, "text_wrap": True,
-                                       "valign": "top"})
+        self.header = book.add_format(HEADER_STYLE)
         self.title = book.add_format({"bold": True, "font_size": 14, "font_color": "#08543C"})
         self.label = book.add_format({"bold": True})
         self.note = book.add_format({"italic": True, "font_color": "#555555"})
@@ -47,7 +55,7 @@ class Formats:
         self.top = book.add_format({"valign": "top"})  # a grown row's format: its cells written without one
         self.total = {kind: book.add_format({"bold": True, "num_format": fmt, "top": 1, "valign": "top"})
                       for kind, fmt in NUM_FORMATS.items()} | {"text": book.add_format({"bold": True, "top": 1})}
-        self.cell = {kind: book.add_format({"num_format": fmt, "valign": "top"}) for kind, fmt in NUM_FORMATS.items()}
+        self.cell = {kind: book.add_format(cell_style(kind)) for kind in NUM_FORMATS}
         self.cell["text"] = None
         self.status = {code: book.add_format({"bg_color": color, "bold": True, "valign": "top"})
                        for code, color in (("green", "#D1FADF"), ("amber", "#FEF0C7"), ("red", "#FEE4E2"),
@@ -93,10 +101,6 @@ def write_table(sheet: Worksheet, formats: Formats, columns: list[Column], rows:
     sheet.freeze_panes(first_row + 1, 0)
     count = 0
     wrapped = [i for i, c in enumerate(columns) if c.wrap]
-    if not wrapped and not bold_rows and not styles:
-        count = _write_plain(sheet, formats, columns, rows, first_row + 1)
-        sheet.autofilter(first_row, 0, first_row + max(count, 1), len(columns) - 1)
-        return count
     plain = [formats.wrap if c.wrap else formats.cell[c.kind] for c in columns]  # each column's format
     bold = [formats.total[c.kind] for c in columns]
     for index, values in enumerate(rows):
@@ -112,41 +116,3 @@ def write_table(sheet: Worksheet, formats: Formats, columns: list[Column], rows:
         count += 1
     sheet.autofilter(first_row, 0, first_row + max(count, 1), len(columns) - 1)
     return count
-
-
-def _write_plain(sheet: Worksheet, formats: Formats, columns: list[Column], rows: Iterable[Iterable],
-                 first_row: int) -> int:
-    """`write_cell` for every cell of rows without totals, styles or wrapping, in one loop (the exports' path:
-    a million rows × a dozen cells): the same cells, the column's kind and format looked up once per column."""
-    write_string, write_number, write_datetime, write_blank = (sheet.write_string, sheet.write_number,
-                                                               sheet.write_datetime, sheet.write_blank)
-    fmts = [formats.cell[c.kind] for c in columns]
-    numeric = [c.kind in ("int", "num", "pct") for c in columns]
-    dated = [c.kind in ("date", "datetime") for c in columns]
-    width = len(columns)
-    row = first_row
-    for values in rows:
-        if values.__class__ is not list and values.__class__ is not tuple:
-            values = list(values)
-        if len(values) != width:
-            raise ValueError(f"row {row - first_row + 1} has {len(values)} cells, not {width}")
-        for col, value in enumerate(values):
-            kind = value.__class__
-            if kind is str:
-                if value:
-                    write_string(row, col, value, fmts[col])
-                elif fmts[col] is not None:
-                    write_blank(row, col, None, fmts[col])
-            elif value is None:
-                if fmts[col] is not None:
-                    write_blank(row, col, None, fmts[col])
-            elif (kind is int or kind is float) and numeric[col]:
-                write_number(row, col, value, fmts[col])
-            elif dated[col] and isinstance(value, date):
-                if isinstance(value, datetime):  # stored in UTC: shown in Vietnam's time, as on the pages
-                    value = local_time(value).replace(tzinfo=None)
-                write_datetime(row, col, value, fmts[col])
-            else:
-                write_cell(sheet, row, col, value, columns[col].kind, fmts[col])
-        row += 1
-    return row - first_row
