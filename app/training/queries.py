@@ -12,7 +12,7 @@ from app.models import Area, Enrollment, Person, Trainer, TrainingClass, Unit
 from app.scope import scope_of, venue_scope_path, visible
 from app.text import fold
 from app.timeutil import local_today
-from app.training.settings import plan_setting
+from app.training.settings import plan_settings
 from rollout.two_three import TwoThreeSettings, classify
 
 # newest first; the list page walks ix_training_classes_list in this order
@@ -104,9 +104,9 @@ def unit_choices(user) -> list[tuple[int, str]]:
 
 def two_three_settings() -> TwoThreeSettings:
     """The plan settings of the one 2–3 rule (`rollout.two_three`)."""
-    return TwoThreeSettings(min_classes=plan_setting("classes_min"),
-                            max_running=plan_setting("classes_max_running"),
-                            grace_days=plan_setting("classes_min_after_days"))
+    min_classes, max_running, grace_days = plan_settings("classes_min", "classes_max_running",
+                                                        "classes_min_after_days")
+    return TwoThreeSettings(min_classes=min_classes, max_running=max_running, grace_days=grace_days)
 
 
 def rule_rows(user, today: date, only_flagged: bool = True):
@@ -166,9 +166,10 @@ def class_counts(trainer_id: int) -> dict:
     row = db.session.execute(select(
         func.count(TrainingClass.id).filter(TrainingClass.status != "cancelled"),
         func.count(TrainingClass.id).filter(TrainingClass.status == "running"),
+        select(Trainer.certified_on).where(Trainer.id == trainer_id).scalar_subquery(),
     ).where(TrainingClass.trainer_id == trainer_id)).one()
     settings = two_three_settings()
-    since = db.session.scalar(select(Trainer.certified_on).where(Trainer.id == trainer_id))
+    since = row[2]
     return {"opened": row[0], "running": row[1], "min": settings.min_classes, "max": settings.max_running,
             "status": classify(row[0], row[1], since, local_today(), settings)}
 
