@@ -148,11 +148,24 @@ def _indicators(day: dt.date, map_day: dt.date, core_min: int) -> dict[str, Any]
 
 def indicators(map_day: dt.date, day: dt.date, core_min: int) -> tuple[dict[str, Any], Stored]:
     """`measure_all(map_day, day, core_min)` as stored: code → Measure (without the per-unit numerators)."""
+    stored = read("indicators", day, map_day=map_day, core_min=core_min)
+    return _measures(stored.payload), stored
+
+
+def _measures(payload: dict[str, Any]) -> dict[str, Any]:
     from app.targets.indicators import Measure
 
-    stored = read("indicators", day, map_day=map_day, core_min=core_min)
     return {code: Measure(code, _counter(m["numerators"]), _counter(m["denominators"]), m["has_denominator"])
-            for code, m in stored.payload.items()}, stored
+            for code, m in payload.items()}
+
+
+def current_indicators(map_day: dt.date, day: dt.date, core_min: int) -> dict[str, Any] | None:
+    """The stored indicators when they are current (`registry.current`: computed and not stale since), as
+    `indicators` gives them; None when they are not (nothing is computed)."""
+    from app.summaries.registry import current
+
+    stored = current("indicators", day, map_day=map_day, core_min=core_min)
+    return None if stored is None else _measures(stored.payload)
 
 
 # --- the forecast's inputs ---------------------------------------------------------------------------------------

@@ -53,7 +53,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, case, exists, func, select, union
+from sqlalchemy import and_, case, exists, func, or_, select
 
 from app.areas.maps import AreaGraph, count_on_map, count_on_map_by, rollup, rows_on_map
 from app.extensions import db
@@ -241,6 +241,70 @@ def working_age(day: dt.date) -> list:
     return [Person.birth_year.is_not(None), Person.birth_year <= day.year - low, Person.birth_year >= day.year - high]
 
 
+LEARNER_FLAGS = ("done", "applied", "assessed", "online", "basic_done", "basic_applied", "basic_assessed")
+
+
+def _learner_flags(today: dt.date):
+    """One row per person with an enrolment (not dropped): 0/1 flags saying which of the T4 and T5 conditions any
+    of their enrolments meets, as of `today` — `done` completed (any class), `applied` / `assessed` completed with
+    a yes / an outcome recorded; `online` in a Bậc 1 class of the T5 modes started by `today` (`_level_one(False,
+    …)`); `basic_done`, `basic_applied`, `basic_assessed` the same three of a Bậc 1 class of the T5 modes
+    (`_level_one(True, …)`). A person counts once whatever the number of enrolments: the flags are the max over
+    them."""
+    def flag(condition, name: str):
+        return func.max(case((condition, 1), else_=0)).label(name)
+
+    done = _completed_by(today)
+    basic = (TrainingClass.level == 1) & TrainingClass.mode.in_(t5_modes())
+    started = basic & (TrainingClass.start_on <= today)
+    conditions = (done, done & _applied_by(today), done & _assessed_by(today), started, basic & done,
+                  basic & done & _applied_by(today), basic & done & _assessed_by(today))
+    return (select(Enrollment.person_id, *(flag(c, n) for c, n in zip(conditions, LEARNER_FLAGS, strict=True)))
+            .join(TrainingClass, TrainingClass.id == Enrollment.class_id)
+            .where(Enrollment.status.in_(("enrolled", "completed")))
+            .group_by(Enrollment.person_id).subquery())
+
+
+def _learner_counts(day: dt.date, today: dt.date, graph: AreaGraph) -> dict[str, Counter]:
+    """The persons of T4, T5 and their outcome counts per area of the map valid on `day`, in one query: the
+    persons LEFT JOINed to their `_learner_flags` and to their matched online Bậc 1 days (`online_level_one`, one
+    row per person), counted per (audience, age, flags) and area: {count: Counter}.
+
+    One pass over the enrolments instead of a semi-join (or anti-join) of them per count: on PostgreSQL each of the
+    seven counts of T4 and T5 hashed the completed enrolments again."""
+    flags = _learner_flags(today)
+    days = online_level_one(today).group_by(LearningRecord.person_id).subquery()
+    aged = working_age(today)
+    age = case((Person.birth_year.is_(None), "unknown"), (and_(*aged), "aged"), else_="other")
+    business = case((Person.audience_group == "business", 1), else_=0)
+    online_day = case((days.c.person_id.is_not(None), 1), else_=0)
+    split = (business, age, online_day, *(flags.c[name] for name in LEARNER_FLAGS))
+    out = {name: Counter() for name in ("business", "business_improved", "business_unrecorded", "online",
+                                        "online_unknown_age", "basic_completed", "basic_skilled",
+                                        "basic_unrecorded")}
+    rows = count_on_map_by("persons.home_area_id", day, split,
+                           [or_(flags.c.person_id.is_not(None), days.c.person_id.is_not(None))], graph,
+                           outer_joins=[(flags, flags.c.person_id == Person.id),
+                                        (days, days.c.person_id == Person.id)])
+    for (is_business, age_of, has_day, *values), counts in rows.items():
+        f = {name: bool(v) for name, v in zip(LEARNER_FLAGS, values, strict=True)}  # NULL: no enrolment
+        if is_business and f["done"]:
+            out["business"].update(counts)
+            if f["applied"]:
+                out["business_improved"].update(counts)
+            if not f["assessed"]:
+                out["business_unrecorded"].update(counts)
+        if (f["online"] or has_day) and age_of in ("aged", "unknown"):
+            out["online" if age_of == "aged" else "online_unknown_age"].update(counts)
+        if age_of == "aged" and f["basic_done"]:
+            out["basic_completed"].update(counts)
+            if f["basic_applied"]:
+                out["basic_skilled"].update(counts)
+            if not f["basic_assessed"]:
+                out["basic_unrecorded"].update(counts)
+    return out
+
+
 def measure_all(day: dt.date, today: dt.date, core_group_min: int, graph: AreaGraph | None = None) -> dict[str, Measure]:
     """Every measured indicator on the map valid on `day`, as of `today` (completions, trainers and plans
     dated after it are left out, so a past quarter's report measures that quarter)."""
@@ -282,45 +346,27 @@ def measure_all(day: dt.date, today: dt.date, core_group_min: int, graph: AreaGr
         "civil_servants_improved_unrecorded", +(civil_trained - assessed), Counter(), False)
 
     owners = _image_sum(_latest_populations(AreaPopulation.business_owners), graph, day)
-    # EXISTS per business person (read by ix_persons_audience_area), not IN over every completed enrolment
-    completed = select(Enrollment.id).where(Enrollment.person_id == Person.id, _completed_by(today)).exists()
-    business = count_on_map("persons.home_area_id", day, [Person.audience_group == "business", completed], graph)
-    out["business_owners_trained"] = Measure("business_owners_trained", business, owners, bool(owners))
-
-    def completed_with(outcome):
-        return select(Enrollment.id).where(Enrollment.person_id == Person.id, _completed_by(today), outcome).exists()
-
-    is_business = Person.audience_group == "business"
-    out["business_owners_improved"] = Measure("business_owners_improved", count_on_map(
-        "persons.home_area_id", day, [is_business, completed_with(_applied_by(today))], graph), business, True)
-    out["business_owners_improved_unrecorded"] = Measure("business_owners_improved_unrecorded", count_on_map(
-        "persons.home_area_id", day, [is_business, completed, ~completed_with(_assessed_by(today))], graph),
-        Counter(), False)
-
     working = _image_sum(_latest_populations(AreaPopulation.working_age), graph, day)
+    # T4 and T5 with their outcome counts in one pass: each learner's enrolments read once into flags
+    # (`_learner_flags`), the persons counted per (audience, age, flags) and area
+    learners = _learner_counts(day, today, graph)
+    business, business_improved, business_unrecorded = (learners[k] for k in ("business", "business_improved",
+                                                                              "business_unrecorded"))
+    out["business_owners_trained"] = Measure("business_owners_trained", business, owners, bool(owners))
+    out["business_owners_improved"] = Measure("business_owners_improved", business_improved, business, True)
+    out["business_owners_improved_unrecorded"] = Measure("business_owners_improved_unrecorded", business_unrecorded,
+                                                         Counter(), False)
     # T5 as the plan words it: persons aged 15–60 on the measurement day in an online (or blended) basic class
-    # the learners of working age and those of unknown age in one pass; the two sources of "online" as one list
-    # (a UNION: built once, where an OR of two IN lists built each list twice)
-    modes, aged = t5_modes(), working_age(today)
-    online = Person.id.in_(union(_level_one(False, today, modes), online_level_one(today)))
-    age = case((Person.birth_year.is_(None), "unknown"), (and_(*aged), "aged"), else_="other")
-    by_age = count_on_map_by("persons.home_area_id", day, age, [online], graph)
-    took, unknown_age = by_age.get("aged", Counter()), by_age.get("unknown", Counter())
-    out["working_age_trained_online"] = Measure("working_age_trained_online", took, working, bool(working))
-    out["working_age_unknown_age"] = Measure("working_age_unknown_age", unknown_age, Counter(), False)
+    out["working_age_trained_online"] = Measure("working_age_trained_online", learners["online"], working,
+                                                bool(working))
+    out["working_age_unknown_age"] = Measure("working_age_unknown_age", learners["online_unknown_age"], Counter(),
+                                             False)
     # "trong đó … có khả năng sử dụng": of the working-age persons who completed an online basic class, those
     # the trainer recorded as able to apply it
-    basic_done = [Person.id.in_(_level_one(True, today, modes)), *aged]
-    basic_completed = count_on_map("persons.home_area_id", day, basic_done, graph)
-    skilled = count_on_map("persons.home_area_id", day,
-                           [Person.id.in_(_level_one(True, today, modes, _applied_by(today))), *aged], graph)
-    # NOT EXISTS, correlated, not NOT IN (subquery): past work_mem PostgreSQL stops hashing a NOT IN list and runs
-    # the subquery again for every person (minutes on a few provinces)
-    assessed = _level_one(True, today, modes, _assessed_by(today)).where(Enrollment.person_id == Person.id)
-    unrecorded = count_on_map("persons.home_area_id", day, [*basic_done, ~assessed.exists()], graph)
-    out["working_age_basic_skills"] = Measure("working_age_basic_skills", skilled, basic_completed, True)
-    out["working_age_basic_skills_unrecorded"] = Measure("working_age_basic_skills_unrecorded", unrecorded,
-                                                         Counter(), False)
+    out["working_age_basic_skills"] = Measure("working_age_basic_skills", learners["basic_skilled"],
+                                              learners["basic_completed"], True)
+    out["working_age_basic_skills_unrecorded"] = Measure("working_age_basic_skills_unrecorded",
+                                                         learners["basic_unrecorded"], Counter(), False)
 
     communes = _areas_of_level(graph, day, "commune")
     served = count_on_map("trainers.area_id", day, [Trainer.status == "active", _certified_by(today)], graph)
