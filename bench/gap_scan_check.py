@@ -34,7 +34,7 @@ def snapshot(url: str, today: dt.date | None) -> dict:
         settings = gap_settings()
         graph = AreaGraph.load()
         started = time.perf_counter()
-        measures = scan_measures(working_map() or today, today, settings, graph)
+        measures = scan_measures(working_map() or today, today, settings)
         findings = findings_for(today, settings, graph=graph, measures=measures)
         elapsed = time.perf_counter() - started
         gaps = sorted([f.rule_code, f.subject_kind, str(f.subject_id), f.area_id,

@@ -34,8 +34,8 @@ from app.models import Area, DistrictPlan, Gap, GapEvent, Plan
 from app.models.gap import SEVERITY_RANK
 from app.plan.domain import actuals, load_rows, to_domain
 from app.plan.queries import planned_communes, planned_districts
-from app.summaries.catalogue import current_indicators
-from app.targets.indicators import measure_all, trained_by_unit
+from app.summaries.catalogue import fresh_indicators
+from app.targets.indicators import trained_by_unit
 from app.targets.snapshots import write_snapshots
 from app.targets.targets import seed_targets
 from app.timeutil import utcnow
@@ -200,16 +200,15 @@ def store_findings(findings: list[Finding], codes: tuple[str, ...] = SCANNED_RUL
     return counts
 
 
-def scan_measures(day: dt.date, today: dt.date, settings: GapSettings, graph: AreaGraph) -> dict:
-    """The indicators the scan checks and snapshots, on the map of `day`: the stored `indicators` summary when it
-    is current (the `summaries_refresh` job keeps today's computed within minutes of a change; a stale or missing
-    one is never used), with T3's per-unit numerators counted here (not stored); else `measure_all` now."""
-    stored = current_indicators(day, today, settings.core_group_min_trainers)
-    if stored is None:
-        return measure_all(day, today, settings.core_group_min_trainers, graph)
-    trained = stored["civil_servants_trained"]
-    stored["civil_servants_trained"] = dataclasses.replace(trained, by_unit=trained_by_unit(today))
-    return stored
+def scan_measures(day: dt.date, today: dt.date, settings: GapSettings) -> dict:
+    """The indicators the scan checks and snapshots, on the map of `day`: the stored `indicators` summary, computed
+    first (and stored) unless it is current — the `summaries_refresh` job keeps today's computed within minutes of
+    a change, and the job's own refresh after the scan then has nothing to do —, with T3's per-unit numerators
+    counted here (they are not stored)."""
+    measures = fresh_indicators(day, today, settings.core_group_min_trainers)
+    trained = measures["civil_servants_trained"]
+    measures["civil_servants_trained"] = dataclasses.replace(trained, by_unit=trained_by_unit(today))
+    return measures
 
 
 @gc_paused()
@@ -218,7 +217,7 @@ def scan(today: dt.date, settings: GapSettings | None = None) -> str:
     settings = settings or gap_settings()
     graph = AreaGraph.load()
     day = working_map() or today
-    measures = scan_measures(day, today, settings, graph)
+    measures = scan_measures(day, today, settings)
     roots = programme_roots(today, day, graph)
     seed_targets()
     snapshots = write_snapshots(today, measures, graph, [r.id for r in roots]) if roots else 0

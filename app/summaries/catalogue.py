@@ -14,7 +14,11 @@ inputs) — so a page that reads a summary shows the numbers it would count itse
   of every measured indicator (`measure_all`: the targets dashboard without a snapshot, the forecast's
   population);
 - `forecast` (key: the area, the map; day: today): the forecast's inputs for an area (per child: active
-  trainers, learners reached, working-age population; the parameters' counts), read from the three above.
+  trainers, learners reached, working-age population; the parameters' counts), read from the three above;
+- `duplicate_persons` (no key; day: today): the groups of persons the gap scan's `duplicate_person` rule reports
+  (`app.gaps.inputs.duplicate_groups`: same folded name, birth year and home commune), stale with any change of
+  a person, so the daily scan reads them instead of grouping 1.1M persons (the `summaries_refresh` job computes
+  them again within minutes of a change).
 
 JSON keys are strings: the readers below give back what the pages used before (Counters keyed by area id, with
 None for "no area on this map"), plus the time the figures were read.
@@ -42,10 +46,10 @@ from app.models import (
     UnitCrosswalk,
     UnitMove,
 )
-from app.summaries.registry import Stored, read, summary
+from app.summaries.registry import Stored, fresh, read, summary
 
 __all__ = ["Figures", "counts_figures", "counts_figures_of", "counts_children", "area_metrics", "indicators",
-           "forecast_inputs",
+           "fresh_indicators", "forecast_inputs", "duplicate_persons",
            "NONE_KEY"]
 
 NONE_KEY = "none"  # a Counter's None key (rows with no area on the map) in JSON
@@ -159,13 +163,10 @@ def _measures(payload: dict[str, Any]) -> dict[str, Any]:
             for code, m in payload.items()}
 
 
-def current_indicators(map_day: dt.date, day: dt.date, core_min: int) -> dict[str, Any] | None:
-    """The stored indicators when they are current (`registry.current`: computed and not stale since), as
-    `indicators` gives them; None when they are not (nothing is computed)."""
-    from app.summaries.registry import current
-
-    stored = current("indicators", day, map_day=map_day, core_min=core_min)
-    return None if stored is None else _measures(stored.payload)
+def fresh_indicators(map_day: dt.date, day: dt.date, core_min: int) -> dict[str, Any]:
+    """The indicators as `indicators` gives them, from a row that is current (`registry.fresh`: a stale or missing
+    one is computed again first, whatever the mode): the gap scan's."""
+    return _measures(fresh("indicators", day, map_day=map_day, core_min=core_min).payload)
 
 
 # --- the forecast's inputs ---------------------------------------------------------------------------------------
@@ -179,6 +180,20 @@ def _forecast(day: dt.date, area: int, map_day: dt.date) -> dict[str, Any]:
 
 def forecast_inputs(map_day: dt.date, day: dt.date, area_id: int) -> Stored:
     return read("forecast", day, area=area_id, map_day=map_day)
+
+
+# --- the gap scan's duplicate persons ------------------------------------------------------------------------------
+
+@summary("duplicate_persons", depends_on=(Person,))
+def _duplicate_persons(day: dt.date) -> dict[str, Any]:
+    from app.gaps.inputs import duplicate_groups
+
+    return {"groups": duplicate_groups()}
+
+
+def duplicate_persons(day: dt.date) -> list[tuple[int, list[int]]]:
+    """(home area, person ids) of each group of likely duplicates, from a current row (`registry.fresh`)."""
+    return [(area_id, ids) for area_id, ids in fresh("duplicate_persons", day).payload["groups"]]
 
 
 # --- what the pages read first -------------------------------------------------------------------------------------

@@ -47,7 +47,7 @@ from app.extensions import db
 from app.models import Summary
 from app.timeutil import as_utc, utcnow
 
-__all__ = ["MODES", "KEEP_DAYS", "Spec", "Stored", "summary", "read", "current", "mark_stale", "refresh_due",
+__all__ = ["MODES", "KEEP_DAYS", "Spec", "Stored", "summary", "read", "current", "fresh", "mark_stale", "refresh_due",
            "compute_missing", "specs", "key_of", "names_for"]
 
 MODES = ("serve", "refresh")
@@ -303,6 +303,12 @@ def current(name: str, day: dt.date, **params: Any) -> Stored | None:
     if row is None or row.payload is None or row.stale:
         return None
     return Stored(row.payload, as_utc(row.computed_at), False)
+
+
+def fresh(name: str, day: dt.date, **params: Any) -> Stored:
+    """`current(name, day, **params)`, else computed now and stored (in the session's transaction: a job's) — never
+    a stale row, whatever the mode."""
+    return current(name, day, **params) or _compute(_spec(name), key_of(params), day, params)
 
 
 def _commit_step() -> None:
