@@ -241,25 +241,27 @@ def working_age(day: dt.date) -> list:
     return [Person.birth_year.is_not(None), Person.birth_year <= day.year - low, Person.birth_year >= day.year - high]
 
 
-LEARNER_FLAGS = ("done", "applied", "assessed", "online", "basic_done", "basic_applied", "basic_assessed")
+# a learner's outcome, the best over their enrolments: a yes recorded implies an outcome recorded, which implies a
+# completion, so one max says all three
+NOT_DONE, DONE, ASSESSED, APPLIED = 0, 1, 2, 3
 
 
 def _learner_flags(today: dt.date):
-    """One row per person with an enrolment (not dropped): 0/1 flags saying which of the T4 and T5 conditions any
-    of their enrolments meets, as of `today` — `done` completed (any class), `applied` / `assessed` completed with
-    a yes / an outcome recorded; `online` in a Bậc 1 class of the T5 modes started by `today` (`_level_one(False,
-    …)`); `basic_done`, `basic_applied`, `basic_assessed` the same three of a Bậc 1 class of the T5 modes
-    (`_level_one(True, …)`). A person counts once whatever the number of enrolments: the flags are the max over
-    them."""
-    def flag(condition, name: str):
-        return func.max(case((condition, 1), else_=0)).label(name)
-
+    """One row per person with an enrolment (not dropped), as of `today`: `outcome`, the best of their enrolments
+    (APPLIED: completed with a yes recorded, ASSESSED: with an outcome recorded, DONE: completed, else NOT_DONE);
+    `basic_outcome`, the same over their Bậc 1 classes of the T5 modes (`_level_one(True, …)`); `online` (0/1):
+    in a Bậc 1 class of the T5 modes started by `today` (`_level_one(False, …)`). A person counts once whatever
+    the number of enrolments."""
     done = _completed_by(today)
     basic = (TrainingClass.level == 1) & TrainingClass.mode.in_(t5_modes())
-    started = basic & (TrainingClass.start_on <= today)
-    conditions = (done, done & _applied_by(today), done & _assessed_by(today), started, basic & done,
-                  basic & done & _applied_by(today), basic & done & _assessed_by(today))
-    return (select(Enrollment.person_id, *(flag(c, n) for c, n in zip(conditions, LEARNER_FLAGS, strict=True)))
+
+    def outcome(scope):
+        return case((scope & _applied_by(today), APPLIED), (scope & _assessed_by(today), ASSESSED), (scope, DONE),
+                    else_=NOT_DONE)
+
+    return (select(Enrollment.person_id, func.max(outcome(done)).label("outcome"),
+                   func.max(outcome(basic & done)).label("basic_outcome"),
+                   func.max(case((basic & (TrainingClass.start_on <= today), 1), else_=0)).label("online"))
             .join(TrainingClass, TrainingClass.id == Enrollment.class_id)
             .where(Enrollment.status.in_(("enrolled", "completed")))
             .group_by(Enrollment.person_id).subquery())
@@ -278,7 +280,7 @@ def _learner_counts(day: dt.date, today: dt.date, graph: AreaGraph) -> dict[str,
     age = case((Person.birth_year.is_(None), "unknown"), (and_(*aged), "aged"), else_="other")
     business = case((Person.audience_group == "business", 1), else_=0)
     online_day = case((days.c.person_id.is_not(None), 1), else_=0)
-    split = (business, age, online_day, *(flags.c[name] for name in LEARNER_FLAGS))
+    split = (business, age, online_day, flags.c.outcome, flags.c.basic_outcome, flags.c.online)
     out = {name: Counter() for name in ("business", "business_improved", "business_unrecorded", "online",
                                         "online_unknown_age", "basic_completed", "basic_skilled",
                                         "basic_unrecorded")}
@@ -286,21 +288,21 @@ def _learner_counts(day: dt.date, today: dt.date, graph: AreaGraph) -> dict[str,
                            [or_(flags.c.person_id.is_not(None), days.c.person_id.is_not(None))], graph,
                            outer_joins=[(flags, flags.c.person_id == Person.id),
                                         (days, days.c.person_id == Person.id)])
-    for (is_business, age_of, has_day, *values), counts in rows.items():
-        f = {name: bool(v) for name, v in zip(LEARNER_FLAGS, values, strict=True)}  # NULL: no enrolment
-        if is_business and f["done"]:
+    for (is_business, age_of, has_day, best, basic_best, online), counts in rows.items():
+        best, basic_best = best or NOT_DONE, basic_best or NOT_DONE  # NULL: no enrolment, only online days
+        if is_business and best >= DONE:
             out["business"].update(counts)
-            if f["applied"]:
+            if best == APPLIED:
                 out["business_improved"].update(counts)
-            if not f["assessed"]:
+            if best == DONE:
                 out["business_unrecorded"].update(counts)
-        if (f["online"] or has_day) and age_of in ("aged", "unknown"):
+        if (online or has_day) and age_of in ("aged", "unknown"):
             out["online" if age_of == "aged" else "online_unknown_age"].update(counts)
-        if age_of == "aged" and f["basic_done"]:
+        if age_of == "aged" and basic_best >= DONE:
             out["basic_completed"].update(counts)
-            if f["basic_applied"]:
+            if basic_best == APPLIED:
                 out["basic_skilled"].update(counts)
-            if not f["basic_assessed"]:
+            if basic_best == DONE:
                 out["basic_unrecorded"].update(counts)
     return out
 
