@@ -53,7 +53,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import and_, case, exists, func, select, union
 
 from app.areas.maps import AreaGraph, count_on_map, count_on_map_by, rollup, rows_on_map
 from app.extensions import db
@@ -268,9 +268,10 @@ def _learner_flags(today: dt.date):
 
 
 def _learner_counts(day: dt.date, today: dt.date, graph: AreaGraph) -> dict[str, Counter]:
-    """The persons of T4, T5 and their outcome counts per area of the map valid on `day`, in one query: the
-    persons LEFT JOINed to their `_learner_flags` and to their matched online Bậc 1 days (`online_level_one`, one
-    row per person), counted per (audience, age, flags) and area: {count: Counter}.
+    """The persons of T4, T5 and their outcome counts per area of the map valid on `day`: {count: Counter}. One
+    query over the persons joined to their `_learner_flags` (and LEFT JOINed to their matched online Bậc 1 days,
+    `online_level_one`), counted per (audience, age, flags) and area; a second for the persons with matched days
+    and no enrolment (T5 only).
 
     One pass over the enrolments instead of a semi-join (or anti-join) of them per count: on PostgreSQL each of the
     seven counts of T4 and T5 hashed the completed enrolments again."""
@@ -284,12 +285,9 @@ def _learner_counts(day: dt.date, today: dt.date, graph: AreaGraph) -> dict[str,
     out = {name: Counter() for name in ("business", "business_improved", "business_unrecorded", "online",
                                         "online_unknown_age", "basic_completed", "basic_skilled",
                                         "basic_unrecorded")}
-    rows = count_on_map_by("persons.home_area_id", day, split,
-                           [or_(flags.c.person_id.is_not(None), days.c.person_id.is_not(None))], graph,
-                           outer_joins=[(flags, flags.c.person_id == Person.id),
-                                        (days, days.c.person_id == Person.id)])
+    rows = count_on_map_by("persons.home_area_id", day, split, [Person.id == flags.c.person_id], graph,
+                           outer_joins=[(days, days.c.person_id == Person.id)])
     for (is_business, age_of, has_day, best, basic_best, online), counts in rows.items():
-        best, basic_best = best or NOT_DONE, basic_best or NOT_DONE  # NULL: no enrolment, only online days
         if is_business and best >= DONE:
             out["business"].update(counts)
             if best == APPLIED:
@@ -304,7 +302,59 @@ def _learner_counts(day: dt.date, today: dt.date, graph: AreaGraph) -> dict[str,
                 out["basic_skilled"].update(counts)
             if basic_best == DONE:
                 out["basic_unrecorded"].update(counts)
+    enrolled = select(Enrollment.id).where(Enrollment.person_id == Person.id,
+                                           Enrollment.status.in_(("enrolled", "completed"))).exists()
+    days_only = count_on_map_by("persons.home_area_id", day, age,
+                                [Person.id.in_(online_level_one(today)), ~enrolled], graph)
+    out["online"].update(days_only.get("aged", Counter()))
+    out["online_unknown_age"].update(days_only.get("unknown", Counter()))
     return out
+
+
+def _learner_counts_each(day: dt.date, today: dt.date, graph: AreaGraph) -> dict[str, Counter]:
+    """`_learner_counts` as one query per count, each from the persons probing their enrolments (EXISTS, IN): on
+    SQLite, which walks the indexes of each in a fraction of a second, where its one pass over 1.1M enrolments
+    (a temporary table, then a temporary B-tree) costs more than the seven together. Same counts (a test)."""
+    is_business = Person.audience_group == "business"
+
+    def completed_with(outcome=None):
+        condition = _completed_by(today) if outcome is None else _completed_by(today) & outcome
+        return select(Enrollment.id).where(Enrollment.person_id == Person.id, condition).exists()
+
+    # EXISTS per business person (read by ix_persons_audience_area), not IN over every completed enrolment
+    business = count_on_map("persons.home_area_id", day, [is_business, completed_with()], graph)
+    improved = count_on_map("persons.home_area_id", day, [is_business, completed_with(_applied_by(today))], graph)
+    business_unrecorded = count_on_map("persons.home_area_id", day, [
+        is_business, completed_with(), ~completed_with(_assessed_by(today))], graph)
+    # the learners of working age and those of unknown age in one pass; the two sources of "online" as one list
+    # (a UNION: built once, where an OR of two IN lists built each list twice)
+    modes, aged = t5_modes(), working_age(today)
+    online = Person.id.in_(union(_level_one(False, today, modes), online_level_one(today)))
+    age = case((Person.birth_year.is_(None), "unknown"), (and_(*aged), "aged"), else_="other")
+    by_age = count_on_map_by("persons.home_area_id", day, age, [online], graph)
+    basic_done = [Person.id.in_(_level_one(True, today, modes)), *aged]
+    skilled = count_on_map("persons.home_area_id", day,
+                           [Person.id.in_(_level_one(True, today, modes, _applied_by(today))), *aged], graph)
+    # NOT EXISTS, correlated, not NOT IN (subquery): past work_mem PostgreSQL stops hashing a NOT IN list and runs
+    # the subquery again for every person (minutes on a few provinces)
+    assessed = _level_one(True, today, modes, _assessed_by(today)).where(Enrollment.person_id == Person.id)
+    return {"business": business, "business_improved": improved, "business_unrecorded": business_unrecorded,
+            "online": by_age.get("aged", Counter()), "online_unknown_age": by_age.get("unknown", Counter()),
+            "basic_completed": count_on_map("persons.home_area_id", day, basic_done, graph),
+            "basic_skilled": skilled,
+            "basic_unrecorded": count_on_map("persons.home_area_id", day, [*basic_done, ~assessed.exists()], graph)}
+
+
+def learner_counts(day: dt.date, today: dt.date, graph: AreaGraph) -> dict[str, Counter]:
+    """The persons T4, T5 and their outcome indicators count, per area of the map valid on `day` — `business`
+    (audience 'business', a completed enrolment), `business_improved` (… with a yes recorded),
+    `business_unrecorded` (… with no outcome recorded on any), `online` / `online_unknown_age` (aged 15–60 / of
+    unknown age, in a Bậc 1 class of the T5 modes or with a matched Bậc 1 day), `basic_completed` (aged, a
+    completed Bậc 1 class of the T5 modes), `basic_skilled` (… with a yes), `basic_unrecorded` (… with no outcome
+    on any): one pass over the enrolments on PostgreSQL, a query per count on SQLite."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return _learner_counts(day, today, graph)
+    return _learner_counts_each(day, today, graph)
 
 
 def measure_all(day: dt.date, today: dt.date, core_group_min: int, graph: AreaGraph | None = None) -> dict[str, Measure]:
@@ -349,9 +399,8 @@ def measure_all(day: dt.date, today: dt.date, core_group_min: int, graph: AreaGr
 
     owners = _image_sum(_latest_populations(AreaPopulation.business_owners), graph, day)
     working = _image_sum(_latest_populations(AreaPopulation.working_age), graph, day)
-    # T4 and T5 with their outcome counts in one pass: each learner's enrolments read once into flags
-    # (`_learner_flags`), the persons counted per (audience, age, flags) and area
-    learners = _learner_counts(day, today, graph)
+    # T4 and T5 with their outcome counts (`learner_counts`)
+    learners = learner_counts(day, today, graph)
     business, business_improved, business_unrecorded = (learners[k] for k in ("business", "business_improved",
                                                                               "business_unrecorded"))
     out["business_owners_trained"] = Measure("business_owners_trained", business, owners, bool(owners))
