@@ -203,11 +203,12 @@ def store_findings(findings: list[Finding], codes: tuple[str, ...] = SCANNED_RUL
 def scan_measures(day: dt.date, today: dt.date, settings: GapSettings) -> dict:
     """The indicators the scan checks and snapshots, on the map of `day`: the stored `indicators` summary, computed
     first (and stored) unless it is current — the `summaries_refresh` job keeps today's computed within minutes of
-    a change, and the job's own refresh after the scan then has nothing to do —, with T3's per-unit numerators
-    counted here (they are not stored)."""
-    measures = fresh_indicators(day, today, settings.core_group_min_trainers)
-    trained = measures["civil_servants_trained"]
-    measures["civil_servants_trained"] = dataclasses.replace(trained, by_unit=trained_by_unit(today))
+    a change, and the job's own refresh after the scan then has nothing to do. T3's per-unit numerators are
+    counted here when the row has none (stored before they were)."""
+    measures, with_units = fresh_indicators(day, today, settings.core_group_min_trainers)
+    if not with_units:
+        trained = measures["civil_servants_trained"]
+        measures["civil_servants_trained"] = dataclasses.replace(trained, by_unit=trained_by_unit(today))
     return measures
 
 

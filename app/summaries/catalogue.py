@@ -11,8 +11,8 @@ inputs) — so a page that reads a summary shows the numbers it would count itse
 - `area_metrics` (key: the map; day: today): trainers, active trainers, registered classes and units per area
   of the map, before the roll-up (`app.areas.queries.map_counts`: the steering home and the area pages);
 - `indicators` (key: the map, the core-group minimum; day: the as-of day): numerators and denominators per area
-  of every measured indicator (`measure_all`: the targets dashboard without a snapshot, the forecast's
-  population);
+  of every measured indicator, and T3's numerators per unit (`measure_all`: the targets dashboard without a
+  snapshot, the forecast's population, the gap scan);
 - `forecast` (key: the area, the map; day: today): the forecast's inputs for an area (per child: active
   trainers, learners reached, working-age population; the parameters' counts), read from the three above;
 - `duplicate_persons` (no key; day: today): the groups of persons the gap scan's `duplicate_person` rule reports
@@ -146,12 +146,12 @@ def _indicators(day: dt.date, map_day: dt.date, core_min: int) -> dict[str, Any]
     from app.targets.indicators import measure_all
 
     return {code: {"numerators": _pairs(m.numerators), "denominators": _pairs(m.denominators),
-                   "has_denominator": m.has_denominator}
+                   "has_denominator": m.has_denominator, "by_unit": _pairs(m.by_unit)}
             for code, m in measure_all(map_day, day, core_min).items()}
 
 
 def indicators(map_day: dt.date, day: dt.date, core_min: int) -> tuple[dict[str, Any], Stored]:
-    """`measure_all(map_day, day, core_min)` as stored: code → Measure (without the per-unit numerators)."""
+    """`measure_all(map_day, day, core_min)` as stored: code → Measure."""
     stored = read("indicators", day, map_day=map_day, core_min=core_min)
     return _measures(stored.payload), stored
 
@@ -159,14 +159,17 @@ def indicators(map_day: dt.date, day: dt.date, core_min: int) -> tuple[dict[str,
 def _measures(payload: dict[str, Any]) -> dict[str, Any]:
     from app.targets.indicators import Measure
 
-    return {code: Measure(code, _counter(m["numerators"]), _counter(m["denominators"]), m["has_denominator"])
+    return {code: Measure(code, _counter(m["numerators"]), _counter(m["denominators"]), m["has_denominator"],
+                          _counter(m.get("by_unit", {})))
             for code, m in payload.items()}
 
 
-def fresh_indicators(map_day: dt.date, day: dt.date, core_min: int) -> dict[str, Any]:
+def fresh_indicators(map_day: dt.date, day: dt.date, core_min: int) -> tuple[dict[str, Any], bool]:
     """The indicators as `indicators` gives them, from a row that is current (`registry.fresh`: a stale or missing
-    one is computed again first, whatever the mode): the gap scan's."""
-    return _measures(fresh("indicators", day, map_day=map_day, core_min=core_min).payload)
+    one is computed again first, whatever the mode): the gap scan's; and whether the row has the per-unit
+    numerators (rows stored before they were: not)."""
+    payload = fresh("indicators", day, map_day=map_day, core_min=core_min).payload
+    return _measures(payload), all("by_unit" in m for m in payload.values())
 
 
 # --- the forecast's inputs ---------------------------------------------------------------------------------------
