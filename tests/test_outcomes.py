@@ -4,6 +4,7 @@ T5's age and mode rules, and the plan's 9 sub-targets on the targets dashboard a
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import date
 
 import openpyxl
@@ -387,3 +388,47 @@ def test_a_refused_completion_keeps_the_outcomes_chosen(client, login_as, basic_
     assert re.search(rf'name="applies_{civil.id}" form="complete-form".*?<option value="1" selected>Có', html, re.S)
     assert re.search(rf'name="applies_{owner.id}" form="complete-form".*?<option value="0" selected>Không', html, re.S)
     assert _applies(civil, owner) == [None, None]
+
+
+def test_t4_and_t5_in_one_pass_count_what_one_query_per_count_does(world, basic_class):
+    """`learner_counts` reads the enrolments once on PostgreSQL (`_learner_counts`) and runs a query per count on
+    SQLite (`_learner_counts_each`): both give the same counts, here on both databases, on learners of every kind
+    (outcome yes / no / unset, recorded after the day, a completion after the day, a dropped enrolment, a class
+    not yet started, another level or mode, unknown age, a matched online day with or without an enrolment)."""
+    from app.models import LearningRecord
+    from app.targets.indicators import _learner_counts, _learner_counts_each
+    from tests.api_helpers import make_client
+
+    c, civil, owner, other = basic_class
+    commune = db.session.get(type(world.dai_tu), c.venue_area_id)
+    for e, applies, on in ((owner, True, date(2025, 6, 14)), (other, False, date(2025, 6, 20))):
+        e.status, e.completed_on, e.applies, e.applies_on = "completed", date(2025, 6, 14), applies, on
+    trainer = world.trainers["Nguyễn Văn Đại"]
+    later = make_class(trainer, commune, status="planned", level=1, mode="online", start_on=date(2025, 7, 1),
+                       end_on=date(2025, 7, 5))
+    second = make_class(trainer, commune, status="completed", level=2, mode="blended", start_on=date(2025, 5, 1),
+                        end_on=date(2025, 5, 10))
+    unknown = make_person("Chủ Cửa Hàng", commune, audience_group="business")
+    enrol(second, unknown).applies = True
+    late = enrol(later, make_person("Học Sau", commune, audience_group="business", birth_year=1990))
+    late.applies, late.applies_on = True, date(2025, 7, 5)
+    enrol(c, make_person("Bỏ Học", commune, birth_year=1995), completed=False).status = "dropped"
+    enrol(c, owner_two := make_person("Chủ Hộ Hai", commune, audience_group="business", birth_year=1980))
+    enrol(second, days_too := make_person("Học Cả Hai", commune, birth_year=1992))
+    days_only = make_person("Chỉ Học Trực Tuyến", commune, birth_year=2001)
+    db.session.flush()
+    client, _token, _secret = make_client(world.dai_tu, name="LuyenAI.vn", ingest=True)
+    for n, person in enumerate((days_only, days_too, owner_two)):
+        db.session.add(LearningRecord(platform="LuyenAI.vn", external_id=f"x{n}", record_date=date(2025, 6, 2),
+                                      phone=person.phone, minutes=20, lessons=1, level=1, state="matched",
+                                      person_id=person.id, client_id=client.id))
+    db.session.flush()
+    enrol(c, make_person("Không Rõ Tuổi", commune), completed=False)
+    db.session.flush()
+    graph, day = AreaGraph.load(), working_map()
+    seen = Counter()
+    for today in (date(2025, 6, 10), TODAY, date(2025, 12, 31)):
+        once, each = _learner_counts(day, today, graph), _learner_counts_each(day, today, graph)
+        assert once == each, today
+        seen.update({name: sum(counts.values()) for name, counts in once.items()})
+    assert len(seen) == 8 and all(seen.values()), seen  # every count has someone in it on some day

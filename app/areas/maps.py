@@ -237,21 +237,30 @@ def count_on_map(column: AreaColumn | str, day: date, where=(), graph: AreaGraph
 
 
 def count_on_map_by(column: AreaColumn | str, day: date, split, where=(),
-                    graph: AreaGraph | None = None) -> dict[object, Counter]:
+                    graph: AreaGraph | None = None, outer_joins=()) -> dict[object, Counter]:
     """`count_on_map` split by the value of the expression `split`: {value: counts per area}, in one query
-    (two counts that differ by one condition read the rows once)."""
+    (two counts that differ by one condition read the rows once). `split` a tuple of expressions: split by all of
+    them, keyed by the tuple of their values; `outer_joins` (target, on) pairs LEFT JOINed to the rows counted,
+    for a split or a condition on them."""
+    several = isinstance(split, tuple)
+    splits = split if several else (split,)
     entry = _column(column)
     graph = graph or AreaGraph.load()
     history, on = _history_join(entry, day)
     stmt = (
-        select(split, entry.attr, history.old_area_id, func.count())
+        select(*splits, entry.attr, history.old_area_id, func.count())
         .select_from(entry.model)
         .outerjoin(history, on)
         .where(entry.attr.is_not(None), *where)
-        .group_by(split, entry.attr, history.old_area_id)
+        .group_by(*splits, entry.attr, history.old_area_id)
     )
+    for target, onclause in outer_joins:
+        stmt = stmt.outerjoin(target, onclause)
     counts: dict[object, Counter] = {}
-    for value, current, old, n in db.session.execute(stmt):
+    width = len(splits)
+    for row in db.session.execute(stmt):
+        value = tuple(row[:width]) if several else row[0]
+        current, old, n = row[width:]
         bucket = counts.setdefault(value, Counter())
         bucket[graph.image(old if old is not None else current, day)] += n
     return counts

@@ -41,7 +41,7 @@ from rollout.gaps import (
     UnitRow,
 )
 
-__all__ = ["gap_settings", "network_inputs", "MAJORITY_GROUPS"]
+__all__ = ["gap_settings", "network_inputs", "duplicate_groups", "MAJORITY_GROUPS"]
 
 MAJORITY_GROUPS = ("Kinh", "Hoa")
 # indicators checked against their trajectory per commune and per unit
@@ -149,20 +149,32 @@ def _units(place: _Placer) -> list[UnitRow]:
             for uid, name, kind, area_id in rows]
 
 
-def _duplicates(place: _Placer) -> tuple[list[DuplicatePersonsRow], dict[str, int]]:
-    """The groups, and the home area (on the map) of each group's first person, where its gap is placed."""
+def duplicate_groups() -> list[list]:
+    """[home area id, [person ids]] of each group of two or more persons with the same folded name, birth year and
+    home commune, in the order of their first ids (the `duplicate_persons` summary, `app/summaries/catalogue.py`).
+
+    One pass over the persons in the order of `ix_persons_duplicate_key`, each row with the size of its group by a
+    window count; not a GROUP BY … HAVING joined back to the persons, which read them twice."""
     key = (Person.search_key, Person.birth_year, Person.home_area_id)
-    groups = select(*key).where(Person.birth_year.is_not(None), Person.home_area_id.is_not(None)) \
-        .group_by(*key).having(func.count() > 1).subquery()
-    rows = db.session.execute(select(Person.id, *key).join(groups, (groups.c.search_key == Person.search_key)
-                                                           & (groups.c.birth_year == Person.birth_year)
-                                                           & (groups.c.home_area_id == Person.home_area_id))
-                              .order_by(Person.id))
-    found: dict[tuple, list[str]] = {}
+    sized = (select(Person.id, *key, func.count().over(partition_by=key).label("size"))
+             .where(Person.birth_year.is_not(None), Person.home_area_id.is_not(None)).subquery())
+    rows = db.session.execute(select(sized.c.id, sized.c.search_key, sized.c.birth_year, sized.c.home_area_id)
+                              .where(sized.c.size > 1).order_by(sized.c.id))
+    found: dict[tuple, list[int]] = {}
     for person_id, *k in rows:
-        found.setdefault(tuple(k), []).append(str(person_id))
-    areas = {ids[0]: place(k[2]) for k, ids in found.items()}
-    return ([DuplicatePersonsRow(tuple(ids), "name_birth_year_commune") for ids in found.values()],
+        found.setdefault(tuple(k), []).append(person_id)
+    return [[k[2], ids] for k, ids in found.items()]
+
+
+def _duplicates(place: _Placer, today: dt.date) -> tuple[list[DuplicatePersonsRow], dict[str, int]]:
+    """The groups (the stored `duplicate_persons` summary, computed first unless it is current: the daily scan
+    does not group the 1.1M persons of a province again when none has changed), and the home area (on the map)
+    of each group's first person, where its gap is placed."""
+    from app.summaries.catalogue import duplicate_persons
+
+    groups = [(area_id, [str(i) for i in ids]) for area_id, ids in duplicate_persons(today)]
+    areas = {ids[0]: place(area_id) for area_id, ids in groups}
+    return ([DuplicatePersonsRow(tuple(ids), "name_birth_year_commune") for _area_id, ids in groups],
             {i: a for i, a in areas.items() if a is not None})
 
 
@@ -211,7 +223,7 @@ def network_inputs(today: dt.date, settings: GapSettings | None = None, graph: A
     units = _units(place)
     if measures is None:
         measures = measure_all(day, today, (settings or gap_settings()).core_group_min_trainers, graph)
-    duplicates, person_areas = _duplicates(place)
+    duplicates, person_areas = _duplicates(place, today)
     return GapInputs(
         today=today, areas=areas, units=units, trainers=trainers, classes=_classes(place),
         duplicate_persons=duplicates, indicators=_indicator_rows(measures, areas, units, today),

@@ -11,10 +11,14 @@ inputs) — so a page that reads a summary shows the numbers it would count itse
 - `area_metrics` (key: the map; day: today): trainers, active trainers, registered classes and units per area
   of the map, before the roll-up (`app.areas.queries.map_counts`: the steering home and the area pages);
 - `indicators` (key: the map, the core-group minimum; day: the as-of day): numerators and denominators per area
-  of every measured indicator (`measure_all`: the targets dashboard without a snapshot, the forecast's
-  population);
+  of every measured indicator, and T3's numerators per unit (`measure_all`: the targets dashboard without a
+  snapshot, the forecast's population, the gap scan);
 - `forecast` (key: the area, the map; day: today): the forecast's inputs for an area (per child: active
-  trainers, learners reached, working-age population; the parameters' counts), read from the three above.
+  trainers, learners reached, working-age population; the parameters' counts), read from the three above;
+- `duplicate_persons` (no key; day: today): the groups of persons the gap scan's `duplicate_person` rule reports
+  (`app.gaps.inputs.duplicate_groups`: same folded name, birth year and home commune), stale with any change of
+  a person, so the daily scan reads them instead of grouping 1.1M persons (the `summaries_refresh` job computes
+  them again within minutes of a change).
 
 JSON keys are strings: the readers below give back what the pages used before (Counters keyed by area id, with
 None for "no area on this map"), plus the time the figures were read.
@@ -42,10 +46,10 @@ from app.models import (
     UnitCrosswalk,
     UnitMove,
 )
-from app.summaries.registry import Stored, read, summary
+from app.summaries.registry import Stored, fresh, read, summary
 
 __all__ = ["Figures", "counts_figures", "counts_figures_of", "counts_children", "area_metrics", "indicators",
-           "forecast_inputs",
+           "fresh_indicators", "forecast_inputs", "duplicate_persons",
            "NONE_KEY"]
 
 NONE_KEY = "none"  # a Counter's None key (rows with no area on the map) in JSON
@@ -142,17 +146,30 @@ def _indicators(day: dt.date, map_day: dt.date, core_min: int) -> dict[str, Any]
     from app.targets.indicators import measure_all
 
     return {code: {"numerators": _pairs(m.numerators), "denominators": _pairs(m.denominators),
-                   "has_denominator": m.has_denominator}
+                   "has_denominator": m.has_denominator, "by_unit": _pairs(m.by_unit)}
             for code, m in measure_all(map_day, day, core_min).items()}
 
 
 def indicators(map_day: dt.date, day: dt.date, core_min: int) -> tuple[dict[str, Any], Stored]:
-    """`measure_all(map_day, day, core_min)` as stored: code → Measure (without the per-unit numerators)."""
+    """`measure_all(map_day, day, core_min)` as stored: code → Measure."""
+    stored = read("indicators", day, map_day=map_day, core_min=core_min)
+    return _measures(stored.payload), stored
+
+
+def _measures(payload: dict[str, Any]) -> dict[str, Any]:
     from app.targets.indicators import Measure
 
-    stored = read("indicators", day, map_day=map_day, core_min=core_min)
-    return {code: Measure(code, _counter(m["numerators"]), _counter(m["denominators"]), m["has_denominator"])
-            for code, m in stored.payload.items()}, stored
+    return {code: Measure(code, _counter(m["numerators"]), _counter(m["denominators"]), m["has_denominator"],
+                          _counter(m.get("by_unit", {})))
+            for code, m in payload.items()}
+
+
+def fresh_indicators(map_day: dt.date, day: dt.date, core_min: int) -> tuple[dict[str, Any], bool]:
+    """The indicators as `indicators` gives them, from a row that is current (`registry.fresh`: a stale or missing
+    one is computed again first, whatever the mode): the gap scan's; and whether the row has the per-unit
+    numerators (rows stored before they were: not)."""
+    payload = fresh("indicators", day, map_day=map_day, core_min=core_min).payload
+    return _measures(payload), all("by_unit" in m for m in payload.values())
 
 
 # --- the forecast's inputs ---------------------------------------------------------------------------------------
@@ -166,6 +183,20 @@ def _forecast(day: dt.date, area: int, map_day: dt.date) -> dict[str, Any]:
 
 def forecast_inputs(map_day: dt.date, day: dt.date, area_id: int) -> Stored:
     return read("forecast", day, area=area_id, map_day=map_day)
+
+
+# --- the gap scan's duplicate persons ------------------------------------------------------------------------------
+
+@summary("duplicate_persons", depends_on=(Person,))
+def _duplicate_persons(day: dt.date) -> dict[str, Any]:
+    from app.gaps.inputs import duplicate_groups
+
+    return {"groups": duplicate_groups()}
+
+
+def duplicate_persons(day: dt.date) -> list[tuple[int, list[int]]]:
+    """(home area, person ids) of each group of likely duplicates, from a current row (`registry.fresh`)."""
+    return [(area_id, ids) for area_id, ids in fresh("duplicate_persons", day).payload["groups"]]
 
 
 # --- what the pages read first -------------------------------------------------------------------------------------

@@ -47,7 +47,7 @@ from app.extensions import db
 from app.models import Summary
 from app.timeutil import as_utc, utcnow
 
-__all__ = ["MODES", "KEEP_DAYS", "Spec", "Stored", "summary", "read", "mark_stale", "refresh_due",
+__all__ = ["MODES", "KEEP_DAYS", "Spec", "Stored", "summary", "read", "current", "fresh", "mark_stale", "refresh_due",
            "compute_missing", "specs", "key_of", "names_for"]
 
 MODES = ("serve", "refresh")
@@ -290,6 +290,25 @@ def read(name: str, day: dt.date, **params: Any) -> Stored:
     if cache is not None:
         cache[(name, key, day)] = found
     return found
+
+
+def current(name: str, day: dt.date, **params: Any) -> Stored | None:
+    """The stored figures of `name` for `day` and these parameters when they are current (computed, not stale:
+    whatever the mode), else None — nothing is computed. For a job that must not work from figures older than
+    the data (the gap scan) and computes them itself when there are none."""
+    spec = _spec(name)
+    if set(params) != set(spec.params):
+        raise TypeError(f"summary {name!r} takes {sorted(spec.params)}, not {sorted(params)}")
+    row = _find(name, key_of(params), day)
+    if row is None or row.payload is None or row.stale:
+        return None
+    return Stored(row.payload, as_utc(row.computed_at), False)
+
+
+def fresh(name: str, day: dt.date, **params: Any) -> Stored:
+    """`current(name, day, **params)`, else computed now and stored (in the session's transaction: a job's) — never
+    a stale row, whatever the mode."""
+    return current(name, day, **params) or _compute(_spec(name), key_of(params), day, params)
 
 
 def _commit_step() -> None:

@@ -241,6 +241,122 @@ def working_age(day: dt.date) -> list:
     return [Person.birth_year.is_not(None), Person.birth_year <= day.year - low, Person.birth_year >= day.year - high]
 
 
+# a learner's outcome, the best over their enrolments: a yes recorded implies an outcome recorded, which implies a
+# completion, so one max says all three
+NOT_DONE, DONE, ASSESSED, APPLIED = 0, 1, 2, 3
+
+
+def _learner_flags(today: dt.date):
+    """One row per person with an enrolment (not dropped), as of `today`: `outcome`, the best of their enrolments
+    (APPLIED: completed with a yes recorded, ASSESSED: with an outcome recorded, DONE: completed, else NOT_DONE);
+    `basic_outcome`, the same over their Bậc 1 classes of the T5 modes (`_level_one(True, …)`); `online` (0/1):
+    in a Bậc 1 class of the T5 modes started by `today` (`_level_one(False, …)`). A person counts once whatever
+    the number of enrolments."""
+    done = _completed_by(today)
+    basic = (TrainingClass.level == 1) & TrainingClass.mode.in_(t5_modes())
+
+    def outcome(scope):
+        return case((scope & _applied_by(today), APPLIED), (scope & _assessed_by(today), ASSESSED), (scope, DONE),
+                    else_=NOT_DONE)
+
+    return (select(Enrollment.person_id, func.max(outcome(done)).label("outcome"),
+                   func.max(outcome(basic & done)).label("basic_outcome"),
+                   func.max(case((basic & (TrainingClass.start_on <= today), 1), else_=0)).label("online"))
+            .join(TrainingClass, TrainingClass.id == Enrollment.class_id)
+            .where(Enrollment.status.in_(("enrolled", "completed")))
+            .group_by(Enrollment.person_id).subquery())
+
+
+def _learner_counts(day: dt.date, today: dt.date, graph: AreaGraph) -> dict[str, Counter]:
+    """The persons of T4, T5 and their outcome counts per area of the map valid on `day`: {count: Counter}. One
+    query over the persons joined to their `_learner_flags` (and LEFT JOINed to their matched online Bậc 1 days,
+    `online_level_one`), counted per (audience, age, flags) and area; a second for the persons with matched days
+    and no enrolment (T5 only).
+
+    One pass over the enrolments instead of a semi-join (or anti-join) of them per count: on PostgreSQL each of the
+    seven counts of T4 and T5 hashed the completed enrolments again."""
+    flags = _learner_flags(today)
+    days = online_level_one(today).group_by(LearningRecord.person_id).subquery()
+    aged = working_age(today)
+    age = case((Person.birth_year.is_(None), "unknown"), (and_(*aged), "aged"), else_="other")
+    business = case((Person.audience_group == "business", 1), else_=0)
+    online_day = case((days.c.person_id.is_not(None), 1), else_=0)
+    split = (business, age, online_day, flags.c.outcome, flags.c.basic_outcome, flags.c.online)
+    out = {name: Counter() for name in ("business", "business_improved", "business_unrecorded", "online",
+                                        "online_unknown_age", "basic_completed", "basic_skilled",
+                                        "basic_unrecorded")}
+    rows = count_on_map_by("persons.home_area_id", day, split, [Person.id == flags.c.person_id], graph,
+                           outer_joins=[(days, days.c.person_id == Person.id)])
+    for (is_business, age_of, has_day, best, basic_best, online), counts in rows.items():
+        if is_business and best >= DONE:
+            out["business"].update(counts)
+            if best == APPLIED:
+                out["business_improved"].update(counts)
+            if best == DONE:
+                out["business_unrecorded"].update(counts)
+        if (online or has_day) and age_of in ("aged", "unknown"):
+            out["online" if age_of == "aged" else "online_unknown_age"].update(counts)
+        if age_of == "aged" and basic_best >= DONE:
+            out["basic_completed"].update(counts)
+            if basic_best == APPLIED:
+                out["basic_skilled"].update(counts)
+            if basic_best == DONE:
+                out["basic_unrecorded"].update(counts)
+    enrolled = select(Enrollment.id).where(Enrollment.person_id == Person.id,
+                                           Enrollment.status.in_(("enrolled", "completed"))).exists()
+    days_only = count_on_map_by("persons.home_area_id", day, age,
+                                [Person.id.in_(online_level_one(today)), ~enrolled], graph)
+    out["online"].update(days_only.get("aged", Counter()))
+    out["online_unknown_age"].update(days_only.get("unknown", Counter()))
+    return out
+
+
+def _learner_counts_each(day: dt.date, today: dt.date, graph: AreaGraph) -> dict[str, Counter]:
+    """`_learner_counts` as one query per count, each from the persons probing their enrolments (EXISTS, IN): on
+    SQLite, which walks the indexes of each in a fraction of a second, where its one pass over 1.1M enrolments
+    (a temporary table, then a temporary B-tree) costs more than the seven together. Same counts (a test)."""
+    is_business = Person.audience_group == "business"
+
+    def completed_with(outcome=None):
+        condition = _completed_by(today) if outcome is None else _completed_by(today) & outcome
+        return select(Enrollment.id).where(Enrollment.person_id == Person.id, condition).exists()
+
+    # EXISTS per business person (read by ix_persons_audience_area), not IN over every completed enrolment
+    business = count_on_map("persons.home_area_id", day, [is_business, completed_with()], graph)
+    improved = count_on_map("persons.home_area_id", day, [is_business, completed_with(_applied_by(today))], graph)
+    business_unrecorded = count_on_map("persons.home_area_id", day, [
+        is_business, completed_with(), ~completed_with(_assessed_by(today))], graph)
+    # the learners of working age and those of unknown age in one pass; the two sources of "online" as one list
+    # (a UNION: built once, where an OR of two IN lists built each list twice)
+    modes, aged = t5_modes(), working_age(today)
+    online = Person.id.in_(union(_level_one(False, today, modes), online_level_one(today)))
+    age = case((Person.birth_year.is_(None), "unknown"), (and_(*aged), "aged"), else_="other")
+    by_age = count_on_map_by("persons.home_area_id", day, age, [online], graph)
+    basic_done = [Person.id.in_(_level_one(True, today, modes)), *aged]
+    skilled = count_on_map("persons.home_area_id", day,
+                           [Person.id.in_(_level_one(True, today, modes, _applied_by(today))), *aged], graph)
+    # NOT EXISTS, correlated, not NOT IN (subquery): past work_mem PostgreSQL stops hashing a NOT IN list and runs
+    # the subquery again for every person (minutes on a few provinces)
+    assessed = _level_one(True, today, modes, _assessed_by(today)).where(Enrollment.person_id == Person.id)
+    return {"business": business, "business_improved": improved, "business_unrecorded": business_unrecorded,
+            "online": by_age.get("aged", Counter()), "online_unknown_age": by_age.get("unknown", Counter()),
+            "basic_completed": count_on_map("persons.home_area_id", day, basic_done, graph),
+            "basic_skilled": skilled,
+            "basic_unrecorded": count_on_map("persons.home_area_id", day, [*basic_done, ~assessed.exists()], graph)}
+
+
+def learner_counts(day: dt.date, today: dt.date, graph: AreaGraph) -> dict[str, Counter]:
+    """The persons T4, T5 and their outcome indicators count, per area of the map valid on `day` — `business`
+    (audience 'business', a completed enrolment), `business_improved` (… with a yes recorded),
+    `business_unrecorded` (… with no outcome recorded on any), `online` / `online_unknown_age` (aged 15–60 / of
+    unknown age, in a Bậc 1 class of the T5 modes or with a matched Bậc 1 day), `basic_completed` (aged, a
+    completed Bậc 1 class of the T5 modes), `basic_skilled` (… with a yes), `basic_unrecorded` (… with no outcome
+    on any): one pass over the enrolments on PostgreSQL, a query per count on SQLite."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return _learner_counts(day, today, graph)
+    return _learner_counts_each(day, today, graph)
+
+
 def measure_all(day: dt.date, today: dt.date, core_group_min: int, graph: AreaGraph | None = None) -> dict[str, Measure]:
     """Every measured indicator on the map valid on `day`, as of `today` (completions, trainers and plans
     dated after it are left out, so a past quarter's report measures that quarter)."""
@@ -282,45 +398,26 @@ def measure_all(day: dt.date, today: dt.date, core_group_min: int, graph: AreaGr
         "civil_servants_improved_unrecorded", +(civil_trained - assessed), Counter(), False)
 
     owners = _image_sum(_latest_populations(AreaPopulation.business_owners), graph, day)
-    # EXISTS per business person (read by ix_persons_audience_area), not IN over every completed enrolment
-    completed = select(Enrollment.id).where(Enrollment.person_id == Person.id, _completed_by(today)).exists()
-    business = count_on_map("persons.home_area_id", day, [Person.audience_group == "business", completed], graph)
-    out["business_owners_trained"] = Measure("business_owners_trained", business, owners, bool(owners))
-
-    def completed_with(outcome):
-        return select(Enrollment.id).where(Enrollment.person_id == Person.id, _completed_by(today), outcome).exists()
-
-    is_business = Person.audience_group == "business"
-    out["business_owners_improved"] = Measure("business_owners_improved", count_on_map(
-        "persons.home_area_id", day, [is_business, completed_with(_applied_by(today))], graph), business, True)
-    out["business_owners_improved_unrecorded"] = Measure("business_owners_improved_unrecorded", count_on_map(
-        "persons.home_area_id", day, [is_business, completed, ~completed_with(_assessed_by(today))], graph),
-        Counter(), False)
-
     working = _image_sum(_latest_populations(AreaPopulation.working_age), graph, day)
+    # T4 and T5 with their outcome counts (`learner_counts`)
+    learners = learner_counts(day, today, graph)
+    business, business_improved, business_unrecorded = (learners[k] for k in ("business", "business_improved",
+                                                                              "business_unrecorded"))
+    out["business_owners_trained"] = Measure("business_owners_trained", business, owners, bool(owners))
+    out["business_owners_improved"] = Measure("business_owners_improved", business_improved, business, True)
+    out["business_owners_improved_unrecorded"] = Measure("business_owners_improved_unrecorded", business_unrecorded,
+                                                         Counter(), False)
     # T5 as the plan words it: persons aged 15–60 on the measurement day in an online (or blended) basic class
-    # the learners of working age and those of unknown age in one pass; the two sources of "online" as one list
-    # (a UNION: built once, where an OR of two IN lists built each list twice)
-    modes, aged = t5_modes(), working_age(today)
-    online = Person.id.in_(union(_level_one(False, today, modes), online_level_one(today)))
-    age = case((Person.birth_year.is_(None), "unknown"), (and_(*aged), "aged"), else_="other")
-    by_age = count_on_map_by("persons.home_area_id", day, age, [online], graph)
-    took, unknown_age = by_age.get("aged", Counter()), by_age.get("unknown", Counter())
-    out["working_age_trained_online"] = Measure("working_age_trained_online", took, working, bool(working))
-    out["working_age_unknown_age"] = Measure("working_age_unknown_age", unknown_age, Counter(), False)
+    out["working_age_trained_online"] = Measure("working_age_trained_online", learners["online"], working,
+                                                bool(working))
+    out["working_age_unknown_age"] = Measure("working_age_unknown_age", learners["online_unknown_age"], Counter(),
+                                             False)
     # "trong đó … có khả năng sử dụng": of the working-age persons who completed an online basic class, those
     # the trainer recorded as able to apply it
-    basic_done = [Person.id.in_(_level_one(True, today, modes)), *aged]
-    basic_completed = count_on_map("persons.home_area_id", day, basic_done, graph)
-    skilled = count_on_map("persons.home_area_id", day,
-                           [Person.id.in_(_level_one(True, today, modes, _applied_by(today))), *aged], graph)
-    # NOT EXISTS, correlated, not NOT IN (subquery): past work_mem PostgreSQL stops hashing a NOT IN list and runs
-    # the subquery again for every person (minutes on a few provinces)
-    assessed = _level_one(True, today, modes, _assessed_by(today)).where(Enrollment.person_id == Person.id)
-    unrecorded = count_on_map("persons.home_area_id", day, [*basic_done, ~assessed.exists()], graph)
-    out["working_age_basic_skills"] = Measure("working_age_basic_skills", skilled, basic_completed, True)
-    out["working_age_basic_skills_unrecorded"] = Measure("working_age_basic_skills_unrecorded", unrecorded,
-                                                         Counter(), False)
+    out["working_age_basic_skills"] = Measure("working_age_basic_skills", learners["basic_skilled"],
+                                              learners["basic_completed"], True)
+    out["working_age_basic_skills_unrecorded"] = Measure("working_age_basic_skills_unrecorded",
+                                                         learners["basic_unrecorded"], Counter(), False)
 
     communes = _areas_of_level(graph, day, "commune")
     served = count_on_map("trainers.area_id", day, [Trainer.status == "active", _certified_by(today)], graph)

@@ -85,3 +85,45 @@ def test_ethnic_minority_residents_are_counted_without_the_majority_groups(kh137
     scan(DAY)
     gap = _gap("audience_ethnic_minority_not_reached", commune.id)
     assert gap is not None and gap.state == "open" and gap.params["residents"] == 2
+
+
+def test_a_duplicate_added_after_a_scan_is_found_by_the_next_one_in_serve_mode(app, monkeypatch, kh137, world):
+    # the groups come from the stored `duplicate_persons` summary: a change of a person marks it stale, and the
+    # scan never works from a stale row, even where pages are served stale ones ("serve", production's mode)
+    monkeypatch.setitem(app.config, "LANTOA_SUMMARIES", "serve")
+    commune = _dai_tu_commune(world)
+    first = make_person("Đỗ Thị Mai", commune, birth_year=1988)
+    scan(DAY)
+    assert _gap("duplicate_person", first.id) is None
+    second = make_person("Do Thi Mai", commune, birth_year=1988)
+    scan(DAY)
+    gap = _gap("duplicate_person", first.id)
+    assert gap is not None and gap.state == "open" and gap.params["person_ids"] == [str(first.id), str(second.id)]
+    second.birth_year = 1989  # no longer the same person
+    db.session.flush()
+    scan(DAY)
+    assert gap.state == "resolved"
+
+
+def test_the_scan_reads_the_stored_indicators_only_while_they_are_current(app, monkeypatch, kh137, world):
+    from app.areas.maps import AreaGraph, working_map
+    from app.gaps.inputs import gap_settings
+    from app.gaps.scan import scan_measures
+    from app.targets.indicators import measure_all
+
+    monkeypatch.setitem(app.config, "LANTOA_SUMMARIES", "serve")
+    day, settings = working_map() or DAY, gap_settings()
+
+    def same_as_counted():
+        stored = scan_measures(day, DAY, settings)
+        counted = measure_all(day, DAY, settings.core_group_min_trainers, AreaGraph.load())
+        assert set(stored) == set(counted)
+        for code, m in counted.items():
+            assert (stored[code].numerators, stored[code].denominators, stored[code].has_denominator) == \
+                (+m.numerators, +m.denominators, m.has_denominator), code
+        assert stored["civil_servants_trained"].by_unit == counted["civil_servants_trained"].by_unit
+
+    scan(DAY)
+    same_as_counted()  # stored by the scan, read back
+    make_trainer(_dai_tu_commune(world), mentor=world.trainers["Nguyễn Văn Đại"], certified_on=DAY)
+    same_as_counted()  # stale: counted again, not served
