@@ -305,3 +305,22 @@ def test_a_whole_table_well_past_the_cap_is_not_counted_on_postgresql(world, cro
     assert estimate is not None and abs(estimate - rows) <= rows // 10
     monkeypatch.setattr(paging, "COUNT_CAP", rows)
     assert paging.whole_table_estimate(whole) is None  # within 2 × the cap: counted
+
+
+def test_an_or_scope_is_counted_one_alternative_at_a_time(world, crowd, monkeypatch):
+    """A coordinator's persons (living in the district OR in one of its units): each alternative keeps the other
+    conditions; the capped count is the same whichever way it is reached, and a scoped list past the cap gives no
+    estimate (the planner's guess for a scope's subqueries is far off)."""
+    coordinator = world.users["coord_daitu"]
+    for stmt in (person_ids(coordinator), person_ids(coordinator, "van")):
+        parts = paging._alternatives(stmt)
+        assert len(parts) == 2
+        whole = set(_whole(stmt))
+        assert set().union(*(set(db.session.scalars(p)) for p in parts)) == whole
+        for cap in (1, len(whole) - 1, len(whole), len(whole) + 5):
+            monkeypatch.setattr(paging, "COUNT_CAP", max(cap, 0))
+            assert paging.capped_count(stmt) == min(len(whole), paging.COUNT_CAP + 1)
+    assert paging._alternatives(person_ids(world.users["steering"])) == []
+    monkeypatch.setattr(paging, "COUNT_CAP", 1)
+    listed = paging.ListPage(1, 20, person_ids(coordinator), person_ids(coordinator))
+    assert listed.total is None and listed.estimate is None
