@@ -265,7 +265,7 @@ def denominators(user, args) -> ExportTable | None:
     """The targets' denominators in the import's columns (app/targets/denominators.py): every area figure whose
     code the import resolves to that same area (the working map, else the newest map with the code), then every
     unit with a headcount, with the year and source of that headcount when the unit has them."""
-    from sqlalchemy import exists, literal, null, or_, union_all
+    from sqlalchemy import BigInteger, exists, literal, null, or_, union_all
 
     from app.areas.maps import working_map
     from app.models import AreaPopulation
@@ -288,7 +288,7 @@ def denominators(user, args) -> ExportTable | None:
                     Unit.headcount_source, null(), Unit.name).where(Unit.headcount.is_not(None), visible(Unit, user)))
     both = union_all(areas, units).subquery()
     stmt = select(both).order_by(both.c.kind, both.c.code, both.c.year, both.c.name, both.c.key)
-    key = both.c.kind * 2**40 + both.c.key
+    key = both.c.kind * literal(2**40, BigInteger) + both.c.key  # BIGINT: PostgreSQL binds a plain int as INTEGER
     columns = [Column(header, "text" if k in ("ma_dia_ban", "nguon", "uoc_tinh") else "int", 16)
                for k, header in DENOMINATOR_COLUMNS] + [Column("Tên địa bàn / đơn vị", width=36)]
     return ExportTable("mau-so-chi-tieu", "Mẫu số", columns, stmt, key,
