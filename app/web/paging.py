@@ -6,9 +6,11 @@ PostgreSQL). Up to the cap the count is exact and the pager says "Trang 3/201 ·
 total is not known: the pager says "Trang 3 · khoảng 1,1 triệu dòng" from PostgreSQL's planner estimate for a
 list of a whole table (EXPLAIN of the list's ids statement: `pg_class.reltuples`), labelled as an estimate, or
 "hơn 10.000 dòng" for a scoped or filtered list (the planner cannot estimate a scope's IN-subqueries: it said
-860,000 for a district's 126,055 persons), on SQLite, or when the estimate is below the cap; page numbers run to the current page + 2 and "…", with no last page. On PostgreSQL a list of a whole
-table (steering's unfiltered lists) whose estimate is at least twice the cap is not counted at all
-(`whole_table_estimate`): for a table that size the estimate is the answer the count would lead to.
+860,000 for a district's 126,055 persons), on SQLite, or when the estimate is below the cap; page numbers run
+to the current page + 2 and "…", with no last page. On PostgreSQL a list of a whole table (steering's unfiltered
+lists) whose estimate is at least twice the cap is not counted at all (`whole_table_estimate`): for a table that
+size the estimate is the answer the count would lead to; a list whose condition is an OR (a coordinator's
+persons) is counted one alternative at a time first (`capped_count`).
 
 Reading a page past the cap: page_size + 1 ids, the extra one only saying whether there is a next page.
 "Sau ›" and "‹ Trước" carry a cursor (`?page=N&after=<id>` / `&before=<id>`, the last / first id of the page
@@ -210,15 +212,15 @@ def _capped(stmt: Select) -> int:
 def _alternatives(stmt: Select) -> list[Select]:
     """`stmt` once per term of the OR in its WHERE (the other conditions ANDed to each), or none when its WHERE
     has no OR at the top (alone, or as one of the conditions ANDed)."""
-    where = _ungrouped(stmt.whereclause)
-    if where is None:
-        return []
+    where, froms = _ungrouped(stmt.whereclause), stmt.get_final_froms()
+    if where is None or stmt._distinct or len(froms) != 1 or not isinstance(froms[0], Table):
+        return []  # one table's rows only: an alternative's rows are then rows of the list
     terms = list(where.clauses) if _is(where, operators.and_) else [where]
     for i, term in enumerate(terms):
         term = _ungrouped(term)
         if _is(term, operators.or_):
             rest = terms[:i] + terms[i + 1:]
-            base = select(*stmt.selected_columns).select_from(*stmt.get_final_froms())
+            base = select(*stmt.selected_columns).select_from(froms[0])
             return [base.where(alternative, *rest) for alternative in term.clauses]
     return []
 
