@@ -19,7 +19,7 @@ from app.extensions import db
 from app.models import IndicatorSnapshot
 from app.targets.indicators import Measure
 
-__all__ = ["subtree_totals", "write_snapshots", "series", "series_of", "series_all", "snapshot_day"]
+__all__ = ["subtree_totals", "write_snapshots", "series_all", "snapshot_day"]
 
 
 def subtree_totals(counts: Counter, graph: AreaGraph, root_id: int) -> Counter:
@@ -52,16 +52,10 @@ def write_snapshots(day: dt.date, measures: dict[str, Measure], graph: AreaGraph
     return len(rows)
 
 
-def series(code: str, area_id: int) -> list[tuple[dt.date, float]]:
-    """(day, ratio) of one indicator in one area, oldest first; days without a denominator are skipped."""
-    rows = db.session.execute(select(IndicatorSnapshot.day, IndicatorSnapshot.numerator, IndicatorSnapshot.denominator)
-                              .where(IndicatorSnapshot.indicator_code == code, IndicatorSnapshot.area_id == area_id)
-                              .order_by(IndicatorSnapshot.day)).all()
-    return [(day, num / den) for day, num, den in rows if den]
-
-
 def series_all(codes, area_ids: list[int], until: dt.date | None = None) -> dict[str, list[tuple[dt.date, float]]]:
-    """`series_of` of each indicator of `codes`, in one statement (the dashboard's trends: one per indicator)."""
+    """(day, ratio) of each indicator of `codes`, oldest first, for the areas `area_ids` taken together, in one
+    statement (the dashboard's trends): a day counts when every one of the areas has its row that day and the
+    summed denominator is not zero; up to `until` when given."""
     found: dict[str, list[tuple[dt.date, float]]] = {code: [] for code in codes}
     if not found:
         return found
@@ -95,16 +89,3 @@ def snapshot_day(area_ids: list[int], day: dt.date | None = None, until: dt.date
     if until is not None:
         days = days.where(IndicatorSnapshot.day <= until)
     return db.session.scalar(select(func.max(days.subquery().c.day)))
-
-
-def series_of(code: str, area_ids: list[int], until: dt.date | None = None) -> list[tuple[dt.date, float]]:
-    """The series of several top areas taken together (one area: `series`), up to `until`."""
-    if len(area_ids) == 1 and until is None:
-        return series(code, area_ids[0])
-    stmt = (select(IndicatorSnapshot.day, func.sum(IndicatorSnapshot.numerator),
-                   func.sum(IndicatorSnapshot.denominator), func.count(IndicatorSnapshot.id))
-            .where(IndicatorSnapshot.indicator_code == code, IndicatorSnapshot.area_id.in_(area_ids))
-            .group_by(IndicatorSnapshot.day).order_by(IndicatorSnapshot.day))
-    if until is not None:
-        stmt = stmt.where(IndicatorSnapshot.day <= until)
-    return [(day, num / den) for day, num, den, n in db.session.execute(stmt) if den and n == len(set(area_ids))]
