@@ -21,7 +21,8 @@ def _classes_total(html: str) -> list[str]:
     return re.findall(r'<span class="stat-value">([\d.]+)</span><span class="stat-label">Lớp đã đăng ký<', html)
 
 
-def test_steering_dashboard_switches_maps_with_equal_totals(client, login_as, world):
+def test_steering_dashboard_switches_maps_with_equal_totals(client, login_as, world, pinned_today):
+    pinned_today(date(2025, 6, 15))
     trainer = world.trainers["Nguyễn Văn Đại"]
     for code in ("W05461", "W05932", "W05443", "W01957"):
         make_class(trainer, on(code, OLD), start_on=date(2025, 3, 2))
@@ -38,6 +39,20 @@ def test_steering_dashboard_switches_maps_with_equal_totals(client, login_as, wo
     new = client.get("/?map=2025").get_data(as_text=True)
     assert "Cụm Đại Từ" in new and _classes_total(new) == ["7"]
     assert _classes_total(client.get("/?map=2024").get_data(as_text=True)) == ["6"]
+
+
+def test_after_the_merger_the_old_map_shows_both_old_provinces(client, login_as, world, pinned_today):
+    """From 1/7/2025 the programme is the merged province: on the 2024 map, old Thái Nguyên and old Bắc Kạn, whose
+    class counts there (6 + 1: the seven classes of the merged province on the 2025 map)."""
+    pinned_today(date(2025, 8, 1))
+    trainer = world.trainers["Nguyễn Văn Đại"]
+    for code in ("W05461", "W05932", "W05443", "W01957"):
+        make_class(trainer, on(code, OLD), start_on=date(2025, 3, 2))
+    login_as("steering")
+    old = client.get("/?map=2024").get_data(as_text=True)
+    assert "Tỉnh Thái Nguyên" in old and "Tỉnh Bắc Kạn" in old
+    assert sorted(_classes_total(old)) == ["1", "6"]
+    assert _classes_total(client.get("/?map=2025").get_data(as_text=True)) == ["7"]
 
 
 def test_area_page_links_the_same_place_on_the_other_map(client, login_as, world):

@@ -148,6 +148,47 @@ def test_targets_leaderboards_and_reports_before_the_merger_leave_old_bac_kan_ou
         assert "Tỉnh Thái Nguyên" in names and bac_kan["district"].name not in names
 
 
+def test_after_the_merger_on_the_old_map_home_network_and_boards_hold_both_old_provinces(app, client, login_as, world,
+                                                                                        bac_kan, pin):
+    """Data still on the 2024 map after 1/7/2025: the programme is the merged province, old Thái Nguyên and old
+    Bắc Kạn together, on the steering home, the network overview and the leaderboards (a trainer of old Bắc Kạn
+    ranks on the province board, her own board's province is the whole programme)."""
+    from app.network.recompute import recompute_all
+    from app.rankings.queries import area_board, board_scopes, trainer_board
+
+    pin(AFTER)
+    recompute_all(AFTER)
+    old_tn, old_bk = _province("P19", OLD), _province("P06", OLD)
+    with app.test_request_context():
+        region = board_scopes(_steering())["province"]
+        assert region.name == "Tỉnh Thái Nguyên" and {a.id for a in region.parts} == {old_tn.id, old_bk.id}
+        assert "Triệu Văn Kạn" in [row[1] for row in trainer_board(region)]
+        assert bac_kan["district"].id in {r["area"].id for r in area_board(region)}
+    login_as("steering")
+    home = client.get("/?map=2024").get_data(as_text=True)
+    assert sorted(code for code, _name in _blocks(home)) == ["P06", "P19"]
+    assert "chương trình là Tỉnh Thái Nguyên sau sáp nhập" in home
+    board = client.get("/rankings/?scope=province").get_data(as_text=True)
+    assert "Triệu Văn Kạn" in board and bac_kan["district"].name in board
+    network = client.get("/network/").get_data(as_text=True)
+    assert "chương trình là Tỉnh Thái Nguyên sau sáp nhập" in network
+    rows = dict(re.findall(r'network/areas/(\d+)">([^<]+)</a>', network))
+    assert {rows.get(str(old_tn.id)), rows.get(str(old_bk.id))} == {"Tỉnh Thái Nguyên", "Tỉnh Bắc Kạn"}
+    # the roll-ups taken together: the old Bắc Kạn trainer counts in the programme's trainers
+    tn_only = client.get(f"/network/areas/{old_tn.id}").get_data(as_text=True)
+    trainers = re.compile(r'stat-value">([\d.]+)</span><span class="stat-label">Giảng viên \(')
+    assert int(trainers.search(network).group(1).replace(".", "")) == \
+        int(trainers.search(tn_only).group(1).replace(".", "")) + 1
+
+
+def test_before_the_merger_the_network_is_old_thai_nguyen_alone(client, login_as, world, bac_kan, pin):
+    pin(BEFORE)
+    login_as("steering")
+    network = client.get("/network/").get_data(as_text=True)
+    assert "Mạng lưới giảng viên · Tỉnh Thái Nguyên" in network
+    assert "sau sáp nhập" not in network and "Tỉnh Bắc Kạn" not in network
+
+
 def test_assignment_places_stay_inside_the_programme_province(world, today, ctx):
     communes, districts = places(today)  # 1/6/2025: before the merger
     root = programme_root(working_map())
@@ -178,7 +219,7 @@ def test_after_areas_migrate_targets_leaderboards_and_reports_are_the_merged_pro
     steering = _steering()
     with app.test_request_context():
         assert dashboard_for(steering, AFTER).area == merged
-        assert board_scopes(steering)["province"] == merged
+        assert board_scopes(steering)["province"].parts == (merged,)
         assert default_area(steering) == merged
         choices = set(db.session.scalars(report_area_ids(steering)))
         assert merged.id in choices and all(db.session.get(Area, a).valid_from == NEW for a in choices)

@@ -31,7 +31,7 @@ from app.models import Area, AreaCrosswalk, AreaRehoming, Trainer
 __all__ = [
     "MapInfo", "available_maps", "map_on", "count_on_map", "count_on_map_by", "rows_on_map", "rollup", "Rollup",
     "AreaGraph", "area_on_map", "area_key_on_map", "UNPLACED_LABELS", "working_map", "programme_root",
-    "programme_province", "programme_roots", "in_programme",
+    "programme_province", "programme_roots", "in_programme", "Region", "programme_region",
 ]
 
 UNPLACED_LABELS = {
@@ -151,6 +151,47 @@ def programme_roots(day: date, map_day: date | None = None, graph: AreaGraph | N
             _ROOT_IDS.clear()
         _ROOT_IDS[key] = ids = tuple(ids)
     return list(db.session.scalars(select(Area).where(Area.id.in_(ids)).order_by(Area.path)))
+
+
+@dataclass(frozen=True)
+class Region:
+    """One area, or several top areas of one map taken together under one name: the programme's area after
+    1/7/2025 on the un-migrated 2024 map is old Thái Nguyên and old Bắc Kạn, named the merged province. Boards
+    and overviews that cover "the province" take a region; `parts` are the areas whose subtrees it covers."""
+
+    name: str
+    parts: tuple[Area, ...]
+
+    @classmethod
+    def of(cls, area: Area | Region) -> Region:
+        return area if isinstance(area, Region) else cls(area.name, (area,))
+
+    @property
+    def ids(self) -> list[int]:
+        return [a.id for a in self.parts]
+
+    @property
+    def several(self) -> bool:
+        return len(self.parts) > 1
+
+    def under(self, path_column):
+        """SQL: `path_column` (an area path) lies in one of the parts' subtrees."""
+        return or_(*(path_column.startswith(a.path, autoescape=True) for a in self.parts))
+
+    def holds(self, path: str | None) -> bool:
+        return path is not None and any(path.startswith(a.path) for a in self.parts)
+
+
+def programme_region(day: date, map_day: date | None = None, graph: AreaGraph | None = None) -> Region | None:
+    """The programme's area on `day` as a region of the map valid from `map_day` (default: the working map):
+    `programme_roots`, named after the province as it was on `day`; None when no map is loaded."""
+    roots = programme_roots(day, map_day, graph)
+    if not roots:
+        return None
+    if len(roots) == 1:
+        return Region.of(roots[0])
+    province = programme_province(day)
+    return Region(province.name if province is not None else roots[0].name, tuple(roots))
 
 
 # The programme's top areas on another map than the province's own, by (province area, map, `_maps_version`):

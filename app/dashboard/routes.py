@@ -3,12 +3,13 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
 
 from app.areas import queries as area_queries
-from app.areas.maps import AreaGraph, available_maps, programme_root
+from app.areas.maps import AreaGraph, available_maps, programme_province, programme_roots
 from app.areas.switch import selected_map
 from app.extensions import db
 from app.models import Trainer, TrainingClass
 from app.permissions import home_for
 from app.scope import scoped
+from app.timeutil import local_today
 from app.training.queries import class_counts
 
 bp = Blueprint("dashboard", __name__)
@@ -35,14 +36,17 @@ def home():
         return render_template("dashboard/trainer.html", trainer=trainer, classes=classes, rule=rule)
     maps = available_maps()
     current = selected_map(maps)
-    overview, outside = [], None
+    overview, outside, province = [], None, None
     if current is not None:
         graph = AreaGraph.load()
         counts, stored = area_queries.stored_map_counts(current.valid_from)  # a summary, never a live scan
-        # the programme's province as it was on that map (old Bắc Kạn is not in the programme before 1/7/2025)
-        root = programme_root(current.valid_from) if user.scope_area_id is None else None
-        roots = [root] if root is not None else area_queries.root_areas(user, current.valid_from)
+        # the programme's area today on that map: old Thái Nguyên before 1/7/2025 (old Bắc Kạn is not in the
+        # programme), from then on the merged province (old Thái Nguyên and old Bắc Kạn on the 2024 map)
+        roots = programme_roots(local_today(), current.valid_from, graph) if user.scope_area_id is None else []
+        if len(roots) > 1:
+            province = programme_province(local_today())
+        roots = roots or area_queries.root_areas(user, current.valid_from)
         overview = [(a, area_queries.overview(a, graph, counts, stored)) for a in roots]
         outside = area_queries.outside_map(current.valid_from, graph, counts)
     return render_template("dashboard/steering.html", overview=overview, outside=outside, maps=maps,
-                           current_map=current)
+                           current_map=current, province=province)

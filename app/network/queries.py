@@ -7,16 +7,19 @@ Rules: every read is limited by `visible(Trainer, user)` (or Area/Unit); a mento
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.areas.maps import programme_root, working_map
+from app.areas.maps import Region, programme_region, programme_root, working_map
 from app.errors import OperationError
 from app.extensions import db
 from app.models import Area, NetworkRollup, NetworkSnapshot, Person, Trainer, TrainerStats, Unit
 from app.scope import area_subtree_ids, scope_of, visible
 from app.text import PhoneError, fold, normalize_phone
+from app.timeutil import local_today
 from app.web.choices import SelectChoice, choices
 from app.web.lists import apply_search
 
@@ -118,12 +121,79 @@ def home_area(user) -> Area | None:
     return None
 
 
+def home_region(user) -> Region | None:
+    """What `/network/` shows: the user's scope area, else for those who see everything the programme's area
+    today (`programme_region`: after 1/7/2025 on the un-migrated 2024 map, old Thái Nguyên and old Bắc Kạn)."""
+    s = scope_of(user)
+    if s.everything:
+        return programme_region(local_today())
+    area = home_area(user)
+    return Region.of(area) if area is not None else None
+
+
+@dataclass
+class CombinedRollup:
+    """The roll-ups of several areas taken together (a region's parts): the figures the overview shows, summed;
+    R from the summed eligible trainers and trainees grown; the older of their times."""
+
+    trainers: int = 0
+    active: int = 0
+    dormant: int = 0
+    dormant_branches: int = 0
+    r_eligible: int = 0
+    r_grown: int = 0
+    by_generation: dict[str, int] = field(default_factory=dict)
+    computed_at: datetime | None = None
+
+    @classmethod
+    def of(cls, rows: list[NetworkRollup]) -> CombinedRollup | None:
+        if not rows:
+            return None
+        total = cls(computed_at=min(r.computed_at for r in rows))
+        generations: dict[str, int] = {}
+        for r in rows:
+            for name in ("trainers", "active", "dormant", "dormant_branches", "r_eligible", "r_grown"):
+                setattr(total, name, getattr(total, name) + getattr(r, name))
+            for g, n in (r.by_generation or {}).items():
+                generations[g] = generations.get(g, 0) + n
+        total.by_generation = dict(sorted(generations.items(), key=lambda item: int(item[0])))
+        return total
+
+    @property
+    def reproduction(self) -> float | None:
+        return self.r_grown / self.r_eligible if self.r_eligible else None
+
+
+# how each of the overview's lists is ordered, to merge the lists of a region's parts
+_LIST_ORDER = {
+    "top": lambda pair: (-pair[1].subtree_learners, pair[0].id),
+    "dormant": lambda pair: (pair[0].certified_on, pair[0].id),
+    "branches": lambda pair: (-pair[1].dormant_branch, pair[0].id),
+}
+
+
+def region_overview(region: Region, user) -> tuple[CombinedRollup | None, dict[str, list]]:
+    """(the parts' roll-ups taken together, the overview's lists merged across the parts in their own order and
+    cut to their lengths)."""
+    found = {r.key_id: r for r in db.session.scalars(select(NetworkRollup).where(
+        NetworkRollup.kind == "area", NetworkRollup.key_id.in_(region.ids)))}
+    parts = [(a, found.get(a.id)) for a in region.parts]
+    merged: dict[str, list] = {name: [] for name in LEADER_LISTS}
+    for area, row in parts:
+        for name, pairs in overview_lists(area, user, row).items():
+            merged[name] += pairs
+    lists = {name: sorted(pairs, key=_LIST_ORDER[name])[:LEADER_LISTS[name]] for name, pairs in merged.items()}
+    return CombinedRollup.of([r for _a, r in parts if r is not None]), lists
+
+
 def rollup(kind: str, key_id: int) -> NetworkRollup | None:
     return db.session.scalar(select(NetworkRollup).where(NetworkRollup.kind == kind, NetworkRollup.key_id == key_id))
 
 
-def child_rollups(area: Area) -> list[tuple[Area, NetworkRollup | None]]:
-    children = list(db.session.scalars(select(Area).where(Area.parent_id == area.id).order_by(Area.name)))
+def child_rollups(area: Area | Region) -> list[tuple[Area, NetworkRollup | None]]:
+    """(child, its roll-up) for the children of the area (of a region's parts), most trainers first."""
+    children = list(db.session.scalars(select(Area).where(Area.parent_id.in_(Region.of(area).ids))
+                                       .order_by(Area.name)))
     found = {r.key_id: r for r in db.session.scalars(select(NetworkRollup).where(
         NetworkRollup.kind == "area", NetworkRollup.key_id.in_([c.id for c in children])))}
     pairs = [(c, found.get(c.id)) for c in children]
@@ -166,7 +236,8 @@ def overview_lists(area: Area, user, row: NetworkRollup | None) -> dict[str, lis
         rows = db.session.execute(
             select(Trainer, TrainerStats).join(TrainerStats, TrainerStats.trainer_id == Trainer.id)
             .where(Trainer.id.in_(ids), visible(Trainer, user))
-            .options(selectinload(Trainer.person), selectinload(Trainer.area))).all()
+            .options(selectinload(Trainer.person), selectinload(Trainer.area))
+            .execution_options(populate_existing=True)).all()
         found = {t.id: (t, s) for t, s in rows if t.area is not None and t.area.path.startswith(area.path)}
     lists = {}
     for name, limit in LEADER_LISTS.items():

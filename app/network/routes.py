@@ -18,6 +18,7 @@ from flask import (
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from app.areas.maps import programme_province
 from app.errors import OperationError
 from app.extensions import db
 from app.imports.read import MAX_BYTES
@@ -26,7 +27,7 @@ from app.network import imports, operations, picture, queries, tree
 from app.network.forms import ImportForm, PromoteForm
 from app.permissions import require
 from app.scope import get_or_404
-from app.summaries.catalogue import counts_children, counts_figures
+from app.summaries.catalogue import counts_children, counts_figures, counts_figures_of
 from app.timeutil import local_today
 from app.web.boundary import end_streamed
 
@@ -43,10 +44,27 @@ def _home() -> Area:
 @bp.get("/")
 @login_required
 def overview():
-    area = queries.home_area(current_user)
-    if area is None:  # a unit-scoped user: the network is their trainer list
+    region = queries.home_region(current_user)
+    if region is None:  # a unit-scoped user: the network is their trainer list
         return redirect(url_for("trainers.index"))
-    return _overview(area)
+    if region.several:
+        return _region_overview(region)
+    return _overview(region.parts[0])
+
+
+def _region_overview(region):
+    """The programme's network when it is several top areas of the working map (after 1/7/2025 on the
+    un-migrated 2024 map): the parts' roll-ups and lists taken together, a row per child of every part."""
+    day = local_today()
+    rollup, lists = queries.region_overview(region, current_user)
+    children = queries.child_rollups(region)
+    child_counts, _stored = counts_children(region.parts[0], day, [c.id for c, _r in children])
+    return render_template(
+        "network/overview.html", area=None, region=region, since=programme_province(day).valid_from,
+        rollup=rollup, children=children, top=lists["top"], dormant=lists["dormant"], branches=lists["branches"],
+        snapshots=queries.snapshots(), counted=counts_figures_of(list(region.parts), day), child_counts=child_counts,
+        counted_on=day,
+    )
 
 
 @bp.get("/areas/<int:area_id>")

@@ -2,7 +2,9 @@
 
 Rules:
 - a board covers one area subtree: the user's commune, their district, or the province
-  (a trainer's commune is their working area; a coordinator's district is their scope area);
+  (a trainer's commune is their working area; a coordinator's district is their scope area); for those who see
+  everything the province is the programme's area today (`programme_region`: after 1/7/2025 on the un-migrated
+  2024 map, old Thái Nguyên and old Bắc Kạn together, under the merged province's name);
 - the trainer board sums the points credited to trainers working in the subtree;
 - the area board ranks the subtree's children (districts of the province, communes of a
   district) by the points earned there, and per 1,000 working-age residents where the
@@ -15,25 +17,19 @@ user may read the province board.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
 
-from app.areas.maps import programme_root
+from app.areas.maps import Region, programme_region
 from app.extensions import db
 from app.models import Area, AreaPopulation, Person, PointTotal, Trainer
 from app.rankings.totals import ALL, period_key
 from app.scope import visible
+from app.timeutil import local_today
 from app.training.queries import own_trainer
 
 SCOPES = {"commune": "Xã của tôi", "district": "Huyện của tôi", "province": "Toàn tỉnh"}
-
-
-@dataclass
-class Board:
-    area: Area
-    scopes: dict[str, Area]
 
 
 def quarter_bounds(text: str | None) -> tuple[date, date] | None:
@@ -72,48 +68,53 @@ def quarters_with_points(today: date) -> list[str]:
     return quarters[::-1]
 
 
-def board_scopes(user) -> dict[str, Area]:
-    """The areas the user's boards may cover, narrowest first."""
+def board_scopes(user) -> dict[str, Area | Region]:
+    """The areas the user's boards may cover, narrowest first; "province" is the programme's area today (a
+    region) for those who see everything and for those whose province is part of it."""
     base_id = None
     trainer = own_trainer(user)
     if trainer is not None:
         base_id = trainer.area_id
     elif user.scope_area_id:
         base_id = user.scope_area_id
-    chain: list[Area] = []
-    if base_id:
-        base = db.session.get(Area, base_id)
-        ids = [int(p) for p in base.path.strip("/").split("/")]
-        found = {a.id: a for a in db.session.scalars(select(Area).where(Area.id.in_(ids)))}
-        chain = [found[i] for i in ids if i in found]
-    else:
-        root = programme_root()
-        chain = [root] if root else []
-    scopes: dict[str, Area] = {}
-    for area in reversed(chain):
+    if not base_id:
+        region = programme_region(local_today())
+        return {"province": region} if region is not None else {}
+    base = db.session.get(Area, base_id)
+    ids = [int(p) for p in base.path.strip("/").split("/")]
+    found = {a.id: a for a in db.session.scalars(select(Area).where(Area.id.in_(ids)))}
+    scopes: dict[str, Area | Region] = {}
+    for area in reversed([found[i] for i in ids if i in found]):
         key = {"commune": "commune", "district": "district", "province": "province"}.get(area.level)
         if key and key not in scopes:
             scopes[key] = area
+    province = scopes.get("province")
+    if province is not None:  # the whole programme when the user's province is a part of it (old Bắc Kạn's too)
+        region = programme_region(local_today(), province.valid_from)
+        if region is not None and province.id in region.ids:
+            scopes["province"] = region
     return {k: scopes[k] for k in SCOPES if k in scopes}
 
 
-def trainer_board(area: Area, period=None, limit: int = 50) -> list[tuple[int, str, str, int]]:
-    """(trainer id, name, commune, points) of trainers working in the area's subtree, best first."""
+def trainer_board(area: Area | Region, period=None, limit: int = 50) -> list[tuple[int, str, str, int]]:
+    """(trainer id, name, commune, points) of trainers working in the area's subtree (a region's subtrees),
+    best first."""
     stmt = (
         select(Trainer.id, Person.full_name, Area.name, PointTotal.points)
         .join(Trainer, Trainer.id == PointTotal.key_id)
         .join(Person, Person.id == Trainer.person_id)
         .join(Area, Area.id == Trainer.area_id)
         .where(PointTotal.kind == "trainer", PointTotal.period == period_key(period),
-               Area.path.startswith(area.path))
+               Region.of(area).under(Area.path))
         .order_by(PointTotal.points.desc(), Person.full_name).limit(limit)
     )
     return [tuple(r) for r in db.session.execute(stmt).all()]
 
 
-def area_board(area: Area, period=None) -> list[dict]:
-    """The area's children ranked by points, with points per 1,000 working-age residents when known."""
-    children = list(db.session.scalars(select(Area).where(Area.parent_id == area.id)))
+def area_board(area: Area | Region, period=None) -> list[dict]:
+    """The area's children (a region's parts' children) ranked by points, with points per 1,000 working-age
+    residents when known."""
+    children = list(db.session.scalars(select(Area).where(Area.parent_id.in_(Region.of(area).ids))))
     if not children:
         return []
     points = {}
