@@ -311,7 +311,15 @@ def test_an_or_scope_is_counted_one_alternative_at_a_time(world, crowd, monkeypa
     """A coordinator's persons (living in the district OR in one of its units): each alternative keeps the other
     conditions; the capped count is the same whichever way it is reached, and a scoped list past the cap gives no
     estimate (the planner's guess for a scope's subqueries is far off)."""
+    from tests.factories import make_unit
+
     coordinator = world.users["coord_daitu"]
+    # in the list by the second alternative only: a unit's staff living outside the district, or nowhere known
+    # (a NULL home area is not "in" the first alternative: counted once, by the second)
+    unit = make_unit("Trường Đại Từ", _communes(world.dai_tu)[0])
+    make_person("Văn Không Nhà", None, unit)
+    make_person("Văn Ở Phú Bình", _communes(world.phu_binh)[0], unit)
+    make_person("Văn Cả Hai", _communes(world.dai_tu)[0], unit)
     for stmt in (person_ids(coordinator), person_ids(coordinator, "van")):
         parts = paging._alternatives(stmt)
         assert len(parts) == 2
