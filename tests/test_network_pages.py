@@ -245,3 +245,19 @@ def test_a_branch_wholly_outside_the_scope_shows_no_arrow(client, login_as, worl
     assert node["name"] == "Trần Thị Từ" and node["direct_trainees"] == 1 and not node["has_children"]
     page = client.get(f"/trainers/{child.id}/tree").get_data(as_text=True)
     assert 'class="tree-toggle"' not in page and "nằm ngoài phạm vi của bạn" in page
+
+
+def test_a_trainers_page_counts_every_direct_trainee_whoever_looks(client, login_as, world):
+    """The heading counts all direct trainees; a coordinator sees only those in their district listed."""
+    mentor = world.trainers["Nguyễn Văn Đại"]
+    before = db.session.scalar(select(func.count(Trainer.id)).where(Trainer.mentor_id == mentor.id))
+    make_trainer(_commune(world.dai_tu), mentor=mentor, name="Mầm Đại Từ")
+    make_trainer(_commune(world.phu_binh), mentor=mentor, name="Mầm Phú Bình")
+    heading = re.compile(r"Học viên đã trở thành giảng viên \((\d+)\)")
+    for user, listed, hidden in (("steering", ["Mầm Đại Từ", "Mầm Phú Bình"], []),
+                                 ("coord_daitu", ["Mầm Đại Từ"], ["Mầm Phú Bình"])):
+        login_as(user)
+        html = client.get(f"/trainers/{mentor.id}").get_data(as_text=True)
+        assert int(heading.search(html).group(1)) == before + 2, user
+        assert all(n in html for n in listed) and not any(n in html for n in hidden), user
+        post_form(client, "/logout", {}, token_page="/")

@@ -232,13 +232,16 @@ def _split_or(stmt: Select) -> tuple[Select, list] | None:
     """(`stmt` without its top OR — its columns, table and other conditions —, the OR's terms), or None when its
     WHERE has no OR at the top, or it reads more than one table's rows, or DISTINCT ones (an alternative's rows
     are then rows of the list)."""
-    where, froms = _ungrouped(stmt.whereclause), stmt.get_final_froms()
-    if where is None or stmt._distinct or len(froms) != 1 or not isinstance(froms[0], Table):
+    where = _ungrouped(stmt.whereclause)
+    if where is None or stmt._distinct:
         return None
     terms = list(where.clauses) if _is(where, operators.and_) else [where]
     for i, term in enumerate(terms):
         term = _ungrouped(term)
         if _is(term, operators.or_):
+            froms = stmt.get_final_froms()  # after the OR is found: an ORM statement's FROMs cost milliseconds
+            if len(froms) != 1 or not isinstance(froms[0], Table):
+                return None
             rest = terms[:i] + terms[i + 1:]
             return select(*stmt.selected_columns).select_from(froms[0]).where(*rest), list(term.clauses)
     return None
@@ -271,12 +274,13 @@ def whole_table_estimate(stmt: Select) -> int | None:
 
 def _unconditioned(stmt: Select) -> bool:
     """Whether `stmt` reads one table with no condition but `true` (everything in scope), no join, no grouping."""
-    froms = stmt.get_final_froms()
     where = stmt.whereclause
     while isinstance(where, AsBoolean):  # `WHERE true` as the ORM coerces it
         where = where.element
-    return ((where is None or isinstance(where, True_)) and len(froms) == 1
-            and isinstance(froms[0], Table) and not stmt._group_by_clauses and not stmt._having_criteria)
+    if not (where is None or isinstance(where, True_)) or stmt._group_by_clauses or stmt._having_criteria:
+        return False
+    froms = stmt.get_final_froms()  # only then: an ORM statement's FROMs cost milliseconds to work out
+    return len(froms) == 1 and isinstance(froms[0], Table)
 
 
 def estimated_count(stmt: Select) -> int | None:
