@@ -332,3 +332,20 @@ def test_an_or_scope_is_counted_one_alternative_at_a_time(world, crowd, monkeypa
     monkeypatch.setattr(paging, "COUNT_CAP", 1)
     listed = paging.ListPage(1, 20, person_ids(coordinator), person_ids(coordinator))
     assert listed.total is None and listed.estimate is None
+
+
+def test_the_froms_read_cheaply_are_the_statements_own(world, crowd):
+    """`paging._froms` (without compiling an ORM statement) names the FROMs `get_final_froms` does, for the list
+    statements of every role, and for a list statement with its eager loads turned off (how it is counted)."""
+    from sqlalchemy.orm import lazyload
+
+    from app.models import Report, Trainer
+
+    def names(froms):
+        return [getattr(f._deannotate(), "name", None) or str(f) for f in froms]
+
+    for user in (world.users["steering"], world.users["coord_daitu"], world.users["trainer_daitu"]):
+        for stmt in (person_ids(user), person_ids(user, "van"), class_ids(user, "completed", 1), class_ids(user),
+                     certificate_ids(user, "nguyen"), trainer_ids(user, "nguyen", "active"), trainer_ids(user),
+                     select(Report).options(lazyload("*")), select(Trainer.id).where(Trainer.area_id == Area.id)):
+            assert names(paging._froms(stmt)) == names(stmt.get_final_froms()), str(stmt)
