@@ -58,3 +58,22 @@ def test_steering_switches_the_day_across_the_merger(page, after_the_merger):
     _choose(page, "01/01/2026")
     assert "Ngày tính không được sau hôm nay" in page.get_by_role("alert").inner_text()
     assert "ngày tính 15/08/2025" in page.locator("#programme-area").inner_text()
+
+
+def test_after_the_merger_the_home_and_network_hold_both_old_provinces_on_a_phone(phone_page, after_the_merger):
+    """Today after 1/7/2025, the data still on the 2024 map: the home (2024 map) and the network page name the
+    merged province and both old provinces, and fit 390 px."""
+    page = phone_page
+    login(page, "steering")
+    page.goto("/?map=2024")
+    assert "chương trình là Tỉnh Thái Nguyên sau sáp nhập" in page.locator("#programme-parts").inner_text()
+    assert sorted(page.locator("section.map-root").evaluate_all("els => els.map(e => e.dataset.area)")) == \
+        ["P06", "P19"]
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    screenshot(page, "home-after-merger-phone")
+    page.goto("/network/")
+    notice = page.locator("#programme-parts").inner_text()
+    assert "Tỉnh Thái Nguyên" in notice and "Tỉnh Bắc Kạn" in notice
+    assert page.get_by_role("link", name="Sơ đồ lan tỏa · Tỉnh Bắc Kạn").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    screenshot(page, "network-after-merger-phone")
