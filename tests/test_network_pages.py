@@ -261,3 +261,18 @@ def test_a_trainers_page_counts_every_direct_trainee_whoever_looks(client, login
         assert int(heading.search(html).group(1)) == before + 2, user
         assert all(n in html for n in listed) and not any(n in html for n in hidden), user
         post_form(client, "/logout", {}, token_page="/")
+
+
+def test_an_area_without_trainers_has_empty_lists_without_a_live_read(world, ctx, monkeypatch):
+    """No roll-up and no trainer in the subtree (old Bắc Kạn in the programme after the merger): the lists are
+    empty at once; a live list there walks every trainer of the ordered index for none (0.35 s a page)."""
+    from app.models import Area, User
+    from app.network import queries
+
+    def live(*_args):
+        raise AssertionError("read live")
+
+    monkeypatch.setattr(queries, "_live", live)
+    empty = db.session.scalar(select(Area).where(Area.code == "P06"))
+    steering = db.session.scalar(select(User).where(User.username == "steering"))
+    assert queries.overview_lists(empty, steering, None) == {"top": [], "dormant": [], "branches": []}

@@ -229,6 +229,9 @@ def overview_lists(area: Area, user, row: NetworkRollup | None) -> dict[str, lis
     (`rollups.leaders`): those trainers still in the user's scope and the area's subtree, in the stored order,
     the three lists' trainers read in one statement; a list the roll-up lacks (written before they were kept, or
     no pass yet) is read live."""
+    if (row.trainers == 0 if row is not None else not db.session.scalar(select(
+            select(Trainer.id).where(Trainer.area_id.in_(area_subtree_ids(area.path))).exists()))):
+        return {name: [] for name in LEADER_LISTS}  # no trainer there: a live list would walk every trainer's row
     stored = row.leaders if row is not None and row.leaders is not None else {}
     ids = {i for name in LEADER_LISTS for i in stored.get(name) or ()}
     found = {}
