@@ -37,6 +37,21 @@ def test_a_second_scan_changes_nothing(kh137):
     assert db.session.scalar(select(func.count(IndicatorSnapshot.id))) == snapshots
 
 
+def test_a_first_scan_opens_each_gap_with_one_opened_event(kh137):
+    # the new gaps and their events are written in bulk (on PostgreSQL one statement for both): each gap its one
+    # 'opened' event with its params and time, in the order of the gaps' ids
+    had = set(db.session.scalars(select(Gap.id))), set(db.session.scalars(select(GapEvent.id)))  # the world's own
+    scan(DAY)
+    gaps = [g for g in db.session.scalars(select(Gap).order_by(Gap.id)) if g.id not in had[0]]
+    events = [e for e in db.session.scalars(select(GapEvent).order_by(GapEvent.id))
+              if e.id not in had[1] and e.gap_id not in had[0]]
+    assert gaps and [e.gap_id for e in events] == [g.id for g in gaps]
+    for gap, event in zip(gaps, events, strict=True):
+        assert gap.state == "open" and gap.resolved_at is None and gap.severity_rank > 0
+        assert (event.action, event.actor_id, event.at, event.params) == ("opened", None, gap.opened_at, gap.params)
+    assert store_findings(findings_for(DAY)) == {"opened": 0}  # what was written reads back as the findings
+
+
 def test_a_commune_without_trainer_resolves_and_reopens(kh137, world):
     commune = _dai_tu_commune(world)
     scan(DAY)
