@@ -134,6 +134,35 @@ def _stored_params(text: str | None, finding: Finding | None) -> dict:
     return json.loads(text) or {}
 
 
+# PostgreSQL: the gaps opened and their events in one statement, the rows sent as one array per column (binary
+# parameters, `%b`) and unnested, the events inserted from its RETURNING. At province scale (31,620 gaps) 1.0 s
+# where the executemany of 31,620 INSERTs and the INSERT … SELECT of their events took 2.0 s; the JSON params as a
+# text array (SQLAlchemy's parameters) cost 0.7 s more alone: every quote escaped, then parsed again.
+_OPEN_ON_POSTGRESQL = """
+WITH opened AS (
+    INSERT INTO gaps (rule_code, subject_kind, subject_id, area_id, severity, severity_rank, params, state, opened_at)
+    SELECT rule_code, subject_kind, subject_id, area_id, severity, severity_rank, params::json, 'open', %(now)b
+    FROM unnest(CAST(%(rule_code)b AS varchar[]), CAST(%(subject_kind)b AS varchar[]),
+                CAST(%(subject_id)b AS varchar[]), CAST(%(area_id)b AS integer[]), CAST(%(severity)b AS varchar[]),
+                CAST(%(severity_rank)b AS smallint[]), CAST(%(params)b AS text[]))
+        AS new (rule_code, subject_kind, subject_id, area_id, severity, severity_rank, params)
+    RETURNING id, opened_at, params)
+INSERT INTO gap_events (gap_id, at, action, actor_id, params)
+SELECT id, opened_at, 'opened', NULL, params FROM opened ORDER BY id
+"""
+
+
+def _open_on_postgresql(opened: list[dict], now: dt.datetime) -> None:
+    """Insert the new gaps (`opened`: the rows `store_findings` would insert) and their 'opened' events on
+    PostgreSQL, through the session connection's psycopg cursor (in its transaction: SQLAlchemy sends no binary
+    parameters); params as JSON text written as the JSON type writes it (`json.dumps`)."""
+    columns = {name: [row[name] for row in opened] for name in
+               ("rule_code", "subject_kind", "subject_id", "area_id", "severity", "severity_rank")}
+    with db.session.connection().connection.driver_connection.cursor() as cursor:
+        cursor.execute(_OPEN_ON_POSTGRESQL, {**columns, "params": [json.dumps(row["params"]) for row in opened],
+                                             "now": now})
+
+
 def store_findings(findings: list[Finding], codes: tuple[str, ...] = SCANNED_RULES) -> Counter:
     """Apply `rollout.gaps.reconcile` to the stored gaps of `codes`; returns counts by change.
 
@@ -170,7 +199,9 @@ def store_findings(findings: list[Finding], codes: tuple[str, ...] = SCANNED_RUL
                "area_id": f.area_id, "severity": (severity := rules.get_rule(f.rule_code).severity),
                "severity_rank": SEVERITY_RANK.get(severity, 0), "params": dict(f.params),
                "state": "open", "opened_at": now} for f in plan.to_open]
-    if opened:
+    if opened and db.session.get_bind().dialect.name == "postgresql":
+        _open_on_postgresql(opened, now)
+    elif opened:
         db.session.execute(insert(Gap.__table__), opened)
         db.session.execute(insert(GapEvent.__table__).from_select(
             ["gap_id", "at", "action", "actor_id", "params"],

@@ -12,7 +12,12 @@ inputs) — so a page that reads a summary shows the numbers it would count itse
   of the map, before the roll-up (`app.areas.queries.map_counts`: the steering home and the area pages);
 - `indicators` (key: the map, the core-group minimum; day: the as-of day): numerators and denominators per area
   of every measured indicator, and T3's numerators per unit (`measure_all`: the targets dashboard without a
-  snapshot, the forecast's population, the gap scan);
+  snapshot, the forecast's population, the gap scan). Its two parts that read the enrolments are summaries of
+  their own (key: the map; day: the as-of day), each stale only with what it reads: `indicators_civil_servants`
+  (T3 and its outcome: units, their headcounts and moves, persons, enrolments) and `indicators_learners` (T4,
+  T5 and their outcomes: persons, enrolments, classes, learning records, populations, settings); `indicators`
+  counts the rest (T1, T2, communes with a trainer: district plans, units, trainers) and reads the two, so a
+  trainer paused makes only `indicators` stale and computing it again takes a few queries, not 1.1M enrolments;
 - `forecast` (key: the area, the map; day: today): the forecast's inputs for an area (per child: active
   trainers, learners reached, working-age population; the parameters' counts), read from the three above;
 - `duplicate_persons` (no key; day: today): the groups of persons the gap scan's `duplicate_person` rule reports
@@ -49,7 +54,7 @@ from app.models import (
 from app.summaries.registry import Stored, fresh, read, summary
 
 __all__ = ["Figures", "counts_figures", "counts_figures_of", "counts_children", "area_metrics", "indicators",
-           "fresh_indicators", "forecast_inputs", "duplicate_persons",
+           "INDICATOR_PARTS", "fresh_indicators", "forecast_inputs", "duplicate_persons",
            "NONE_KEY"]
 
 NONE_KEY = "none"  # a Counter's None key (rows with no area on the map) in JSON
@@ -57,6 +62,10 @@ COUNT_MODELS = (Area, AreaRehoming, TrainingClass, Enrollment, Certificate)
 METRIC_MODELS = (Area, AreaRehoming, Trainer, TrainingClass, Unit)
 INDICATOR_MODELS = (Area, AreaRehoming, AreaPopulation, DistrictPlan, Unit, UnitCrosswalk, UnitMove, Trainer,
                     TrainingClass, Enrollment, Person, LearningRecord, Setting)
+# what each enrolment-based part of the indicators reads (`indicators.measure_civil_servants`, `measure_learners`):
+# not the trainers, not the district plans
+CIVIL_SERVANT_MODELS = (Area, AreaRehoming, Unit, UnitCrosswalk, UnitMove, Person, Enrollment)
+LEARNER_MODELS = (Area, AreaRehoming, AreaPopulation, TrainingClass, Enrollment, Person, LearningRecord, Setting)
 
 
 class Figures(dict):
@@ -141,13 +150,45 @@ def area_metrics(map_day: dt.date, day: dt.date) -> tuple[dict[str, Counter], St
 
 # --- the plan's indicators ---------------------------------------------------------------------------------------
 
-@summary("indicators", depends_on=INDICATOR_MODELS)
-def _indicators(day: dt.date, map_day: dt.date, core_min: int) -> dict[str, Any]:
-    from app.targets.indicators import measure_all
-
+def _payload(measures: dict[str, Any]) -> dict[str, Any]:
     return {code: {"numerators": _pairs(m.numerators), "denominators": _pairs(m.denominators),
                    "has_denominator": m.has_denominator, "by_unit": _pairs(m.by_unit)}
-            for code, m in measure_all(map_day, day, core_min).items()}
+            for code, m in measures.items()}
+
+
+# the two parts of `indicators` that read the enrolments, stored on their own (registered first: the job computes
+# them before `indicators`, which reads them) and stale only with what they read — a trainer paused or a district
+# plan recorded leaves them current, and `indicators` is then computed again from them in a few queries
+@summary("indicators_civil_servants", depends_on=CIVIL_SERVANT_MODELS)
+def _indicators_civil_servants(day: dt.date, map_day: dt.date) -> dict[str, Any]:
+    from app.areas.maps import AreaGraph
+    from app.targets.indicators import measure_civil_servants
+
+    return _payload(measure_civil_servants(map_day, day, AreaGraph.load()))
+
+
+@summary("indicators_learners", depends_on=LEARNER_MODELS)
+def _indicators_learners(day: dt.date, map_day: dt.date) -> dict[str, Any]:
+    from app.areas.maps import AreaGraph
+    from app.targets.indicators import measure_learners
+
+    return _payload(measure_learners(map_day, day, AreaGraph.load()))
+
+
+INDICATOR_PARTS = ("indicators_civil_servants", "indicators_learners")
+
+
+@summary("indicators", depends_on=INDICATOR_MODELS)
+def _indicators(day: dt.date, map_day: dt.date, core_min: int) -> dict[str, Any]:
+    """`measure_all`: its network part counted now, its two other parts read from their own summaries (a stale
+    or missing one computed: `read` from within a computation never serves a stale row)."""
+    from app.areas.maps import AreaGraph
+    from app.targets.indicators import MEASURE_ORDER, measure_network
+
+    parts = _payload(measure_network(map_day, day, core_min, AreaGraph.load()))
+    for name in INDICATOR_PARTS:
+        parts.update(read(name, day, map_day=map_day).payload)
+    return {code: parts[code] for code in MEASURE_ORDER if code in parts}
 
 
 def indicators(map_day: dt.date, day: dt.date, core_min: int) -> tuple[dict[str, Any], Stored]:
@@ -166,8 +207,11 @@ def _measures(payload: dict[str, Any]) -> dict[str, Any]:
 
 def fresh_indicators(map_day: dt.date, day: dt.date, core_min: int) -> tuple[dict[str, Any], bool]:
     """The indicators as `indicators` gives them, from a row that is current (`registry.fresh`: a stale or missing
-    one is computed again first, whatever the mode): the gap scan's; and whether the row has the per-unit
-    numerators (rows stored before they were: not)."""
+    one is computed again first, whatever the mode; its two parts first, so what is computed is stored and
+    `indicators` reads them): the gap scan's; and whether the row has the per-unit numerators (rows stored
+    before they were: not)."""
+    for name in INDICATOR_PARTS:  # current first (stored when computed), so `indicators` reads them
+        fresh(name, day, map_day=map_day)
     payload = fresh("indicators", day, map_day=map_day, core_min=core_min).payload
     return _measures(payload), all("by_unit" in m for m in payload.values())
 
@@ -212,6 +256,7 @@ def first_reads(today: dt.date) -> list[tuple[str, dict[str, Any]]]:
         wanted += [("counts", {"map_day": info.valid_from}), ("area_metrics", {"map_day": info.valid_from})]
     day = working_map()
     if day is not None:
+        wanted += [(name, {"map_day": day}) for name in INDICATOR_PARTS]
         wanted.append(("indicators", {"map_day": day, "core_min": plan_setting("core_group_min_trainers")}))
         root = programme_root(day)
         if root is not None:

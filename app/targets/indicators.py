@@ -71,7 +71,8 @@ from app.training.settings import plan_setting
 from app.units.history import headcounts_on, in_force_on, moved_back
 
 __all__ = ["CORE_GROUP_UNIT_KINDS", "MEASURED", "OUTCOME_UNRECORDED", "Measure", "measure_all", "totals", "by_child",
-           "missing_reason",
+           "missing_reason", "NETWORK_PART", "CIVIL_SERVANTS_PART", "LEARNERS_PART", "MEASURE_ORDER", "measure_network",
+           "measure_civil_servants", "measure_learners", "in_order",
            "trained_by_unit", "core_group_units", "populations_estimated", "UNIT_MEASURED", "measure_units",
            "unit_totals"]
 
@@ -357,12 +358,27 @@ def learner_counts(day: dt.date, today: dt.date, graph: AreaGraph) -> dict[str, 
     return _learner_counts_each(day, today, graph)
 
 
-def measure_all(day: dt.date, today: dt.date, core_group_min: int, graph: AreaGraph | None = None) -> dict[str, Measure]:
-    """Every measured indicator on the map valid on `day`, as of `today` (completions, trainers and plans
-    dated after it are left out, so a past quarter's report measures that quarter)."""
-    graph = graph or AreaGraph.load()
-    out: dict[str, Measure] = {}
+# the parts of `measure_all`, each stored as a summary of its own (`app.summaries.catalogue`) so a change recomputes
+# only the part that reads it: a trainer paused or a plan recorded does not count 1.1M enrolments again
+NETWORK_PART = ("districts_plan_issued", "communes_plan_issued", "units_with_core_group", "communes_with_trainer")
+CIVIL_SERVANTS_PART = ("civil_servants_trained", "civil_servants_improved", "civil_servants_improved_unrecorded")
+LEARNERS_PART = ("business_owners_trained", "business_owners_improved", "business_owners_improved_unrecorded",
+                 "working_age_trained_online", "working_age_unknown_age", "working_age_basic_skills",
+                 "working_age_basic_skills_unrecorded")
+# the order `measure_all` gives them in
+MEASURE_ORDER = ("districts_plan_issued", "communes_plan_issued", "units_with_core_group", *CIVIL_SERVANTS_PART,
+                 *LEARNERS_PART, "communes_with_trainer")
 
+
+def _core_units(day: dt.date, today: dt.date, graph: AreaGraph) -> dict[int, int | None]:
+    """The units in force on `today` that must form a core group, at their area on the map of `day`."""
+    return rows_on_map("units.area_id", day, [Unit.kind.in_(CORE_GROUP_UNIT_KINDS), *in_force_on(today)], graph)
+
+
+def measure_network(day: dt.date, today: dt.date, core_group_min: int, graph: AreaGraph) -> dict[str, Measure]:
+    """T1 (districts' or communes' plans), T2 (units with a core group) and the communes with an active trainer:
+    from the areas, the district plans, the units and the trainers (`NETWORK_PART`)."""
+    out: dict[str, Measure] = {}
     districts = _areas_of_level(graph, day, "district")
     issued = db.session.execute(select(DistrictPlan.area_id).where(
         DistrictPlan.issued_on <= today, DistrictPlan.launched_on <= today)).scalars()
@@ -376,13 +392,23 @@ def measure_all(day: dt.date, today: dt.date, core_group_min: int, graph: AreaGr
                              if a in communes})
     out["communes_plan_issued"] = Measure("communes_plan_issued", commune_plans, communes, bool(communes))
 
-    core_units = rows_on_map("units.area_id", day, [Unit.kind.in_(CORE_GROUP_UNIT_KINDS), *in_force_on(today)],
-                             graph)
+    core_units = _core_units(day, today, graph)
     grouped = grouped_units(core_group_min, today)
     out["units_with_core_group"] = Measure(
         "units_with_core_group", Counter(a for u, a in core_units.items() if u in grouped),
         Counter(core_units.values()), bool(core_units))
 
+    served = count_on_map("trainers.area_id", day, [Trainer.status == "active", _certified_by(today)], graph)
+    out["communes_with_trainer"] = Measure(
+        "communes_with_trainer", Counter({a: 1 for a in served if a in communes}), communes, bool(communes))
+    return out
+
+
+def measure_civil_servants(day: dt.date, today: dt.date, graph: AreaGraph) -> dict[str, Measure]:
+    """T3 and its outcome (`CIVIL_SERVANTS_PART`): from the units, their headcounts and moves, the persons of the
+    units and their enrolments; T3's numerators per unit in `by_unit`."""
+    out: dict[str, Measure] = {}
+    core_units = _core_units(day, today, graph)
     headcount = headcounts_on(today, CORE_GROUP_UNIT_KINDS)
     trained = trained_by_unit(today)
     # learners count on their unit in force or not (a split unit's learners until they are placed): equal totals
@@ -396,7 +422,13 @@ def measure_all(day: dt.date, today: dt.date, core_group_min: int, graph: AreaGr
                                              civil_trained, True, improved)
     out["civil_servants_improved_unrecorded"] = Measure(
         "civil_servants_improved_unrecorded", +(civil_trained - assessed), Counter(), False)
+    return out
 
+
+def measure_learners(day: dt.date, today: dt.date, graph: AreaGraph) -> dict[str, Measure]:
+    """T4, T5 and their outcomes (`LEARNERS_PART`): from the persons, their enrolments and classes, their online
+    learning records, the populations and the plan settings."""
+    out: dict[str, Measure] = {}
     owners = _image_sum(_latest_populations(AreaPopulation.business_owners), graph, day)
     working = _image_sum(_latest_populations(AreaPopulation.working_age), graph, day)
     # T4 and T5 with their outcome counts (`learner_counts`)
@@ -418,12 +450,22 @@ def measure_all(day: dt.date, today: dt.date, core_group_min: int, graph: AreaGr
                                               learners["basic_completed"], True)
     out["working_age_basic_skills_unrecorded"] = Measure("working_age_basic_skills_unrecorded",
                                                          learners["basic_unrecorded"], Counter(), False)
-
-    communes = _areas_of_level(graph, day, "commune")
-    served = count_on_map("trainers.area_id", day, [Trainer.status == "active", _certified_by(today)], graph)
-    out["communes_with_trainer"] = Measure(
-        "communes_with_trainer", Counter({a: 1 for a in served if a in communes}), communes, bool(communes))
     return out
+
+
+def in_order(*parts: dict[str, Measure]) -> dict[str, Measure]:
+    """The parts' measures as one dict, in `measure_all`'s order."""
+    merged = {code: m for part in parts for code, m in part.items()}
+    return {code: merged[code] for code in MEASURE_ORDER if code in merged}
+
+
+def measure_all(day: dt.date, today: dt.date, core_group_min: int, graph: AreaGraph | None = None) -> dict[str, Measure]:
+    """Every measured indicator on the map valid on `day`, as of `today` (completions, trainers and plans
+    dated after it are left out, so a past quarter's report measures that quarter): its three parts
+    (`measure_network`, `measure_civil_servants`, `measure_learners`) together."""
+    graph = graph or AreaGraph.load()
+    return in_order(measure_network(day, today, core_group_min, graph), measure_civil_servants(day, today, graph),
+                    measure_learners(day, today, graph))
 
 
 def missing_reason(code: str, denominator: int | None, unrecorded: int = 0) -> str | None:
