@@ -180,9 +180,6 @@ class Region:
         """SQL: `path_column` (an area path) lies in one of the parts' subtrees."""
         return or_(*(path_column.startswith(a.path, autoescape=True) for a in self.parts))
 
-    def holds(self, path: str | None) -> bool:
-        return path is not None and any(path.startswith(a.path) for a in self.parts)
-
 
 def programme_region(day: date, map_day: date | None = None, graph: AreaGraph | None = None) -> Region | None:
     """The programme's area on `day` as a region of the map valid from `map_day` (default: the working map):
