@@ -21,11 +21,16 @@ def _classes_total(html: str) -> list[str]:
     return re.findall(r'<span class="stat-value">([\d.]+)</span><span class="stat-label">Lớp đã đăng ký<', html)
 
 
-def test_steering_dashboard_switches_maps_with_equal_totals(client, login_as, world, pinned_today):
-    pinned_today(date(2025, 6, 15))
+def _four_more_classes(world) -> None:
+    """Four classes of the 2024 map's communes (split or kept whole by the merger) beside the world's three."""
     trainer = world.trainers["Nguyễn Văn Đại"]
     for code in ("W05461", "W05932", "W05443", "W01957"):
         make_class(trainer, on(code, OLD), start_on=date(2025, 3, 2))
+
+
+def test_steering_dashboard_switches_maps_with_equal_totals(client, login_as, world, pinned_today):
+    pinned_today(date(2025, 6, 15))
+    _four_more_classes(world)
     login_as("steering")
     old = client.get("/?map=2024").get_data(as_text=True)
     # before 1/7/2025 the programme is old Thái Nguyên only: old Bắc Kạn's class is not on its board
@@ -45,9 +50,7 @@ def test_after_the_merger_the_old_map_shows_both_old_provinces(client, login_as,
     """From 1/7/2025 the programme is the merged province: on the 2024 map, old Thái Nguyên and old Bắc Kạn, whose
     class counts there (6 + 1: the seven classes of the merged province on the 2025 map)."""
     pinned_today(date(2025, 8, 1))
-    trainer = world.trainers["Nguyễn Văn Đại"]
-    for code in ("W05461", "W05932", "W05443", "W01957"):
-        make_class(trainer, on(code, OLD), start_on=date(2025, 3, 2))
+    _four_more_classes(world)
     login_as("steering")
     old = client.get("/?map=2024").get_data(as_text=True)
     assert "Tỉnh Thái Nguyên" in old and "Tỉnh Bắc Kạn" in old
