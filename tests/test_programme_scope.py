@@ -189,6 +189,24 @@ def test_before_the_merger_the_network_is_old_thai_nguyen_alone(client, login_as
     assert "sau sáp nhập" not in network and "Tỉnh Bắc Kạn" not in network
 
 
+def test_the_gap_scan_covers_the_programme_of_its_day(app, ctx, world, bac_kan, pin):
+    """The scan's areas (and the trainers, classes, units placed in them) are the programme's of the day: old
+    Bắc Kạn's communes are left out before 1/7/2025 and looked at from then on, on the un-migrated map."""
+    from app.gaps.inputs import network_inputs
+
+    def scanned(day):
+        pin(day)
+        inputs, _groups = network_inputs(day)
+        placed = {str(t.id): t.area_id for t in inputs.trainers}
+        return {int(a.id) for a in inputs.areas}, placed[str(bac_kan["trainer"].id)]
+
+    areas, placed = scanned(BEFORE)
+    assert bac_kan["commune"].id not in areas and placed is None  # outside: the trainer is placed nowhere
+    areas, placed = scanned(AFTER)
+    assert bac_kan["commune"].id in areas and bac_kan["province"].id in areas
+    assert _province("P19", OLD).id in areas and str(placed) == str(bac_kan["commune"].id)
+
+
 def test_assignment_places_stay_inside_the_programme_province(world, today, ctx):
     communes, districts = places(today)  # 1/6/2025: before the merger
     root = programme_root(working_map())

@@ -21,7 +21,7 @@ from collections import Counter
 
 from sqlalchemy import func, select
 
-from app.areas.maps import AreaGraph, programme_root, working_map
+from app.areas.maps import AreaGraph, programme_roots, working_map
 from app.assignments.queries import assignment_gap_rows
 from app.extensions import db
 from app.models import Area, Enrollment, NetworkRollup, Person, Trainer, TrainingClass, Unit
@@ -62,10 +62,12 @@ def gap_settings() -> GapSettings:
 
 
 class _Placer:
-    """Images of area ids on one map, limited to the programme's subtree; cached."""
+    """Images of area ids on one map, limited to the programme's subtrees (`root_ids`: the programme's top areas on
+    that map, after 1/7/2025 on the un-migrated 2024 map old Thái Nguyên and old Bắc Kạn; None: every area);
+    cached."""
 
-    def __init__(self, graph: AreaGraph, day: dt.date, root_id: int | None):
-        self.graph, self.day, self.root_id, self.cache = graph, day, root_id, {}
+    def __init__(self, graph: AreaGraph, day: dt.date, root_ids: frozenset[int] | None):
+        self.graph, self.day, self.root_ids, self.cache = graph, day, root_ids, {}
 
     def __call__(self, area_id: int | None) -> int | None:
         if area_id is None:
@@ -73,12 +75,12 @@ class _Placer:
         if area_id not in self.cache:
             image = self.graph.image(area_id, self.day)
             node = self.graph.nodes.get(image) if image is not None else None
-            inside = node is not None and (self.root_id is None or self.root_id in node.ids)
+            inside = node is not None and (self.root_ids is None or not self.root_ids.isdisjoint(node.ids))
             self.cache[area_id] = image if inside else None
         return self.cache[area_id]
 
 
-def _areas(graph: AreaGraph, day: dt.date, root_id: int | None, place: _Placer) -> list[AreaRow]:
+def _areas(graph: AreaGraph, day: dt.date, root_ids: frozenset[int] | None, place: _Placer) -> list[AreaRow]:
     minority: Counter = Counter()
     # grouped by (ethnic group, home area): read from ix_persons_ethnic_area alone; the majority groups are
     # left out here rather than by a NOT IN that would send the database to the persons table
@@ -88,7 +90,8 @@ def _areas(graph: AreaGraph, day: dt.date, root_id: int | None, place: _Placer) 
     for group, area_id, n in rows:
         if group not in MAJORITY_GROUPS:
             minority[place(area_id)] += n
-    ids = [n.id for n in graph.nodes.values() if n.valid_on(day) and (root_id is None or root_id in n.ids)]
+    ids = [n.id for n in graph.nodes.values()
+           if n.valid_on(day) and (root_ids is None or not root_ids.isdisjoint(n.ids))]
     names = dict(db.session.execute(select(Area.id, Area.name).where(Area.id.in_(ids))).all())
     return [AreaRow(str(i), names[i], graph.nodes[i].level, str(graph.nodes[i].parent_id)
                     if graph.nodes[i].parent_id else None, ethnic_minority_residents=minority.get(i, 0))
@@ -216,9 +219,10 @@ def network_inputs(today: dt.date, settings: GapSettings | None = None, graph: A
     duplicate-person group (by its first person's id)."""
     graph = graph or AreaGraph.load()
     day = working_map() or today
-    root = programme_root(day)
-    place = _Placer(graph, day, root.id if root else None)
-    areas = _areas(graph, day, root.id if root else None, place)
+    # the programme's area today (old Thái Nguyên before 1/7/2025; both old provinces after it, un-migrated)
+    root_ids = frozenset(a.id for a in programme_roots(today, day, graph)) or None
+    place = _Placer(graph, day, root_ids)
+    areas = _areas(graph, day, root_ids, place)
     trainers, paths = _trainers(place)
     units = _units(place)
     if measures is None:
