@@ -24,6 +24,7 @@ def _first_detail(page, prefix: str) -> str | None:
 def test_every_navigation_page_fits_a_phone(phone_page, username):
     page = phone_page
     login(page, username)
+    page.wait_for_selector("#mainnav a", state="attached")  # the sign-in's answer, not the login page still
     links = page.eval_on_selector_all("#mainnav a", "els => els.map(e => e.getAttribute('href'))")
     assert links, "the role has a menu"
     wide, seen = [], []
