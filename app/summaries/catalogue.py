@@ -183,12 +183,10 @@ def _indicators(day: dt.date, map_day: dt.date, core_min: int) -> dict[str, Any]
     """`measure_all`: its network part counted now, its two other parts read from their own summaries (a stale
     or missing one computed: `read` from within a computation never serves a stale row)."""
     from app.areas.maps import AreaGraph
-    from app.targets.indicators import MEASURE_ORDER, measure_network
+    from app.targets.indicators import in_order, measure_network
 
-    parts = _payload(measure_network(map_day, day, core_min, AreaGraph.load()))
-    for name in INDICATOR_PARTS:
-        parts.update(read(name, day, map_day=map_day).payload)
-    return {code: parts[code] for code in MEASURE_ORDER if code in parts}
+    return in_order(_payload(measure_network(map_day, day, core_min, AreaGraph.load())),
+                    *(read(name, day, map_day=map_day).payload for name in INDICATOR_PARTS))
 
 
 def indicators(map_day: dt.date, day: dt.date, core_min: int) -> tuple[dict[str, Any], Stored]:

@@ -52,6 +52,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import and_, case, exists, func, select, union
 
@@ -453,8 +454,8 @@ def measure_learners(day: dt.date, today: dt.date, graph: AreaGraph) -> dict[str
     return out
 
 
-def in_order(*parts: dict[str, Measure]) -> dict[str, Measure]:
-    """The parts' measures as one dict, in `measure_all`'s order."""
+def in_order(*parts: dict[str, Any]) -> dict[str, Any]:
+    """The parts' measures (or their stored payloads) as one dict, in `measure_all`'s order."""
     merged = {code: m for part in parts for code, m in part.items()}
     return {code: merged[code] for code in MEASURE_ORDER if code in merged}
 
